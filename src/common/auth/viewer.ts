@@ -1,0 +1,21 @@
+import { Role } from '../graphql/enums';
+
+/** Who is calling, from a verified token. */
+export interface Viewer {
+  sub: string;
+  role: Role;
+}
+
+/** Roles allowed to write each kind of record (definitions.md section 7). */
+export const WRITERS = {
+  users: [Role.ADMIN],
+  accounts: [Role.ADMIN, Role.REVOPS, Role.MARKETING, Role.SALES, Role.SERVICE],
+  campaigns: [Role.ADMIN, Role.REVOPS, Role.MARKETING, Role.SERVICE],
+  leads: [Role.ADMIN, Role.REVOPS, Role.MARKETING, Role.SERVICE],
+  touchpoints: [Role.ADMIN, Role.REVOPS, Role.MARKETING, Role.SERVICE],
+  leadHandoff: [Role.ADMIN, Role.REVOPS, Role.MARKETING, Role.SALES, Role.SERVICE],
+  deals: [Role.ADMIN, Role.REVOPS, Role.SALES, Role.SERVICE],
+} as const satisfies Record<string, readonly Role[]>;
+
+/** ANALYST tokens read everything except personal fields. */
+export const canSeePersonalData = (viewer: Viewer | null): boolean => !!viewer && viewer.role !== Role.ANALYST;

@@ -1,0 +1,69 @@
+import { EntityManager } from 'typeorm';
+import { Written } from './bulk-runner';
+import { exec, rows as sqlRows } from '../../db/sql';
+
+/** One column of an upsert: omitted (present=false) leaves it unchanged on update and uses insertDefault on insert. */
+export interface UpsertColumn {
+  col: string;
+  cast: string;
+  value: unknown;
+  present: boolean;
+  /** SQL expression used on insert when the value is omitted (default: NULL/column default). */
+  insertDefault?: string;
+}
+
+export interface UpsertOutcome extends Written {
+  changed: boolean;
+  /** The row as it was before an update (columns asked for in `before`), null on insert. */
+  before: Record<string, unknown> | null;
+}
+
+/**
+ * Upsert by external id with per-field "omitted = unchanged, null = clears" semantics. Takes the row lock, bumps
+ * `version` only when a value really changed, and reports created/changed. Table and column names are constants of
+ * the calling module, never client input.
+ */
+export async function upsertByExternalId(
+  tx: EntityManager, table: string, externalId: string, cols: UpsertColumn[], before: string[] = [],
+): Promise<UpsertOutcome> {
+  const existing = await sqlRows(tx,
+    `SELECT id::text AS id${before.map((c) => `, ${c}`).join('')} FROM ${table} WHERE external_id = $1 FOR UPDATE`,
+    [externalId],
+  );
+  if (existing.length === 0) {
+    const insertCols = cols.filter((c) => c.present || c.insertDefault);
+    const params: unknown[] = [externalId];
+    const values = insertCols.map((c) => {
+      if (!c.present) return c.insertDefault!;
+      params.push(c.value);
+      return `$${params.length}::${c.cast}`;
+    });
+    const rows = await sqlRows<{ id: string }>(tx,
+      `INSERT INTO ${table} (external_id${insertCols.map((c) => `, ${c.col}`).join('')})
+       VALUES ($1${values.map((v) => `, ${v}`).join('')})
+       ON CONFLICT (external_id) DO NOTHING RETURNING id::text AS id`,
+      params,
+    );
+    // A concurrent insert of the same external id won the race: update it instead.
+    if (rows.length === 0) return upsertByExternalId(tx, table, externalId, cols, before);
+    return { id: rows[0].id, created: true, changed: true, before: null };
+  }
+  const id = String(existing[0].id);
+  const present = cols.filter((c) => c.present);
+  if (present.length === 0) return { id, created: false, changed: false, before: existing[0] };
+  const params: unknown[] = [id, ...present.map((c) => c.value)];
+  const sets = present.map((c, i) => `${c.col} = $${i + 2}::${c.cast}`).join(', ');
+  const cur = present.map((c) => c.col).join(', ');
+  const next = present.map((c, i) => `$${i + 2}::${c.cast}`).join(', ');
+  const updated = await exec(tx,
+    `UPDATE ${table} SET ${sets}, version = version + 1, updated_at = now()
+     WHERE id = $1 AND ROW(${cur}, 0) IS DISTINCT FROM ROW(${next}, 0) RETURNING id`,
+    params,
+  );
+  return { id, created: false, changed: updated.count > 0, before: existing[0] };
+}
+
+/** An upsert column from an input value: undefined = omitted. */
+export const column = (col: string, cast: string, value: unknown, insertDefault?: string): UpsertColumn => ({
+  col, cast, value, present: value !== undefined, insertDefault,
+});

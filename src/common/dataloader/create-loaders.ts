@@ -1,0 +1,73 @@
+import DataLoader from 'dataloader';
+import { DataSource } from 'typeorm';
+import { accountsByIds } from '../../modules/account/account.repository';
+import { Account } from '../../modules/account/account.type';
+import { campaignsByIds, spendByCampaignIds } from '../../modules/campaign/campaign.repository';
+import { Campaign } from '../../modules/campaign/campaign.type';
+import { ACCOUNT_DEALS, dealsByIds, dealsByLeadIds, stageHistoryByDealIds } from '../../modules/deal/deal.repository';
+import { DealRow, DealStageChange } from '../../modules/deal/deal.type';
+import { ACCOUNT_LEADS, leadsByDealIds, leadsByIds, stageHistoryByLeadIds } from '../../modules/lead/lead.repository';
+import { LeadRow, LeadStageChange } from '../../modules/lead/lead.type';
+import { allStages } from '../../modules/pipeline-stage/pipeline-stage.repository';
+import { PipelineStage } from '../../modules/pipeline-stage/pipeline-stage.type';
+import { LEAD_TOUCHPOINTS } from '../../modules/touchpoint/touchpoint.repository';
+import { TouchpointRow } from '../../modules/touchpoint/touchpoint.type';
+import { usersByIds } from '../../modules/user/user.repository';
+import { User } from '../../modules/user/user.type';
+import { byIdLoader, byKey, groupByKey, listLoader } from './batch';
+import { ChildPages } from './child-pages';
+
+/** Every parent → child lookup of one request; created fresh per request in the context. */
+export interface Loaders {
+  user: DataLoader<string, User | null>;
+  account: DataLoader<string, Account | null>;
+  campaign: DataLoader<string, Campaign | null>;
+  lead: DataLoader<string, LeadRow | null>;
+  deal: DataLoader<string, DealRow | null>;
+  stage: DataLoader<string, PipelineStage | null>;
+  leadsByDeal: DataLoader<string, LeadRow[]>;
+  dealsByLead: DataLoader<string, DealRow[]>;
+  leadHistory: DataLoader<string, LeadStageChange[]>;
+  dealHistory: DataLoader<string, DealStageChange[]>;
+  /** key: `${campaignId}|${fromISO}|${toISO}` */
+  campaignSpend: DataLoader<string, number>;
+  accountLeads: ChildPages<LeadRow>;
+  accountDeals: ChildPages<DealRow>;
+  leadTouchpoints: ChildPages<TouchpointRow>;
+}
+
+export function spendKey(campaignId: string, from: Date | null | undefined, to: Date | null | undefined): string {
+  return `${campaignId}|${from?.toISOString() ?? ''}|${to?.toISOString() ?? ''}`;
+}
+
+export function createLoaders(ds: DataSource): Loaders {
+  return {
+    user: byIdLoader((ids) => usersByIds(ds, ids)),
+    account: byIdLoader((ids) => accountsByIds(ds, ids)),
+    campaign: byIdLoader((ids) => campaignsByIds(ds, ids)),
+    lead: byIdLoader((ids) => leadsByIds(ds, ids)),
+    deal: byIdLoader((ids) => dealsByIds(ds, ids)),
+    stage: new DataLoader(async (keys) => byKey(keys, await allStages(ds), (s) => s.key)),
+    leadsByDeal: listLoader((ids) => leadsByDealIds(ds, ids), (r) => r.dealId),
+    dealsByLead: listLoader((ids) => dealsByLeadIds(ds, ids), (r) => r.leadId),
+    leadHistory: new DataLoader(async (ids) => {
+      const m = await stageHistoryByLeadIds(ds, ids);
+      return ids.map((id) => m.get(id) ?? []);
+    }),
+    dealHistory: new DataLoader(async (ids) => groupByKey(ids, await stageHistoryByDealIds(ds, ids), (r) => r.dealId)),
+    campaignSpend: new DataLoader(async (keys) => {
+      const byRange = groupByKey([...new Set(keys.map((k) => k.slice(k.indexOf('|'))))], keys.slice(), (k) => k.slice(k.indexOf('|')));
+      const out = new Map<string, number>();
+      for (const group of byRange) {
+        const [, from, to] = group[0].split('|');
+        const ids = group.map((k) => k.split('|')[0]);
+        const sums = await spendByCampaignIds(ds, ids, from ? new Date(from) : null, to ? new Date(to) : null);
+        for (const k of group) out.set(k, sums.get(k.split('|')[0]) ?? 0);
+      }
+      return keys.map((k) => out.get(k) ?? 0);
+    }),
+    accountLeads: ChildPages.of<LeadRow>(ds, ACCOUNT_LEADS),
+    accountDeals: ChildPages.of<DealRow>(ds, ACCOUNT_DEALS),
+    leadTouchpoints: ChildPages.of<TouchpointRow>(ds, LEAD_TOUCHPOINTS),
+  };
+}

@@ -1,0 +1,41 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLFormattedError } from 'graphql';
+import { currentScope } from '../../db/request-scope';
+import { logger } from '../log/logger';
+import { AppError } from './app-error';
+import { fromPgError } from './pg-error';
+
+/** Codes Apollo/graphql-js give client mistakes (parse, validation, variable coercion, bad HTTP request). */
+const CLIENT_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT',
+  'RATE_LIMITED',
+]);
+
+function fromApp(e: AppError, f: GraphQLFormattedError): GraphQLFormattedError {
+  return {
+    message: e.message,
+    locations: f.locations,
+    path: f.path,
+    extensions: { code: e.code, ...(e.field ? { field: e.field } : {}), ...(e.details ?? {}) },
+  };
+}
+
+/**
+ * The one place errors leave the server: AppErrors and SQLSTATEs caused by client data keep a stable code; client
+ * mistakes found by graphql-js keep theirs; everything else is logged with the request id and masked.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof AppError) return fromApp(original, formatted);
+  const mapped = fromPgError(original);
+  if (mapped) return fromApp(mapped, formatted);
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && CLIENT_CODES.has(code)) {
+    const { stacktrace: _drop, exception: _drop2, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
+  }
+  const requestId = currentScope()?.requestId;
+  logger.error('unexpected error', { requestId, err: original, path: formatted.path });
+  return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } };
+}

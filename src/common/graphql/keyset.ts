@@ -1,0 +1,43 @@
+import { Cursor } from './cursor';
+
+/** A sort order known to this module: the SQL expression, its cast for cursor values, and the direction. */
+export interface SortSpec {
+  /** SQL expression of the sort value (a constant of the calling module, never client input). */
+  expr: string;
+  /** Cast of the cursor's value when compared, e.g. 'timestamptz' or 'numeric'. */
+  cast: string;
+  direction: 'ASC' | 'DESC';
+  /** The id column that breaks ties. */
+  idExpr: string;
+}
+
+/** Collects WHERE conditions and their bind parameters. */
+export class Where {
+  readonly params: unknown[];
+  private readonly conds: string[] = [];
+  constructor(params: unknown[] = []) {
+    this.params = params;
+  }
+  /** Adds a value as the next bind parameter and returns its placeholder. */
+  param(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+  add(cond: string): this {
+    this.conds.push(cond);
+    return this;
+  }
+  sql(prefix = 'WHERE'): string {
+    return this.conds.length ? `${prefix} ${this.conds.join(' AND ')}` : '';
+  }
+}
+
+export function addKeyset(where: Where, sort: SortSpec, after: Cursor | null): void {
+  if (!after) return;
+  const op = sort.direction === 'ASC' ? '>' : '<';
+  where.add(`(${sort.expr}, ${sort.idExpr}) ${op} (${where.param(after.v)}::${sort.cast}, ${where.param(after.id)}::bigint)`);
+}
+
+export function orderBy(sort: SortSpec): string {
+  return `ORDER BY ${sort.expr} ${sort.direction}, ${sort.idExpr} ${sort.direction}`;
+}

@@ -1,0 +1,28 @@
+import { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import { Connection } from './connection.type';
+import { Cursor, checkFirst, decodeCursor, toConnection } from './cursor';
+import { DEFAULT_PAGE } from './page.args';
+
+/** Whether the query selected this field directly on the returned object (through fragments too). */
+export function selects(info: GraphQLResolveInfo, name: string): boolean {
+  const walk = (set: SelectionSetNode | undefined): boolean =>
+    !!set?.selections.some((s) => {
+      if (s.kind === 'Field') return s.name.value === name;
+      if (s.kind === 'InlineFragment') return walk(s.selectionSet);
+      return walk(info.fragments[s.name.value]?.selectionSet);
+    });
+  return info.fieldNodes.some((f: FieldNode) => walk(f.selectionSet));
+}
+
+/** A root connection: validated paging, one page query, and a count only when totalCount was asked for. */
+export async function page<T extends { id: string; sortKey: string }>(
+  args: { first?: number | null; after?: string | null },
+  info: GraphQLResolveInfo,
+  fetch: (first: number, after: Cursor | null) => Promise<T[]>,
+  count: () => Promise<number>,
+): Promise<Connection<T>> {
+  const first = checkFirst(args.first ?? DEFAULT_PAGE);
+  const after = args.after ? decodeCursor(args.after) : null;
+  const [rows, total] = await Promise.all([fetch(first, after), selects(info, 'totalCount') ? count() : Promise.resolve(-1)]);
+  return toConnection(rows, first, args.after, (r) => r.sortKey, total);
+}

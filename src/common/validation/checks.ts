@@ -1,0 +1,54 @@
+import { badInput } from '../errors/app-error';
+
+/** Events may be recorded up to this far in the future (clock skew between systems). */
+export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
+export const MAX_AMOUNT = 1e15;
+const EARLIEST = Date.UTC(1970, 0, 1);
+
+export function checkText(value: string | null | undefined, field: string, max = 1000): void {
+  if (value == null) return;
+  if (value.includes('\u0000')) throw badInput(`${field} contains a NUL character`, field);
+  if (value.length > max) throw badInput(`${field} is longer than ${max} characters`, field);
+}
+
+export function checkExternalId(value: string, field = 'externalId'): void {
+  if (value.trim() === '') throw badInput(`${field} must not be empty`, field);
+  checkText(value, field, 255);
+}
+
+export function checkAmount(value: number | null | undefined, field: string): void {
+  if (value == null) return;
+  if (!Number.isFinite(value)) throw badInput(`${field} must be a finite number`, field);
+  if (value < 0) throw badInput(`${field} must not be negative`, field);
+  if (value > MAX_AMOUNT) throw badInput(`${field} must be at most ${MAX_AMOUNT}`, field);
+}
+
+/** A business-time instant: a real date, not before 1970, not more than 5 minutes in the future. */
+export function checkInstant(value: Date | null | undefined, field: string, now: Date): void {
+  if (value == null) return;
+  const t = value.getTime();
+  if (!Number.isFinite(t)) throw badInput(`${field} is not a valid instant`, field);
+  if (t < EARLIEST) throw badInput(`${field} is before 1970`, field);
+  if (t > now.getTime() + FUTURE_TOLERANCE_MS) throw badInput(`${field} is in the future`, field);
+}
+
+/** A planning date (expected close, campaign dates): any real date between 1970 and 2200. */
+export function checkDate(value: Date | null | undefined, field: string): void {
+  if (value == null) return;
+  const t = value.getTime();
+  if (!Number.isFinite(t) || t < EARLIEST || t > Date.UTC(2200, 0, 1)) throw badInput(`${field} is out of range`, field);
+}
+
+export function checkEmail(value: string | null | undefined, field: string): void {
+  if (value == null) return;
+  checkText(value, field, 320);
+  if (!/^[^\s@]+@[^\s@]+$/.test(value)) throw badInput(`${field} is not an email address`, field);
+}
+
+export function checkNonNegativeInt(value: number | null | undefined, field: string): void {
+  if (value == null) return;
+  if (!Number.isInteger(value) || value < 0) throw badInput(`${field} must be a whole number ≥ 0`, field);
+}
+
+/** True when the input object carries the key at all (explicit null counts; omitted does not). */
+export const has = <T extends object>(input: T, key: keyof T): boolean => Object.prototype.hasOwnProperty.call(input, key);

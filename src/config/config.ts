@@ -1,0 +1,100 @@
+import path from 'node:path';
+
+/** The one typed view of the environment. Nothing else reads process.env. */
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  /** External PostgreSQL; when absent the embedded server is used. */
+  databaseUrl: string | null;
+  /** Where the embedded PostgreSQL keeps its data. */
+  dataDir: string;
+  embeddedPgPort: number;
+  jwt: { secret: string; issuer: string; audience: string };
+  seedDemo: boolean;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Pool and statement limits for the API's connections. */
+  db: { poolSize: number; statementTimeoutMs: number; connectTimeoutMs: number };
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEV_SECRET = 'dev-only-secret-do-not-use-in-production-0123456789';
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+const NODE_ENVS = ['development', 'production', 'test'] as const;
+
+type Env = Record<string, string | undefined>;
+
+function oneOf<T extends string>(env: Env, key: string, allowed: readonly T[], fallback: T, problems: string[]): T {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if ((allowed as readonly string[]).includes(raw)) return raw as T;
+  problems.push(`${key} must be one of ${allowed.join(', ')} (got "${raw}")`);
+  return fallback;
+}
+
+function int(env: Env, key: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    problems.push(`${key} must be a whole number from ${min} to ${max} (got "${raw}")`);
+    return fallback;
+  }
+  return Number(raw);
+}
+
+function bool(env: Env, key: string, fallback: boolean, problems: string[]): boolean {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(true|1|yes)$/i.test(raw)) return true;
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  problems.push(`${key} must be true or false (got "${raw}")`);
+  return fallback;
+}
+
+function databaseUrl(env: Env, problems: string[]): string | null {
+  const raw = env.DATABASE_URL;
+  if (raw === undefined || raw === '') return null;
+  try {
+    const url = new URL(raw);
+    if (!/^postgres(ql)?:$/.test(url.protocol)) throw new Error('protocol');
+    return raw;
+  } catch {
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+    return null;
+  }
+}
+
+/** Parses and validates the environment once; throws ConfigError listing every problem. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const nodeEnv = oneOf(env, 'NODE_ENV', NODE_ENVS, 'development', problems);
+  const secret = env.JWT_SECRET || (nodeEnv === 'production' ? '' : DEV_SECRET);
+  if (!secret) problems.push('JWT_SECRET is required when NODE_ENV=production');
+  else if (secret.length < 32) problems.push('JWT_SECRET must be at least 32 characters (HS256 needs a 256-bit key)');
+  const config: Config = {
+    nodeEnv,
+    port: int(env, 'PORT', 4000, 0, 65535, problems),
+    databaseUrl: databaseUrl(env, problems),
+    dataDir: path.resolve(env.DATA_DIR || '.data'),
+    embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535, problems),
+    jwt: {
+      secret,
+      issuer: env.JWT_ISSUER || 'revenue-funnel',
+      audience: env.JWT_AUDIENCE || 'revenue-funnel-api',
+    },
+    seedDemo: bool(env, 'SEED_DEMO', true, problems),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'warn' : 'info', problems),
+    db: {
+      poolSize: int(env, 'DB_POOL_SIZE', 10, 1, 200, problems),
+      statementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 15000, 100, 3_600_000, problems),
+      connectTimeoutMs: int(env, 'DB_CONNECT_TIMEOUT_MS', 5000, 100, 120_000, problems),
+    },
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}

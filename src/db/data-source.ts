@@ -1,0 +1,37 @@
+import { DataSource } from 'typeorm';
+import { logger } from '../common/log/logger';
+import { CountingLogger } from './request-scope';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+export interface DataSourceOptions {
+  url: string;
+  poolSize?: number;
+  statementTimeoutMs?: number;
+  connectTimeoutMs?: number;
+}
+
+/** The one DataSource: no synchronize, migrations from /migrations, bounded pool and statement limits. */
+export function createDataSource(opts: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: opts.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'typeorm_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logger: new CountingLogger(),
+    maxQueryExecutionTime: 2000,
+    poolSize: opts.poolSize ?? 10,
+    connectTimeoutMS: opts.connectTimeoutMs ?? 5000,
+    applicationName: 'revenue-funnel-api',
+    poolErrorHandler: (err: unknown) => logger.warn('pg pool error', { err }),
+    extra: {
+      statement_timeout: opts.statementTimeoutMs ?? 15000,
+      lock_timeout: 5000,
+      idle_in_transaction_session_timeout: 30000,
+      keepAlive: true,
+    },
+  });
+}

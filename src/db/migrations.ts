@@ -1,0 +1,4 @@
+import { Foundation1763856000000 } from '../../migrations/1763856000000-Foundation';
+
+/** Every migration, in order. A merged migration is never edited; add a new one here instead. */
+export const MIGRATIONS = [Foundation1763856000000];

@@ -1,0 +1,74 @@
+import 'reflect-metadata';
+import { signToken } from './common/auth/jwt';
+import { Role } from './common/graphql/enums';
+import { logger, setLogLevel } from './common/log/logger';
+import { Config, ConfigError, loadConfig } from './config/config';
+import { createDataSource } from './db/data-source';
+import { EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-postgres';
+import { DEMO_ADMIN_EMAIL, isEmpty, seedDemo } from './seed/demo-seed';
+import { createServer } from './server';
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+}
+
+/** Process entry: config → database (embedded unless DATABASE_URL) → migrations → demo seed → server. */
+async function main(): Promise<void> {
+  const started = Date.now();
+  const config = readConfig();
+  setLogLevel(config.logLevel);
+  let embedded: EmbeddedDatabase | null = null;
+  let url = config.databaseUrl;
+  if (!url) {
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort });
+    url = embedded.url;
+    logger.info('embedded PostgreSQL started', { dataDir: config.dataDir, port: config.embeddedPgPort, created: embedded.created });
+  }
+  const ds = createDataSource({ url, ...config.db });
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  if (embedded && config.seedDemo && (await isEmpty(ds))) {
+    const t = Date.now();
+    await seedDemo(ds);
+    logger.info('demo funnel loaded', { ms: Date.now() - t });
+  }
+  const server = await createServer(config, ds);
+  const lines = [`Revenue funnel API ready at ${server.url} (started in ${Date.now() - started} ms)`];
+  if (config.nodeEnv !== 'production') {
+    const token = signToken({ sub: DEMO_ADMIN_EMAIL, role: Role.ADMIN }, config.jwt, 30 * 86400);
+    lines.push(`Development ADMIN token (30 days):\n${token}`);
+  }
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    try {
+      await server.stop();
+      await ds.destroy();
+      if (embedded) await embedded.stop();
+      process.exit(0);
+    } catch (err) {
+      logger.error('shutdown failed', { err });
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  logger.error('start-up failed', { err });
+  console.error(`Start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

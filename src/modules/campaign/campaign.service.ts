@@ -1,0 +1,79 @@
+import { DataSource } from 'typeorm';
+import { Viewer } from '../../common/auth/viewer';
+import { BulkSpec, prepareEach, runBulk, Written } from '../../common/bulk/bulk-runner';
+import { BulkResult } from '../../common/bulk/bulk.types';
+import { idsByExternalId, resolveRef } from '../../common/bulk/references';
+import { column, upsertByExternalId } from '../../common/bulk/upsert';
+import { badInput } from '../../common/errors/app-error';
+import { checkAmount, checkDate, checkExternalId, checkInstant, checkText } from '../../common/validation/checks';
+import { rows } from '../../db/sql';
+import { CampaignInput, CampaignSpendInput } from './campaign.inputs';
+
+const campaignSpec: BulkSpec<CampaignInput, CampaignInput> = {
+  key: (c) => c.externalId,
+  externalId: (c) => c.externalId,
+  prepare: async (items) =>
+    prepareEach(items, (c) => {
+      checkExternalId(c.externalId);
+      if (c.name.trim() === '') throw badInput('name must not be empty', 'name');
+      checkText(c.name, 'name', 500);
+      checkDate(c.startsAt, 'startsAt');
+      checkDate(c.endsAt, 'endsAt');
+      if (c.startsAt && c.endsAt && c.endsAt < c.startsAt) throw badInput('endsAt is before startsAt', 'endsAt');
+      checkAmount(c.budget, 'budget');
+      return c;
+    }),
+  async write(c, ctx): Promise<Written> {
+    const out = await upsertByExternalId(ctx.tx, 'campaigns', c.externalId, [
+      column('name', 'text', c.name),
+      column('channel', 'text', c.channel),
+      column('starts_at', 'timestamptz', c.startsAt),
+      column('ends_at', 'timestamptz', c.endsAt),
+      column('budget', 'numeric', c.budget),
+    ], ['channel']);
+    // Touchpoints carry their campaign's channel; keep them in step when it changes.
+    if (!out.created && out.before && out.before.channel !== c.channel) {
+      await ctx.tx.query(`UPDATE touchpoints SET channel = $2 WHERE campaign_id = $1`, [out.id, c.channel]);
+    }
+    return out;
+  },
+};
+
+interface SpendWrite {
+  campaignId: string;
+  day: string;
+  amount: number;
+}
+
+const utcDay = (d: Date) => d.toISOString().slice(0, 10);
+
+const spendSpec: BulkSpec<CampaignSpendInput, SpendWrite> = {
+  key: (s) => `${s.campaignExternalId}|${Number.isFinite(s.day?.getTime?.()) ? utcDay(s.day) : 'invalid'}`,
+  externalId: (s) => s.campaignExternalId,
+  async prepare(items, ctx) {
+    const campaigns = await idsByExternalId(ctx.tx, 'campaigns', items.map((s) => s.campaignExternalId));
+    return prepareEach(items, (s) => {
+      checkInstant(s.day, 'day', ctx.now);
+      checkAmount(s.amount, 'amount');
+      return { campaignId: resolveRef(campaigns, s.campaignExternalId, 'Campaign', 'campaignExternalId')!, day: utcDay(s.day), amount: s.amount };
+    });
+  },
+  async write(s, ctx): Promise<Written> {
+    const r = await rows<{ id: string; created: boolean }>(ctx.tx, `
+      INSERT INTO campaign_spend AS s (campaign_id, day, amount) VALUES ($1, $2::date, $3)
+      ON CONFLICT (campaign_id, day) DO UPDATE SET amount = EXCLUDED.amount, recorded_at = now()
+        WHERE s.amount IS DISTINCT FROM EXCLUDED.amount
+      RETURNING id::text AS id, (xmax = 0) AS created`, [s.campaignId, s.day, s.amount]);
+    if (r.length) return r[0];
+    const existing = await rows<{ id: string }>(ctx.tx,
+      `SELECT id::text AS id FROM campaign_spend WHERE campaign_id = $1 AND day = $2::date`, [s.campaignId, s.day]);
+    return { id: existing[0].id, created: false };
+  },
+};
+
+export const upsertCampaigns = (ds: DataSource, viewer: Viewer, input: CampaignInput[], allOrNone: boolean): Promise<BulkResult> =>
+  runBulk(ds, viewer, input, allOrNone, campaignSpec);
+
+/** Spend is one amount per campaign and UTC day: re-recording a day replaces its amount (idempotent re-sends). */
+export const recordCampaignSpend = (ds: DataSource, viewer: Viewer, input: CampaignSpendInput[], allOrNone: boolean): Promise<BulkResult> =>
+  runBulk(ds, viewer, input, allOrNone, spendSpec);

@@ -1,0 +1,18 @@
+import { Field, Float, ID, ObjectType } from 'type-graphql';
+import { Channel } from '../../common/graphql/enums';
+import { ConnectionType } from '../../common/graphql/connection.type';
+
+@ObjectType()
+export class Campaign {
+  @Field(() => ID) id: string;
+  @Field(() => String, { nullable: true }) externalId: string | null;
+  @Field() name: string;
+  @Field(() => Channel) channel: Channel;
+  @Field(() => Date, { nullable: true }) startsAt: Date | null;
+  @Field(() => Date, { nullable: true }) endsAt: Date | null;
+  @Field(() => Float, { nullable: true }) budget: number | null;
+  @Field() createdAt: Date;
+  // spend(from, to): field resolver
+}
+
+export const CampaignConnection = ConnectionType('Campaign', Campaign);

@@ -1,0 +1,36 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Context } from '../../context';
+import { Account } from '../account/account.type';
+import { Lead, LeadRow } from '../lead/lead.type';
+import { PipelineStage } from '../pipeline-stage/pipeline-stage.type';
+import { User } from '../user/user.type';
+import { Deal, DealRow, DealStageChange } from './deal.type';
+
+/** Deal's child fields, batched per request through DataLoaders. */
+@Resolver(() => Deal)
+export class DealFieldsResolver {
+  @FieldResolver(() => PipelineStage)
+  async stage(@Root() d: DealRow, @Ctx() ctx: Context): Promise<PipelineStage> {
+    return (await ctx.loaders.stage.load(d.stageKey))!;
+  }
+
+  @FieldResolver(() => Account, { nullable: true })
+  account(@Root() d: DealRow, @Ctx() ctx: Context): Promise<Account | null> | null {
+    return d.accountId ? ctx.loaders.account.load(d.accountId) : null;
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  owner(@Root() d: DealRow, @Ctx() ctx: Context): Promise<User | null> | null {
+    return d.ownerId ? ctx.loaders.user.load(d.ownerId) : null;
+  }
+
+  @FieldResolver(() => [Lead])
+  leads(@Root() d: DealRow, @Ctx() ctx: Context): Promise<LeadRow[]> {
+    return ctx.loaders.leadsByDeal.load(d.id);
+  }
+
+  @FieldResolver(() => [DealStageChange])
+  stageHistory(@Root() d: DealRow, @Ctx() ctx: Context): Promise<DealStageChange[]> {
+    return ctx.loaders.dealHistory.load(d.id);
+  }
+}

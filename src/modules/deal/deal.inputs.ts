@@ -1,0 +1,65 @@
+import { Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import { DealStatus, OrderDirection } from '../../common/graphql/enums';
+
+export enum DealOrderField { CREATED_AT = 'CREATED_AT', AMOUNT = 'AMOUNT', CLOSED_AT = 'CLOSED_AT' }
+registerEnumType(DealOrderField, { name: 'DealOrderField' });
+
+@InputType()
+export class DealFilter {
+  @Field(() => [String], { nullable: true }) stages?: string[] | null;
+  @Field(() => [DealStatus], { nullable: true }) statuses?: DealStatus[] | null;
+  @Field(() => ID, { nullable: true }) ownerId?: string | null;
+  @Field(() => ID, { nullable: true }) accountId?: string | null;
+  @Field(() => Date, { nullable: true }) createdFrom?: Date | null;
+  @Field(() => Date, { nullable: true }) createdTo?: Date | null;
+  @Field(() => Date, { nullable: true }) closedFrom?: Date | null;
+  @Field(() => Date, { nullable: true }) closedTo?: Date | null;
+}
+
+@InputType()
+export class DealOrder {
+  @Field(() => DealOrderField) field: DealOrderField;
+  @Field(() => OrderDirection) direction: OrderDirection;
+}
+
+@InputType()
+export class DealInput {
+  @Field() externalId: string;
+  @Field() name: string;
+  @Field(() => Float) amount: number;
+  @Field(() => String, { nullable: true }) accountExternalId?: string | null;
+  @Field(() => String, { nullable: true }) ownerEmail?: string | null;
+  @Field(() => [String], { nullable: true }) leadExternalIds?: string[] | null;
+  @Field(() => String, { nullable: true, description: 'Pipeline stage key the deal is created in; defaults to the first OPEN stage.' })
+  stage?: string | null;
+  @Field(() => Date, { nullable: true, description: 'When the opportunity was created. Defaults to now on create.' })
+  createdAt?: Date | null;
+  @Field(() => Date, { nullable: true }) expectedCloseDate?: Date | null;
+}
+
+@InputType()
+export class DealStageChangeInput {
+  @Field() dealExternalId: string;
+  @Field() stage: string;
+  @Field() occurredAt: Date;
+  @Field(() => Float, { nullable: true, description: 'The deal\'s amount as of this change (updates the deal when it is the latest change).' })
+  amount?: number | null;
+  @Field(() => String, { nullable: true }) reason?: string | null;
+}
+
+@InputType()
+export class MoveDealStageInput {
+  @Field(() => ID) dealId: string;
+  @Field() stage: string;
+  @Field(() => Int, { description: 'The version the caller last read; a stale version fails with CONFLICT and changes nothing.' })
+  expectedVersion: number;
+  @Field(() => Date, { nullable: true }) occurredAt?: Date | null;
+  @Field(() => Float, { nullable: true }) amount?: number | null;
+  @Field(() => String, { nullable: true }) reason?: string | null;
+}
+
+@InputType()
+export class ConvertLeadInput {
+  @Field(() => ID) leadId: string;
+  @Field(() => DealInput) deal: DealInput;
+}

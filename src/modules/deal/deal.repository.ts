@@ -1,0 +1,84 @@
+import { Queryable, rows } from '../../db/sql';
+import { Cursor } from '../../common/graphql/cursor';
+import { dbId } from '../../common/graphql/ids';
+import { SortSpec, Where, addKeyset, orderBy } from '../../common/graphql/keyset';
+import { ChildPageSpec } from '../../common/dataloader/child-pages';
+import { DealFilter, DealOrder, DealOrderField } from './deal.inputs';
+import { DealRow, DealStageChange } from './deal.type';
+
+export const DEAL_COLUMNS = `d.id::text AS id, d.external_id AS "externalId", d.name, d.amount::float8 AS amount,
+  d.stage_key AS "stageKey", d.status, d.account_id::text AS "accountId", d.owner_id::text AS "ownerId",
+  d.created_at AS "createdAt", d.closed_at AS "closedAt", d.expected_close_date AS "expectedCloseDate",
+  d.lost_reason AS "lostReason", d.version`;
+
+const SORTS: Record<DealOrderField, { expr: string; cast: string }> = {
+  [DealOrderField.CREATED_AT]: { expr: 'd.created_at', cast: 'timestamptz' },
+  [DealOrderField.AMOUNT]: { expr: 'd.amount', cast: 'numeric' },
+  // open deals (no close) sort after every closed one ascending, as NULLS LAST would
+  [DealOrderField.CLOSED_AT]: { expr: `coalesce(d.closed_at, 'infinity'::timestamptz)`, cast: 'timestamptz' },
+};
+
+export function dealSort(order?: DealOrder | null): SortSpec {
+  const s = SORTS[order?.field ?? DealOrderField.CREATED_AT];
+  return { ...s, direction: order?.direction ?? 'ASC', idExpr: 'd.id' };
+}
+
+export async function dealsByIds(db: Queryable, ids: readonly string[]): Promise<DealRow[]> {
+  return rows<DealRow>(db, `SELECT ${DEAL_COLUMNS} FROM deals d WHERE d.id = ANY($1::bigint[])`, [ids]);
+}
+
+export async function dealsByExternalIds(db: Queryable, externalIds: readonly string[]): Promise<DealRow[]> {
+  return rows<DealRow>(db, `SELECT ${DEAL_COLUMNS} FROM deals d WHERE d.external_id = ANY($1::text[])`, [externalIds]);
+}
+
+function filterWhere(filter: DealFilter | null | undefined): Where {
+  const w = new Where();
+  if (!filter) return w;
+  if (filter.stages) w.add(`d.stage_key = ANY(${w.param(filter.stages)}::text[])`);
+  if (filter.statuses) w.add(`d.status = ANY(${w.param(filter.statuses)}::text[])`);
+  if (filter.ownerId != null) w.add(`d.owner_id = ${w.param(dbId(filter.ownerId))}::bigint`);
+  if (filter.accountId != null) w.add(`d.account_id = ${w.param(dbId(filter.accountId))}::bigint`);
+  if (filter.createdFrom) w.add(`d.created_at >= ${w.param(filter.createdFrom)}::timestamptz`);
+  if (filter.createdTo) w.add(`d.created_at < ${w.param(filter.createdTo)}::timestamptz`);
+  if (filter.closedFrom) w.add(`d.closed_at >= ${w.param(filter.closedFrom)}::timestamptz`);
+  if (filter.closedTo) w.add(`d.closed_at < ${w.param(filter.closedTo)}::timestamptz`);
+  return w;
+}
+
+export async function listDeals(db: Queryable, filter: DealFilter | null | undefined, sort: SortSpec, first: number, after: Cursor | null): Promise<(DealRow & { sortKey: string })[]> {
+  const w = filterWhere(filter);
+  addKeyset(w, sort, after);
+  return rows(db, `SELECT ${DEAL_COLUMNS}, ${sort.expr}::text AS "sortKey" FROM deals d ${w.sql()} ${orderBy(sort)} LIMIT ${w.param(first + 1)}`, w.params);
+}
+
+export async function countDeals(db: Queryable, filter: DealFilter | null | undefined): Promise<number> {
+  const w = filterWhere(filter);
+  return Number((await rows<{ n: string }>(db, `SELECT count(*) AS n FROM deals d ${w.sql()}`, w.params))[0].n);
+}
+
+/** Account.deals, oldest first. */
+export const ACCOUNT_DEALS: ChildPageSpec = {
+  from: 'deals d', columns: DEAL_COLUMNS, parent: 'd.account_id',
+  sort: { expr: 'd.created_at', cast: 'timestamptz', direction: 'ASC', idExpr: 'd.id' },
+};
+
+/** Lead.deals for many leads: [leadId, deal] pairs. */
+export async function dealsByLeadIds(db: Queryable, leadIds: readonly string[]): Promise<(DealRow & { leadId: string })[]> {
+  return rows(db, `SELECT dl.lead_id::text AS "leadId", ${DEAL_COLUMNS}
+    FROM deal_leads dl JOIN deals d ON d.id = dl.deal_id WHERE dl.lead_id = ANY($1::bigint[]) ORDER BY d.created_at, d.id`, [leadIds]);
+}
+
+/** The replay order of a deal's stage log (definitions.md section 1): time, ladder rank (LOST last), arrival. */
+export const DEAL_CHANGE_ORDER = `c.occurred_at, coalesce(pipeline_rank(s.category, s.position), 2000000000), c.recorded_at, c.id`;
+
+/** Deal.stageHistory for many deals, in replay order, fromStage being the stage before each change. */
+export async function stageHistoryByDealIds(db: Queryable, dealIds: readonly string[]): Promise<(DealStageChange & { dealId: string })[]> {
+  return rows(db, `
+    SELECT c.deal_id::text AS "dealId", c.id::text AS id,
+           lag(c.to_stage) OVER (PARTITION BY c.deal_id ORDER BY ${DEAL_CHANGE_ORDER}) AS "fromStage",
+           c.to_stage AS "toStage", c.amount::float8 AS amount, c.reason, c.occurred_at AS "occurredAt",
+           c.recorded_at AS "recordedAt", c.actor
+    FROM deal_stage_changes c JOIN pipeline_stages s ON s.key = c.to_stage
+    WHERE c.deal_id = ANY($1::bigint[])
+    ORDER BY c.deal_id, ${DEAL_CHANGE_ORDER}`, [dealIds]);
+}

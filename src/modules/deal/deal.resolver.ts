@@ -1,0 +1,75 @@
+import { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, ID, Info, Mutation, Query, Resolver } from 'type-graphql';
+import { WRITERS } from '../../common/auth/viewer';
+import { BulkResult } from '../../common/bulk/bulk.types';
+import { Connection } from '../../common/graphql/connection.type';
+import { dbId } from '../../common/graphql/ids';
+import { page } from '../../common/graphql/page';
+import { PageArgs } from '../../common/graphql/page.args';
+import { Context, Deps } from '../../context';
+import { ConvertLeadInput, DealFilter, DealInput, DealOrder, DealStageChangeInput, MoveDealStageInput } from './deal.inputs';
+import { countDeals, dealSort, dealsByExternalIds, listDeals } from './deal.repository';
+import { convertLead, moveDealStage, recordDealStageChanges, upsertDeals } from './deal.service';
+import { Deal, DealConnection, DealRow } from './deal.type';
+
+const bulkArgs = { nullable: true, defaultValue: false } as const;
+
+@Authorized()
+@Resolver(() => Deal)
+export class DealResolver {
+  constructor(private readonly deps: Deps) {}
+
+  @Query(() => Deal, { nullable: true })
+  deal(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<DealRow | null> {
+    const key = dbId(id);
+    return key ? ctx.loaders.deal.load(key) : Promise.resolve(null);
+  }
+
+  @Query(() => Deal, { nullable: true })
+  async dealByExternalId(@Arg('externalId') externalId: string): Promise<DealRow | null> {
+    return (await dealsByExternalIds(this.deps.ds, [externalId]))[0] ?? null;
+  }
+
+  @Query(() => DealConnection)
+  deals(
+    @Args() args: PageArgs,
+    @Arg('filter', () => DealFilter, { nullable: true }) filter: DealFilter | null,
+    @Arg('orderBy', () => DealOrder, { nullable: true }) orderBy: DealOrder | null,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Connection<DealRow>> {
+    const sort = dealSort(orderBy);
+    return page(args, info, (first, after) => listDeals(this.deps.ds, filter, sort, first, after), () => countDeals(this.deps.ds, filter));
+  }
+
+  @Authorized(WRITERS.deals)
+  @Mutation(() => BulkResult)
+  upsertDeals(
+    @Arg('input', () => [DealInput]) input: DealInput[],
+    @Arg('allOrNone', () => Boolean, bulkArgs) allOrNone: boolean,
+    @Ctx() ctx: Context,
+  ): Promise<BulkResult> {
+    return upsertDeals(this.deps.ds, ctx.viewer!, input, !!allOrNone);
+  }
+
+  @Authorized(WRITERS.deals)
+  @Mutation(() => BulkResult)
+  recordDealStageChanges(
+    @Arg('input', () => [DealStageChangeInput]) input: DealStageChangeInput[],
+    @Arg('allOrNone', () => Boolean, bulkArgs) allOrNone: boolean,
+    @Ctx() ctx: Context,
+  ): Promise<BulkResult> {
+    return recordDealStageChanges(this.deps.ds, ctx.viewer!, input, !!allOrNone);
+  }
+
+  @Authorized(WRITERS.deals)
+  @Mutation(() => Deal, { description: 'Creates a deal from a lead: the lead reaches OPPORTUNITY at the deal\'s creation.' })
+  convertLead(@Arg('input', () => ConvertLeadInput) input: ConvertLeadInput, @Ctx() ctx: Context): Promise<DealRow> {
+    return convertLead(this.deps.ds, ctx.viewer!, input);
+  }
+
+  @Authorized(WRITERS.deals)
+  @Mutation(() => Deal)
+  moveDealStage(@Arg('input', () => MoveDealStageInput) input: MoveDealStageInput, @Ctx() ctx: Context): Promise<DealRow> {
+    return moveDealStage(this.deps.ds, ctx.viewer!, input);
+  }
+}

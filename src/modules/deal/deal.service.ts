@@ -1,0 +1,155 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { Viewer } from '../../common/auth/viewer';
+import { BulkSpec, WriteContext, prepareEach, runBulk } from '../../common/bulk/bulk-runner';
+import { BulkResult } from '../../common/bulk/bulk.types';
+import { idsByExternalId, resolveRef } from '../../common/bulk/references';
+import { AppError, badInput, conflict, notFound } from '../../common/errors/app-error';
+import { dbId } from '../../common/graphql/ids';
+import { checkAmount, checkDate, checkExternalId, checkInstant, checkText, has } from '../../common/validation/checks';
+import { rows } from '../../db/sql';
+import { runInTransaction } from '../../db/transaction';
+import { leadsByIds } from '../lead/lead.repository';
+import { allStages, firstOpenStage } from '../pipeline-stage/pipeline-stage.repository';
+import { PipelineStage } from '../pipeline-stage/pipeline-stage.type';
+import { userIdsByEmail } from '../user/user.repository';
+import { ConvertLeadInput, DealInput, DealStageChangeInput, MoveDealStageInput } from './deal.inputs';
+import { dealsByExternalIds, dealsByIds } from './deal.repository';
+import { DealRow } from './deal.type';
+import { DealStageChangeWrite, DealWrite, bumpDealVersion, insertStageChange, refreshDealsAndLeads, writeDeal } from './deal.write';
+
+const newContext = (tx: EntityManager, viewer: Viewer): WriteContext =>
+  ({ tx, viewer, now: new Date(), touchedLeads: new Set(), touchedDeals: new Set() });
+
+function checkStage(stages: PipelineStage[], key: string, field = 'stage'): string {
+  if (!stages.some((s) => s.key === key)) throw badInput(`Unknown pipeline stage ${JSON.stringify(key)}`, field);
+  return key;
+}
+
+/** Validates a DealInput and resolves its references with maps loaded for the whole batch. */
+function toDealWrite(
+  d: DealInput, now: Date, stages: PipelineStage[], accounts: Map<string, string>, owners: Map<string, string>, leads: Map<string, string>,
+): DealWrite {
+  checkExternalId(d.externalId);
+  if (d.name.trim() === '') throw badInput('name must not be empty', 'name');
+  checkText(d.name, 'name', 500);
+  checkAmount(d.amount, 'amount');
+  checkInstant(d.createdAt, 'createdAt', now);
+  checkDate(d.expectedCloseDate, 'expectedCloseDate');
+  if (has(d, 'createdAt') && d.createdAt === null) throw badInput('createdAt cannot be cleared', 'createdAt');
+  if (has(d, 'stage') && d.stage === null) throw badInput('stage cannot be cleared', 'stage');
+  if (d.stage != null) checkStage(stages, d.stage);
+  const leadIds = d.leadExternalIds == null ? d.leadExternalIds : [...new Set(d.leadExternalIds)].map((x) => resolveRef(leads, x, 'Lead', 'leadExternalIds')!);
+  return {
+    externalId: d.externalId, name: d.name, amount: d.amount,
+    accountId: resolveRef(accounts, d.accountExternalId, 'Account', 'accountExternalId'),
+    ownerId: resolveRef(owners, d.ownerEmail?.toLowerCase() ?? d.ownerEmail, 'User', 'ownerEmail'),
+    leadIds, stage: d.stage ?? undefined, defaultStage: firstOpenStage(stages).key,
+    createdAt: d.createdAt ?? undefined, expectedCloseDate: d.expectedCloseDate,
+  };
+}
+
+async function prepareDeals(items: DealInput[], ctx: WriteContext) {
+  const stages = await allStages(ctx.tx);
+  const accounts = await idsByExternalId(ctx.tx, 'accounts', items.map((d) => d.accountExternalId));
+  const owners = await userIdsByEmail(ctx.tx, items.map((d) => d.ownerEmail).filter((e): e is string => !!e));
+  const leads = await idsByExternalId(ctx.tx, 'leads', items.flatMap((d) => d.leadExternalIds ?? []));
+  return prepareEach(items, (d) => toDealWrite(d, ctx.now, stages, accounts, owners, leads));
+}
+
+const finish = (ctx: WriteContext) => refreshDealsAndLeads(ctx.tx, ctx.touchedDeals, ctx.touchedLeads);
+
+const dealSpec: BulkSpec<DealInput, DealWrite> = {
+  key: (d) => d.externalId,
+  externalId: (d) => d.externalId,
+  prepare: prepareDeals,
+  write: writeDeal,
+  finish,
+};
+
+const stageChangeSpec: BulkSpec<DealStageChangeInput, DealStageChangeWrite> = {
+  key: (c) => `${c.dealExternalId}|${c.stage}|${c.occurredAt?.toISOString?.() ?? ''}`,
+  externalId: (c) => c.dealExternalId,
+  async prepare(items, ctx) {
+    const stages = await allStages(ctx.tx);
+    const deals = await idsByExternalId(ctx.tx, 'deals', items.map((c) => c.dealExternalId));
+    return prepareEach(items, (c) => {
+      checkStage(stages, c.stage);
+      checkInstant(c.occurredAt, 'occurredAt', ctx.now);
+      checkAmount(c.amount, 'amount');
+      checkText(c.reason, 'reason', 1000);
+      return {
+        dealId: resolveRef(deals, c.dealExternalId, 'Deal', 'dealExternalId')!,
+        stage: c.stage, occurredAt: c.occurredAt, amount: c.amount ?? null, reason: c.reason ?? null,
+      };
+    });
+  },
+  async write(c, ctx) {
+    const w = await insertStageChange(ctx, c);
+    if (w.changed) await bumpDealVersion(ctx.tx, c.dealId);
+    return w;
+  },
+  finish,
+};
+
+export const upsertDeals = (ds: DataSource, viewer: Viewer, input: DealInput[], allOrNone: boolean): Promise<BulkResult> =>
+  runBulk(ds, viewer, input, allOrNone, dealSpec);
+
+export const recordDealStageChanges = (ds: DataSource, viewer: Viewer, input: DealStageChangeInput[], allOrNone: boolean): Promise<BulkResult> =>
+  runBulk(ds, viewer, input, allOrNone, stageChangeSpec);
+
+/**
+ * Moves a deal to a stage if the caller's expectedVersion is still current: one conditional UPDATE decides, so of
+ * concurrent moves from the same version exactly one wins and the others get CONFLICT with nothing written.
+ */
+export async function moveDealStage(ds: DataSource, viewer: Viewer, input: MoveDealStageInput): Promise<DealRow> {
+  const now = new Date();
+  const occurredAt = input.occurredAt ?? now;
+  checkInstant(occurredAt, 'occurredAt', now);
+  checkAmount(input.amount, 'amount');
+  checkText(input.reason, 'reason', 1000);
+  const dealId = dbId(input.dealId);
+  if (!dealId) throw notFound('Deal', input.dealId, 'dealId');
+  return runInTransaction(ds, async (tx) => {
+    const ctx = newContext(tx, viewer);
+    checkStage(await allStages(tx), input.stage);
+    const claimed = await rows<{ stage_key: string }>(tx,
+      `UPDATE deals SET version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING stage_key`,
+      [dealId, input.expectedVersion]);
+    if (claimed.length === 0) {
+      const current = await rows<{ version: number }>(tx, `SELECT version FROM deals WHERE id = $1`, [dealId]);
+      if (current.length === 0) throw notFound('Deal', input.dealId, 'dealId');
+      throw conflict(`The deal has changed since version ${input.expectedVersion}; re-read it and retry`, { currentVersion: current[0].version });
+    }
+    if (claimed[0].stage_key === input.stage && !input.occurredAt) throw badInput(`The deal is already in stage ${input.stage}`, 'stage');
+    const w = await insertStageChange(ctx, { dealId, stage: input.stage, occurredAt, amount: input.amount ?? null, reason: input.reason ?? null });
+    if (!w.created) throw conflict('This stage change (same stage and occurredAt) is already recorded');
+    await refreshDealsAndLeads(tx, ctx.touchedDeals, ctx.touchedLeads);
+    return (await dealsByIds(tx, [dealId]))[0];
+  });
+}
+
+/** Creates a deal from a lead (the lead reaches OPPORTUNITY at the deal's creation). Re-sending it is idempotent. */
+export async function convertLead(ds: DataSource, viewer: Viewer, input: ConvertLeadInput): Promise<DealRow> {
+  const leadId = dbId(input.leadId);
+  return runInTransaction(ds, async (tx) => {
+    const ctx = newContext(tx, viewer);
+    const lead = leadId ? (await leadsByIds(tx, [leadId]))[0] : undefined;
+    if (!lead) throw notFound('Lead', input.leadId, 'leadId');
+    const existing = (await dealsByExternalIds(tx, [input.deal.externalId]))[0];
+    if (existing) {
+      const linked = await rows(tx, `SELECT 1 FROM deal_leads WHERE deal_id = $1 AND lead_id = $2`, [existing.id, leadId]);
+      if (linked.length) return existing;
+      throw conflict(`A deal with externalId ${JSON.stringify(input.deal.externalId)} already exists`);
+    }
+    const leadExternalIds = [...new Set([...(input.deal.leadExternalIds ?? []), lead.externalId].filter((x): x is string => !!x))];
+    const deal = Object.assign(new DealInput(), input.deal, { leadExternalIds });
+    const [prepared] = await prepareDeals([deal], ctx);
+    if (!prepared.ok) {
+      const e = prepared.errors[0];
+      throw new AppError(e.code as AppError['code'], e.message, { field: e.field ? `deal.${e.field}` : undefined });
+    }
+    const w = await writeDeal({ ...prepared.value, leadIds: [...new Set([...(prepared.value.leadIds ?? []), leadId!])] }, ctx);
+    await finish(ctx);
+    return (await dealsByIds(tx, [w.id]))[0];
+  });
+}

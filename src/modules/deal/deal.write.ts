@@ -1,0 +1,133 @@
+import { EntityManager } from 'typeorm';
+import { WriteContext, Written } from '../../common/bulk/bulk-runner';
+import { column, upsertByExternalId } from '../../common/bulk/upsert';
+import { AppError, badInput } from '../../common/errors/app-error';
+import { exec, rows } from '../../db/sql';
+import { refreshLeads } from '../lead/lead.write';
+import { DEAL_CHANGE_ORDER } from './deal.repository';
+
+/** A validated deal upsert: references resolved; undefined = omitted (unchanged), null = clear. */
+export interface DealWrite {
+  externalId: string;
+  name: string;
+  amount: number;
+  accountId?: string | null;
+  ownerId?: string | null;
+  /** Linked leads; when given, replaces the links. */
+  leadIds?: string[] | null;
+  /** Stage to create the deal in, or (on update) to move it to now when it differs. */
+  stage?: string;
+  /** Stage used on create when none is given. */
+  defaultStage: string;
+  createdAt?: Date;
+  expectedCloseDate?: Date | null;
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+export async function writeDeal(w: DealWrite, ctx: WriteContext): Promise<Written> {
+  const out = await upsertByExternalId(ctx.tx, 'deals', w.externalId, [
+    column('name', 'text', w.name),
+    column('amount', 'numeric', w.amount),
+    column('account_id', 'bigint', w.accountId),
+    column('owner_id', 'bigint', w.ownerId),
+    column('expected_close_date', 'timestamptz', w.expectedCloseDate),
+    column('created_at', 'timestamptz', w.createdAt, 'now()'),
+    column('stage_key', 'text', undefined, quote(w.stage ?? w.defaultStage)),
+  ], ['created_at', 'stage_key']);
+  let more = false; // changes beyond the deal's own columns (which upsertByExternalId versioned already)
+  if (out.created) {
+    await ctx.tx.query(
+      `INSERT INTO deal_stage_changes (deal_id, to_stage, amount, occurred_at, actor)
+       SELECT id, stage_key, amount, created_at, $2 FROM deals WHERE id = $1`, [out.id, ctx.viewer.sub]);
+  } else {
+    const before = out.before!;
+    if (w.createdAt && (before.created_at as Date).getTime() !== w.createdAt.getTime()) await moveCreation(ctx.tx, out.id, w.createdAt);
+    if (w.stage && w.stage !== before.stage_key) {
+      await insertStageChange(ctx, { dealId: out.id, stage: w.stage, occurredAt: ctx.now, amount: w.amount, reason: null });
+      more = true;
+    }
+  }
+  if (w.leadIds !== undefined) more = (await relinkLeads(ctx, out.id, w.leadIds ?? [])) || more;
+  if (more && !out.changed) await bumpDealVersion(ctx.tx, out.id);
+  if (out.changed || more) ctx.touchedDeals.add(out.id);
+  return { id: out.id, created: out.created };
+}
+
+export async function bumpDealVersion(tx: EntityManager, dealId: string): Promise<void> {
+  await tx.query(`UPDATE deals SET version = version + 1, updated_at = now() WHERE id = $1`, [dealId]);
+}
+
+/** Moves the creation entry (the first of the log); no other change may then come before it. */
+async function moveCreation(tx: EntityManager, dealId: string, createdAt: Date): Promise<void> {
+  const earlier = await rows(tx, `
+    SELECT 1 FROM deal_stage_changes c WHERE c.deal_id = $1 AND c.occurred_at < $2
+      AND c.id <> (SELECT id FROM deal_stage_changes WHERE deal_id = $1 ORDER BY occurred_at, id LIMIT 1) LIMIT 1`,
+    [dealId, createdAt]);
+  if (earlier.length) throw badInput('createdAt would come after some of the deal\'s stage changes', 'createdAt');
+  await tx.query(`UPDATE deal_stage_changes SET occurred_at = $2
+    WHERE id = (SELECT id FROM deal_stage_changes WHERE deal_id = $1 ORDER BY occurred_at, id LIMIT 1)`, [dealId, createdAt]);
+}
+
+/** Replaces the deal's leads; old and new leads get their milestones recomputed. Returns whether links changed. */
+async function relinkLeads(ctx: WriteContext, dealId: string, leadIds: string[]): Promise<boolean> {
+  const removed = await rows<{ lead_id: string }>(ctx.tx,
+    `DELETE FROM deal_leads WHERE deal_id = $1 AND NOT (lead_id = ANY($2::bigint[])) RETURNING lead_id::text`, [dealId, leadIds]);
+  const added = await rows<{ lead_id: string }>(ctx.tx, `
+    INSERT INTO deal_leads (deal_id, lead_id) SELECT $1, unnest($2::bigint[])
+    ON CONFLICT DO NOTHING RETURNING lead_id::text`, [dealId, leadIds]);
+  for (const r of [...removed, ...added]) ctx.touchedLeads.add(r.lead_id);
+  return removed.length + added.length > 0;
+}
+
+export interface DealStageChangeWrite {
+  dealId: string;
+  stage: string;
+  occurredAt: Date;
+  amount: number | null;
+  reason: string | null;
+}
+
+/**
+ * Appends one stage change (the same deal, stage and instant again is the same change: unchanged, or its amount and
+ * reason corrected). When the change is the latest of the log and carries an amount, it becomes the deal's amount.
+ */
+export async function insertStageChange(ctx: WriteContext, c: DealStageChangeWrite): Promise<Written & { changed: boolean }> {
+  const deal = await rows<{ created_at: Date }>(ctx.tx, `SELECT created_at FROM deals WHERE id = $1 FOR UPDATE`, [c.dealId]);
+  if (deal.length === 0) throw new AppError('NOT_FOUND', 'Deal was not found', { field: 'dealId' });
+  if (c.occurredAt < deal[0].created_at) throw badInput('occurredAt is before the deal was created', 'occurredAt');
+  const r = await rows<{ id: string; created: boolean }>(ctx.tx, `
+    INSERT INTO deal_stage_changes AS c (deal_id, to_stage, amount, reason, occurred_at, actor)
+    VALUES ($1, $2, $3, $4, $5, $6)
+    ON CONFLICT (deal_id, to_stage, occurred_at) DO UPDATE SET amount = EXCLUDED.amount, reason = EXCLUDED.reason
+      WHERE (c.amount, c.reason) IS DISTINCT FROM (EXCLUDED.amount, EXCLUDED.reason)
+    RETURNING id::text AS id, (xmax = 0) AS created`,
+    [c.dealId, c.stage, c.amount, c.reason, c.occurredAt, ctx.viewer.sub]);
+  if (r.length === 0) {
+    const existing = await rows<{ id: string }>(ctx.tx,
+      `SELECT id::text AS id FROM deal_stage_changes WHERE deal_id = $1 AND to_stage = $2 AND occurred_at = $3`,
+      [c.dealId, c.stage, c.occurredAt]);
+    return { id: existing[0].id, created: false, changed: false };
+  }
+  if (c.amount !== null) {
+    await exec(ctx.tx, `
+      UPDATE deals SET amount = $3 WHERE id = $1 AND $2::bigint = (
+        SELECT c.id FROM deal_stage_changes c JOIN pipeline_stages s ON s.key = c.to_stage
+        WHERE c.deal_id = $1 ORDER BY ${DEAL_CHANGE_ORDER.split(', ').map((x) => `${x} DESC`).join(', ')} LIMIT 1)`,
+      [c.dealId, r[0].id, c.amount]);
+  }
+  ctx.touchedDeals.add(c.dealId);
+  return { id: r[0].id, created: r[0].created, changed: true };
+}
+
+/** Recomputes the deals' outcome and reaches, then the milestones of every lead linked to them (same transaction). */
+export async function refreshDealsAndLeads(tx: EntityManager, dealIds: Iterable<string>, leadIds: Iterable<string>): Promise<void> {
+  const deals = [...dealIds];
+  const leads = new Set(leadIds);
+  if (deals.length) {
+    await tx.query(`SELECT refresh_deals($1::bigint[])`, [deals]);
+    const linked = await rows<{ id: string }>(tx, `SELECT DISTINCT lead_id::text AS id FROM deal_leads WHERE deal_id = ANY($1::bigint[])`, [deals]);
+    for (const l of linked) leads.add(l.id);
+  }
+  await refreshLeads(tx, leads);
+}

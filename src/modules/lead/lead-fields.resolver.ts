@@ -1,0 +1,56 @@
+import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { canSeePersonalData } from '../../common/auth/viewer';
+import { Connection } from '../../common/graphql/connection.type';
+import { PageArgs } from '../../common/graphql/page.args';
+import { Context } from '../../context';
+import { Account } from '../account/account.type';
+import { Deal, DealRow } from '../deal/deal.type';
+import { TouchpointConnection, TouchpointRow } from '../touchpoint/touchpoint.type';
+import { User } from '../user/user.type';
+import { Lead, LeadRow, LeadStageChange } from './lead.type';
+
+const personal = (ctx: Context, value: string | null) => (canSeePersonalData(ctx.viewer) ? value : null);
+
+/** Lead's child and personal fields; children are batched per request through DataLoaders. */
+@Resolver(() => Lead)
+export class LeadFieldsResolver {
+  @FieldResolver(() => String, { nullable: true, description: 'Personal data: null for ANALYST tokens.' })
+  email(@Root() l: LeadRow, @Ctx() ctx: Context): string | null {
+    return personal(ctx, l.email);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Personal data: null for ANALYST tokens.' })
+  firstName(@Root() l: LeadRow, @Ctx() ctx: Context): string | null {
+    return personal(ctx, l.firstName);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Personal data: null for ANALYST tokens.' })
+  lastName(@Root() l: LeadRow, @Ctx() ctx: Context): string | null {
+    return personal(ctx, l.lastName);
+  }
+
+  @FieldResolver(() => Account, { nullable: true })
+  account(@Root() l: LeadRow, @Ctx() ctx: Context): Promise<Account | null> | null {
+    return l.accountId ? ctx.loaders.account.load(l.accountId) : null;
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  owner(@Root() l: LeadRow, @Ctx() ctx: Context): Promise<User | null> | null {
+    return l.ownerId ? ctx.loaders.user.load(l.ownerId) : null;
+  }
+
+  @FieldResolver(() => [LeadStageChange])
+  stageHistory(@Root() l: LeadRow, @Ctx() ctx: Context): Promise<LeadStageChange[]> {
+    return ctx.loaders.leadHistory.load(l.id);
+  }
+
+  @FieldResolver(() => TouchpointConnection)
+  touchpoints(@Root() l: LeadRow, @Args() args: PageArgs, @Ctx() ctx: Context): Promise<Connection<TouchpointRow>> {
+    return ctx.loaders.leadTouchpoints.load(l.id, args);
+  }
+
+  @FieldResolver(() => [Deal])
+  deals(@Root() l: LeadRow, @Ctx() ctx: Context): Promise<DealRow[]> {
+    return ctx.loaders.dealsByLead.load(l.id);
+  }
+}

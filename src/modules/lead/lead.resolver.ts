@@ -1,0 +1,69 @@
+import { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, ID, Info, Mutation, Query, Resolver } from 'type-graphql';
+import { WRITERS } from '../../common/auth/viewer';
+import { BulkResult } from '../../common/bulk/bulk.types';
+import { Connection } from '../../common/graphql/connection.type';
+import { dbId } from '../../common/graphql/ids';
+import { page } from '../../common/graphql/page';
+import { PageArgs } from '../../common/graphql/page.args';
+import { Context, Deps } from '../../context';
+import { LeadFilter, LeadInput, LeadOrder, LeadStageChangeInput, MoveLeadStageInput } from './lead.inputs';
+import { countLeads, leadSort, leadsByExternalIds, listLeads } from './lead.repository';
+import { moveLeadStage, recordLeadStageChanges, upsertLeads } from './lead.service';
+import { Lead, LeadConnection, LeadRow } from './lead.type';
+
+const bulkArgs = { nullable: true, defaultValue: false } as const;
+
+@Authorized()
+@Resolver(() => Lead)
+export class LeadResolver {
+  constructor(private readonly deps: Deps) {}
+
+  @Query(() => Lead, { nullable: true })
+  lead(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<LeadRow | null> {
+    const key = dbId(id);
+    return key ? ctx.loaders.lead.load(key) : Promise.resolve(null);
+  }
+
+  @Query(() => Lead, { nullable: true })
+  async leadByExternalId(@Arg('externalId') externalId: string): Promise<LeadRow | null> {
+    return (await leadsByExternalIds(this.deps.ds, [externalId]))[0] ?? null;
+  }
+
+  @Query(() => LeadConnection)
+  leads(
+    @Args() args: PageArgs,
+    @Arg('filter', () => LeadFilter, { nullable: true }) filter: LeadFilter | null,
+    @Arg('orderBy', () => LeadOrder, { nullable: true }) orderBy: LeadOrder | null,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Connection<LeadRow>> {
+    const sort = leadSort(orderBy);
+    return page(args, info, (first, after) => listLeads(this.deps.ds, filter, sort, first, after), () => countLeads(this.deps.ds, filter));
+  }
+
+  @Authorized(WRITERS.leads)
+  @Mutation(() => BulkResult)
+  upsertLeads(
+    @Arg('input', () => [LeadInput]) input: LeadInput[],
+    @Arg('allOrNone', () => Boolean, bulkArgs) allOrNone: boolean,
+    @Ctx() ctx: Context,
+  ): Promise<BulkResult> {
+    return upsertLeads(this.deps.ds, ctx.viewer!, input, !!allOrNone);
+  }
+
+  @Authorized(WRITERS.leadHandoff)
+  @Mutation(() => BulkResult)
+  recordLeadStageChanges(
+    @Arg('input', () => [LeadStageChangeInput]) input: LeadStageChangeInput[],
+    @Arg('allOrNone', () => Boolean, bulkArgs) allOrNone: boolean,
+    @Ctx() ctx: Context,
+  ): Promise<BulkResult> {
+    return recordLeadStageChanges(this.deps.ds, ctx.viewer!, input, !!allOrNone);
+  }
+
+  @Authorized(WRITERS.leadHandoff)
+  @Mutation(() => Lead, { description: 'One lead hand-off step (MQL, SAL accept, REJECTED with reason, RECYCLED, DISQUALIFIED, SQL).' })
+  moveLeadStage(@Arg('input', () => MoveLeadStageInput) input: MoveLeadStageInput, @Ctx() ctx: Context): Promise<LeadRow> {
+    return moveLeadStage(this.deps.ds, ctx.viewer!, input);
+  }
+}

@@ -1,0 +1,90 @@
+import { DataSource } from 'typeorm';
+import { Viewer } from '../../common/auth/viewer';
+import { BulkSpec, WriteContext, prepareEach, runBulk } from '../../common/bulk/bulk-runner';
+import { BulkResult } from '../../common/bulk/bulk.types';
+import { idsByExternalId, resolveRef } from '../../common/bulk/references';
+import { badInput, notFound } from '../../common/errors/app-error';
+import { LeadEvent } from '../../common/graphql/enums';
+import { dbId } from '../../common/graphql/ids';
+import { checkEmail, checkExternalId, checkInstant, checkText, has } from '../../common/validation/checks';
+import { runInTransaction } from '../../db/transaction';
+import { userIdsByEmail } from '../user/user.repository';
+import { LeadInput, LeadStageChangeInput, MoveLeadStageInput } from './lead.inputs';
+import { leadsByIds } from './lead.repository';
+import { LeadRow } from './lead.type';
+import { LeadEventWrite, LeadWrite, refreshLeads, writeLead, writeLeadEvent } from './lead.write';
+
+const RETURNS = new Set<string>([LeadEvent.REJECTED, LeadEvent.RECYCLED, LeadEvent.DISQUALIFIED]);
+
+function checkLeadEvent(event: LeadEvent, reason: string | null | undefined, note: string | null | undefined, occurredAt: Date, now: Date): void {
+  if (event === LeadEvent.LEAD) throw badInput('A lead\'s LEAD entry is its createdAt: set it with upsertLeads', 'event');
+  if (reason != null && !RETURNS.has(event)) throw badInput('reason is only for REJECTED, RECYCLED and DISQUALIFIED', 'reason');
+  checkText(note, 'note', 2000);
+  checkInstant(occurredAt, 'occurredAt', now);
+}
+
+const leadSpec: BulkSpec<LeadInput, LeadWrite> = {
+  key: (l) => l.externalId,
+  externalId: (l) => l.externalId,
+  async prepare(items, ctx) {
+    const accounts = await idsByExternalId(ctx.tx, 'accounts', items.map((l) => l.accountExternalId));
+    const owners = await userIdsByEmail(ctx.tx, items.map((l) => l.ownerEmail).filter((e): e is string => !!e));
+    return prepareEach(items, (l) => {
+      checkExternalId(l.externalId);
+      checkEmail(l.email, 'email');
+      for (const f of ['firstName', 'lastName', 'title'] as const) checkText(l[f], f, 500);
+      checkInstant(l.createdAt, 'createdAt', ctx.now);
+      if (has(l, 'createdAt') && l.createdAt === null) throw badInput('createdAt cannot be cleared', 'createdAt');
+      return {
+        externalId: l.externalId,
+        email: l.email, firstName: l.firstName, lastName: l.lastName, title: l.title, source: l.source, score: l.score,
+        createdAt: l.createdAt,
+        accountId: resolveRef(accounts, l.accountExternalId, 'Account', 'accountExternalId'),
+        ownerId: resolveRef(owners, l.ownerEmail?.toLowerCase() ?? l.ownerEmail, 'User', 'ownerEmail'),
+      };
+    });
+  },
+  write: writeLead,
+  finish: (ctx) => refreshLeads(ctx.tx, ctx.touchedLeads),
+};
+
+const eventKey = (e: LeadStageChangeInput) => `${e.leadExternalId}|${e.event}|${e.occurredAt?.toISOString?.() ?? ''}`;
+
+const leadEventSpec: BulkSpec<LeadStageChangeInput, LeadEventWrite> = {
+  key: eventKey,
+  externalId: (e) => e.leadExternalId,
+  async prepare(items, ctx) {
+    const leads = await idsByExternalId(ctx.tx, 'leads', items.map((e) => e.leadExternalId));
+    return prepareEach(items, (e) => {
+      checkLeadEvent(e.event, e.reason, e.note, e.occurredAt, ctx.now);
+      return {
+        leadId: resolveRef(leads, e.leadExternalId, 'Lead', 'leadExternalId')!,
+        event: e.event, occurredAt: e.occurredAt, reason: e.reason ?? null, note: e.note ?? null,
+      };
+    });
+  },
+  write: writeLeadEvent,
+  finish: (ctx) => refreshLeads(ctx.tx, ctx.touchedLeads),
+};
+
+export const upsertLeads = (ds: DataSource, viewer: Viewer, input: LeadInput[], allOrNone: boolean): Promise<BulkResult> =>
+  runBulk(ds, viewer, input, allOrNone, leadSpec);
+
+export const recordLeadStageChanges = (ds: DataSource, viewer: Viewer, input: LeadStageChangeInput[], allOrNone: boolean): Promise<BulkResult> =>
+  runBulk(ds, viewer, input, allOrNone, leadEventSpec);
+
+/** One hand-off step on one lead; returns the lead as it is after the step. */
+export async function moveLeadStage(ds: DataSource, viewer: Viewer, input: MoveLeadStageInput): Promise<LeadRow> {
+  const now = new Date();
+  const occurredAt = input.occurredAt ?? now;
+  checkLeadEvent(input.event, input.reason, input.note, occurredAt, now);
+  const leadId = dbId(input.leadId);
+  return runInTransaction(ds, async (tx) => {
+    const found = leadId ? await leadsByIds(tx, [leadId]) : [];
+    if (found.length === 0) throw notFound('Lead', input.leadId, 'leadId');
+    const ctx: WriteContext = { tx, viewer, now, touchedLeads: new Set(), touchedDeals: new Set() };
+    await writeLeadEvent({ leadId: leadId!, event: input.event, occurredAt, reason: input.reason ?? null, note: input.note ?? null }, ctx);
+    await refreshLeads(tx, ctx.touchedLeads);
+    return (await leadsByIds(tx, [leadId!]))[0];
+  });
+}

@@ -1,0 +1,26 @@
+import { Queryable, rows } from '../../db/sql';
+import { User } from './user.type';
+
+export const USER_COLUMNS = `u.id::text AS id, u.email, u.name, u.role`;
+
+export async function usersByIds(db: Queryable, ids: readonly string[]): Promise<User[]> {
+  return rows<User>(db, `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ANY($1::bigint[])`, [ids]);
+}
+
+export async function userByEmail(db: Queryable, email: string): Promise<User | null> {
+  const r = await rows<User>(db, `SELECT ${USER_COLUMNS} FROM users u WHERE u.email = $1`, [email.toLowerCase()]);
+  return r[0] ?? null;
+}
+
+export async function allUsers(db: Queryable): Promise<User[]> {
+  return rows<User>(db, `SELECT ${USER_COLUMNS} FROM users u ORDER BY u.email`);
+}
+
+/** email (lower-cased) → id, for the emails that exist. */
+export async function userIdsByEmail(db: Queryable, emails: string[]): Promise<Map<string, string>> {
+  if (emails.length === 0) return new Map();
+  const r = await rows<{ id: string; email: string }>(
+    db, `SELECT id::text AS id, email FROM users WHERE email = ANY($1::text[])`, [emails.map((e) => e.toLowerCase())],
+  );
+  return new Map(r.map((x) => [x.email, x.id]));
+}

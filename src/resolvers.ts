@@ -1,0 +1,18 @@
+import { AccountFieldsResolver, AccountResolver } from './modules/account/account.resolver';
+import { CampaignFieldsResolver, CampaignResolver } from './modules/campaign/campaign.resolver';
+import { DealFieldsResolver } from './modules/deal/deal-fields.resolver';
+import { DealResolver } from './modules/deal/deal.resolver';
+import { LeadFieldsResolver } from './modules/lead/lead-fields.resolver';
+import { LeadResolver } from './modules/lead/lead.resolver';
+import { PipelineStageResolver } from './modules/pipeline-stage/pipeline-stage.resolver';
+import { TouchpointFieldsResolver, TouchpointResolver } from './modules/touchpoint/touchpoint.resolver';
+import { UserResolver } from './modules/user/user.resolver';
+
+/** Root resolvers carry @Authorized; *FieldsResolver classes serve child fields of already-authorized parents. */
+export const ROOT_RESOLVERS = [
+  UserResolver, AccountResolver, CampaignResolver, LeadResolver, TouchpointResolver, DealResolver, PipelineStageResolver,
+] as const;
+export const FIELD_RESOLVERS = [
+  AccountFieldsResolver, CampaignFieldsResolver, LeadFieldsResolver, TouchpointFieldsResolver, DealFieldsResolver,
+] as const;
+export const RESOLVERS = [...ROOT_RESOLVERS, ...FIELD_RESOLVERS] as const;

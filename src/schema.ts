@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchemaSync } from 'type-graphql';
+import { authChecker } from './common/auth/auth-checker';
+import { createContainer } from './container';
+import { Deps } from './context';
+import { RESOLVERS } from './resolvers';
+
+/** Builds the executable schema; without deps (for emitting the SDL) resolvers are never called. */
+export function buildAppSchema(deps: Deps = { ds: undefined as never }): GraphQLSchema {
+  return buildSchemaSync({
+    resolvers: RESOLVERS,
+    authChecker,
+    authMode: 'error',
+    container: createContainer(deps),
+    validate: false,
+  });
+}
+
+/** The committed SDL (schema/schema.graphql): printed from the sorted schema. */
+export function printAppSchema(schema: GraphQLSchema = buildAppSchema()): string {
+  return printSchema(lexicographicSortSchema(schema)) + '\n';
+}

@@ -1,0 +1,121 @@
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { GraphQLError } from 'graphql';
+import { DataSource } from 'typeorm';
+import { bearerToken, verifyToken } from './common/auth/jwt';
+import { createLoaders } from './common/dataloader/create-loaders';
+import { AppError } from './common/errors/app-error';
+import { formatError } from './common/errors/format-error';
+import { Config } from './config/config';
+import { Context } from './context';
+import { currentScope, runInScope } from './db/request-scope';
+import { buildAppSchema } from './schema';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Request id, SQL statement counting and (outside production) an x-sql-statements response header. */
+function requestScope(exposeStatements: boolean): express.RequestHandler {
+  return (req, res, next) => {
+    const given = req.header('x-request-id');
+    const scope = { requestId: given && REQUEST_ID.test(given) ? given : randomUUID(), statements: 0 };
+    res.setHeader('x-request-id', scope.requestId);
+    if (exposeStatements) {
+      const writeHead = res.writeHead;
+      res.writeHead = function (this: typeof res, ...args: Parameters<typeof writeHead>) {
+        if (!this.headersSent) this.setHeader('x-sql-statements', String(scope.statements));
+        return writeHead.apply(this, args);
+      } as typeof writeHead;
+    }
+    runInScope(scope, next);
+  };
+}
+
+function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+/** Builds and starts the HTTP server: /healthz, /readyz and /graphql (Apollo on Express 5). */
+export async function createServer(config: Config, ds: DataSource, port = config.port): Promise<RunningServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  let shuttingDown = false;
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      if (shuttingDown) throw new Error('shutting down');
+      await Promise.race([ds.query('SELECT 1'), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000))]);
+      res.json({ status: 'ready' });
+    } catch {
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+
+  const apollo = new ApolloServer<Context>({
+    schema: buildAppSchema({ ds }),
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    introspection: true,
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ...(config.nodeEnv === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
+  });
+  await apollo.start();
+
+  app.use(
+    '/graphql',
+    requestScope(config.nodeEnv !== 'production'),
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }): Promise<Context> => {
+        let viewer;
+        try {
+          const token = bearerToken(req.header('authorization'));
+          if (!token) throw unauthenticated('A bearer token is required (Authorization: Bearer <JWT>)');
+          viewer = verifyToken(token, config.jwt);
+        } catch (e) {
+          throw e instanceof AppError ? unauthenticated(e.message) : e;
+        }
+        return { viewer, requestId: currentScope()?.requestId ?? randomUUID(), loaders: createLoaders(ds) };
+      },
+    }),
+  );
+  app.use((_req, res) => {
+    res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
+  });
+  // Malformed JSON bodies and other request errors: a 4xx with a stable code, never a stack trace.
+  app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    const code = status === 500 ? 'INTERNAL_SERVER_ERROR' : status === 413 ? 'BAD_USER_INPUT' : 'BAD_REQUEST';
+    res.status(status).json({ errors: [{ message: status === 500 ? 'Internal server error' : err.message, extensions: { code } }] });
+  });
+
+  await new Promise<void>((resolve) => httpServer.listen(port, '0.0.0.0', resolve));
+  const address = httpServer.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  return {
+    url: `http://localhost:${actualPort}/graphql`,
+    port: actualPort,
+    async stop() {
+      shuttingDown = true;
+      await apollo.stop();
+    },
+  };
+}
