@@ -1,0 +1,21 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildSchema, findBreakingChanges, findDangerousChanges } from 'graphql';
+import { printAppSchema } from '../../src/schema';
+
+const root = path.join(__dirname, '..', '..');
+const contractDir = path.join(root, '..', 'shared', 'contract');
+const committed = fs.readFileSync(path.join(root, 'schema', 'schema.graphql'), 'utf8');
+
+describe('schema/schema.graphql', () => {
+  it('is exactly what the code builds (run `npm run schema:emit` after changing the API)', () => {
+    expect(printAppSchema()).toBe(committed);
+  });
+
+  it('breaks nothing in the contract (core.graphql): graphql-js findBreakingChanges is empty', () => {
+    const contract = buildSchema(fs.readFileSync(path.join(contractDir, 'core.graphql'), 'utf8'));
+    const emitted = buildSchema(committed);
+    expect(findBreakingChanges(contract, emitted)).toEqual([]);
+    expect(findDangerousChanges(contract, emitted)).toEqual([]);
+  });
+});

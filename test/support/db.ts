@@ -1,0 +1,15 @@
+import { DataSource } from 'typeorm';
+import { createDataSource } from '../../src/db/data-source';
+
+export function testDatabaseUrl(): string {
+  const url = process.env.FUNNEL_TEST_DATABASE_URL;
+  if (!url) throw new Error('FUNNEL_TEST_DATABASE_URL is not set: run the suite through jest (global setup)');
+  return url;
+}
+
+/** A DataSource on the migrated test database, for one test file. */
+export async function openTestDataSource(poolSize = 10): Promise<DataSource> {
+  const ds = createDataSource({ url: testDatabaseUrl(), poolSize });
+  await ds.initialize();
+  return ds;
+}

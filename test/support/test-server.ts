@@ -1,0 +1,49 @@
+import { DataSource } from 'typeorm';
+import { Role } from '../../src/common/graphql/enums';
+import { createServer, RunningServer } from '../../src/server';
+import { openTestDataSource } from './db';
+import { testConfig, tokenFor } from './tokens';
+
+export interface GqlResponse<T = Record<string, any>> {
+  status: number;
+  body: { data?: T; errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[] };
+  headers: Headers;
+}
+
+export interface TestApi {
+  ds: DataSource;
+  server: RunningServer;
+  /** POSTs an operation as a role (a real signed JWT), or with no token when role is null. */
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, role?: Role | null, headers?: Record<string, string>): Promise<GqlResponse<T>>;
+  /** Like gql, but fails the test on any GraphQL error and returns data. */
+  ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, role?: Role): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** The real server (Express + Apollo + TypeORM) on a free port, talking to the test database. */
+export async function startTestApi(): Promise<TestApi> {
+  const ds = await openTestDataSource();
+  const server = await createServer(testConfig, ds, 0);
+  const gql: TestApi['gql'] = async (query, variables = {}, role = Role.ADMIN, headers = {}) => {
+    const res = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(role ? { authorization: `Bearer ${tokenFor(role)}` } : {}), ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: res.status, body: (await res.json()) as GqlResponse<any>["body"], headers: res.headers };
+  };
+  return {
+    ds,
+    server,
+    gql,
+    async ok(query, variables, role) {
+      const r = await gql(query, variables, role ?? Role.ADMIN);
+      if (r.body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(r.body.errors)}`);
+      return r.body.data as any;
+    },
+    async close() {
+      await server.stop();
+      await ds.destroy();
+    },
+  };
+}
