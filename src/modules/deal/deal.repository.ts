@@ -70,6 +70,8 @@ export async function dealsByLeadIds(db: Queryable, leadIds: readonly string[]):
 
 /** The replay order of a deal's stage log (definitions.md section 1): time, ladder rank (LOST last), arrival. */
 export const DEAL_CHANGE_ORDER = `c.occurred_at, coalesce(pipeline_rank(s.category, s.position), 2000000000), c.recorded_at, c.id`;
+/** The same order, latest first. */
+export const DEAL_CHANGE_ORDER_DESC = `c.occurred_at DESC, coalesce(pipeline_rank(s.category, s.position), 2000000000) DESC, c.recorded_at DESC, c.id DESC`;
 
 /** Deal.stageHistory for many deals, in replay order, fromStage being the stage before each change. */
 export async function stageHistoryByDealIds(db: Queryable, dealIds: readonly string[]): Promise<(DealStageChange & { dealId: string })[]> {

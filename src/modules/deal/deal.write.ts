@@ -4,7 +4,7 @@ import { column, upsertByExternalId } from '../../common/bulk/upsert';
 import { AppError, badInput } from '../../common/errors/app-error';
 import { exec, rows } from '../../db/sql';
 import { refreshLeads } from '../lead/lead.write';
-import { DEAL_CHANGE_ORDER } from './deal.repository';
+import { DEAL_CHANGE_ORDER_DESC } from './deal.repository';
 
 /** A validated deal upsert: references resolved; undefined = omitted (unchanged), null = clear. */
 export interface DealWrite {
@@ -113,7 +113,7 @@ export async function insertStageChange(ctx: WriteContext, c: DealStageChangeWri
     await exec(ctx.tx, `
       UPDATE deals SET amount = $3 WHERE id = $1 AND $2::bigint = (
         SELECT c.id FROM deal_stage_changes c JOIN pipeline_stages s ON s.key = c.to_stage
-        WHERE c.deal_id = $1 ORDER BY ${DEAL_CHANGE_ORDER.split(', ').map((x) => `${x} DESC`).join(', ')} LIMIT 1)`,
+        WHERE c.deal_id = $1 ORDER BY ${DEAL_CHANGE_ORDER_DESC} LIMIT 1)`,
       [c.dealId, r[0].id, c.amount]);
   }
   ctx.touchedDeals.add(c.dealId);
