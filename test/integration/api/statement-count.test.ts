@@ -1,0 +1,50 @@
+import { Role } from '../../../src/common/graphql/enums';
+import { UPSERT_ACCOUNTS, UPSERT_DEALS, UPSERT_LEADS, UPSERT_USERS } from '../../support/ops';
+import { startTestApi, TestApi } from '../../support/test-server';
+import { unique } from '../../support/unique';
+
+const NESTED = `query($n: Int, $f: DealFilter) { deals(first: $n, filter: $f) { nodes { account { name } owner { email } leads { email } stage { key } } } }`;
+
+/** No N+1: the SQL statements of a nested list do not grow with the page size (x-sql-statements, counted per request). */
+describe('DataLoader batching', () => {
+  let api: TestApi;
+  // every deal of this test, and only those, at one instant of its own
+  const createdAt = new Date(Date.UTC(2020, 0, 1) + Math.floor(Math.random() * 1e9)).toISOString();
+  const filter = { createdFrom: createdAt, createdTo: new Date(Date.parse(createdAt) + 1).toISOString() };
+  beforeAll(async () => {
+    api = await startTestApi();
+    const p = unique('n1');
+    await api.ok(UPSERT_USERS, { input: [0, 1, 2].map((i) => ({ email: `${p}-${i}@x.example`, role: 'SALES' })) });
+    await api.ok(UPSERT_ACCOUNTS, { input: Array.from({ length: 10 }, (_, i) => ({ externalId: `${p}-A${i}`, name: `A${i}` })) });
+    await api.ok(UPSERT_LEADS, { input: Array.from({ length: 120 }, (_, i) => ({ externalId: `${p}-L${i}`, email: `l${i}@x.example`, accountExternalId: `${p}-A${i % 10}` })) });
+    await api.ok(UPSERT_DEALS, {
+      input: Array.from({ length: 110 }, (_, i) => ({
+        externalId: `${p}-D${i}`, name: `D${i}`, amount: i, accountExternalId: `${p}-A${i % 10}`, ownerEmail: `${p}-${i % 3}@x.example`,
+        leadExternalIds: [`${p}-L${i}`, `${p}-L${(i + 1) % 120}`], createdAt,
+      })),
+    });
+  });
+  afterAll(() => api.close());
+
+  const statements = async (n: number) => {
+    const r = await api.gql(NESTED, { n, f: filter }, Role.ANALYST);
+    expect(r.body.errors).toBeUndefined();
+    expect(r.body.data!.deals.nodes).toHaveLength(n);
+    return Number(r.headers.get('x-sql-statements'));
+  };
+
+  it('deals(first: 100) with account, owner, leads and stage costs as many statements as first: 5', async () => {
+    const five = await statements(5);
+    const hundred = await statements(100);
+    expect(hundred).toBe(five);
+    expect(hundred).toBeLessThanOrEqual(5);
+  });
+
+  it('nested connections are batched too: accounts → leads/deals, leads → touchpoints, stage history', async () => {
+    const q = `query($n: Int) { accounts(first: $n) { nodes { leads(first: 3) { totalCount nodes { touchpoints(first: 2) { totalCount } stageHistory { event } deals { stageHistory { toStage } } } } deals(first: 2) { nodes { name } } } } }`;
+    const count = async (n: number) => Number((await api.gql(q, { n })).headers.get('x-sql-statements'));
+    // one statement per relation at most, whatever the page size: 1 list + 6 child loaders
+    expect(await count(100)).toBeLessThanOrEqual(7);
+    expect(await count(2)).toBeLessThanOrEqual(7);
+  });
+});

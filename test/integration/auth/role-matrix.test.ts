@@ -1,0 +1,115 @@
+import jwt from 'jsonwebtoken';
+import { Role } from '../../../src/common/graphql/enums';
+import { buildAppSchema } from '../../../src/schema';
+import { at, LEAD_BY_EXT, UPSERT_DEALS, UPSERT_LEADS } from '../../support/ops';
+import { startTestApi, TestApi } from '../../support/test-server';
+import { testConfig } from '../../support/tokens';
+import { unique } from '../../support/unique';
+
+const ALL = Object.values(Role);
+const R = Role;
+/** definitions.md section 7, written out by hand (not imported) so the test checks the code against the doc. */
+const WRITE: Record<string, Role[]> = {
+  upsertUsers: [R.ADMIN],
+  upsertAccounts: [R.ADMIN, R.REVOPS, R.MARKETING, R.SALES, R.SERVICE],
+  upsertCampaigns: [R.ADMIN, R.REVOPS, R.MARKETING, R.SERVICE],
+  recordCampaignSpend: [R.ADMIN, R.REVOPS, R.MARKETING, R.SERVICE],
+  upsertLeads: [R.ADMIN, R.REVOPS, R.MARKETING, R.SERVICE],
+  recordTouchpoints: [R.ADMIN, R.REVOPS, R.MARKETING, R.SERVICE],
+  recordLeadStageChanges: [R.ADMIN, R.REVOPS, R.MARKETING, R.SALES, R.SERVICE],
+  moveLeadStage: [R.ADMIN, R.REVOPS, R.MARKETING, R.SALES, R.SERVICE],
+  upsertDeals: [R.ADMIN, R.REVOPS, R.SALES, R.SERVICE],
+  recordDealStageChanges: [R.ADMIN, R.REVOPS, R.SALES, R.SERVICE],
+  moveDealStage: [R.ADMIN, R.REVOPS, R.SALES, R.SERVICE],
+  convertLead: [R.ADMIN, R.REVOPS, R.SALES, R.SERVICE],
+};
+const bulkOp = (name: string) => `mutation { ${name}(input: []) { successCount } }`;
+const OPS: Record<string, string> = {
+  me: `{ me { role } }`, lead: `{ lead(id: "1") { id } }`, leadByExternalId: `{ leadByExternalId(externalId: "x") { id } }`,
+  leads: `{ leads(first: 1) { totalCount } }`, deal: `{ deal(id: "1") { id } }`, dealByExternalId: `{ dealByExternalId(externalId: "x") { id } }`,
+  deals: `{ deals(first: 1) { totalCount } }`, campaign: `{ campaign(id: "1") { id } }`, campaigns: `{ campaigns(first: 1) { totalCount } }`,
+  account: `{ account(id: "1") { id } }`, accounts: `{ accounts(first: 1) { totalCount } }`, touchpoints: `{ touchpoints(first: 1) { totalCount } }`,
+  pipelineStages: `{ pipelineStages { key } }`, users: `{ users { id } }`,
+  upsertUsers: bulkOp('upsertUsers'), upsertAccounts: bulkOp('upsertAccounts'), upsertCampaigns: bulkOp('upsertCampaigns'),
+  recordCampaignSpend: bulkOp('recordCampaignSpend'), upsertLeads: bulkOp('upsertLeads'), recordTouchpoints: bulkOp('recordTouchpoints'),
+  recordLeadStageChanges: bulkOp('recordLeadStageChanges'), upsertDeals: bulkOp('upsertDeals'), recordDealStageChanges: bulkOp('recordDealStageChanges'),
+  moveLeadStage: `mutation { moveLeadStage(input: { leadId: "999999999", event: MQL }) { id } }`,
+  moveDealStage: `mutation { moveDealStage(input: { dealId: "999999999", stage: "WON", expectedVersion: 1 }) { id } }`,
+  convertLead: `mutation { convertLead(input: { leadId: "999999999", deal: { externalId: "x", name: "x", amount: 1 } }) { id } }`,
+};
+
+describe('access: every root field × role (definitions.md section 7)', () => {
+  let api: TestApi;
+  beforeAll(async () => (api = await startTestApi()));
+  afterAll(() => api.close());
+
+  it('the table covers every root field of the schema', () => {
+    const schema = buildAppSchema();
+    const fields = [...Object.keys(schema.getQueryType()!.getFields()), ...Object.keys(schema.getMutationType()!.getFields())];
+    expect(fields.filter((f) => !OPS[f]).sort()).toEqual([]);
+  });
+
+  it('no token: UNAUTHENTICATED (HTTP 401) on every root field', async () => {
+    for (const [field, op] of Object.entries(OPS)) {
+      const r = await api.gql(op, {}, null);
+      expect([field, r.status, r.body.errors?.[0].extensions?.code]).toEqual([field, 401, 'UNAUTHENTICATED']);
+    }
+  });
+
+  it('reads are open to every role; writes to the roles of the table, FORBIDDEN otherwise', async () => {
+    const outcomes: string[] = [];
+    const expected: string[] = [];
+    for (const [field, op] of Object.entries(OPS)) {
+      for (const role of ALL) {
+        const r = await api.gql(op, {}, role);
+        const code = r.body.errors?.[0].extensions?.code;
+        outcomes.push(`${field} ${role} ${code === 'FORBIDDEN' ? 'FORBIDDEN' : 'allowed'}`);
+        expected.push(`${field} ${role} ${!WRITE[field] || WRITE[field].includes(role) ? 'allowed' : 'FORBIDDEN'}`);
+        if (code && code !== 'FORBIDDEN') expect([field, role, code]).toEqual([field, role, 'NOT_FOUND']);
+      }
+    }
+    expect(outcomes).toEqual(expected);
+  });
+
+  it('a forbidden write writes nothing', async () => {
+    const p = unique('forbidden');
+    const r = await api.gql(UPSERT_DEALS, { input: [{ externalId: p, name: 'x', amount: 1 }] }, Role.MARKETING);
+    expect(r.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(await api.ds.query(`SELECT 1 FROM deals WHERE external_id = $1`, [p])).toEqual([]);
+  });
+
+  it('ANALYST reads leads with personal fields null', async () => {
+    const p = unique('pii');
+    await api.ok(UPSERT_LEADS, { input: [{ externalId: p, email: 'jo@x.example', firstName: 'Jo', lastName: 'Doe', title: 'CFO', createdAt: at('2025-01-01') }] });
+    const q = `query($e: String!) { leadByExternalId(externalId: $e) { email firstName lastName title } }`;
+    expect((await api.ok(q, { e: p }, Role.ANALYST)).leadByExternalId).toEqual({ email: null, firstName: null, lastName: null, title: 'CFO' });
+    expect((await api.ok(q, { e: p }, Role.SALES)).leadByExternalId).toEqual({ email: 'jo@x.example', firstName: 'Jo', lastName: 'Doe', title: 'CFO' });
+    expect((await api.ok(LEAD_BY_EXT, { e: p }, Role.ANALYST)).leadByExternalId.email).toBeNull();
+  });
+
+  it('tokens that are expired, wrongly signed or addressed, unsigned, without exp or role: UNAUTHENTICATED', async () => {
+    const { secret, issuer, audience } = testConfig.jwt;
+    const sign = (payload: object, opts: jwt.SignOptions, key = secret) => jwt.sign(payload, key, { algorithm: 'HS256', ...opts });
+    const good = { subject: 'x@y.example', issuer, audience, expiresIn: 600 } as const;
+    const bad: [string, string][] = [
+      ['expired', sign({ role: 'ADMIN', exp: Math.floor(Date.now() / 1000) - 120 }, { subject: 'x', issuer, audience })],
+      ['wrong secret', sign({ role: 'ADMIN' }, good, 'another-secret-that-is-long-enough-000000000')],
+      ['wrong issuer', sign({ role: 'ADMIN' }, { ...good, issuer: 'evil' })],
+      ['wrong audience', sign({ role: 'ADMIN' }, { ...good, audience: 'other-api' })],
+      ['no exp', sign({ role: 'ADMIN' }, { subject: 'x', issuer, audience })],
+      ['unknown role', sign({ role: 'ROOT' }, good)],
+      ['no sub', sign({ role: 'ADMIN' }, { issuer, audience, expiresIn: 600 })],
+      ['alg none', `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ role: 'ADMIN', sub: 'x', iss: issuer, aud: audience, exp: 9999999999 })).toString('base64url')}.`],
+      ['HS512', sign({ role: 'ADMIN' }, { ...good, algorithm: 'HS512' })],
+      ['garbage', 'not.a.token'],
+    ];
+    for (const [why, token] of bad) {
+      const r = await api.gql(`{ me { role } }`, {}, null, { authorization: `Bearer ${token}` });
+      expect([why, r.status, r.body.errors?.[0].extensions?.code]).toEqual([why, 401, 'UNAUTHENTICATED']);
+    }
+    const basic = await api.gql(`{ me { role } }`, {}, null, { authorization: 'Basic YTpi' });
+    expect(basic.status).toBe(401);
+    const ok = await api.gql(`{ me { role email } }`, {}, null, { authorization: `Bearer ${sign({ role: 'SALES' }, good)}` });
+    expect(ok.body.data).toEqual({ me: { role: 'SALES', email: 'x@y.example' } });
+  });
+});
