@@ -61,8 +61,10 @@ describe('connections and client errors', () => {
     expect((await missing.json()).errors[0].extensions.code).toBe('NOT_FOUND');
   });
 
-  it('unexpected errors are masked as INTERNAL_SERVER_ERROR with a request id', async () => {
+  it('unexpected errors are masked as INTERNAL_SERVER_ERROR with a request id, and logged with it', async () => {
     const p = unique('mask');
+    const logged: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (logged.push(String(chunk)), true));
     await api.ok(UPSERT_LEADS, { input: [{ externalId: p }] });
     await api.ds.query(`ALTER TABLE leads ADD CONSTRAINT mask_probe CHECK (true) NOT VALID`);
     try {
@@ -72,7 +74,10 @@ describe('connections and client errors', () => {
         { i: (await api.ds.query(`SELECT id::text FROM leads WHERE external_id = $1`, [p]))[0].id }, Role.ADMIN, { 'x-request-id': 'req-mask-1' });
       expect(r.body.errors?.[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-mask-1' } });
       expect(JSON.stringify(r.body)).not.toContain('secret internals');
+      const line = logged.map((l) => JSON.parse(l)).find((l) => l.msg === 'unexpected error');
+      expect(line).toMatchObject({ level: 'error', requestId: 'req-mask-1', err: { message: expect.stringContaining('secret internals') } });
     } finally {
+      spy.mockRestore();
       await api.ds.query(`DROP TRIGGER IF EXISTS mask_probe ON leads`);
       await api.ds.query(`DROP FUNCTION IF EXISTS mask_probe_fail()`);
       await api.ds.query(`ALTER TABLE leads DROP CONSTRAINT IF EXISTS mask_probe`);
