@@ -67,3 +67,31 @@ export async function upsertByExternalId(
 export const column = (col: string, cast: string, value: unknown, insertDefault?: string): UpsertColumn => ({
   col, cast, value, present: value !== undefined, insertDefault,
 });
+
+export interface KeyedColumn {
+  col: string;
+  value: unknown;
+  cast: string;
+}
+
+/**
+ * Insert-or-correct a row identified by a natural key (a log entry, a day of spend): the same key again with the
+ * same values writes nothing; with other values it corrects them. `insertOnly` columns (actor…) are set on insert.
+ */
+export async function upsertByNaturalKey(
+  tx: EntityManager, table: string, key: KeyedColumn[], values: KeyedColumn[], insertOnly: KeyedColumn[] = [],
+): Promise<Written & { changed: boolean }> {
+  const all = [...key, ...values, ...insertOnly];
+  const params = all.map((c) => c.value);
+  const ph = (i: number) => `$${i + 1}::${all[i].cast}`;
+  const keyCols = key.map((c) => c.col).join(', ');
+  const r = await sqlRows<{ id: string; created: boolean }>(tx, `
+    INSERT INTO ${table} AS t (${all.map((c) => c.col).join(', ')}) VALUES (${all.map((_, i) => ph(i)).join(', ')})
+    ON CONFLICT (${keyCols}) DO UPDATE SET ${values.map((c) => `${c.col} = EXCLUDED.${c.col}`).join(', ')}
+      WHERE ROW(${values.map((c) => `t.${c.col}`).join(', ')}, 0) IS DISTINCT FROM ROW(${values.map((c) => `EXCLUDED.${c.col}`).join(', ')}, 0)
+    RETURNING id::text AS id, (xmax = 0) AS created`, params);
+  if (r.length) return { ...r[0], changed: true };
+  const existing = await sqlRows<{ id: string }>(tx,
+    `SELECT id::text AS id FROM ${table} WHERE ${key.map((c, i) => `${c.col} = ${ph(i)}`).join(' AND ')}`, params.slice(0, key.length));
+  return { id: existing[0].id, created: false, changed: false };
+}

@@ -3,10 +3,9 @@ import { Viewer } from '../../common/auth/viewer';
 import { BulkSpec, prepareEach, runBulk, Written } from '../../common/bulk/bulk-runner';
 import { BulkResult } from '../../common/bulk/bulk.types';
 import { idsByExternalId, resolveRef } from '../../common/bulk/references';
-import { column, upsertByExternalId } from '../../common/bulk/upsert';
+import { column, upsertByExternalId, upsertByNaturalKey } from '../../common/bulk/upsert';
 import { badInput } from '../../common/errors/app-error';
 import { checkAmount, checkDate, checkExternalId, checkInstant, checkText } from '../../common/validation/checks';
-import { rows } from '../../db/sql';
 import { CampaignInput, CampaignSpendInput } from './campaign.inputs';
 
 const campaignSpec: BulkSpec<CampaignInput, CampaignInput> = {
@@ -58,17 +57,10 @@ const spendSpec: BulkSpec<CampaignSpendInput, SpendWrite> = {
       return { campaignId: resolveRef(campaigns, s.campaignExternalId, 'Campaign', 'campaignExternalId')!, day: utcDay(s.day), amount: s.amount };
     });
   },
-  async write(s, ctx): Promise<Written> {
-    const r = await rows<{ id: string; created: boolean }>(ctx.tx, `
-      INSERT INTO campaign_spend AS s (campaign_id, day, amount) VALUES ($1, $2::date, $3)
-      ON CONFLICT (campaign_id, day) DO UPDATE SET amount = EXCLUDED.amount, recorded_at = now()
-        WHERE s.amount IS DISTINCT FROM EXCLUDED.amount
-      RETURNING id::text AS id, (xmax = 0) AS created`, [s.campaignId, s.day, s.amount]);
-    if (r.length) return r[0];
-    const existing = await rows<{ id: string }>(ctx.tx,
-      `SELECT id::text AS id FROM campaign_spend WHERE campaign_id = $1 AND day = $2::date`, [s.campaignId, s.day]);
-    return { id: existing[0].id, created: false };
-  },
+  write: (s, ctx) =>
+    upsertByNaturalKey(ctx.tx, 'campaign_spend',
+      [{ col: 'campaign_id', value: s.campaignId, cast: 'bigint' }, { col: 'day', value: s.day, cast: 'date' }],
+      [{ col: 'amount', value: s.amount, cast: 'numeric' }]),
 };
 
 export const upsertCampaigns = (ds: DataSource, viewer: Viewer, input: CampaignInput[], allOrNone: boolean): Promise<BulkResult> =>

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { WriteContext, Written } from '../../common/bulk/bulk-runner';
-import { column, upsertByExternalId } from '../../common/bulk/upsert';
+import { column, upsertByExternalId, upsertByNaturalKey } from '../../common/bulk/upsert';
 import { AppError, badInput } from '../../common/errors/app-error';
 import { exec, rows } from '../../db/sql';
 import { refreshLeads } from '../lead/lead.write';
@@ -96,28 +96,20 @@ export async function insertStageChange(ctx: WriteContext, c: DealStageChangeWri
   const deal = await rows<{ created_at: Date }>(ctx.tx, `SELECT created_at FROM deals WHERE id = $1 FOR UPDATE`, [c.dealId]);
   if (deal.length === 0) throw new AppError('NOT_FOUND', 'Deal was not found', { field: 'dealId' });
   if (c.occurredAt < deal[0].created_at) throw badInput('occurredAt is before the deal was created', 'occurredAt');
-  const r = await rows<{ id: string; created: boolean }>(ctx.tx, `
-    INSERT INTO deal_stage_changes AS c (deal_id, to_stage, amount, reason, occurred_at, actor)
-    VALUES ($1, $2, $3, $4, $5, $6)
-    ON CONFLICT (deal_id, to_stage, occurred_at) DO UPDATE SET amount = EXCLUDED.amount, reason = EXCLUDED.reason
-      WHERE (c.amount, c.reason) IS DISTINCT FROM (EXCLUDED.amount, EXCLUDED.reason)
-    RETURNING id::text AS id, (xmax = 0) AS created`,
-    [c.dealId, c.stage, c.amount, c.reason, c.occurredAt, ctx.viewer.sub]);
-  if (r.length === 0) {
-    const existing = await rows<{ id: string }>(ctx.tx,
-      `SELECT id::text AS id FROM deal_stage_changes WHERE deal_id = $1 AND to_stage = $2 AND occurred_at = $3`,
-      [c.dealId, c.stage, c.occurredAt]);
-    return { id: existing[0].id, created: false, changed: false };
-  }
+  const w = await upsertByNaturalKey(ctx.tx, 'deal_stage_changes',
+    [{ col: 'deal_id', value: c.dealId, cast: 'bigint' }, { col: 'to_stage', value: c.stage, cast: 'text' }, { col: 'occurred_at', value: c.occurredAt, cast: 'timestamptz' }],
+    [{ col: 'amount', value: c.amount, cast: 'numeric' }, { col: 'reason', value: c.reason, cast: 'text' }],
+    [{ col: 'actor', value: ctx.viewer.sub, cast: 'text' }]);
+  if (!w.changed) return w;
   if (c.amount !== null) {
     await exec(ctx.tx, `
       UPDATE deals SET amount = $3 WHERE id = $1 AND $2::bigint = (
         SELECT c.id FROM deal_stage_changes c JOIN pipeline_stages s ON s.key = c.to_stage
         WHERE c.deal_id = $1 ORDER BY ${DEAL_CHANGE_ORDER_DESC} LIMIT 1)`,
-      [c.dealId, r[0].id, c.amount]);
+      [c.dealId, w.id, c.amount]);
   }
   ctx.touchedDeals.add(c.dealId);
-  return { id: r[0].id, created: r[0].created, changed: true };
+  return w;
 }
 
 /** Recomputes the deals' outcome and reaches, then the milestones of every lead linked to them (same transaction). */

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { WriteContext, Written } from '../../common/bulk/bulk-runner';
-import { column, upsertByExternalId } from '../../common/bulk/upsert';
-import { exec, rows } from '../../db/sql';
+import { column, upsertByExternalId, upsertByNaturalKey } from '../../common/bulk/upsert';
+import { exec } from '../../db/sql';
 
 /** A validated lead upsert: references already resolved; undefined = omitted (unchanged), null = clear. */
 export interface LeadWrite {
@@ -55,22 +55,14 @@ export interface LeadEventWrite {
  * it writes nothing (or corrects its reason/note). Bumps the lead's version when anything was written.
  */
 export async function writeLeadEvent(e: LeadEventWrite, ctx: WriteContext): Promise<Written> {
-  const r = await rows<{ id: string; created: boolean }>(ctx.tx, `
-    INSERT INTO lead_stage_changes AS c (lead_id, event, reason, note, occurred_at, actor)
-    VALUES ($1, $2, $3, $4, $5, $6)
-    ON CONFLICT (lead_id, event, occurred_at) DO UPDATE SET reason = EXCLUDED.reason, note = EXCLUDED.note
-      WHERE (c.reason, c.note) IS DISTINCT FROM (EXCLUDED.reason, EXCLUDED.note)
-    RETURNING id::text AS id, (xmax = 0) AS created`,
-    [e.leadId, e.event, e.reason, e.note, e.occurredAt, ctx.viewer.sub]);
-  if (r.length === 0) {
-    const existing = await rows<{ id: string }>(ctx.tx,
-      `SELECT id::text AS id FROM lead_stage_changes WHERE lead_id = $1 AND event = $2 AND occurred_at = $3`,
-      [e.leadId, e.event, e.occurredAt]);
-    return { id: existing[0].id, created: false };
-  }
+  const w = await upsertByNaturalKey(ctx.tx, 'lead_stage_changes',
+    [{ col: 'lead_id', value: e.leadId, cast: 'bigint' }, { col: 'event', value: e.event, cast: 'text' }, { col: 'occurred_at', value: e.occurredAt, cast: 'timestamptz' }],
+    [{ col: 'reason', value: e.reason, cast: 'text' }, { col: 'note', value: e.note, cast: 'text' }],
+    [{ col: 'actor', value: ctx.viewer.sub, cast: 'text' }]);
+  if (!w.changed) return w;
   await bumpLeadVersions(ctx.tx, [e.leadId]);
   ctx.touchedLeads.add(e.leadId);
-  return { id: r[0].id, created: r[0].created };
+  return w;
 }
 
 export async function bumpLeadVersions(tx: EntityManager, ids: string[]): Promise<void> {

@@ -16,7 +16,7 @@ describe('connections and client errors', () => {
       const seen: string[] = [];
       let after: string | null = null;
       for (let pageNo = 0; ; pageNo++) {
-        const { deals } = await api.ok(q, { after, o });
+        const { deals }: any = await api.ok(q, { after, o });
         seen.push(...deals.edges.map((e: any) => e.node.externalId).filter((x: string) => x.startsWith(p)));
         expect(deals.pageInfo.hasPreviousPage).toBe(pageNo > 0);
         if (pageNo === 0) {
@@ -48,7 +48,7 @@ describe('connections and client errors', () => {
     const r = await api.gql(query, variables, Role.ADMIN);
     expect(r.status).toBeLessThan(500);
     const text = JSON.stringify(r.body);
-    if (code.startsWith('ITEM:')) expect(r.body.data!.upsertDeals.results[0].errors[0].code).toBe(code.slice(5));
+    if (code.startsWith("ITEM:")) expect((r.body.data as any).upsertDeals.results[0].errors[0].code).toBe(code.slice(5));
     else expect(r.body.errors?.[0].extensions?.code).toBe(code);
     expect(text).not.toMatch(/stacktrace|at .*\.ts:\d+|SELECT |INSERT |node_modules/);
   });
@@ -58,7 +58,7 @@ describe('connections and client errors', () => {
     expect(bad.status).toBe(400);
     const missing = await fetch(api.server.url.replace('/graphql', '/nope'));
     expect(missing.status).toBe(404);
-    expect((await missing.json()).errors[0].extensions.code).toBe('NOT_FOUND');
+    expect(((await missing.json()) as any).errors[0].extensions.code).toBe("NOT_FOUND");
   });
 
   it('unexpected errors are masked as INTERNAL_SERVER_ERROR with a request id, and logged with it', async () => {
