@@ -1,4 +1,5 @@
 import { AccountFieldsResolver, AccountResolver } from './modules/account/account.resolver';
+import { AnalyticsResolver } from './modules/analytics/analytics.resolver';
 import { CampaignFieldsResolver, CampaignResolver } from './modules/campaign/campaign.resolver';
 import { DealFieldsResolver } from './modules/deal/deal-fields.resolver';
 import { DealResolver } from './modules/deal/deal.resolver';
@@ -11,6 +12,7 @@ import { UserResolver } from './modules/user/user.resolver';
 /** Root resolvers carry @Authorized; *FieldsResolver classes serve child fields of already-authorized parents. */
 export const ROOT_RESOLVERS = [
   UserResolver, AccountResolver, CampaignResolver, LeadResolver, TouchpointResolver, DealResolver, PipelineStageResolver,
+  AnalyticsResolver,
 ] as const;
 export const FIELD_RESOLVERS = [
   AccountFieldsResolver, CampaignFieldsResolver, LeadFieldsResolver, TouchpointFieldsResolver, DealFieldsResolver,

@@ -3,45 +3,10 @@ import { Role } from '../../../src/common/graphql/enums';
 import { at, BulkOut, DEAL_BY_EXT, LEAD_BY_EXT, RECORD_DEAL_CHANGES, RECORD_LEAD_EVENTS, UPSERT_DEALS, UPSERT_LEADS } from '../../support/ops';
 import { startTestApi, TestApi } from '../../support/test-server';
 import { unique } from '../../support/unique';
+import { funnelExample1 } from '../../support/funnel-example';
 
 /** Worked example 1 (shared/docs/examples/funnel-1.md), sent backdated and out of order. */
-function example(p: string) {
-  const L = (n: number) => `${p}-R${n}`;
-  const D = (n: number) => `${p}-D${n}`;
-  return {
-    leads: [
-      { externalId: L(1), createdAt: at('2025-02-20'), source: 'WEBINAR' },
-      { externalId: L(2), createdAt: at('2025-03-01'), source: 'PAID_SEARCH' },
-      { externalId: L(3), createdAt: at('2025-03-05'), source: 'OUTBOUND' },
-      { externalId: L(4), createdAt: at('2025-01-10'), source: 'EMAIL' },
-      { externalId: L(5), createdAt: at('2025-03-10'), source: 'PAID_SEARCH' },
-    ],
-    events: [
-      { leadExternalId: L(1), event: 'MQL', occurredAt: at('2025-03-03') },
-      { leadExternalId: L(1), event: 'SQL', occurredAt: at('2025-03-05') },
-      { leadExternalId: L(2), event: 'MQL', occurredAt: at('2025-03-02') },
-      { leadExternalId: L(2), event: 'REJECTED', occurredAt: at('2025-03-04'), reason: 'NO_BUDGET' },
-      { leadExternalId: L(3), event: 'SQL', occurredAt: at('2025-03-06') },
-      { leadExternalId: L(4), event: 'MQL', occurredAt: at('2025-01-15') },
-      { leadExternalId: L(4), event: 'SQL', occurredAt: at('2025-03-02') },
-      { leadExternalId: L(5), event: 'MQL', occurredAt: at('2025-03-12') },
-      { leadExternalId: L(5), event: 'RECYCLED', occurredAt: at('2025-03-15'), reason: 'TIMING' },
-      { leadExternalId: L(5), event: 'MQL', occurredAt: at('2025-03-25') },
-      { leadExternalId: L(5), event: 'SQL', occurredAt: at('2025-04-05') },
-    ],
-    deals: [
-      { externalId: D(1), name: 'D1', amount: 10000, leadExternalIds: [L(1)], createdAt: at('2025-03-10') },
-      { externalId: D(3), name: 'D3', amount: 8000, leadExternalIds: [L(3)], createdAt: at('2025-03-20') },
-      { externalId: D(4), name: 'D4', amount: 12000, leadExternalIds: [L(4)], createdAt: at('2025-03-04') },
-    ],
-    dealChanges: [
-      { dealExternalId: D(1), stage: 'PROPOSAL', occurredAt: at('2025-03-25') },
-      { dealExternalId: D(1), stage: 'WON', occurredAt: at('2025-04-20') },
-      { dealExternalId: D(3), stage: 'DISCOVERY', occurredAt: at('2025-03-25') },
-      { dealExternalId: D(3), stage: 'LOST', occurredAt: at('2025-04-02'), reason: 'Went with a competitor' },
-    ],
-  };
-}
+const example = (p: string) => funnelExample1(p);
 
 const EXPECTED = {
   R1: { stage: 'CUSTOMER', status: 'OPEN', rejectionReason: null, mqlAt: at('2025-03-03'), salAt: at('2025-03-05'), sqlAt: at('2025-03-05'), opportunityAt: at('2025-03-10'), customerAt: at('2025-04-20') },

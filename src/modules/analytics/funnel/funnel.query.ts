@@ -1,0 +1,124 @@
+import { Queryable, rows } from '../../../db/sql';
+import { LifecycleStage } from '../../../common/graphql/enums';
+import { ConversionBasis, FunnelBreakdown, SkippedStagePolicy } from '../analytics.types';
+
+export interface FunnelQuery {
+  /** Ladder stages to show, in rank order (validated by the caller). */
+  steps: LifecycleStage[];
+  basis: ConversionBasis;
+  policy: SkippedStagePolicy;
+  from: Date;
+  to: Date;
+  asOf: Date;
+  /** Conversion window in seconds; null = unbounded. */
+  windowSeconds: number | null;
+  breakdown: FunnelBreakdown | null;
+  sources: string[] | null;
+  ownerIds: string[] | null;
+  /** asOf is now or later: a lead's CUSTOMER entry is its maintained first_customer_at (no deal replay needed). */
+  currentOutcomes: boolean;
+}
+
+/** One aggregate row: a step (k, 1-based) for all units (grp null) or for one breakdown group. */
+export interface FunnelRow {
+  grp: string | null;
+  total: boolean;
+  k: number;
+  count: number;
+  inferred: number;
+  durations: number;
+  meanDays: number | null;
+  medianDays: number | null;
+  maxAnchor: Date | null;
+}
+
+const LADDER: LifecycleStage[] = [
+  LifecycleStage.LEAD, LifecycleStage.MQL, LifecycleStage.SAL, LifecycleStage.SQL, LifecycleStage.OPPORTUNITY, LifecycleStage.CUSTOMER,
+];
+const f = (s: LifecycleStage) => `f${LADDER.indexOf(s) + 1}`;
+const r = (s: LifecycleStage) => `r${LADDER.indexOf(s) + 1}`;
+
+/** Group key of a lead per breakdown (definitions.md section 4): every unit in exactly one group. */
+const GROUP: Record<FunnelBreakdown, string> = {
+  [FunnelBreakdown.CHANNEL]: `coalesce(l.source, 'UNKNOWN')`,
+  [FunnelBreakdown.CAMPAIGN]: `coalesce((SELECT t.campaign_id::text FROM touchpoints t WHERE t.lead_id = l.id AND t.occurred_at <= $1
+                                 ORDER BY t.occurred_at, t.external_id LIMIT 1), 'NONE')`,
+  [FunnelBreakdown.INDUSTRY]: `coalesce(a.industry, 'UNKNOWN')`,
+  [FunnelBreakdown.REGION]: `coalesce(a.region, 'UNKNOWN')`,
+  [FunnelBreakdown.OWNER]: `coalesce(u.email, 'UNASSIGNED')`,
+};
+
+/** CUSTOMER entry of a lead as of $1: the earliest close among its deals whose latest change at or before $1 is WON. */
+const CUSTOMER_AS_OF = `CASE WHEN $7 THEN CASE WHEN l.first_customer_at <= $1 THEN l.first_customer_at END
+  WHEN l.first_opportunity_at <= $1 THEN (
+    SELECT min(w.at) FROM deal_leads dl CROSS JOIN LATERAL (
+      SELECT c.occurred_at AS at, s.category FROM deal_stage_changes c JOIN pipeline_stages s ON s.key = c.to_stage
+      WHERE c.deal_id = dl.deal_id AND c.occurred_at <= $1
+      ORDER BY c.occurred_at DESC, coalesce(pipeline_rank(s.category, s.position), 2000000000) DESC, c.recorded_at DESC, c.id DESC
+      LIMIT 1) w
+    WHERE dl.lead_id = l.id AND w.category = 'WON') END`;
+
+/** SQL for each requested step's reach and whether it is inferred, per the skipped-stage policy. */
+function stepExpressions(q: FunnelQuery): { reach: string[]; inferred: string[] } {
+  if (q.policy === SkippedStagePolicy.INFER) {
+    return {
+      reach: q.steps.map(r),
+      inferred: q.steps.map((s) => `(${r(s)} IS NOT NULL AND (${f(s)} IS NULL OR ${f(s)} > ${r(s)}))`),
+    };
+  }
+  // STRICT: actual entries of steps 1..k, in non-decreasing order
+  const reach = q.steps.map((s, k) => {
+    const conds = q.steps.slice(0, k + 1).map((t) => `${f(t)} IS NOT NULL`);
+    for (let j = 1; j <= k; j++) conds.push(`${f(q.steps[j - 1])} <= ${f(q.steps[j])}`);
+    return `CASE WHEN ${conds.join(' AND ')} THEN ${f(s)} END`;
+  });
+  return { reach, inferred: q.steps.map(() => 'false') };
+}
+
+/**
+ * The lifecycle funnel in one statement: first entries as of asOf from the maintained milestones, reaches per the
+ * policy, then per step (and per group, with GROUPING SETS) the counted units, inferred ones, and the days from the
+ * previous step's reach (mean and median).
+ */
+export async function queryFunnel(db: Queryable, q: FunnelQuery): Promise<FunnelRow[]> {
+  const { reach, inferred } = stepExpressions(q);
+  const grp = q.breakdown ? GROUP[q.breakdown] : 'NULL::text';
+  const counted = q.basis === ConversionBasis.COHORT
+    ? `u.reach[1] >= $2 AND u.reach[1] < $3 AND u.reach[k] <= least($1, u.reach[1] + make_interval(secs => coalesce($4::float8, 1e12)))`
+    : `u.reach[k] >= $2 AND u.reach[k] < $3 AND u.reach[k] <= $1 AND $4::float8 IS NOT DISTINCT FROM $4::float8`; // FLOW has no window
+  return rows<FunnelRow>(db, `
+    WITH firsts AS (
+      SELECT ${grp} AS grp,
+        CASE WHEN l.created_at <= $1 THEN l.created_at END AS f1,
+        CASE WHEN l.first_mql_at <= $1 THEN l.first_mql_at END AS f2,
+        CASE WHEN l.first_sal_at <= $1 THEN l.first_sal_at END AS f3,
+        CASE WHEN l.first_sql_at <= $1 THEN l.first_sql_at END AS f4,
+        CASE WHEN l.first_opportunity_at <= $1 THEN l.first_opportunity_at END AS f5,
+        ${CUSTOMER_AS_OF} AS f6
+      FROM leads l
+      ${q.breakdown === FunnelBreakdown.INDUSTRY || q.breakdown === FunnelBreakdown.REGION ? 'LEFT JOIN accounts a ON a.id = l.account_id' : ''}
+      ${q.breakdown === FunnelBreakdown.OWNER ? 'LEFT JOIN users u ON u.id = l.owner_id' : ''}
+      WHERE l.created_at <= $1 AND ($5::text[] IS NULL OR l.source = ANY($5)) AND ($6::bigint[] IS NULL OR l.owner_id = ANY($6))
+    ),
+    reaches AS (
+      SELECT grp, f1, f2, f3, f4, f5, f6,
+        least(f1, f2, f3, f4, f5, f6) AS r1, least(f2, f3, f4, f5, f6) AS r2, least(f3, f4, f5, f6) AS r3,
+        least(f4, f5, f6) AS r4, least(f5, f6) AS r5, f6 AS r6
+      FROM firsts
+    ),
+    units AS (
+      SELECT grp, ARRAY[${reach.join(', ')}]::timestamptz[] AS reach, ARRAY[${inferred.join(', ')}]::boolean[] AS inferred FROM reaches
+    ),
+    counted AS (
+      SELECT u.grp, k, u.inferred[k] AS inf,
+             CASE WHEN k > 1 AND u.reach[k - 1] IS NOT NULL THEN extract(epoch FROM u.reach[k] - u.reach[k - 1]) / 86400 END AS days
+      FROM units u CROSS JOIN generate_series(1, ${q.steps.length}) AS k
+      WHERE ${counted}
+    )
+    SELECT grp, GROUPING(grp) = 1 AS total, k, count(*)::int AS count, (count(*) FILTER (WHERE inf))::int AS inferred,
+           count(days)::int AS durations, avg(days)::float8 AS "meanDays",
+           (percentile_cont(0.5) WITHIN GROUP (ORDER BY days) FILTER (WHERE days IS NOT NULL))::float8 AS "medianDays",
+           (SELECT max(u.reach[1]) FROM units u WHERE u.reach[1] >= $2 AND u.reach[1] < $3) AS "maxAnchor"
+    FROM counted GROUP BY GROUPING SETS ((k), (grp, k)) ORDER BY total DESC, grp, k`,
+    [q.asOf, q.from, q.to, q.windowSeconds, q.sources, q.ownerIds, q.currentOutcomes]);
+}

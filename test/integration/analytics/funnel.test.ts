@@ -1,0 +1,96 @@
+import { Role } from '../../../src/common/graphql/enums';
+import { BulkOut, RECORD_DEAL_CHANGES, RECORD_LEAD_EVENTS, UPSERT_DEALS, UPSERT_LEADS, UPSERT_USERS } from '../../support/ops';
+import { funnelExample1 } from '../../support/funnel-example';
+import { startTestApi, TestApi } from '../../support/test-server';
+import { unique } from '../../support/unique';
+
+const FUNNEL = `query($input: FunnelInput!) { funnel(input: $input) {
+  basis isComplete asOf
+  steps { stage count inferredCount dropOff conversionFromPrevious { numerator denominator value } conversionFromFirst { numerator denominator value } daysFromPrevious { count mean median } }
+  groups { key steps { stage count } } } }`;
+const AS_OF = '2025-05-01T12:00:00.000Z';
+const day = (d: string) => `2025-${d}T00:00:00.000Z`;
+
+/** Worked example 1 (shared/docs/examples/funnel-1.md), scoped to a fresh owner so other tests' data never counts. */
+describe('Query.funnel — worked example 1', () => {
+  let api: TestApi;
+  let ownerId: string;
+  beforeAll(async () => {
+    api = await startTestApi();
+    const p = unique('fx1');
+    const owner = `${p}@owner.example`;
+    ownerId = (await api.ok(UPSERT_USERS, { input: [{ email: owner, role: 'SALES' }] })).upsertUsers.results[0].id;
+    const e = funnelExample1(p, owner);
+    for (const [doc, input] of [[UPSERT_LEADS, e.leads], [RECORD_LEAD_EVENTS, e.events], [UPSERT_DEALS, e.deals], [RECORD_DEAL_CHANGES, e.dealChanges]] as const) {
+      const out = Object.values(await api.ok<Record<string, BulkOut>>(doc, { input, allOrNone: true }, Role.SERVICE))[0];
+      expect(out.errorCount).toBe(0);
+    }
+  });
+  afterAll(() => api.close());
+
+  const run = async (input: Record<string, unknown>, role = Role.ANALYST) =>
+    (await api.ok(FUNNEL, { input: { asOf: AS_OF, ownerIds: [ownerId], ...input } }, role)).funnel;
+  const round = (x: number | null) => (x === null ? null : Math.round(x * 10000) / 10000);
+
+  it('COHORT, whole ladder, Feb–Mar: counts, inferred, rates, drop-off, days from previous', async () => {
+    const f = await run({ from: day('02-01'), to: day('04-01') });
+    expect(f.basis).toBe('COHORT');
+    expect(f.isComplete).toBe(false);
+    expect(f.steps.map((s: any) => [s.stage, s.count, s.inferredCount, s.dropOff])).toEqual([
+      ['LEAD', 4, 0, null], ['MQL', 4, 1, 0], ['SAL', 3, 3, 1], ['SQL', 3, 0, 0], ['OPPORTUNITY', 2, 0, 1], ['CUSTOMER', 1, 0, 1],
+    ]);
+    expect(f.steps.map((s: any) => s.conversionFromPrevious && [s.conversionFromPrevious.numerator, s.conversionFromPrevious.denominator])).toEqual([
+      null, [4, 4], [3, 4], [3, 3], [2, 3], [1, 2],
+    ]);
+    expect(f.steps[5].conversionFromFirst).toEqual({ numerator: 1, denominator: 4, value: 0.25 });
+    expect(f.steps.map((s: any) => s.daysFromPrevious && [round(s.daysFromPrevious.mean), round(s.daysFromPrevious.median)])).toEqual([
+      null, [3.75, 1.5], [8.6667, 2], [0, 0], [9.5, 9.5], [41, 41],
+    ]);
+  });
+
+  it('COHORT by CHANNEL: every lead in exactly one group, groups sum to the total', async () => {
+    const f = await run({ from: day('02-01'), to: day('04-01'), breakdown: 'CHANNEL' });
+    const groups = Object.fromEntries(f.groups.map((g: any) => [g.key, g.steps.map((s: any) => s.count)]));
+    expect(groups).toEqual({ WEBINAR: [1, 1, 1, 1, 1, 1], PAID_SEARCH: [2, 2, 1, 1, 0, 0], OUTBOUND: [1, 1, 1, 1, 1, 0] });
+    f.steps.forEach((s: any, k: number) => expect(f.groups.reduce((n: number, g: any) => n + g.steps[k].count, 0)).toBe(s.count));
+  });
+
+  it('steps [MQL, SQL] in March: windows, STRICT, FLOW and a zero denominator', async () => {
+    const march = { from: day('03-01'), to: day('04-01'), steps: ['MQL', 'SQL'] };
+    const w30 = await run({ ...march, conversionWindowDays: 30 });
+    expect(w30.steps.map((s: any) => s.count)).toEqual([4, 3]);
+    expect(w30.steps[1].conversionFromPrevious).toEqual({ numerator: 3, denominator: 4, value: 0.75 });
+    expect(w30.isComplete).toBe(true);
+    expect([round(w30.steps[1].daysFromPrevious.mean), round(w30.steps[1].daysFromPrevious.median)]).toEqual([8.6667, 2]);
+
+    const strict = await run({ ...march, conversionWindowDays: 30, skippedStages: 'STRICT' });
+    expect(strict.steps.map((s: any) => s.count)).toEqual([3, 2]);
+
+    const w14 = await run({ ...march, conversionWindowDays: 14 });
+    expect(w14.steps[1].conversionFromPrevious).toEqual({ numerator: 2, denominator: 4, value: 0.5 });
+
+    const flow = await run({ ...march, basis: 'FLOW' });
+    expect(flow.steps.map((s: any) => [s.count, s.dropOff])).toEqual([[4, null], [3, null]]);
+    expect(flow.steps[1].conversionFromPrevious.value).toBe(0.75);
+
+    const april = await run({ from: day('04-01'), to: day('05-01'), steps: ['MQL', 'SQL'], basis: 'FLOW' });
+    expect(april.steps.map((s: any) => s.count)).toEqual([0, 1]);
+    expect(april.steps[1].conversionFromPrevious).toEqual({ numerator: 1, denominator: 0, value: null });
+  });
+
+  it('asOf freezes the report: before D1 was won there is no customer', async () => {
+    const f = await run({ from: day('02-01'), to: day('04-01'), asOf: '2025-04-10T00:00:00.000Z' });
+    expect(f.steps.map((s: any) => s.count)).toEqual([4, 4, 3, 3, 2, 0]);
+  });
+
+  it('refuses bad input with BAD_USER_INPUT', async () => {
+    for (const input of [
+      { from: day('04-01'), to: day('03-01') },
+      { from: day('03-01'), to: day('04-01'), steps: ['SQL', 'MQL'] },
+      { from: day('03-01'), to: day('04-01'), conversionWindowDays: -1 },
+    ]) {
+      const r = await api.gql(FUNNEL, { input: { asOf: AS_OF, ...input } }, Role.ANALYST);
+      expect(r.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    }
+  });
+});
