@@ -3,6 +3,8 @@ import { Deps } from '../../context';
 import { FunnelReport } from './analytics.types';
 import { funnel } from './funnel/funnel.service';
 import { FunnelInput } from './funnel/funnel.inputs';
+import { PipelineFunnelInput } from './pipeline-funnel/pipeline-funnel.inputs';
+import { pipelineFunnel } from './pipeline-funnel/pipeline-funnel.service';
 
 /** Analytics: one query per metric family; every role may read them. */
 @Authorized()
@@ -13,5 +15,10 @@ export class AnalyticsResolver {
   @Query(() => FunnelReport)
   funnel(@Arg('input', () => FunnelInput) input: FunnelInput): Promise<FunnelReport> {
     return funnel(this.deps.ds, input);
+  }
+
+  @Query(() => FunnelReport)
+  pipelineFunnel(@Arg('input', () => PipelineFunnelInput) input: PipelineFunnelInput): Promise<FunnelReport> {
+    return pipelineFunnel(this.deps.ds, input);
   }
 }

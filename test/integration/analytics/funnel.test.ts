@@ -83,7 +83,32 @@ describe('Query.funnel — worked example 1', () => {
     expect(f.steps.map((s: any) => s.count)).toEqual([4, 4, 3, 3, 2, 0]);
   });
 
+  const PIPELINE = `query($input: PipelineFunnelInput!) { pipelineFunnel(input: $input) { isComplete steps { stage label count inferredCount dropOff }
+    groups { key steps { count } } } }`;
+  const pipeline = async (input: Record<string, unknown>) =>
+    (await api.ok(PIPELINE, { input: { asOf: AS_OF, ownerIds: [ownerId], ...input } }, Role.ANALYST)).pipelineFunnel;
+
+  it('pipelineFunnel, COHORT, deals created in March: PROPOSAL implies DISCOVERY, WON implies NEGOTIATION', async () => {
+    const f = await pipeline({ from: day('03-01'), to: day('04-01') });
+    expect(f.steps.map((s: any) => [s.stage, s.count, s.inferredCount])).toEqual([
+      ['QUALIFICATION', 3, 0], ['DISCOVERY', 2, 1], ['PROPOSAL', 1, 0], ['NEGOTIATION', 1, 1], ['WON', 1, 0],
+    ]);
+    expect(f.steps[4].label).toBe('Closed won');
+    const strict = await pipeline({ from: day('03-01'), to: day('04-01'), skippedStages: 'STRICT' });
+    expect(strict.steps.map((s: any) => s.count)).toEqual([3, 1, 0, 0, 0]);
+    const before = await pipeline({ from: day('03-01'), to: day('04-01'), asOf: '2025-04-10T00:00:00.000Z' });
+    expect(before.steps.map((s: any) => s.count)).toEqual([3, 2, 1, 0, 0]);
+    const flow = await pipeline({ from: day('04-01'), to: day('05-01'), basis: 'FLOW', steps: ['PROPOSAL', 'WON'] });
+    expect(flow.steps.map((s: any) => [s.count, s.dropOff])).toEqual([[0, null], [1, null]]);
+    const byOwner = await pipeline({ from: day('03-01'), to: day('04-01'), breakdown: 'OWNER' });
+    expect(byOwner.groups.map((g: any) => g.steps.map((s: any) => s.count))).toEqual([[3, 2, 1, 1, 1]]);
+  });
+
   it('refuses bad input with BAD_USER_INPUT', async () => {
+    for (const input of [{ from: day('03-01'), to: day('04-01'), steps: ['LOST'] }, { from: day('03-01'), to: day('04-01'), breakdown: 'CHANNEL' }]) {
+      const r = await api.gql(PIPELINE, { input }, Role.ANALYST);
+      expect(r.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    }
     for (const input of [
       { from: day('04-01'), to: day('03-01') },
       { from: day('03-01'), to: day('04-01'), steps: ['SQL', 'MQL'] },

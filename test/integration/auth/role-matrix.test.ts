@@ -30,6 +30,7 @@ const OPS: Record<string, string> = {
   deals: `{ deals(first: 1) { totalCount } }`, campaign: `{ campaign(id: "1") { id } }`, campaigns: `{ campaigns(first: 1) { totalCount } }`,
   account: `{ account(id: "1") { id } }`, accounts: `{ accounts(first: 1) { totalCount } }`, touchpoints: `{ touchpoints(first: 1) { totalCount } }`,
   pipelineStages: `{ pipelineStages { key } }`, users: `{ users { id } }`,
+  pipelineFunnel: `{ pipelineFunnel(input: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { basis } }`,
   funnel: `{ funnel(input: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { basis } }`,
   upsertUsers: bulkOp('upsertUsers'), upsertAccounts: bulkOp('upsertAccounts'), upsertCampaigns: bulkOp('upsertCampaigns'),
   recordCampaignSpend: bulkOp('recordCampaignSpend'), upsertLeads: bulkOp('upsertLeads'), recordTouchpoints: bulkOp('recordTouchpoints'),

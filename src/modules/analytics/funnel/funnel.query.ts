@@ -1,6 +1,9 @@
 import { Queryable, rows } from '../../../db/sql';
 import { LifecycleStage } from '../../../common/graphql/enums';
 import { ConversionBasis, FunnelBreakdown, SkippedStagePolicy } from '../analytics.types';
+import { FunnelRow, funnelStepsSql } from '../shared/funnel-steps.sql';
+
+export type { FunnelRow };
 
 export interface FunnelQuery {
   /** Ladder stages to show, in rank order (validated by the caller). */
@@ -17,19 +20,6 @@ export interface FunnelQuery {
   ownerIds: string[] | null;
   /** asOf is now or later: a lead's CUSTOMER entry is its maintained first_customer_at (no deal replay needed). */
   currentOutcomes: boolean;
-}
-
-/** One aggregate row: a step (k, 1-based) for all units (grp null) or for one breakdown group. */
-export interface FunnelRow {
-  grp: string | null;
-  total: boolean;
-  k: number;
-  count: number;
-  inferred: number;
-  durations: number;
-  meanDays: number | null;
-  medianDays: number | null;
-  maxAnchor: Date | null;
 }
 
 const LADDER: LifecycleStage[] = [
@@ -83,9 +73,6 @@ function stepExpressions(q: FunnelQuery): { reach: string[]; inferred: string[] 
 export async function queryFunnel(db: Queryable, q: FunnelQuery): Promise<FunnelRow[]> {
   const { reach, inferred } = stepExpressions(q);
   const grp = q.breakdown ? GROUP[q.breakdown] : 'NULL::text';
-  const counted = q.basis === ConversionBasis.COHORT
-    ? `u.reach[1] >= $2 AND u.reach[1] < $3 AND u.reach[k] <= least($1, u.reach[1] + make_interval(secs => coalesce($4::float8, 1e12)))`
-    : `u.reach[k] >= $2 AND u.reach[k] < $3 AND u.reach[k] <= $1 AND $4::float8 IS NOT DISTINCT FROM $4::float8`; // FLOW has no window
   return rows<FunnelRow>(db, `
     WITH firsts AS (
       SELECT ${grp} AS grp,
@@ -109,16 +96,6 @@ export async function queryFunnel(db: Queryable, q: FunnelQuery): Promise<Funnel
     units AS (
       SELECT grp, ARRAY[${reach.join(', ')}]::timestamptz[] AS reach, ARRAY[${inferred.join(', ')}]::boolean[] AS inferred FROM reaches
     ),
-    counted AS (
-      SELECT u.grp, k, u.inferred[k] AS inf,
-             CASE WHEN k > 1 AND u.reach[k - 1] IS NOT NULL THEN extract(epoch FROM u.reach[k] - u.reach[k - 1]) / 86400 END AS days
-      FROM units u CROSS JOIN generate_series(1, ${q.steps.length}) AS k
-      WHERE ${counted}
-    )
-    SELECT grp, GROUPING(grp) = 1 AS total, k, count(*)::int AS count, (count(*) FILTER (WHERE inf))::int AS inferred,
-           count(days)::int AS durations, avg(days)::float8 AS "meanDays",
-           (percentile_cont(0.5) WITHIN GROUP (ORDER BY days) FILTER (WHERE days IS NOT NULL))::float8 AS "medianDays",
-           (SELECT max(u.reach[1]) FROM units u WHERE u.reach[1] >= $2 AND u.reach[1] < $3) AS "maxAnchor"
-    FROM counted GROUP BY GROUPING SETS ((k), (grp, k)) ORDER BY total DESC, grp, k`,
+    ${funnelStepsSql(q.basis, q.steps.length)}`,
     [q.asOf, q.from, q.to, q.windowSeconds, q.sources, q.ownerIds, q.currentOutcomes]);
 }

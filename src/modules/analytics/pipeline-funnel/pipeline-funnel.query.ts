@@ -1,0 +1,81 @@
+import { Queryable, rows } from '../../../db/sql';
+import { ConversionBasis, FunnelBreakdown, SkippedStagePolicy } from '../analytics.types';
+import { FunnelRow, funnelStepsSql } from '../shared/funnel-steps.sql';
+
+export interface PipelineFunnelQuery {
+  /** Pipeline stage keys on the ladder, in rank order (validated by the caller against pipeline_stages). */
+  steps: string[];
+  basis: ConversionBasis;
+  policy: SkippedStagePolicy;
+  from: Date;
+  to: Date;
+  asOf: Date;
+  windowSeconds: number | null;
+  breakdown: FunnelBreakdown.OWNER | FunnelBreakdown.INDUSTRY | FunnelBreakdown.REGION | null;
+  ownerIds: string[] | null;
+  /** asOf is now or later: a deal's WON entry is its maintained close (no replay of its log). */
+  currentOutcomes: boolean;
+}
+
+const GROUP = {
+  [FunnelBreakdown.OWNER]: `coalesce(u.email, 'UNASSIGNED')`,
+  [FunnelBreakdown.INDUSTRY]: `coalesce(a.industry, 'UNKNOWN')`,
+  [FunnelBreakdown.REGION]: `coalesce(a.region, 'UNKNOWN')`,
+};
+
+/** WON entry as of $1: the deal's latest change at or before $1, when it is a WON stage. */
+const WON_AS_OF = `
+  SELECT b.id, pipeline_rank(w.category, w.position) AS rnk, w.at AS f FROM base b CROSS JOIN LATERAL (
+    SELECT c.occurred_at AS at, s.category, s.position FROM deal_stage_changes c JOIN pipeline_stages s ON s.key = c.to_stage
+    WHERE c.deal_id = b.id AND c.occurred_at <= $1
+    ORDER BY c.occurred_at DESC, coalesce(pipeline_rank(s.category, s.position), 2000000000) DESC, c.recorded_at DESC, c.id DESC
+    LIMIT 1) w
+  WHERE w.category = 'WON'`;
+const WON_NOW = `
+  SELECT d.id, pipeline_rank(s.category, s.position) AS rnk, d.closed_at AS f
+  FROM deals d JOIN pipeline_stages s ON s.key = d.stage_key
+  WHERE d.id IN (SELECT id FROM base) AND d.status = 'WON' AND d.closed_at <= $1`;
+
+/**
+ * The pipeline funnel in one statement: first entries of OPEN stages from the maintained deal_stage_reaches, the WON
+ * entry as of asOf, reaches per policy (skipped stages inferred by ladder rank), then the shared step aggregation.
+ */
+export async function queryPipelineFunnel(db: Queryable, q: PipelineFunnelQuery): Promise<FunnelRow[]> {
+  const grp = q.breakdown ? GROUP[q.breakdown] : 'NULL::text';
+  const reach = q.policy === SkippedStagePolicy.INFER
+    ? { reach: 'r', inferred: '(r IS NOT NULL AND (f IS NULL OR f > r))' }
+    : { reach: 'CASE WHEN strict_ok THEN f END', inferred: 'false' };
+  return rows<FunnelRow>(db, `
+    WITH steps AS (
+      SELECT o.k::int AS k, pipeline_rank(s.category, s.position) AS rnk
+      FROM unnest($6::text[]) WITH ORDINALITY AS o(key, k) JOIN pipeline_stages s ON s.key = o.key
+    ),
+    base AS (
+      SELECT d.id, ${grp} AS grp FROM deals d
+      LEFT JOIN accounts a ON a.id = d.account_id LEFT JOIN users u ON u.id = d.owner_id
+      WHERE d.created_at <= $1 AND ($5::bigint[] IS NULL OR d.owner_id = ANY($5))
+    ),
+    entries AS (
+      SELECT r.deal_id AS id, pipeline_rank(s.category, s.position) AS rnk, r.first_entered_at AS f
+      FROM deal_stage_reaches r JOIN pipeline_stages s ON s.key = r.stage_key
+      WHERE r.deal_id IN (SELECT id FROM base) AND s.category = 'OPEN' AND r.first_entered_at <= $1
+      UNION ALL ${q.currentOutcomes ? WON_NOW : WON_AS_OF}
+    ),
+    per_step AS (
+      SELECT b.id, b.grp, st.k, min(e.f) FILTER (WHERE e.rnk >= st.rnk) AS r, min(e.f) FILTER (WHERE e.rnk = st.rnk) AS f
+      FROM base b CROSS JOIN steps st LEFT JOIN entries e ON e.id = b.id
+      GROUP BY b.id, b.grp, st.k
+    ),
+    ordered AS (
+      SELECT *, f IS NOT NULL AND (k = 1 OR f >= lag(f) OVER (PARTITION BY id ORDER BY k)) AS ok FROM per_step
+    ),
+    strict AS (
+      SELECT *, bool_and(ok) OVER (PARTITION BY id ORDER BY k) AS strict_ok FROM ordered
+    ),
+    units AS (
+      SELECT grp, array_agg(${reach.reach} ORDER BY k) AS reach, array_agg(${reach.inferred} ORDER BY k) AS inferred
+      FROM strict GROUP BY id, grp
+    ),
+    ${funnelStepsSql(q.basis, q.steps.length)}`,
+    [q.asOf, q.from, q.to, q.windowSeconds, q.ownerIds, q.steps]);
+}

@@ -1,0 +1,38 @@
+import { ConversionBasis } from '../analytics.types';
+
+/** One aggregate row: a step (k, 1-based) for all units (total) or for one breakdown group. */
+export interface FunnelRow {
+  grp: string | null;
+  total: boolean;
+  k: number;
+  count: number;
+  inferred: number;
+  durations: number;
+  meanDays: number | null;
+  medianDays: number | null;
+  maxAnchor: Date | null;
+}
+
+/**
+ * The tail every funnel shares (definitions.md section 4), after a CTE `units(grp, reach timestamptz[], inferred
+ * boolean[])`: which units count at each step (COHORT: anchored on step 1 in [$2, $3) within the window $4 seconds
+ * and asOf $1; FLOW: reached in [$2, $3) by $1), then count, inferred count and days from the previous reach (mean,
+ * median) per step, for all units and per group (GROUPING SETS), and the latest cohort anchor (for isComplete).
+ */
+export function funnelStepsSql(basis: ConversionBasis, steps: number): string {
+  const counted = basis === ConversionBasis.COHORT
+    ? `u.reach[1] >= $2 AND u.reach[1] < $3 AND u.reach[k] <= least($1, u.reach[1] + make_interval(secs => coalesce($4::float8, 1e12)))`
+    : `u.reach[k] >= $2 AND u.reach[k] < $3 AND u.reach[k] <= $1 AND $4::float8 IS NOT DISTINCT FROM $4::float8`; // FLOW has no window
+  return `
+    counted AS (
+      SELECT u.grp, k, u.inferred[k] AS inf,
+             CASE WHEN k > 1 AND u.reach[k - 1] IS NOT NULL THEN extract(epoch FROM u.reach[k] - u.reach[k - 1]) / 86400 END AS days
+      FROM units u CROSS JOIN generate_series(1, ${Number(steps)}) AS k
+      WHERE ${counted}
+    )
+    SELECT grp, GROUPING(grp) = 1 AS total, k, count(*)::int AS count, (count(*) FILTER (WHERE inf))::int AS inferred,
+           count(days)::int AS durations, avg(days)::float8 AS "meanDays",
+           (percentile_cont(0.5) WITHIN GROUP (ORDER BY days) FILTER (WHERE days IS NOT NULL))::float8 AS "medianDays",
+           (SELECT max(u.reach[1]) FROM units u WHERE u.reach[1] >= $2 AND u.reach[1] < $3) AS "maxAnchor"
+    FROM counted GROUP BY GROUPING SETS ((k), (grp, k)) ORDER BY total DESC, grp, k`;
+}
