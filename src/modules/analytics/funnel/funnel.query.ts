@@ -1,25 +1,14 @@
 import { Queryable, rows } from '../../../db/sql';
 import { LifecycleStage } from '../../../common/graphql/enums';
-import { ConversionBasis, FunnelBreakdown, SkippedStagePolicy } from '../analytics.types';
-import { FunnelRow, funnelStepsSql } from '../shared/funnel-steps.sql';
+import { FunnelBreakdown, SkippedStagePolicy } from '../analytics.types';
+import { FunnelFrame, FunnelRow, funnelStepsSql } from '../shared/funnel-steps.sql';
 
-export type { FunnelRow };
 
-export interface FunnelQuery {
+export interface FunnelQuery extends FunnelFrame {
   /** Ladder stages to show, in rank order (validated by the caller). */
   steps: LifecycleStage[];
-  basis: ConversionBasis;
-  policy: SkippedStagePolicy;
-  from: Date;
-  to: Date;
-  asOf: Date;
-  /** Conversion window in seconds; null = unbounded. */
-  windowSeconds: number | null;
   breakdown: FunnelBreakdown | null;
   sources: string[] | null;
-  ownerIds: string[] | null;
-  /** asOf is now or later: a lead's CUSTOMER entry is its maintained first_customer_at (no deal replay needed). */
-  currentOutcomes: boolean;
 }
 
 const LADDER: LifecycleStage[] = [

@@ -1,20 +1,11 @@
 import { Queryable, rows } from '../../../db/sql';
-import { ConversionBasis, FunnelBreakdown, SkippedStagePolicy } from '../analytics.types';
-import { FunnelRow, funnelStepsSql } from '../shared/funnel-steps.sql';
+import { FunnelBreakdown, SkippedStagePolicy } from '../analytics.types';
+import { FunnelFrame, FunnelRow, funnelStepsSql } from '../shared/funnel-steps.sql';
 
-export interface PipelineFunnelQuery {
+export interface PipelineFunnelQuery extends FunnelFrame {
   /** Pipeline stage keys on the ladder, in rank order (validated by the caller against pipeline_stages). */
   steps: string[];
-  basis: ConversionBasis;
-  policy: SkippedStagePolicy;
-  from: Date;
-  to: Date;
-  asOf: Date;
-  windowSeconds: number | null;
   breakdown: FunnelBreakdown.OWNER | FunnelBreakdown.INDUSTRY | FunnelBreakdown.REGION | null;
-  ownerIds: string[] | null;
-  /** asOf is now or later: a deal's WON entry is its maintained close (no replay of its log). */
-  currentOutcomes: boolean;
 }
 
 const GROUP = {

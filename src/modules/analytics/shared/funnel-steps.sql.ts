@@ -1,4 +1,18 @@
-import { ConversionBasis } from '../analytics.types';
+import { ConversionBasis, SkippedStagePolicy } from '../analytics.types';
+
+/** What every funnel query shares: basis, policy, period, asOf, window, owner scope. */
+export interface FunnelFrame {
+  basis: ConversionBasis;
+  policy: SkippedStagePolicy;
+  from: Date;
+  to: Date;
+  asOf: Date;
+  /** Conversion window in seconds; null = unbounded. */
+  windowSeconds: number | null;
+  ownerIds: string[] | null;
+  /** asOf is now or later: won outcomes are the maintained ones (no replay of deal logs). */
+  currentOutcomes: boolean;
+}
 
 /** One aggregate row: a step (k, 1-based) for all units (total) or for one breakdown group. */
 export interface FunnelRow {
