@@ -3,6 +3,8 @@ import { Deps } from '../../context';
 import { FunnelReport } from './analytics.types';
 import { funnel } from './funnel/funnel.service';
 import { FunnelInput } from './funnel/funnel.inputs';
+import { kpis } from './kpi/kpi.service';
+import { KpiInput, KpiReport } from './kpi/kpi.types';
 import { PipelineFunnelInput } from './pipeline-funnel/pipeline-funnel.inputs';
 import { pipelineFunnel } from './pipeline-funnel/pipeline-funnel.service';
 
@@ -15,6 +17,11 @@ export class AnalyticsResolver {
   @Query(() => FunnelReport)
   funnel(@Arg('input', () => FunnelInput) input: FunnelInput): Promise<FunnelReport> {
     return funnel(this.deps.ds, input);
+  }
+
+  @Query(() => KpiReport)
+  kpis(@Arg('input', () => KpiInput) input: KpiInput): Promise<KpiReport> {
+    return kpis(this.deps.ds, input);
   }
 
   @Query(() => FunnelReport)

@@ -104,6 +104,37 @@ describe('Query.funnel — worked example 1', () => {
     expect(byOwner.groups.map((g: any) => g.steps.map((s: any) => s.count))).toEqual([[3, 2, 1, 1, 1]]);
   });
 
+  const KPIS = `query($input: KpiInput!) { kpis(input: $input) { leads mqls sals sqls opportunities pipelineCreated wonDeals lostDeals revenue
+    winRate { numerator denominator value } winRateByValue { numerator denominator value } averageDealSize salesCycleDays { count mean median }
+    mqlToSqlRate { numerator denominator value } leadRejectionRate { numerator denominator value } rejectionReasons { reason count }
+    leadResponseHours { count mean median } slaCompliance { numerator denominator value } newCustomers marketingSourcedRevenue
+    marketingInfluencedRevenue openPipeline weightedPipeline pipelineVelocity } }`;
+  const kpis = async (input: Record<string, unknown>) => (await api.ok(KPIS, { input: { asOf: AS_OF, ownerIds: [ownerId], ...input } }, Role.ANALYST)).kpis;
+  const parts = (r: any) => [r.numerator, r.denominator];
+
+  it('kpis for March: flow counts, MQL→SQL cohort, hand-off rejection, response time and SLA', async () => {
+    const k = await kpis({ from: day('03-01'), to: day('04-01') });
+    expect([k.leads, k.mqls, k.sals, k.sqls, k.opportunities, k.pipelineCreated, k.wonDeals, k.lostDeals]).toEqual([3, 4, 3, 3, 3, 30000, 0, 0]);
+    expect(k.winRate).toEqual({ numerator: 0, denominator: 0, value: null });
+    expect(parts(k.mqlToSqlRate)).toEqual([3, 4]);
+    expect(k.leadRejectionRate).toEqual({ numerator: 2, denominator: 4, value: 0.5 });
+    expect(k.rejectionReasons).toEqual([{ reason: 'NO_BUDGET', count: 1 }, { reason: 'TIMING', count: 1 }]);
+    expect(k.leadResponseHours).toEqual({ count: 4, mean: 42, median: 48 });
+    expect(parts(k.slaCompliance)).toEqual([1, 4]);
+  });
+
+  it('kpis for April: win rates, deal size, cycle, sourced revenue, open and weighted pipeline, velocity', async () => {
+    const k = await kpis({ from: day('04-01'), to: day('05-01') });
+    expect([k.leads, k.mqls, k.sals, k.sqls, k.opportunities, k.wonDeals, k.lostDeals, k.revenue]).toEqual([0, 0, 1, 1, 0, 1, 1, 10000]);
+    expect(parts(k.winRate)).toEqual([1, 2]);
+    expect(parts(k.winRateByValue)).toEqual([10000, 18000]);
+    expect(k.averageDealSize).toBe(10000);
+    expect(k.salesCycleDays).toEqual({ count: 1, mean: 41, median: 41 });
+    expect(k.mqlToSqlRate).toEqual({ numerator: 0, denominator: 0, value: null });
+    expect([k.marketingSourcedRevenue, k.marketingInfluencedRevenue, k.openPipeline, k.weightedPipeline, k.newCustomers]).toEqual([10000, 0, 12000, 1200, 1]);
+    expect(Math.round(k.pipelineVelocity * 10000) / 10000).toBe(121.9512);
+  });
+
   it('refuses bad input with BAD_USER_INPUT', async () => {
     for (const input of [{ from: day('03-01'), to: day('04-01'), steps: ['LOST'] }, { from: day('03-01'), to: day('04-01'), breakdown: 'CHANNEL' }]) {
       const r = await api.gql(PIPELINE, { input }, Role.ANALYST);

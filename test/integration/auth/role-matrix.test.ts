@@ -31,6 +31,7 @@ const OPS: Record<string, string> = {
   account: `{ account(id: "1") { id } }`, accounts: `{ accounts(first: 1) { totalCount } }`, touchpoints: `{ touchpoints(first: 1) { totalCount } }`,
   pipelineStages: `{ pipelineStages { key } }`, users: `{ users { id } }`,
   pipelineFunnel: `{ pipelineFunnel(input: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { basis } }`,
+  kpis: `{ kpis(input: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { leads } }`,
   funnel: `{ funnel(input: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { basis } }`,
   upsertUsers: bulkOp('upsertUsers'), upsertAccounts: bulkOp('upsertAccounts'), upsertCampaigns: bulkOp('upsertCampaigns'),
   recordCampaignSpend: bulkOp('recordCampaignSpend'), upsertLeads: bulkOp('upsertLeads'), recordTouchpoints: bulkOp('recordTouchpoints'),

@@ -27,8 +27,11 @@ const GROUP: Record<FunnelBreakdown, string> = {
   [FunnelBreakdown.OWNER]: `coalesce(u.email, 'UNASSIGNED')`,
 };
 
-/** CUSTOMER entry of a lead as of $1: the earliest close among its deals whose latest change at or before $1 is WON. */
-const CUSTOMER_AS_OF = `CASE WHEN $7 THEN CASE WHEN l.first_customer_at <= $1 THEN l.first_customer_at END
+/**
+ * CUSTOMER entry of a lead as of $1: the earliest close among its deals whose latest change at or before $1 is WON;
+ * `current` names the boolean parameter saying asOf is now or later (then the maintained first_customer_at is exact).
+ */
+export const customerAsOf = (current: string) => `CASE WHEN ${current} THEN CASE WHEN l.first_customer_at <= $1 THEN l.first_customer_at END
   WHEN l.first_opportunity_at <= $1 THEN (
     SELECT min(w.at) FROM deal_leads dl CROSS JOIN LATERAL (
       SELECT c.occurred_at AS at, s.category FROM deal_stage_changes c JOIN pipeline_stages s ON s.key = c.to_stage
@@ -70,7 +73,7 @@ export async function queryFunnel(db: Queryable, q: FunnelQuery): Promise<Funnel
         CASE WHEN l.first_sal_at <= $1 THEN l.first_sal_at END AS f3,
         CASE WHEN l.first_sql_at <= $1 THEN l.first_sql_at END AS f4,
         CASE WHEN l.first_opportunity_at <= $1 THEN l.first_opportunity_at END AS f5,
-        ${CUSTOMER_AS_OF} AS f6
+        ${customerAsOf('$7')} AS f6
       FROM leads l
       ${q.breakdown === FunnelBreakdown.INDUSTRY || q.breakdown === FunnelBreakdown.REGION ? 'LEFT JOIN accounts a ON a.id = l.account_id' : ''}
       ${q.breakdown === FunnelBreakdown.OWNER ? 'LEFT JOIN users u ON u.id = l.owner_id' : ''}
