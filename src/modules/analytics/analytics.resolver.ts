@@ -4,6 +4,8 @@ import { FunnelReport } from './analytics.types';
 import { funnel } from './funnel/funnel.service';
 import { FunnelInput } from './funnel/funnel.inputs';
 import { kpis } from './kpi/kpi.service';
+import { kpiSeries } from './kpi/kpi-series.service';
+import { KpiPoint, KpiSeriesInput } from './kpi/kpi-series.types';
 import { KpiInput, KpiReport } from './kpi/kpi.types';
 import { PipelineFunnelInput } from './pipeline-funnel/pipeline-funnel.inputs';
 import { pipelineFunnel } from './pipeline-funnel/pipeline-funnel.service';
@@ -22,6 +24,11 @@ export class AnalyticsResolver {
   @Query(() => KpiReport)
   kpis(@Arg('input', () => KpiInput) input: KpiInput): Promise<KpiReport> {
     return kpis(this.deps.ds, input);
+  }
+
+  @Query(() => [KpiPoint])
+  kpiSeries(@Arg('input', () => KpiSeriesInput) input: KpiSeriesInput): Promise<KpiPoint[]> {
+    return kpiSeries(this.deps.ds, input);
   }
 
   @Query(() => FunnelReport)

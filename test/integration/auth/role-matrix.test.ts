@@ -32,6 +32,7 @@ const OPS: Record<string, string> = {
   pipelineStages: `{ pipelineStages { key } }`, users: `{ users { id } }`,
   pipelineFunnel: `{ pipelineFunnel(input: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { basis } }`,
   kpis: `{ kpis(input: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { leads } }`,
+  kpiSeries: `{ kpiSeries(input: { metrics: [LEADS], interval: MONTH, from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { value } }`,
   funnel: `{ funnel(input: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { basis } }`,
   upsertUsers: bulkOp('upsertUsers'), upsertAccounts: bulkOp('upsertAccounts'), upsertCampaigns: bulkOp('upsertCampaigns'),
   recordCampaignSpend: bulkOp('recordCampaignSpend'), upsertLeads: bulkOp('upsertLeads'), recordTouchpoints: bulkOp('recordTouchpoints'),
