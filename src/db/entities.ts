@@ -1,4 +1,5 @@
 import { AccountEntity } from '../modules/account/account.entity';
+import { KpiTargetEntity } from '../modules/analytics/kpi/kpi-target.entity';
 import { CampaignEntity, CampaignSpendEntity } from '../modules/campaign/campaign.entity';
 import { DealEntity, DealLeadEntity, DealStageChangeEntity, DealStageReachEntity } from '../modules/deal/deal.entity';
 import { LeadStageChangeEntity } from '../modules/lead/lead-stage-change.entity';
@@ -11,4 +12,5 @@ import { UserEntity } from '../modules/user/user.entity';
 export const ENTITIES = [
   UserEntity, AccountEntity, CampaignEntity, CampaignSpendEntity, PipelineStageEntity, LeadEntity,
   LeadStageChangeEntity, TouchpointEntity, DealEntity, DealLeadEntity, DealStageChangeEntity, DealStageReachEntity,
+  KpiTargetEntity,
 ];

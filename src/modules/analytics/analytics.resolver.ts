@@ -1,9 +1,12 @@
-import { Arg, Authorized, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Mutation, Query, Resolver } from 'type-graphql';
+import { Role } from '../../common/graphql/enums';
 import { Deps } from '../../context';
 import { FunnelReport } from './analytics.types';
 import { funnel } from './funnel/funnel.service';
 import { FunnelInput } from './funnel/funnel.inputs';
 import { kpis } from './kpi/kpi.service';
+import { kpiTargets, setKpiTargets } from './kpi/kpi-target.service';
+import { KpiTarget, KpiTargetInput } from './kpi/kpi-target.types';
 import { kpiSeries } from './kpi/kpi-series.service';
 import { KpiPoint, KpiSeriesInput } from './kpi/kpi-series.types';
 import { KpiInput, KpiReport } from './kpi/kpi.types';
@@ -29,6 +32,17 @@ export class AnalyticsResolver {
   @Query(() => [KpiPoint])
   kpiSeries(@Arg('input', () => KpiSeriesInput) input: KpiSeriesInput): Promise<KpiPoint[]> {
     return kpiSeries(this.deps.ds, input);
+  }
+
+  @Query(() => [KpiTarget])
+  kpiTargets(@Arg('from') from: Date, @Arg('to') to: Date): Promise<KpiTarget[]> {
+    return kpiTargets(this.deps.ds, from, to);
+  }
+
+  @Authorized([Role.ADMIN, Role.REVOPS])
+  @Mutation(() => [KpiTarget])
+  setKpiTargets(@Arg('input', () => [KpiTargetInput]) input: KpiTargetInput[]): Promise<KpiTarget[]> {
+    return setKpiTargets(this.deps.ds, input);
   }
 
   @Query(() => FunnelReport)

@@ -22,6 +22,7 @@ const WRITE: Record<string, Role[]> = {
   recordDealStageChanges: [R.ADMIN, R.REVOPS, R.SALES, R.SERVICE],
   moveDealStage: [R.ADMIN, R.REVOPS, R.SALES, R.SERVICE],
   convertLead: [R.ADMIN, R.REVOPS, R.SALES, R.SERVICE],
+  setKpiTargets: [R.ADMIN, R.REVOPS],
 };
 const bulkOp = (name: string) => `mutation { ${name}(input: []) { successCount } }`;
 const OPS: Record<string, string> = {
@@ -33,6 +34,8 @@ const OPS: Record<string, string> = {
   pipelineFunnel: `{ pipelineFunnel(input: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { basis } }`,
   kpis: `{ kpis(input: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { leads } }`,
   kpiSeries: `{ kpiSeries(input: { metrics: [LEADS], interval: MONTH, from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { value } }`,
+  kpiTargets: `{ kpiTargets(from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z") { id } }`,
+  setKpiTargets: `mutation { setKpiTargets(input: []) { id } }`,
   funnel: `{ funnel(input: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { basis } }`,
   upsertUsers: bulkOp('upsertUsers'), upsertAccounts: bulkOp('upsertAccounts'), upsertCampaigns: bulkOp('upsertCampaigns'),
   recordCampaignSpend: bulkOp('recordCampaignSpend'), upsertLeads: bulkOp('upsertLeads'), recordTouchpoints: bulkOp('recordTouchpoints'),
