@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, Logger } from 'typeorm';
 import { logger } from '../common/log/logger';
 import { CountingLogger } from './request-scope';
 import { ENTITIES } from './entities';
@@ -9,6 +9,8 @@ export interface DataSourceOptions {
   poolSize?: number;
   statementTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** Defaults to the request-scoped statement counter. */
+  logger?: Logger;
 }
 
 /** The one DataSource: no synchronize, migrations from /migrations, bounded pool and statement limits. */
@@ -21,7 +23,7 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
     migrationsTableName: 'typeorm_migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logger: new CountingLogger(),
+    logger: opts.logger ?? new CountingLogger(),
     maxQueryExecutionTime: 2000,
     poolSize: opts.poolSize ?? 10,
     connectTimeoutMS: opts.connectTimeoutMs ?? 5000,

@@ -19,7 +19,7 @@ export function currentScope(): RequestScope | undefined {
 
 /** TypeORM calls logQuery for every statement: we count them per request and log only failures and slow ones. */
 export class CountingLogger implements OrmLogger {
-  logQuery(): void {
+  logQuery(_query?: string, _parameters?: unknown[]): void {
     const s = storage.getStore();
     if (s) s.statements += 1;
   }

@@ -1,0 +1,95 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Pool } from 'pg';
+import { signToken } from '../src/common/auth/jwt';
+import { Role } from '../src/common/graphql/enums';
+import { loadConfig } from '../src/config/config';
+import { createDataSource } from '../src/db/data-source';
+import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
+import { CountingLogger } from '../src/db/request-scope';
+import { createServer } from '../src/server';
+import { generateSql } from './generate.sql';
+
+/**
+ * Latency of analytics at 100k leads / 20k deals: each operation over HTTP GraphQL against the same SQL run directly
+ * through pg (captured from the service), median of interleaved rounds. `npm run bench:analytics [-- --leads N]`.
+ */
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const LEADS = arg('leads', 100_000);
+const ROUNDS = arg('rounds', 7);
+
+class CapturingLogger extends CountingLogger {
+  captured: { sql: string; params: unknown[] }[] = [];
+  override logQuery(query: string, parameters?: unknown[]): void {
+    super.logQuery(query, parameters);
+    this.captured.push({ sql: query, params: parameters ?? [] });
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const OPS: Record<string, string> = {
+  'funnel 1y whole ladder by CHANNEL': `{ funnel(input: { from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z", breakdown: CHANNEL, conversionWindowDays: 90 }) { steps { count } groups { key } } }`,
+  'funnel 1y FLOW': `{ funnel(input: { from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z", basis: FLOW }) { steps { count } } }`,
+  'pipelineFunnel 1y': `{ pipelineFunnel(input: { from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z" }) { steps { count } } }`,
+  'kpis 1 quarter': `{ kpis(input: { from: "2025-04-01T00:00:00Z", to: "2025-07-01T00:00:00Z" }) { leads mqls wonDeals revenue winRate { value } slaCompliance { value } openPipeline pipelineVelocity } }`,
+};
+
+async function main(): Promise<void> {
+  const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'bench-secret-that-is-long-enough-0000000000', LOG_LEVEL: 'error' });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'funnel-bench-'));
+  fs.chmodSync(dir, 0o755);
+  const db = await startEmbeddedPostgres({ dataDir: dir, port: 54400 + Math.floor(Math.random() * 500), ephemeral: true });
+  const logger = new CapturingLogger();
+  const ds = createDataSource({ url: db.url, poolSize: 4, statementTimeoutMs: 120_000, logger });
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  let t = Date.now();
+  const gen = new Client({ connectionString: db.url });
+  await gen.connect();
+  for (const stmt of generateSql(LEADS)) await gen.query(stmt);
+  const counts = (await gen.query(`SELECT (SELECT count(*) FROM leads) AS leads, (SELECT count(*) FROM deals) AS deals, (SELECT count(*) FROM touchpoints) AS touchpoints`)).rows[0];
+  console.log(`generated ${counts.leads} leads, ${counts.deals} deals, ${counts.touchpoints} touchpoints in ${Date.now() - t} ms`);
+
+  const pgPool = new Pool({ connectionString: db.url, max: 4 }); // as many connections as the service's pool
+  const server = await createServer(config, ds, 0);
+  const token = signToken({ sub: 'bench@example.com', role: Role.ANALYST }, config.jwt);
+  const http = async (query: string) => {
+    const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+    const body = (await res.json()) as { errors?: unknown };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+  };
+  const rows: string[] = ['| operation | GraphQL p50 ms | same SQL via pg p50 ms | ratio |', '|---|---|---|---|'];
+  for (const [name, query] of Object.entries(OPS)) {
+    logger.captured = [];
+    await http(query); // warm-up, and capture the SQL the service ran
+    const statements = logger.captured.filter((c) => !/^(START|COMMIT|ROLLBACK|SELECT 1$)/i.test(c.sql));
+    const api: number[] = [];
+    const raw: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      t = performance.now();
+      await http(query);
+      api.push(performance.now() - t);
+      t = performance.now();
+      await Promise.all(statements.map((s) => pgPool.query(s.sql, s.params as unknown[])));
+      raw.push(performance.now() - t);
+    }
+    rows.push(`| ${name} (${statements.length} SQL) | ${median(api).toFixed(1)} | ${median(raw).toFixed(1)} | ${(median(api) / median(raw)).toFixed(2)} |`);
+  }
+  console.log(`\n${LEADS} leads, ${ROUNDS} interleaved rounds, medians:\n${rows.join('\n')}`);
+  await gen.end();
+  await pgPool.end();
+  await server.stop();
+  await ds.destroy();
+  await db.stop();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
