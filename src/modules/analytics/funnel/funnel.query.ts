@@ -40,6 +40,18 @@ export const customerAsOf = (current: string) => `CASE WHEN ${current} THEN CASE
       LIMIT 1) w
     WHERE dl.lead_id = l.id AND w.category = 'WON') END`;
 
+/**
+ * A lead's first actual entry of each ladder stage as of $1, as columns f1 (LEAD) … f6 (CUSTOMER), from the maintained
+ * milestones (a first entry after asOf means none by asOf); `current` as in customerAsOf.
+ */
+export const leadFirstEntries = (current: string) => `
+        CASE WHEN l.created_at <= $1 THEN l.created_at END AS f1,
+        CASE WHEN l.first_mql_at <= $1 THEN l.first_mql_at END AS f2,
+        CASE WHEN l.first_sal_at <= $1 THEN l.first_sal_at END AS f3,
+        CASE WHEN l.first_sql_at <= $1 THEN l.first_sql_at END AS f4,
+        CASE WHEN l.first_opportunity_at <= $1 THEN l.first_opportunity_at END AS f5,
+        ${customerAsOf(current)} AS f6`;
+
 /** SQL for each requested step's reach and whether it is inferred, per the skipped-stage policy. */
 function stepExpressions(q: FunnelQuery): { reach: string[]; inferred: string[] } {
   if (q.policy === SkippedStagePolicy.INFER) {
@@ -68,12 +80,7 @@ export async function queryFunnel(db: Queryable, q: FunnelQuery): Promise<Funnel
   return rows<FunnelRow>(db, `
     WITH firsts AS (
       SELECT ${grp} AS grp,
-        CASE WHEN l.created_at <= $1 THEN l.created_at END AS f1,
-        CASE WHEN l.first_mql_at <= $1 THEN l.first_mql_at END AS f2,
-        CASE WHEN l.first_sal_at <= $1 THEN l.first_sal_at END AS f3,
-        CASE WHEN l.first_sql_at <= $1 THEN l.first_sql_at END AS f4,
-        CASE WHEN l.first_opportunity_at <= $1 THEN l.first_opportunity_at END AS f5,
-        ${customerAsOf('$7')} AS f6
+        ${leadFirstEntries('$7')}
       FROM leads l
       ${q.breakdown === FunnelBreakdown.INDUSTRY || q.breakdown === FunnelBreakdown.REGION ? 'LEFT JOIN accounts a ON a.id = l.account_id' : ''}
       ${q.breakdown === FunnelBreakdown.OWNER ? 'LEFT JOIN users u ON u.id = l.owner_id' : ''}

@@ -1,5 +1,5 @@
 import { Queryable, rows } from '../../../db/sql';
-import { customerAsOf } from '../funnel/funnel.query';
+import { leadFirstEntries } from '../funnel/funnel.query';
 
 export interface KpiScope {
   from: Date;
@@ -35,13 +35,7 @@ export interface LeadKpiRow {
 export async function queryLeadKpis(db: Queryable, s: KpiScope, slaHours: number): Promise<LeadKpiRow> {
   const r = await rows<LeadKpiRow>(db, `
     WITH firsts AS (
-      SELECT l.id,
-        CASE WHEN l.created_at <= $1 THEN l.created_at END AS f1,
-        CASE WHEN l.first_mql_at <= $1 THEN l.first_mql_at END AS f2,
-        CASE WHEN l.first_sal_at <= $1 THEN l.first_sal_at END AS f3,
-        CASE WHEN l.first_sql_at <= $1 THEN l.first_sql_at END AS f4,
-        CASE WHEN l.first_opportunity_at <= $1 THEN l.first_opportunity_at END AS f5,
-        ${customerAsOf('$8')} AS f6
+      SELECT l.id, ${leadFirstEntries('$8')}
       FROM leads l
       WHERE l.created_at <= $1 AND ($5::text[] IS NULL OR l.source = ANY($5)) AND ($6::bigint[] IS NULL OR l.owner_id = ANY($6))
     ),
