@@ -2,10 +2,9 @@ import { DataSource } from 'typeorm';
 import { Viewer } from './common/auth/viewer';
 import { Loaders } from './common/dataloader/create-loaders';
 
-/** Per request: who is calling, fresh DataLoaders, and a request id for logs and masked errors. */
+/** Per request: who is calling and fresh DataLoaders (the request id lives in the request scope, db/request-scope.ts). */
 export interface Context {
   viewer: Viewer | null;
-  requestId: string;
   loaders: Loaders;
 }
 

@@ -1,8 +1,7 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -14,7 +13,7 @@ import { AppError } from './common/errors/app-error';
 import { formatError } from './common/errors/format-error';
 import { Config } from './config/config';
 import { Context } from './context';
-import { currentScope, runInScope } from './db/request-scope';
+import { runInScope } from './db/request-scope';
 import { buildAppSchema } from './schema';
 
 export interface RunningServer {
@@ -93,7 +92,7 @@ export async function createServer(config: Config, ds: DataSource, port = config
         } catch (e) {
           throw e instanceof AppError ? unauthenticated(e.message) : e;
         }
-        return { viewer, requestId: currentScope()?.requestId ?? randomUUID(), loaders: createLoaders(ds) };
+        return { viewer, loaders: createLoaders(ds) };
       },
     }),
   );

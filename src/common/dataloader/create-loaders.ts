@@ -29,18 +29,15 @@ export interface Loaders {
   dealsByLead: DataLoader<string, DealRow[]>;
   leadHistory: DataLoader<string, LeadStageChange[]>;
   dealHistory: DataLoader<string, DealStageChange[]>;
-  /** key: `${campaignId}|${fromISO}|${toISO}` */
-  campaignSpend: DataLoader<string, number>;
+  /** Campaign.spend(from, to): one loader per range, keyed by campaign id. */
+  campaignSpend(from: Date | null, to: Date | null): DataLoader<string, number>;
   accountLeads: ChildPages<LeadRow>;
   accountDeals: ChildPages<DealRow>;
   leadTouchpoints: ChildPages<TouchpointRow>;
 }
 
-export function spendKey(campaignId: string, from: Date | null | undefined, to: Date | null | undefined): string {
-  return `${campaignId}|${from?.toISOString() ?? ''}|${to?.toISOString() ?? ''}`;
-}
-
 export function createLoaders(ds: DataSource): Loaders {
+  const spend = new Map<string, DataLoader<string, number>>();
   return {
     user: byIdLoader((ids) => usersByIds(ds, ids)),
     account: byIdLoader((ids) => accountsByIds(ds, ids)),
@@ -55,17 +52,18 @@ export function createLoaders(ds: DataSource): Loaders {
       return ids.map((id) => m.get(id) ?? []);
     }),
     dealHistory: new DataLoader(async (ids) => groupByKey(ids, await stageHistoryByDealIds(ds, ids), (r) => r.dealId)),
-    campaignSpend: new DataLoader(async (keys) => {
-      const byRange = groupByKey([...new Set(keys.map((k) => k.slice(k.indexOf('|'))))], keys.slice(), (k) => k.slice(k.indexOf('|')));
-      const out = new Map<string, number>();
-      for (const group of byRange) {
-        const [, from, to] = group[0].split('|');
-        const ids = group.map((k) => k.split('|')[0]);
-        const sums = await spendByCampaignIds(ds, ids, from ? new Date(from) : null, to ? new Date(to) : null);
-        for (const k of group) out.set(k, sums.get(k.split('|')[0]) ?? 0);
+    campaignSpend(from, to) {
+      const range = `${from?.toISOString() ?? ''}|${to?.toISOString() ?? ''}`;
+      let loader = spend.get(range);
+      if (!loader) {
+        loader = new DataLoader(async (ids) => {
+          const sums = await spendByCampaignIds(ds, ids, from, to);
+          return ids.map((id) => sums.get(id) ?? 0);
+        });
+        spend.set(range, loader);
       }
-      return keys.map((k) => out.get(k) ?? 0);
-    }),
+      return loader;
+    },
     accountLeads: ChildPages.of<LeadRow>(ds, ACCOUNT_LEADS),
     accountDeals: ChildPages.of<DealRow>(ds, ACCOUNT_DEALS),
     leadTouchpoints: ChildPages.of<TouchpointRow>(ds, LEAD_TOUCHPOINTS),

@@ -2,7 +2,6 @@ import { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Float, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { WRITERS } from '../../common/auth/viewer';
 import { BulkResult } from '../../common/bulk/bulk.types';
-import { spendKey } from '../../common/dataloader/create-loaders';
 import { badInput } from '../../common/errors/app-error';
 import { Connection } from '../../common/graphql/connection.type';
 import { dbId } from '../../common/graphql/ids';
@@ -67,6 +66,6 @@ export class CampaignFieldsResolver {
     @Ctx() ctx: Context,
   ): Promise<number> {
     if (from && to && to < from) throw badInput('to is before from', 'to');
-    return ctx.loaders.campaignSpend.load(spendKey(c.id, from, to));
+    return ctx.loaders.campaignSpend(from, to).load(c.id);
   }
 }

@@ -11,7 +11,7 @@ import { runInTransaction } from '../../db/transaction';
 import { leadsByIds } from '../lead/lead.repository';
 import { allStages, firstOpenStage } from '../pipeline-stage/pipeline-stage.repository';
 import { PipelineStage } from '../pipeline-stage/pipeline-stage.type';
-import { userIdsByEmail } from '../user/user.repository';
+import { resolveOwner, userIdsByEmail } from '../user/user.repository';
 import { ConvertLeadInput, DealInput, DealStageChangeInput, MoveDealStageInput } from './deal.inputs';
 import { dealsByExternalIds, dealsByIds } from './deal.repository';
 import { DealRow } from './deal.type';
@@ -42,7 +42,7 @@ function toDealWrite(
   return {
     externalId: d.externalId, name: d.name, amount: d.amount,
     accountId: resolveRef(accounts, d.accountExternalId, 'Account', 'accountExternalId'),
-    ownerId: resolveRef(owners, d.ownerEmail?.toLowerCase() ?? d.ownerEmail, 'User', 'ownerEmail'),
+    ownerId: resolveOwner(owners, d.ownerEmail),
     leadIds, stage: d.stage ?? undefined, defaultStage: firstOpenStage(stages).key,
     createdAt: d.createdAt ?? undefined, expectedCloseDate: d.expectedCloseDate,
   };
@@ -51,7 +51,7 @@ function toDealWrite(
 async function prepareDeals(items: DealInput[], ctx: WriteContext) {
   const stages = await allStages(ctx.tx);
   const accounts = await idsByExternalId(ctx.tx, 'accounts', items.map((d) => d.accountExternalId));
-  const owners = await userIdsByEmail(ctx.tx, items.map((d) => d.ownerEmail).filter((e): e is string => !!e));
+  const owners = await userIdsByEmail(ctx.tx, items.map((d) => d.ownerEmail));
   const leads = await idsByExternalId(ctx.tx, 'leads', items.flatMap((d) => d.leadExternalIds ?? []));
   return prepareEach(items, (d) => toDealWrite(d, ctx.now, stages, accounts, owners, leads));
 }

@@ -8,7 +8,7 @@ import { LeadEvent } from '../../common/graphql/enums';
 import { dbId } from '../../common/graphql/ids';
 import { checkEmail, checkExternalId, checkInstant, checkText, has } from '../../common/validation/checks';
 import { runInTransaction } from '../../db/transaction';
-import { userIdsByEmail } from '../user/user.repository';
+import { resolveOwner, userIdsByEmail } from '../user/user.repository';
 import { LeadInput, LeadStageChangeInput, MoveLeadStageInput } from './lead.inputs';
 import { leadsByIds } from './lead.repository';
 import { LeadRow } from './lead.type';
@@ -28,7 +28,7 @@ const leadSpec: BulkSpec<LeadInput, LeadWrite> = {
   externalId: (l) => l.externalId,
   async prepare(items, ctx) {
     const accounts = await idsByExternalId(ctx.tx, 'accounts', items.map((l) => l.accountExternalId));
-    const owners = await userIdsByEmail(ctx.tx, items.map((l) => l.ownerEmail).filter((e): e is string => !!e));
+    const owners = await userIdsByEmail(ctx.tx, items.map((l) => l.ownerEmail));
     return prepareEach(items, (l) => {
       checkExternalId(l.externalId);
       checkEmail(l.email, 'email');
@@ -40,7 +40,7 @@ const leadSpec: BulkSpec<LeadInput, LeadWrite> = {
         email: l.email, firstName: l.firstName, lastName: l.lastName, title: l.title, source: l.source, score: l.score,
         createdAt: l.createdAt,
         accountId: resolveRef(accounts, l.accountExternalId, 'Account', 'accountExternalId'),
-        ownerId: resolveRef(owners, l.ownerEmail?.toLowerCase() ?? l.ownerEmail, 'User', 'ownerEmail'),
+        ownerId: resolveOwner(owners, l.ownerEmail),
       };
     });
   },
