@@ -1,26 +1,42 @@
 /**
- * A deliberately plain in-memory reading of definitions.md sections 2–4 for the lifecycle funnel, to check the SQL
- * against. Times are epoch milliseconds.
+ * A deliberately plain in-memory reading of definitions.md sections 2–4 (lifecycle and pipeline funnels), to check the
+ * SQL against. Times are epoch milliseconds.
  */
 export const LADDER = ['LEAD', 'MQL', 'SAL', 'SQL', 'OPPORTUNITY', 'CUSTOMER'] as const;
+export const PIPELINE = ['QUALIFICATION', 'DISCOVERY', 'PROPOSAL', 'NEGOTIATION', 'WON'] as const;
 export type Stage = (typeof LADDER)[number];
 const STAGE_RANK: Record<string, number> = { QUALIFICATION: 1, DISCOVERY: 2, PROPOSAL: 3, NEGOTIATION: 4, WON: 1_000_005, LOST: Infinity };
-const CATEGORY: Record<string, 'OPEN' | 'WON' | 'LOST'> = { QUALIFICATION: 'OPEN', DISCOVERY: 'OPEN', PROPOSAL: 'OPEN', NEGOTIATION: 'OPEN', WON: 'WON', LOST: 'LOST' };
+export const CATEGORY: Record<string, 'OPEN' | 'WON' | 'LOST'> = { QUALIFICATION: 'OPEN', DISCOVERY: 'OPEN', PROPOSAL: 'OPEN', NEGOTIATION: 'OPEN', WON: 'WON', LOST: 'LOST' };
 
-export interface MemDeal { createdAt: number; changes: { stage: string; at: number }[] }
-export interface MemLead { createdAt: number; events: { event: string; at: number }[]; deals: MemDeal[] }
-export interface MemQuery { basis: 'COHORT' | 'FLOW'; policy: 'INFER' | 'STRICT'; steps: Stage[]; from: number; to: number; asOf: number; windowMs: number | null }
+export interface MemDeal { createdAt: number; amount: number; changes: { stage: string; at: number }[] }
+export interface MemLead { createdAt: number; source: string | null; events: { event: string; at: number; reason?: string }[]; deals: MemDeal[] }
+export interface MemQuery<S extends string = Stage> { basis: 'COHORT' | 'FLOW'; policy: 'INFER' | 'STRICT'; steps: S[]; from: number; to: number; asOf: number; windowMs: number | null }
 export interface MemStep { count: number; inferred: number; days: number[] }
 
-/** The deal's close as of asOf when its outcome then is WON (latest change ≤ asOf; ties: rank, LOST last, arrival). */
-function wonAt(d: MemDeal, asOf: number): number | null {
+/** The deal's log as of asOf in replay order (creation in QUALIFICATION first; ties: ladder rank, LOST last, arrival). */
+function dealLog(d: MemDeal, asOf: number) {
   const log = [{ stage: 'QUALIFICATION', at: d.createdAt }, ...d.changes].map((c, i) => ({ ...c, i })).filter((c) => c.at <= asOf);
-  log.sort((a, b) => a.at - b.at || STAGE_RANK[a.stage] - STAGE_RANK[b.stage] || a.i - b.i);
-  const last = log[log.length - 1];
-  return last && CATEGORY[last.stage] === 'WON' ? last.at : null;
+  return log.sort((a, b) => a.at - b.at || STAGE_RANK[a.stage] - STAGE_RANK[b.stage] || a.i - b.i);
 }
 
-function firstEntries(l: MemLead, asOf: number): Map<Stage, number> {
+/** The deal's latest change as of asOf: its stage, category and instant (null when created after asOf). */
+export function outcome(d: MemDeal, asOf: number): { stage: string; category: 'OPEN' | 'WON' | 'LOST'; at: number } | null {
+  const last = dealLog(d, asOf).pop();
+  return last ? { stage: last.stage, category: CATEGORY[last.stage], at: last.at } : null;
+}
+
+const wonAt = (d: MemDeal, asOf: number) => {
+  const o = outcome(d, asOf);
+  return o?.category === 'WON' ? o.at : null;
+};
+
+function earliest<S>(entries: [S, number][], asOf: number): Map<S, number> {
+  const first = new Map<S, number>();
+  for (const [s, at] of entries) if (at <= asOf && (!first.has(s) || at < first.get(s)!)) first.set(s, at);
+  return first;
+}
+
+export function leadFirstEntries(l: MemLead, asOf: number): Map<Stage, number> {
   const entries: [Stage, number][] = [['LEAD', l.createdAt]];
   for (const e of l.events) if ((LADDER as readonly string[]).includes(e.event)) entries.push([e.event as Stage, e.at]);
   for (const d of l.deals) {
@@ -28,18 +44,26 @@ function firstEntries(l: MemLead, asOf: number): Map<Stage, number> {
     const w = wonAt(d, asOf);
     if (w !== null) entries.push(['CUSTOMER', w]);
   }
-  const first = new Map<Stage, number>();
-  for (const [s, at] of entries) if (at <= asOf && (!first.has(s) || at < first.get(s)!)) first.set(s, at);
-  return first;
+  return earliest(entries, asOf);
 }
 
-function reaches(l: MemLead, q: MemQuery): { reach: (number | null)[]; inferred: boolean[] } {
-  const first = firstEntries(l, q.asOf);
+/** Pipeline first entries: OPEN stages from the log, WON only when the outcome as of asOf is WON (at its close). */
+function dealFirstEntries(d: MemDeal, asOf: number): Map<string, number> {
+  const entries: [string, number][] = dealLog(d, asOf).filter((c) => CATEGORY[c.stage] === 'OPEN').map((c) => [c.stage, c.at]);
+  const w = wonAt(d, asOf);
+  if (w !== null) entries.push(['WON', w]);
+  return earliest(entries, asOf);
+}
+
+/** Reach of each ladder stage: the earliest first entry of it or any higher stage (definitions.md section 2). */
+export function inferredReach<S>(ladder: readonly S[], first: Map<S, number>, s: S): number | null {
+  const ts = ladder.slice(ladder.indexOf(s)).map((t) => first.get(t)).filter((x): x is number => x !== undefined);
+  return ts.length ? Math.min(...ts) : null;
+}
+
+function reaches<S>(ladder: readonly S[], first: Map<S, number>, q: MemQuery<S & string>): { reach: (number | null)[]; inferred: boolean[] } {
   if (q.policy === 'INFER') {
-    const reach = q.steps.map((s) => {
-      const ts = LADDER.slice(LADDER.indexOf(s)).map((t) => first.get(t)).filter((x): x is number => x !== undefined);
-      return ts.length ? Math.min(...ts) : null;
-    });
+    const reach = q.steps.map((s) => inferredReach(ladder, first, s));
     return { reach, inferred: q.steps.map((s, k) => reach[k] !== null && (!first.has(s) || first.get(s)! > reach[k]!)) };
   }
   const reach: (number | null)[] = [];
@@ -52,11 +76,10 @@ function reaches(l: MemLead, q: MemQuery): { reach: (number | null)[]; inferred:
   return { reach, inferred: q.steps.map(() => false) };
 }
 
-export function evaluateFunnel(leads: MemLead[], q: MemQuery): MemStep[] {
+function countSteps<S extends string>(ladder: readonly S[], units: Map<S, number>[], q: MemQuery<S>): MemStep[] {
   const out: MemStep[] = q.steps.map(() => ({ count: 0, inferred: 0, days: [] }));
-  for (const l of leads) {
-    if (l.createdAt > q.asOf) continue;
-    const { reach, inferred } = reaches(l, q);
+  for (const first of units) {
+    const { reach, inferred } = reaches(ladder, first, q);
     q.steps.forEach((_, k) => {
       const r = reach[k];
       if (r === null) return;
@@ -70,6 +93,14 @@ export function evaluateFunnel(leads: MemLead[], q: MemQuery): MemStep[] {
     });
   }
   return out;
+}
+
+export function evaluateFunnel(leads: MemLead[], q: MemQuery): MemStep[] {
+  return countSteps(LADDER, leads.filter((l) => l.createdAt <= q.asOf).map((l) => leadFirstEntries(l, q.asOf)), q);
+}
+
+export function evaluatePipelineFunnel(deals: MemDeal[], q: MemQuery<string>): MemStep[] {
+  return countSteps(PIPELINE as readonly string[], deals.filter((d) => d.createdAt <= q.asOf).map((d) => dealFirstEntries(d, q.asOf)), q);
 }
 
 export const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);

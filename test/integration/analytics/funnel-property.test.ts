@@ -1,82 +1,102 @@
 import fc from 'fast-check';
 import { Role } from '../../../src/common/graphql/enums';
-import { BulkOut, RECORD_DEAL_CHANGES, RECORD_LEAD_EVENTS, UPSERT_DEALS, UPSERT_LEADS, UPSERT_USERS } from '../../support/ops';
-import { evaluateFunnel, LADDER, mean, median, MemLead, MemQuery, Stage } from '../../support/funnel-evaluator';
+import { evaluateFunnel, evaluatePipelineFunnel, LADDER, mean, median, MemQuery, MemStep, PIPELINE, Stage } from '../../support/funnel-evaluator';
+import { evaluateKpis } from '../../support/kpi-evaluator';
+import { arbLead, DAY, iso, loadHistory, r6, t } from '../../support/random-history';
 import { startTestApi, TestApi } from '../../support/test-server';
-import { unique } from '../../support/unique';
 
-const DAY = 86_400_000;
-const T0 = Date.UTC(2025, 0, 1, 12);
-const t = (d: number) => T0 + d * DAY; // whole days at 12:00, so same-instant ties happen often
-const FUNNEL = `query($input: FunnelInput!) { funnel(input: $input) { isComplete steps { stage count inferredCount daysFromPrevious { count mean median } } groups { key steps { count } } } }`;
-const SOURCES = ['EMAIL', 'WEBINAR', null];
+const STEP_FIELDS = `steps { stage count inferredCount daysFromPrevious { count mean median } } groups { key steps { count } }`;
+const FUNNEL = `query($input: FunnelInput!) { funnel(input: $input) { isComplete ${STEP_FIELDS} } }`;
+const PIPELINE_FUNNEL = `query($input: PipelineFunnelInput!) { pipelineFunnel(input: $input) { isComplete ${STEP_FIELDS} } }`;
+const RATIO = `{ numerator denominator value }`;
+const STATS = `{ count mean median }`;
+const KPIS = `query($input: KpiInput!) { kpis(input: $input) {
+  leads mqls sals sqls opportunities pipelineCreated wonDeals lostDeals revenue winRate ${RATIO} winRateByValue ${RATIO}
+  salesCycleDays ${STATS} mqlToSqlRate ${RATIO} leadRejectionRate ${RATIO} rejectionReasons { reason count }
+  leadResponseHours ${STATS} slaCompliance ${RATIO} newCustomers marketingSourcedRevenue openPipeline weightedPipeline pipelineVelocity } }`;
 
-const arbLead: fc.Arbitrary<MemLead> = fc.record({
-  createdAt: fc.integer({ min: 0, max: 90 }).map(t),
-  events: fc.array(fc.record({ event: fc.constantFrom('MQL', 'SAL', 'SQL', 'REJECTED', 'RECYCLED', 'DISQUALIFIED'), at: fc.integer({ min: 0, max: 120 }).map(t) }), { maxLength: 5 }),
-  deals: fc.array(fc.record({
-    createdAt: fc.integer({ min: 10, max: 110 }).map(t),
-    changes: fc.array(fc.record({ stage: fc.constantFrom('DISCOVERY', 'PROPOSAL', 'NEGOTIATION', 'WON', 'LOST'), at: fc.integer({ min: 0, max: 40 }) }), { maxLength: 4 }),
-  }), { maxLength: 2 }),
-}).map((l) => ({
-  ...l,
-  // the API keeps one event per (event, instant) and refuses changes before a deal's creation
-  events: l.events.filter((e, i, a) => a.findIndex((x) => x.event === e.event && x.at === e.at) === i),
-  deals: l.deals.map((d) => ({
-    createdAt: d.createdAt,
-    changes: d.changes.map((c) => ({ stage: c.stage, at: d.createdAt + c.at * DAY }))
-      .filter((c, i, a) => a.findIndex((x) => x.stage === c.stage && x.at === c.at) === i),
-  })),
-}));
-
-const arbQuery: fc.Arbitrary<MemQuery> = fc.record({
+const arbFrame = fc.record({
   basis: fc.constantFrom('COHORT' as const, 'FLOW' as const),
   policy: fc.constantFrom('INFER' as const, 'STRICT' as const),
-  steps: fc.subarray([...LADDER], { minLength: 1 }) as fc.Arbitrary<Stage[]>,
   from: fc.integer({ min: -5, max: 60 }).map(t),
   span: fc.integer({ min: 1, max: 90 }),
   asOf: fc.integer({ min: 30, max: 200 }).map((d) => t(d) + DAY / 2),
   windowMs: fc.option(fc.integer({ min: 1, max: 60 }).map((d) => d * DAY), { nil: null }),
-}).map(({ span, ...q }) => ({ ...q, to: q.from + span * DAY }));
+});
+const arbQuery = <S extends string>(ladder: readonly S[]): fc.Arbitrary<MemQuery<S>> =>
+  fc.record({ frame: arbFrame, steps: fc.subarray([...ladder], { minLength: 1 }) })
+    .map(({ frame: { span, ...q }, steps }) => ({ ...q, steps, to: q.from + span * DAY }));
 
-/** definitions.md §4 against a plain evaluator, on random histories (backdated, same-instant, recycled, rejected, reopened). */
-describe('Query.funnel agrees with an in-memory evaluator (property, fixed seed)', () => {
+const stats = (xs: number[]) => [xs.length, r6(mean(xs)), r6(median(xs))];
+const ratio = (n: number, d: number) => ({ numerator: r6(n), denominator: r6(d), value: d === 0 ? null : r6(n / d) });
+const cents = (x: number) => Math.round(x * 100) / 100;
+
+/** Steps as the API returns them vs the evaluator, and the two structural laws: groups sum up, cohorts never rise. */
+function expectSteps(got: any, q: MemQuery<string>, expected: MemStep[]) {
+  expect(got.steps.map((s: any) => [s.stage, s.count, s.inferredCount, s.daysFromPrevious && [s.daysFromPrevious.count, r6(s.daysFromPrevious.mean), r6(s.daysFromPrevious.median)]]))
+    .toEqual(q.steps.map((s, k) => [s, expected[k].count, expected[k].inferred, k === 0 ? null : stats(expected[k].days)]));
+  got.steps.forEach((st: any, k: number) => expect(got.groups.reduce((n: number, g: any) => n + g.steps[k].count, 0)).toBe(st.count));
+  if (q.basis === 'COHORT') got.steps.forEach((st: any, k: number) => k > 0 && expect(st.count).toBeLessThanOrEqual(got.steps[k - 1].count));
+}
+
+const frameInput = (q: MemQuery<string>, ownerId: string) => ({
+  basis: q.basis, skippedStages: q.policy, steps: q.steps, from: iso(q.from), to: iso(q.to), asOf: iso(q.asOf),
+  conversionWindowDays: q.windowMs === null ? null : q.windowMs / DAY, ownerIds: [ownerId],
+});
+
+/** definitions.md §4–5 against plain evaluators, on random histories (backdated, same-instant, recycled, rejected, reopened). */
+describe('funnel, pipelineFunnel and kpis agree with in-memory evaluators (property, fixed seed)', () => {
   let api: TestApi;
   beforeAll(async () => (api = await startTestApi()));
   afterAll(() => api.close());
+  const history = fc.array(arbLead, { minLength: 1, maxLength: 6 });
 
-  it('COHORT and FLOW, INFER and STRICT, windows and asOf', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(arbLead, { minLength: 1, maxLength: 6 }), fc.array(arbQuery, { minLength: 3, maxLength: 3 }), async (leads, queries) => {
-        const p = unique('prop');
-        const owner = `${p}@owner.example`;
-        const ownerId = (await api.ok(UPSERT_USERS, { input: [{ email: owner, role: 'SALES' }] })).upsertUsers.results[0].id;
-        const iso = (ms: number) => new Date(ms).toISOString();
-        const send = async (doc: string, input: unknown[]) => {
-          if (!input.length) return;
-          const out = Object.values(await api.ok<Record<string, BulkOut>>(doc, { input, allOrNone: true }, Role.SERVICE))[0];
-          expect(out.errorCount).toBe(0);
-        };
-        await send(UPSERT_LEADS, leads.map((l, i) => ({ externalId: `${p}-L${i}`, createdAt: iso(l.createdAt), ownerEmail: owner, source: SOURCES[i % 3] })));
-        await send(RECORD_LEAD_EVENTS, leads.flatMap((l, i) => l.events.map((e) => ({ leadExternalId: `${p}-L${i}`, event: e.event, occurredAt: iso(e.at) }))).reverse());
-        await send(UPSERT_DEALS, leads.flatMap((l, i) => l.deals.map((d, j) => ({ externalId: `${p}-D${i}-${j}`, name: 'd', amount: 1, leadExternalIds: [`${p}-L${i}`], createdAt: iso(d.createdAt) }))));
-        await send(RECORD_DEAL_CHANGES, leads.flatMap((l, i) => l.deals.flatMap((d, j) => d.changes.map((c) => ({ dealExternalId: `${p}-D${i}-${j}`, stage: c.stage, occurredAt: iso(c.at) })))));
-        for (const q of queries) {
-          const expected = evaluateFunnel(leads, q);
-          const input = {
-            basis: q.basis, skippedStages: q.policy, steps: q.steps, from: iso(q.from), to: iso(q.to), asOf: iso(q.asOf),
-            conversionWindowDays: q.windowMs === null ? null : q.windowMs / DAY, ownerIds: [ownerId], breakdown: 'CHANNEL',
-          };
-          const got = (await api.ok(FUNNEL, { input }, Role.ANALYST)).funnel;
-          const r = (x: number | null) => (x === null ? null : Math.round(x * 1e6) / 1e6);
-          expect(got.steps.map((s: any) => [s.stage, s.count, s.inferredCount, s.daysFromPrevious && [s.daysFromPrevious.count, r(s.daysFromPrevious.mean), r(s.daysFromPrevious.median)]]))
-            .toEqual(q.steps.map((s, k) => [s, expected[k].count, expected[k].inferred, k === 0 ? null : [expected[k].days.length, r(mean(expected[k].days)), r(median(expected[k].days))]]));
-          // groups sum to the total at every step; cohort counts never rise along the steps
-          got.steps.forEach((st: any, k: number) => expect(got.groups.reduce((n: number, g: any) => n + g.steps[k].count, 0)).toBe(st.count));
-          if (q.basis === 'COHORT') got.steps.forEach((st: any, k: number) => k > 0 && expect(st.count).toBeLessThanOrEqual(got.steps[k - 1].count));
-        }
-      }),
-      { seed: 424242, numRuns: 25 },
-    );
+  it('funnel: COHORT and FLOW, INFER and STRICT, windows and asOf', async () => {
+    await fc.assert(fc.asyncProperty(history, fc.array(arbQuery<Stage>(LADDER), { minLength: 3, maxLength: 3 }), async (leads, queries) => {
+      const ownerId = await loadHistory(api, leads);
+      for (const q of queries) {
+        const got = (await api.ok(FUNNEL, { input: { ...frameInput(q, ownerId), breakdown: 'CHANNEL' } }, Role.ANALYST)).funnel;
+        expectSteps(got, q, evaluateFunnel(leads, q));
+      }
+    }), { seed: 424242, numRuns: 25 });
+  });
+
+  it('pipelineFunnel: deals reach stages by inference, WON only while won as of asOf', async () => {
+    await fc.assert(fc.asyncProperty(history, fc.array(arbQuery<string>(PIPELINE), { minLength: 3, maxLength: 3 }), async (leads, queries) => {
+      const ownerId = await loadHistory(api, leads);
+      for (const q of queries) {
+        const got = (await api.ok(PIPELINE_FUNNEL, { input: { ...frameInput(q, ownerId), breakdown: 'OWNER' } }, Role.ANALYST)).pipelineFunnel;
+        expectSteps(got, q, evaluatePipelineFunnel(leads.flatMap((l) => l.deals), q));
+      }
+    }), { seed: 515151, numRuns: 20 });
+  });
+
+  it('kpis: flow counts, hand-off, win rates, cycle, snapshot pipeline and sourced revenue', async () => {
+    const arbKpi = fc.record({ frame: arbFrame, slaHours: fc.constantFrom(4, 24, 72) })
+      .map(({ frame: { from, span, asOf, windowMs }, slaHours }) => ({ from, to: from + span * DAY, asOf, windowMs, slaHours }));
+    await fc.assert(fc.asyncProperty(history, fc.array(arbKpi, { minLength: 3, maxLength: 3 }), async (leads, queries) => {
+      const ownerId = await loadHistory(api, leads);
+      for (const q of queries) {
+        const input = { from: iso(q.from), to: iso(q.to), asOf: iso(q.asOf), conversionWindowDays: q.windowMs === null ? null : q.windowMs / DAY, slaHours: q.slaHours, ownerIds: [ownerId] };
+        const k = (await api.ok(KPIS, { input }, Role.ANALYST)).kpis;
+        const e = evaluateKpis(leads, q);
+        const r = (x: any) => ({ numerator: r6(x.numerator), denominator: r6(x.denominator), value: r6(x.value) });
+        expect({
+          counts: [k.leads, k.mqls, k.sals, k.sqls, k.opportunities, k.wonDeals, k.lostDeals, k.newCustomers],
+          money: [k.pipelineCreated, k.revenue, k.marketingSourcedRevenue, k.openPipeline].map(cents), weighted: r6(k.weightedPipeline),
+          winRate: r(k.winRate), winRateByValue: r(k.winRateByValue), mqlToSqlRate: r(k.mqlToSqlRate),
+          leadRejectionRate: r(k.leadRejectionRate), slaCompliance: r(k.slaCompliance), rejectionReasons: k.rejectionReasons,
+          cycle: [k.salesCycleDays.count, r6(k.salesCycleDays.mean), r6(k.salesCycleDays.median)],
+          response: [k.leadResponseHours.count, r6(k.leadResponseHours.mean), r6(k.leadResponseHours.median)],
+        }).toEqual({
+          counts: [e.leads, e.mqls, e.sals, e.sqls, e.opportunities, e.wonDeals, e.lostDeals, e.newCustomers],
+          money: [e.pipelineCreated, e.revenue, e.marketingSourcedRevenue, e.openPipeline].map(cents), weighted: r6(e.weightedPipeline),
+          winRate: ratio(e.winRate[0], e.winRate[1]), winRateByValue: ratio(e.winRateByValue[0], e.winRateByValue[1]),
+          mqlToSqlRate: ratio(e.mqlToSqlRate[0], e.mqlToSqlRate[1]), leadRejectionRate: ratio(e.leadRejectionRate[0], e.leadRejectionRate[1]),
+          slaCompliance: ratio(e.slaCompliance[0], e.slaCompliance[1]), rejectionReasons: e.rejectionReasons,
+          cycle: e.salesCycleDays, response: e.leadResponseHours,
+        });
+      }
+    }), { seed: 616161, numRuns: 20 });
   });
 });

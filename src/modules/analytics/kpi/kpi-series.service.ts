@@ -4,22 +4,20 @@ import { calendarBuckets, Weekday } from '../shared/buckets.query';
 import { checkPeriod } from '../shared/period';
 import { metricValue } from './kpi-metric.calc';
 import { KpiPoint, KpiSeriesInput } from './kpi-series.types';
-import { kpis } from './kpi.service';
+import { kpiReports } from './kpi.service';
 
-const PARALLEL = 4;
-
-/** One row per metric × bucket; each bucket's numbers are `kpis` over exactly that bucket (same code, same asOf). */
+/**
+ * One row per metric × bucket. The buckets partition [from, to), so their edges go to the same two KPI statements as
+ * `kpis` (which is the one-bucket case): each bucket's numbers are `kpis` over exactly that bucket, same asOf.
+ */
 export async function kpiSeries(ds: DataSource, input: KpiSeriesInput): Promise<KpiPoint[]> {
-  const { from, to, asOf } = checkPeriod(input.from, input.to, input.asOf);
+  const now = new Date();
+  const { from, to, asOf } = checkPeriod(input.from, input.to, input.asOf, now);
   if (input.metrics.length === 0) throw badInput('metrics must name at least one metric', 'metrics');
   const metrics = [...new Set(input.metrics)];
   const buckets = await calendarBuckets(ds, from, to, input.interval, input.timeZone ?? 'UTC', input.weekStart ?? Weekday.MONDAY);
-  const reports = new Array(buckets.length);
-  for (let i = 0; i < buckets.length; i += PARALLEL) {
-    const batch = buckets.slice(i, i + PARALLEL);
-    const done = await Promise.all(batch.map((b) => kpis(ds, { from: b.start, to: b.end, asOf, sources: input.sources })));
-    done.forEach((r, j) => (reports[i + j] = r));
-  }
+  const edges = [...buckets.map((b) => b.start), buckets[buckets.length - 1].end];
+  const reports = await kpiReports(ds, edges, asOf, { sources: input.sources }, now);
   return metrics.flatMap((metric) =>
     buckets.map((b, i) => ({ metric, periodStart: b.start, periodEnd: b.end, ...metricValue(metric, reports[i]) })));
 }

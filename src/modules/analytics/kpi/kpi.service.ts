@@ -6,16 +6,27 @@ import { queryLeadKpis } from './lead-kpis.query';
 import { toKpiReport } from './kpi.calc';
 import { KpiInput, KpiReport } from './kpi.types';
 
-/** The shared KPIs (definitions.md section 5) for [from, to) as of asOf. */
+export type KpiOptions = Pick<KpiInput, 'conversionWindowDays' | 'slaHours' | 'sources' | 'ownerIds'>;
+
+/**
+ * The shared KPIs (definitions.md section 5) for the consecutive periods [edges[i], edges[i+1]), all as of asOf, from
+ * two statements whatever the number of periods: `kpis` is the one-period case, so a series bucket equals `kpis` over
+ * that bucket by construction.
+ */
+export async function kpiReports(ds: DataSource, edges: Date[], asOf: Date, o: KpiOptions, now = new Date()): Promise<KpiReport[]> {
+  const slaHours = o.slaHours ?? 24;
+  if (!Number.isFinite(slaHours) || slaHours <= 0 || slaHours > 24 * 366) throw badInput('slaHours must be a number of hours from 0 to 8784', 'slaHours');
+  const scope = {
+    edges, asOf, windowSeconds: windowSeconds(o.conversionWindowDays), sources: o.sources ?? null,
+    ownerIds: ownerFilter(o.ownerIds), currentOutcomes: asOf >= now,
+  };
+  const [leads, deals] = await Promise.all([queryLeadKpis(ds, scope, slaHours), queryDealKpis(ds, scope)]);
+  return leads.map((l, i) => toKpiReport({ from: edges[i], to: edges[i + 1], asOf }, l, deals[i]));
+}
+
+/** The shared KPIs for [from, to) as of asOf. */
 export async function kpis(ds: DataSource, input: KpiInput): Promise<KpiReport> {
   const now = new Date();
   const { from, to, asOf } = checkPeriod(input.from, input.to, input.asOf, now);
-  const slaHours = input.slaHours ?? 24;
-  if (!Number.isFinite(slaHours) || slaHours <= 0 || slaHours > 24 * 366) throw badInput('slaHours must be a number of hours from 0 to 8784', 'slaHours');
-  const scope = {
-    from, to, asOf, windowSeconds: windowSeconds(input.conversionWindowDays), sources: input.sources ?? null,
-    ownerIds: ownerFilter(input.ownerIds), currentOutcomes: asOf >= now,
-  };
-  const [leads, deals] = await Promise.all([queryLeadKpis(ds, scope, slaHours), queryDealKpis(ds, scope)]);
-  return toKpiReport({ from, to, asOf }, leads, deals);
+  return (await kpiReports(ds, [from, to], asOf, input, now))[0];
 }

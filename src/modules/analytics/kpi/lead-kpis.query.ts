@@ -1,9 +1,12 @@
 import { Queryable, rows } from '../../../db/sql';
 import { leadFirstEntries } from '../funnel/funnel.query';
 
+/**
+ * What the KPI queries are computed over: consecutive periods [edges[i], edges[i+1]) (one period for `kpis`, the
+ * buckets of a series otherwise), all as of asOf.
+ */
 export interface KpiScope {
-  from: Date;
-  to: Date;
+  edges: Date[];
   asOf: Date;
   windowSeconds: number | null;
   sources: string[] | null;
@@ -27,25 +30,38 @@ export interface LeadKpiRow {
   reasons: { reason: string; count: number }[] | null;
 }
 
+/** Period index (1-based) of an instant column, by width_bucket over the sorted edges in $2; valid 1..n. */
+export const period = (col: string) => `width_bucket(${col}, $2::timestamptz[])`;
+/** The periods 1..n of the scope, as a relation `p(i)`. */
+export const PERIODS = `SELECT generate_series(1, array_length($2::timestamptz[], 1) - 1) AS i`;
+
 /**
- * Lead KPIs of definitions.md section 5 in one statement: flow counts of reaches in [from, to), the MQL cohort's
- * conversion to SQL within the window, and its hand-off disposition (the first accepted or returned event at or after
- * reach_MQL; at one instant acceptance comes first): rejection rate and reasons, response hours, SLA compliance.
+ * Lead KPIs of definitions.md section 5 in one statement, one row per period (in order): flow counts of reaches in
+ * the period, the MQL cohort's conversion to SQL within the window, and its hand-off disposition (the first accepted or
+ * returned event at or after reach_MQL; at one instant acceptance comes first): rejection rate and reasons, response
+ * hours, SLA compliance. Every lead falls in at most one period per milestone, so a series costs one pass.
  */
-export async function queryLeadKpis(db: Queryable, s: KpiScope, slaHours: number): Promise<LeadKpiRow> {
-  const r = await rows<LeadKpiRow>(db, `
+export async function queryLeadKpis(db: Queryable, s: KpiScope, slaHours: number): Promise<LeadKpiRow[]> {
+  return rows<LeadKpiRow>(db, `
     WITH firsts AS (
-      SELECT l.id, ${leadFirstEntries('$8')}
+      SELECT l.id, ${leadFirstEntries('$7')}
       FROM leads l
-      WHERE l.created_at <= $1 AND ($5::text[] IS NULL OR l.source = ANY($5)) AND ($6::bigint[] IS NULL OR l.owner_id = ANY($6))
+      WHERE l.created_at <= $1 AND ($4::text[] IS NULL OR l.source = ANY($4)) AND ($5::bigint[] IS NULL OR l.owner_id = ANY($5))
     ),
     reaches AS (
       SELECT id, least(f1, f2, f3, f4, f5, f6) AS r1, least(f2, f3, f4, f5, f6) AS r2, least(f3, f4, f5, f6) AS r3, least(f4, f5, f6) AS r4
       FROM firsts
     ),
-    cohort AS (SELECT id, r2, r4 FROM reaches WHERE r2 >= $2 AND r2 < $3),
+    flow AS (
+      SELECT p AS i, count(*) FILTER (WHERE k = 1) AS leads, count(*) FILTER (WHERE k = 2) AS mqls,
+        count(*) FILTER (WHERE k = 3) AS sals, count(*) FILTER (WHERE k = 4) AS sqls
+      FROM reaches CROSS JOIN LATERAL (VALUES (1, ${period('r1')}), (2, ${period('r2')}), (3, ${period('r3')}), (4, ${period('r4')})) v(k, p)
+      GROUP BY p
+    ),
+    cohort AS (SELECT id, r2, r4, ${period('r2')} AS i FROM reaches
+      WHERE r2 >= ($2::timestamptz[])[1] AND r2 < ($2::timestamptz[])[array_length($2::timestamptz[], 1)]),
     disp AS (
-      SELECT c.id, c.r2, d.kind, d.at, d.reason FROM cohort c
+      SELECT c.i, c.r2, c.r4, d.kind, d.at, d.reason, extract(epoch FROM d.at - c.r2) / 3600 AS h FROM cohort c
       LEFT JOIN LATERAL (
         SELECT e.kind, e.at, e.reason FROM (
           SELECT 'ACCEPTED' AS kind, x.occurred_at AS at, NULL::text AS reason, 0 AS ord, x.id AS seq FROM lead_stage_changes x
@@ -59,22 +75,28 @@ export async function queryLeadKpis(db: Queryable, s: KpiScope, slaHours: number
         ) e ORDER BY e.at, e.ord, e.seq LIMIT 1
       ) d ON true
     ),
-    hours AS (SELECT *, extract(epoch FROM at - r2) / 3600 AS h FROM disp)
+    handoff AS (
+      SELECT i, count(*) AS "mqlCohort",
+        count(*) FILTER (WHERE r4 <= least($1, r2 + make_interval(secs => coalesce($3::float8, 1e12)))) AS "mqlToSql",
+        count(*) FILTER (WHERE kind = 'ACCEPTED') AS accepted,
+        count(*) FILTER (WHERE kind = 'RETURNED') AS returned,
+        avg(h) AS "responseMeanHours",
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY h) AS "responseMedianHours",
+        count(*) FILTER (WHERE kind IS NOT NULL AND h <= $6) AS "onTime",
+        count(*) FILTER (WHERE (kind IS NOT NULL AND h > $6) OR (kind IS NULL AND r2 + make_interval(secs => $6 * 3600) <= $1)) AS breached
+      FROM disp GROUP BY i
+    ),
+    reasons AS (
+      SELECT i, json_agg(json_build_object('reason', reason, 'count', n) ORDER BY reason) AS reasons
+      FROM (SELECT i, reason, count(*)::int AS n FROM disp WHERE kind = 'RETURNED' GROUP BY i, reason) x GROUP BY i
+    )
     SELECT
-      (SELECT count(*) FILTER (WHERE r1 >= $2 AND r1 < $3) FROM reaches)::int AS leads,
-      (SELECT count(*) FILTER (WHERE r2 >= $2 AND r2 < $3) FROM reaches)::int AS mqls,
-      (SELECT count(*) FILTER (WHERE r3 >= $2 AND r3 < $3) FROM reaches)::int AS sals,
-      (SELECT count(*) FILTER (WHERE r4 >= $2 AND r4 < $3) FROM reaches)::int AS sqls,
-      (SELECT count(*) FROM cohort)::int AS "mqlCohort",
-      (SELECT count(*) FILTER (WHERE r4 <= least($1, r2 + make_interval(secs => coalesce($4::float8, 1e12)))) FROM cohort)::int AS "mqlToSql",
-      (SELECT count(*) FILTER (WHERE kind = 'ACCEPTED') FROM disp)::int AS accepted,
-      (SELECT count(*) FILTER (WHERE kind = 'RETURNED') FROM disp)::int AS returned,
-      (SELECT avg(h) FROM hours)::float8 AS "responseMeanHours",
-      (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY h) FROM hours WHERE h IS NOT NULL)::float8 AS "responseMedianHours",
-      (SELECT count(*) FILTER (WHERE kind IS NOT NULL AND h <= $7) FROM hours)::int AS "onTime",
-      (SELECT count(*) FILTER (WHERE (kind IS NOT NULL AND h > $7) OR (kind IS NULL AND r2 + make_interval(secs => $7 * 3600) <= $1)) FROM hours)::int AS breached,
-      (SELECT json_agg(json_build_object('reason', reason, 'count', n) ORDER BY reason)
-         FROM (SELECT reason, count(*)::int AS n FROM disp WHERE kind = 'RETURNED' GROUP BY reason) x) AS reasons`,
-    [s.asOf, s.from, s.to, s.windowSeconds, s.sources, s.ownerIds, slaHours, s.currentOutcomes]);
-  return r[0];
+      coalesce(f.leads, 0)::int AS leads, coalesce(f.mqls, 0)::int AS mqls, coalesce(f.sals, 0)::int AS sals, coalesce(f.sqls, 0)::int AS sqls,
+      coalesce(h."mqlCohort", 0)::int AS "mqlCohort", coalesce(h."mqlToSql", 0)::int AS "mqlToSql",
+      coalesce(h.accepted, 0)::int AS accepted, coalesce(h.returned, 0)::int AS returned,
+      h."responseMeanHours"::float8 AS "responseMeanHours", h."responseMedianHours"::float8 AS "responseMedianHours",
+      coalesce(h."onTime", 0)::int AS "onTime", coalesce(h.breached, 0)::int AS breached, r.reasons
+    FROM (${PERIODS}) p LEFT JOIN flow f USING (i) LEFT JOIN handoff h USING (i) LEFT JOIN reasons r USING (i)
+    ORDER BY p.i`,
+    [s.asOf, s.edges, s.windowSeconds, s.sources, s.ownerIds, slaHours, s.currentOutcomes]);
 }
