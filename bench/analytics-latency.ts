@@ -6,10 +6,11 @@ import { Client, Pool } from 'pg';
 import { signToken } from '../src/common/auth/jwt';
 import { Role } from '../src/common/graphql/enums';
 import { loadConfig } from '../src/config/config';
-import { createDataSource } from '../src/db/data-source';
+import { createDataSource, SESSION_OPTIONS } from '../src/db/data-source';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { CountingLogger } from '../src/db/request-scope';
 import { createServer } from '../src/server';
+import { KpiMetric } from '../src/modules/analytics/kpi/kpi-series.types';
 import { generateSql } from './generate.sql';
 
 /**
@@ -33,11 +34,16 @@ class CapturingLogger extends CountingLogger {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+const KPI_FIELDS = 'leads mqls wonDeals revenue winRate { value } slaCompliance { value } openPipeline pipelineVelocity cac marketingInfluencedRevenue';
+const ALL_METRICS = Object.values(KpiMetric).join(', ');
 const OPS: Record<string, string> = {
   'funnel 1y whole ladder by CHANNEL': `{ funnel(input: { from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z", breakdown: CHANNEL, conversionWindowDays: 90 }) { steps { count } groups { key } } }`,
   'funnel 1y FLOW': `{ funnel(input: { from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z", basis: FLOW }) { steps { count } } }`,
   'pipelineFunnel 1y': `{ pipelineFunnel(input: { from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z" }) { steps { count } } }`,
-  'kpis 1 quarter': `{ kpis(input: { from: "2025-04-01T00:00:00Z", to: "2025-07-01T00:00:00Z" }) { leads mqls wonDeals revenue winRate { value } slaCompliance { value } openPipeline pipelineVelocity } }`,
+  'kpis 1 quarter': `{ kpis(input: { from: "2025-04-01T00:00:00Z", to: "2025-07-01T00:00:00Z" }) { ${KPI_FIELDS} } }`,
+  'kpis 1y': `{ kpis(input: { from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z" }) { ${KPI_FIELDS} } }`,
+  'kpiSeries 1y by DAY, all 18 metrics': `{ kpiSeries(input: { from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z", interval: DAY, metrics: [${ALL_METRICS}] }) { metric value } }`,
+  'kpiSeries 1y by WEEK in Europe/Berlin, all 18 metrics': `{ kpiSeries(input: { from: "2024-12-31T23:00:00Z", to: "2025-12-31T23:00:00Z", interval: WEEK, timeZone: "Europe/Berlin", metrics: [${ALL_METRICS}] }) { metric value } }`,
 };
 
 async function main(): Promise<void> {
@@ -56,7 +62,7 @@ async function main(): Promise<void> {
   const counts = (await gen.query(`SELECT (SELECT count(*) FROM leads) AS leads, (SELECT count(*) FROM deals) AS deals, (SELECT count(*) FROM touchpoints) AS touchpoints`)).rows[0];
   console.log(`generated ${counts.leads} leads, ${counts.deals} deals, ${counts.touchpoints} touchpoints in ${Date.now() - t} ms`);
 
-  const pgPool = new Pool({ connectionString: db.url, max: 4 }); // as many connections as the service's pool
+  const pgPool = new Pool({ connectionString: db.url, max: 4, options: SESSION_OPTIONS }); // the service's pool size and session settings
   const server = await createServer(config, ds, 0);
   const token = signToken({ sub: 'bench@example.com', role: Role.ANALYST }, config.jwt);
   const http = async (query: string) => {

@@ -23,4 +23,10 @@ describe('migrations and entities', () => {
       { key: 'WON', category: 'WON', p: 1 }, { key: 'LOST', category: 'LOST', p: 0 },
     ]);
   });
+
+  it('service connections run with JIT off and the statement timeout set (SESSION_OPTIONS, data-source.ts)', async () => {
+    const [{ jit, statement_timeout }] = await ds.query(`SELECT current_setting('jit') AS jit, current_setting('statement_timeout') AS statement_timeout`);
+    expect(jit).toBe('off');
+    expect(statement_timeout).not.toBe('0');
+  });
 });
