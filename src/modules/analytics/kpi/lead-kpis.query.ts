@@ -56,6 +56,8 @@ export async function queryLeadKpis(db: Queryable, s: KpiScope, slaHours: number
       SELECT p AS i, count(*) FILTER (WHERE k = 1) AS leads, count(*) FILTER (WHERE k = 2) AS mqls,
         count(*) FILTER (WHERE k = 3) AS sals, count(*) FILTER (WHERE k = 4) AS sqls
       FROM reaches CROSS JOIN LATERAL (VALUES (1, ${period('r1')}), (2, ${period('r2')}), (3, ${period('r3')}), (4, ${period('r4')})) v(k, p)
+      -- reaches are monotone (r1 <= r2 <= r3 <= r4 where defined): skip leads with none of them in scope
+      WHERE r1 < ($2::timestamptz[])[array_length($2::timestamptz[], 1)] AND coalesce(r4, r3, r2, r1) >= ($2::timestamptz[])[1]
       GROUP BY p
     ),
     cohort AS (SELECT id, r2, r4, ${period('r2')} AS i FROM reaches
