@@ -2,6 +2,7 @@ import { Queryable, rows } from '../../../db/sql';
 import { LifecycleStage } from '../../../common/graphql/enums';
 import { FunnelBreakdown, SkippedStagePolicy } from '../analytics.types';
 import { FunnelFrame, FunnelRow, funnelStepsSql } from '../shared/funnel-steps.sql';
+import { latestChangeAsOf } from '../shared/deal-outcome.sql';
 
 
 export interface FunnelQuery extends FunnelFrame {
@@ -33,11 +34,7 @@ const GROUP: Record<FunnelBreakdown, string> = {
  */
 export const customerAsOf = (current: string) => `CASE WHEN ${current} THEN CASE WHEN l.first_customer_at <= $1 THEN l.first_customer_at END
   WHEN l.first_opportunity_at <= $1 THEN (
-    SELECT min(w.at) FROM deal_leads dl CROSS JOIN LATERAL (
-      SELECT c.occurred_at AS at, s.category FROM deal_stage_changes c JOIN pipeline_stages s ON s.key = c.to_stage
-      WHERE c.deal_id = dl.deal_id AND c.occurred_at <= $1
-      ORDER BY c.occurred_at DESC, coalesce(pipeline_rank(s.category, s.position), 2000000000) DESC, c.recorded_at DESC, c.id DESC
-      LIMIT 1) w
+    SELECT min(w.at) FROM deal_leads dl CROSS JOIN LATERAL (${latestChangeAsOf('dl.deal_id', '$1')}) w
     WHERE dl.lead_id = l.id AND w.category = 'WON') END`;
 
 /**

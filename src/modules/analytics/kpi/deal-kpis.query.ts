@@ -1,6 +1,7 @@
 import { Queryable, rows } from '../../../db/sql';
 import { MARKETING_CHANNELS } from '../../../common/graphql/enums';
 import { KpiScope, period, PERIODS } from './lead-kpis.query';
+import { latestChangeAsOf } from '../shared/deal-outcome.sql';
 
 export interface DealKpiRow {
   opportunities: number;
@@ -39,11 +40,7 @@ export async function queryDealKpis(db: Queryable, s: KpiScope): Promise<DealKpi
     ),
     scoped AS (SELECT * FROM base WHERE $3::text[] IS NULL OR lead_source = ANY($3)),
     outcome AS (
-      SELECT b.*, o.category, o.at, o.probability FROM scoped b CROSS JOIN LATERAL (
-        SELECT s.category, c.occurred_at AS at, s.probability FROM deal_stage_changes c JOIN pipeline_stages s ON s.key = c.to_stage
-        WHERE c.deal_id = b.id AND c.occurred_at <= $1
-        ORDER BY c.occurred_at DESC, coalesce(pipeline_rank(s.category, s.position), 2000000000) DESC, c.recorded_at DESC, c.id DESC
-        LIMIT 1) o
+      SELECT b.*, o.category, o.at, o.probability FROM scoped b CROSS JOIN LATERAL (${latestChangeAsOf('b.id', '$1')}) o
     ),
     created AS (
       SELECT ${period('created_at')} AS i, count(*) AS opportunities, sum(amount) AS "pipelineCreated" FROM scoped GROUP BY 1

@@ -1,6 +1,7 @@
 import { Queryable, rows } from '../../../db/sql';
 import { FunnelBreakdown, SkippedStagePolicy } from '../analytics.types';
 import { FunnelFrame, FunnelRow, funnelStepsSql } from '../shared/funnel-steps.sql';
+import { latestChangeAsOf } from '../shared/deal-outcome.sql';
 
 export interface PipelineFunnelQuery extends FunnelFrame {
   /** Pipeline stage keys on the ladder, in rank order (validated by the caller against pipeline_stages). */
@@ -16,11 +17,7 @@ const GROUP = {
 
 /** WON entry as of $1: the deal's latest change at or before $1, when it is a WON stage. */
 const WON_AS_OF = `
-  SELECT b.id, pipeline_rank(w.category, w.position) AS rnk, w.at AS f FROM base b CROSS JOIN LATERAL (
-    SELECT c.occurred_at AS at, s.category, s.position FROM deal_stage_changes c JOIN pipeline_stages s ON s.key = c.to_stage
-    WHERE c.deal_id = b.id AND c.occurred_at <= $1
-    ORDER BY c.occurred_at DESC, coalesce(pipeline_rank(s.category, s.position), 2000000000) DESC, c.recorded_at DESC, c.id DESC
-    LIMIT 1) w
+  SELECT b.id, pipeline_rank(w.category, w.position) AS rnk, w.at AS f FROM base b CROSS JOIN LATERAL (${latestChangeAsOf('b.id', '$1')}) w
   WHERE w.category = 'WON'`;
 const WON_NOW = `
   SELECT d.id, pipeline_rank(s.category, s.position) AS rnk, d.closed_at AS f
