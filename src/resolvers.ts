@@ -1,5 +1,6 @@
 import { AccountFieldsResolver, AccountResolver } from './modules/account/account.resolver';
 import { AnalyticsResolver } from './modules/analytics/analytics.resolver';
+import { AttributionRowFieldsResolver } from './modules/analytics/attribution/attribution-row.resolver';
 import { CampaignFieldsResolver, CampaignResolver } from './modules/campaign/campaign.resolver';
 import { DealFieldsResolver } from './modules/deal/deal-fields.resolver';
 import { DealResolver } from './modules/deal/deal.resolver';
@@ -16,5 +17,6 @@ export const ROOT_RESOLVERS = [
 ] as const;
 export const FIELD_RESOLVERS = [
   AccountFieldsResolver, CampaignFieldsResolver, LeadFieldsResolver, TouchpointFieldsResolver, DealFieldsResolver,
+  AttributionRowFieldsResolver,
 ] as const;
 export const RESOLVERS = [...ROOT_RESOLVERS, ...FIELD_RESOLVERS] as const;

@@ -2,6 +2,8 @@ import { Arg, Authorized, Mutation, Query, Resolver } from 'type-graphql';
 import { Role } from '../../common/graphql/enums';
 import { Deps } from '../../context';
 import { FunnelReport } from './analytics.types';
+import { attribution } from './attribution/attribution.service';
+import { AttributionInput, AttributionReport } from './attribution/attribution.types';
 import { funnel } from './funnel/funnel.service';
 import { FunnelInput } from './funnel/funnel.inputs';
 import { kpis } from './kpi/kpi.service';
@@ -22,6 +24,11 @@ export class AnalyticsResolver {
   @Query(() => FunnelReport)
   funnel(@Arg('input', () => FunnelInput) input: FunnelInput): Promise<FunnelReport> {
     return funnel(this.deps.ds, input);
+  }
+
+  @Query(() => AttributionReport)
+  attribution(@Arg('input', () => AttributionInput) input: AttributionInput): Promise<AttributionReport> {
+    return attribution(this.deps.ds, input);
   }
 
   @Query(() => KpiReport)

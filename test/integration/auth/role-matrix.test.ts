@@ -36,6 +36,7 @@ const OPS: Record<string, string> = {
   kpiSeries: `{ kpiSeries(input: { metrics: [LEADS], interval: MONTH, from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { value } }`,
   kpiTargets: `{ kpiTargets(from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z") { id } }`,
   setKpiTargets: `mutation { setKpiTargets(input: []) { id } }`,
+  attribution: `{ attribution(input: { model: LINEAR, from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { revenue rows { key label channel campaign { id } } } }`,
   funnel: `{ funnel(input: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { basis } }`,
   upsertUsers: bulkOp('upsertUsers'), upsertAccounts: bulkOp('upsertAccounts'), upsertCampaigns: bulkOp('upsertCampaigns'),
   recordCampaignSpend: bulkOp('recordCampaignSpend'), upsertLeads: bulkOp('upsertLeads'), recordTouchpoints: bulkOp('recordTouchpoints'),

@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { apportionCents } from '../apportion.calc';
 import { collapse, markovConversionProbability, markovShares } from '../markov.calc';
 import { shapleyCredit } from '../shapley.calc';
 
@@ -60,22 +59,5 @@ describe('shapley.calc', () => {
     expect(Object.fromEntries(credit)).toEqual({
       C1: { revenue: 5500, deals: 0.75 }, C2: { revenue: 5500, deals: 0.75 }, C3: { revenue: 6500, deals: 1.25 }, C4: { revenue: 2500, deals: 0.25 },
     });
-  });
-});
-
-describe('apportion.calc', () => {
-  it('rounds to cents and keeps the exact total (largest remainder)', () => {
-    expect(apportionCents([5333.333333, 666.666667, 5200, 8800], 20000)).toEqual([5333.33, 666.67, 5200, 8800]);
-    expect(apportionCents([1 / 3, 1 / 3, 1 / 3], 1)).toEqual([0.34, 0.33, 0.33]);
-    expect(apportionCents([], 0)).toEqual([]);
-  });
-
-  it('any split of any total sums back to the cent (property)', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 10_000_000_00 }), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 30 }), (cents, weights) => {
-      const total = cents / 100;
-      const w = weights.reduce((a, b) => a + b, 0) || 1;
-      const parts = apportionCents(weights.map((x) => (total * x) / w), weights.some((x) => x > 0) ? total : 0);
-      return Math.round(parts.reduce((a, b) => a + b, 0) * 100) === (weights.some((x) => x > 0) ? cents : 0) && parts.every((p) => p >= 0);
-    }), { seed: 9191, numRuns: 500 });
   });
 });

@@ -1,0 +1,151 @@
+import { Queryable, rows } from '../../../db/sql';
+import { latestChangeAsOf } from '../shared/deal-outcome.sql';
+import { AttributionGroupBy, AttributionModel } from './attribution.types';
+import { Journey } from './markov.calc';
+
+export interface AttributionQuery {
+  model: AttributionModel;
+  groupBy: AttributionGroupBy;
+  from: Date;
+  to: Date;
+  asOf: Date;
+  lookbackDays: number;
+  halfLifeDays: number;
+  /** asOf is now or later: the maintained deal status and closedAt are exact. */
+  currentOutcomes: boolean;
+}
+
+export interface CreditRow {
+  key: string;
+  /** Rule-based credit (for MARKOV and SHAPLEY: LINEAR's, unused). */
+  revenue: number;
+  deals: number;
+  touchpoints: number;
+  spend: number;
+}
+
+export interface AttributionResult {
+  wonDeals: number;
+  revenue: number;
+  attributedDeals: number;
+  attributedRevenue: number;
+  rows: CreditRow[] | null;
+  /** MARKOV and SHAPLEY only: distinct journeys (collapsed state paths) with their counts and converting revenue. */
+  journeys: (Journey & { revenue: number })[] | null;
+}
+
+/** Position shares of the rule-based models (definitions.md section 6): FT, LC, OC, CW, middle. */
+const POSITION_SHARES: Partial<Record<AttributionModel, [number, number, number, number, number]>> = {
+  [AttributionModel.FIRST_TOUCH]: [1, 0, 0, 0, 0],
+  [AttributionModel.LAST_TOUCH]: [0, 0, 0, 1, 0],
+  [AttributionModel.U_SHAPED]: [0.4, 0.4, 0, 0, 0.2],
+  [AttributionModel.W_SHAPED]: [0.3, 0.3, 0.3, 0, 0.1],
+  [AttributionModel.FULL_PATH]: [0.225, 0.225, 0.225, 0.225, 0.1],
+};
+
+/**
+ * A touch's raw weight in its deal (shares are raw / Σ raw of the deal, so positions that do not exist and an empty
+ * middle scale the others up). Only allow-listed SQL, never client text.
+ */
+function rawWeight(model: AttributionModel): { raw: string; middle: string } {
+  const shares = POSITION_SHARES[model];
+  if (shares) {
+    const [ft, lc, oc, cw, mid] = shares;
+    const used = (['ft', 'lc', 'oc', 'cw'] as const).filter((_, i) => shares[i] > 0);
+    const middle = `NOT (${used.join(' OR ')})`;
+    return { raw: `${ft} * ft::int + ${lc} * lc::int + ${oc} * oc::int + ${cw} * cw::int + CASE WHEN ${middle} THEN ${mid}::float8 / m ELSE 0 END`, middle };
+  }
+  // TIME_DECAY: 2^(-(closedAt - t) / halfLife), divided by the last touch's weight so it never underflows (same shares)
+  if (model === AttributionModel.TIME_DECAY) return { raw: `power(2::float8, -extract(epoch FROM last_at - occurred_at) / ($6::float8 * 86400))`, middle: 'false' };
+  return { raw: '1::float8', middle: 'false' }; // LINEAR (and the touch counts of MARKOV and SHAPLEY)
+}
+
+const KEY: Record<AttributionGroupBy, string> = {
+  [AttributionGroupBy.CAMPAIGN]: 'c.id::text',
+  [AttributionGroupBy.CHANNEL]: 'c.channel',
+};
+
+/** Journeys for the data-driven models: converting ones per won deal, non-converting ones per other lead. */
+const JOURNEYS = (key: string) => `,
+    conv AS (
+      SELECT deal, amount, array_agg(key ORDER BY pos) AS path FROM (
+        SELECT deal, amount, pos, key, key IS DISTINCT FROM lag(key) OVER (PARTITION BY deal ORDER BY pos) AS fresh FROM touches
+      ) x WHERE fresh GROUP BY deal, amount
+    ),
+    nonconv AS (
+      SELECT array_agg(key ORDER BY occurred_at, external_id, id) AS path FROM (
+        SELECT t.lead_id, t.occurred_at, t.external_id, t.id, ${key} AS key,
+          ${key} IS DISTINCT FROM lag(${key}) OVER (PARTITION BY t.lead_id ORDER BY t.occurred_at, t.external_id, t.id) AS fresh
+        FROM touchpoints t JOIN campaigns c ON c.id = t.campaign_id
+        WHERE t.occurred_at >= $2::timestamptz - make_interval(days => $4) AND t.occurred_at < $3 AND t.occurred_at <= $1
+          AND NOT EXISTS (SELECT 1 FROM deal_leads dl JOIN won w ON w.id = dl.deal_id WHERE dl.lead_id = t.lead_id)
+      ) x WHERE fresh GROUP BY lead_id
+    ),
+    journeys AS (
+      SELECT path, sum(conversions)::int AS conversions, sum(nulls)::int AS nulls, sum(revenue)::float8 AS revenue FROM (
+        SELECT path, 1 AS conversions, 0 AS nulls, amount AS revenue FROM conv
+        UNION ALL SELECT path, 0, 1, 0 FROM nonconv
+      ) j GROUP BY path
+    )`;
+
+/**
+ * Attribution of won revenue in one statement (definitions.md section 6): won deals closed in [from, to) as of asOf,
+ * their eligible touches in order (occurredAt, externalId) with the FT / LC / OC / CW positions by window functions,
+ * each touch's share of its deal, credit and touch counts per campaign or channel, spend per group, and — for MARKOV
+ * and SHAPLEY — the distinct journeys with counts, for the pure calc modules.
+ */
+export async function queryAttribution(db: Queryable, q: AttributionQuery): Promise<AttributionResult> {
+  const key = KEY[q.groupBy];
+  const { raw, middle } = rawWeight(q.model);
+  const dataDriven = q.model === AttributionModel.MARKOV || q.model === AttributionModel.SHAPLEY;
+  const r = await rows<AttributionResult>(db, `
+    WITH won AS (
+      SELECT d.id, d.amount, d.created_at, d.closed_at FROM deals d
+      WHERE $5 AND d.status = 'WON' AND d.closed_at >= $2 AND d.closed_at < $3 AND d.closed_at <= $1 AND d.created_at <= $1
+      UNION ALL
+      SELECT d.id, d.amount, d.created_at, o.at FROM deals d CROSS JOIN LATERAL (${latestChangeAsOf('d.id', '$1')}) o
+      WHERE NOT $5 AND d.created_at <= $1 AND o.category = 'WON' AND o.at >= $2 AND o.at < $3
+    ),
+    firstlead AS (
+      SELECT w.*, (SELECT min(l.created_at) FROM deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = w.id) AS lead_created
+      FROM won w
+    ),
+    touches AS (
+      SELECT w.id AS deal, w.amount, w.created_at, w.lead_created, t.occurred_at, ${key} AS key,
+        row_number() OVER (PARTITION BY w.id ORDER BY t.occurred_at, t.external_id, t.id) AS pos,
+        count(*) OVER (PARTITION BY w.id) AS n
+      FROM firstlead w JOIN deal_leads dl ON dl.deal_id = w.id JOIN touchpoints t ON t.lead_id = dl.lead_id JOIN campaigns c ON c.id = t.campaign_id
+      WHERE t.occurred_at >= w.created_at - make_interval(days => $4) AND t.occurred_at <= w.closed_at AND t.occurred_at <= $1
+    ),
+    positioned AS (
+      SELECT *, pos = 1 AS ft, pos = n AS cw,
+        pos = coalesce(max(pos) FILTER (WHERE occurred_at <= lead_created) OVER deal, 1) AS lc,
+        pos = coalesce(max(pos) FILTER (WHERE occurred_at <= created_at) OVER deal, 0) AS oc,
+        max(occurred_at) OVER deal AS last_at
+      FROM touches WINDOW deal AS (PARTITION BY deal)
+    ),
+    weighted AS (
+      SELECT *, ${raw} AS raw FROM (SELECT *, count(*) FILTER (WHERE ${middle}) OVER (PARTITION BY deal) AS m FROM positioned) x
+    ),
+    credit AS (
+      SELECT key, sum(amount * share) AS revenue, sum(share) AS deals, count(*) AS touchpoints
+      FROM (SELECT key, amount, raw / sum(raw) OVER (PARTITION BY deal) AS share FROM weighted) s GROUP BY key
+    ),
+    spend AS (
+      SELECT ${key} AS key, sum(sp.amount) AS spend FROM campaign_spend sp JOIN campaigns c ON c.id = sp.campaign_id
+      WHERE (sp.day::timestamp AT TIME ZONE 'UTC') >= $2 AND (sp.day::timestamp AT TIME ZONE 'UTC') < $3 AND (sp.day::timestamp AT TIME ZONE 'UTC') <= $1
+      GROUP BY 1
+    )${dataDriven ? JOURNEYS(key) : ''}
+    SELECT
+      $6::float8 AS "halfLifeDays",
+      (SELECT count(*) FROM won)::int AS "wonDeals",
+      (SELECT coalesce(sum(amount), 0) FROM won)::float8 AS revenue,
+      (SELECT count(*) FROM touches WHERE pos = 1)::int AS "attributedDeals",
+      (SELECT coalesce(sum(amount), 0) FROM touches WHERE pos = 1)::float8 AS "attributedRevenue",
+      (SELECT json_agg(json_build_object('key', coalesce(cr.key, s.key), 'revenue', coalesce(cr.revenue, 0), 'deals', coalesce(cr.deals, 0),
+          'touchpoints', coalesce(cr.touchpoints, 0), 'spend', coalesce(s.spend, 0)))
+        FROM credit cr FULL JOIN spend s ON s.key = cr.key) AS rows,
+      ${dataDriven ? `(SELECT json_agg(json_build_object('path', path, 'conversions', conversions, 'nulls', nulls, 'revenue', revenue)) FROM journeys)` : 'NULL::json'} AS journeys`,
+    [q.asOf, q.from, q.to, q.lookbackDays, q.currentOutcomes, q.halfLifeDays]);
+  return r[0];
+}
