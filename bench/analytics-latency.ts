@@ -36,10 +36,14 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 const KPI_FIELDS = 'leads mqls wonDeals revenue winRate { value } slaCompliance { value } openPipeline pipelineVelocity cac marketingInfluencedRevenue';
 const ALL_METRICS = Object.values(KpiMetric).join(', ');
+const MODELS = ['FIRST_TOUCH', 'LAST_TOUCH', 'LINEAR', 'U_SHAPED', 'W_SHAPED', 'FULL_PATH', 'TIME_DECAY', 'MARKOV', 'SHAPLEY'];
+const attribution = (model: string) =>
+  `{ attribution(input: { model: ${model}, from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z" }) { wonDeals revenue unattributedRevenue rows { key label revenue deals roi { value } } } }`;
 const OPS: Record<string, string> = {
   'funnel 1y whole ladder by CHANNEL': `{ funnel(input: { from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z", breakdown: CHANNEL, conversionWindowDays: 90 }) { steps { count } groups { key } } }`,
   'funnel 1y FLOW': `{ funnel(input: { from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z", basis: FLOW }) { steps { count } } }`,
   'pipelineFunnel 1y': `{ pipelineFunnel(input: { from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z" }) { steps { count } } }`,
+  ...Object.fromEntries(MODELS.map((m) => [`attribution 1y ${m} by campaign`, attribution(m)])),
   'kpis 1 quarter': `{ kpis(input: { from: "2025-04-01T00:00:00Z", to: "2025-07-01T00:00:00Z" }) { ${KPI_FIELDS} } }`,
   'kpis 1y': `{ kpis(input: { from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z" }) { ${KPI_FIELDS} } }`,
   'kpiSeries 1y by DAY, all 18 metrics': `{ kpiSeries(input: { from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z", interval: DAY, metrics: [${ALL_METRICS}] }) { metric value } }`,

@@ -38,7 +38,7 @@ export function generateSql(leads: number, seed = 0.42): string[] {
     `INSERT INTO deal_stage_changes (deal_id, to_stage, amount, occurred_at) SELECT id, 'QUALIFICATION', amount, created_at FROM deals WHERE external_id LIKE 'bdeal-%'`,
     `INSERT INTO deal_stage_changes (deal_id, to_stage, occurred_at) SELECT id, 'PROPOSAL', created_at + interval '15 days' FROM deals WHERE external_id LIKE 'bdeal-%' AND id % 3 <> 0`,
     `INSERT INTO deal_stage_changes (deal_id, to_stage, occurred_at)
-       SELECT id, CASE WHEN id % 5 < 2 THEN 'WON' ELSE 'LOST' END, created_at + interval '40 days' FROM deals WHERE external_id LIKE 'bdeal-%' AND id % 4 <> 0`,
+       SELECT id, CASE WHEN id % 25 < 12 THEN 'WON' ELSE 'LOST' END, created_at + interval '40 days' FROM deals WHERE external_id LIKE 'bdeal-%' AND id % 4 <> 0`,
     // in chunks of 1,000 ids, as API writes pass them (one huge id array makes = ANY() quadratic)
     `SELECT count(refresh_deals(ids)) FROM (SELECT array_agg(id) AS ids FROM deals WHERE external_id LIKE 'bdeal-%' GROUP BY id / 1000) x`,
     `SELECT count(refresh_leads(ids)) FROM (SELECT array_agg(id) AS ids FROM leads WHERE external_id LIKE 'blead-%' GROUP BY id / 1000) x`,

@@ -60,26 +60,28 @@ function rawWeight(model: AttributionModel): { raw: string; middle: string } {
   return { raw: '1::float8', middle: 'false' }; // LINEAR (and the touch counts of MARKOV and SHAPLEY)
 }
 
-const KEY: Record<AttributionGroupBy, string> = {
+/** Group key of a touchpoint `t` (its channel is the campaign's, kept in step) and of a campaign `c`. */
+const TOUCH_KEY: Record<AttributionGroupBy, string> = {
+  [AttributionGroupBy.CAMPAIGN]: 't.campaign_id::text',
+  [AttributionGroupBy.CHANNEL]: 't.channel',
+};
+const CAMPAIGN_KEY: Record<AttributionGroupBy, string> = {
   [AttributionGroupBy.CAMPAIGN]: 'c.id::text',
   [AttributionGroupBy.CHANNEL]: 'c.channel',
 };
 
-/** Journeys for the data-driven models: converting ones per won deal, non-converting ones per other lead. */
+/**
+ * Journeys for the data-driven models: converting ones per won deal, non-converting ones per other lead, as distinct
+ * paths with counts (consecutive repeats are collapsed by the calc module, which merges the counts).
+ */
 const JOURNEYS = (key: string) => `,
-    conv AS (
-      SELECT deal, amount, array_agg(key ORDER BY pos) AS path FROM (
-        SELECT deal, amount, pos, key, key IS DISTINCT FROM lag(key) OVER (PARTITION BY deal ORDER BY pos) AS fresh FROM touches
-      ) x WHERE fresh GROUP BY deal, amount
-    ),
+    conv AS (SELECT deal, amount, array_agg(key ORDER BY pos) AS path FROM touches GROUP BY deal, amount),
     nonconv AS (
-      SELECT array_agg(key ORDER BY occurred_at, external_id, id) AS path FROM (
-        SELECT t.lead_id, t.occurred_at, t.external_id, t.id, ${key} AS key,
-          ${key} IS DISTINCT FROM lag(${key}) OVER (PARTITION BY t.lead_id ORDER BY t.occurred_at, t.external_id, t.id) AS fresh
-        FROM touchpoints t JOIN campaigns c ON c.id = t.campaign_id
-        WHERE t.occurred_at >= $2::timestamptz - make_interval(days => $4) AND t.occurred_at < $3 AND t.occurred_at <= $1
-          AND NOT EXISTS (SELECT 1 FROM deal_leads dl JOIN won w ON w.id = dl.deal_id WHERE dl.lead_id = t.lead_id)
-      ) x WHERE fresh GROUP BY lead_id
+      SELECT array_agg(${key} ORDER BY t.occurred_at, t.external_id, t.id) AS path
+      FROM touchpoints t
+      WHERE t.occurred_at >= $2::timestamptz - make_interval(days => $4) AND t.occurred_at < $3 AND t.occurred_at <= $1
+        AND NOT EXISTS (SELECT 1 FROM deal_leads dl JOIN won w ON w.id = dl.deal_id WHERE dl.lead_id = t.lead_id)
+      GROUP BY t.lead_id
     ),
     journeys AS (
       SELECT path, sum(conversions)::int AS conversions, sum(nulls)::int AS nulls, sum(revenue)::float8 AS revenue FROM (
@@ -95,7 +97,7 @@ const JOURNEYS = (key: string) => `,
  * and SHAPLEY — the distinct journeys with counts, for the pure calc modules.
  */
 export async function queryAttribution(db: Queryable, q: AttributionQuery): Promise<AttributionResult> {
-  const key = KEY[q.groupBy];
+  const key = TOUCH_KEY[q.groupBy];
   const { raw, middle } = rawWeight(q.model);
   const dataDriven = q.model === AttributionModel.MARKOV || q.model === AttributionModel.SHAPLEY;
   const r = await rows<AttributionResult>(db, `
@@ -114,7 +116,7 @@ export async function queryAttribution(db: Queryable, q: AttributionQuery): Prom
       SELECT w.id AS deal, w.amount, w.created_at, w.lead_created, t.occurred_at, ${key} AS key,
         row_number() OVER (PARTITION BY w.id ORDER BY t.occurred_at, t.external_id, t.id) AS pos,
         count(*) OVER (PARTITION BY w.id) AS n
-      FROM firstlead w JOIN deal_leads dl ON dl.deal_id = w.id JOIN touchpoints t ON t.lead_id = dl.lead_id JOIN campaigns c ON c.id = t.campaign_id
+      FROM firstlead w JOIN deal_leads dl ON dl.deal_id = w.id JOIN touchpoints t ON t.lead_id = dl.lead_id
       WHERE t.occurred_at >= w.created_at - make_interval(days => $4) AND t.occurred_at <= w.closed_at AND t.occurred_at <= $1
     ),
     positioned AS (
@@ -132,7 +134,7 @@ export async function queryAttribution(db: Queryable, q: AttributionQuery): Prom
       FROM (SELECT key, amount, raw / sum(raw) OVER (PARTITION BY deal) AS share FROM weighted) s GROUP BY key
     ),
     spend AS (
-      SELECT ${key} AS key, sum(sp.amount) AS spend FROM campaign_spend sp JOIN campaigns c ON c.id = sp.campaign_id
+      SELECT ${CAMPAIGN_KEY[q.groupBy]} AS key, sum(sp.amount) AS spend FROM campaign_spend sp JOIN campaigns c ON c.id = sp.campaign_id
       WHERE (sp.day::timestamp AT TIME ZONE 'UTC') >= $2 AND (sp.day::timestamp AT TIME ZONE 'UTC') < $3 AND (sp.day::timestamp AT TIME ZONE 'UTC') <= $1
       GROUP BY 1
     )${dataDriven ? JOURNEYS(key) : ''}
