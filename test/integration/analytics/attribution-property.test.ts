@@ -65,7 +65,8 @@ async function load(api: TestApi, journeys: Journey[]) {
     ...j.touches.map((t) => ({ lead: i, campaign: t.campaign, at: anchored(t, j, deals[i]) })),
     ...(j.deadEnd && !deals[i]?.won ? [{ lead: i, campaign: 3, at: 44 * DAY + 23 * HOUR }] : []),
   ]).map((t, n) => ({ ...t, externalId: `${p}-T${String(n).padStart(3, '0')}` }));
-  await send(RECORD_TOUCHPOINTS, touches.map((t) => ({ externalId: t.externalId, leadExternalId: `${p}-L${t.lead}`, campaignExternalId: `${p}-K${t.campaign}`, type: 'WEB_VISIT', occurredAt: iso(t.at) })));
+  // sent latest externalId first, so that insertion order (row ids) disagrees with the externalId tie-break
+  await send(RECORD_TOUCHPOINTS, touches.map((t) => ({ externalId: t.externalId, leadExternalId: `${p}-L${t.lead}`, campaignExternalId: `${p}-K${t.campaign}`, type: 'WEB_VISIT', occurredAt: iso(t.at) })).reverse());
   const withDeals = deals.filter((d): d is NonNullable<typeof d> => d !== null);
   await send(UPSERT_DEALS, withDeals.map((d) => ({ externalId: `${p}-D${d.lead}`, name: 'd', amount: d.amount, leadExternalIds: [`${p}-L${d.lead}`], createdAt: iso(d.createdAt) })));
   await send(RECORD_DEAL_CHANGES, withDeals.map((d) => ({ dealExternalId: `${p}-D${d.lead}`, stage: d.won ? 'WON' : 'LOST', occurredAt: iso(d.closedAt) })));
