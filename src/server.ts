@@ -11,6 +11,9 @@ import { bearerToken, verifyToken } from './common/auth/jwt';
 import { createLoaders } from './common/dataloader/create-loaders';
 import { AppError } from './common/errors/app-error';
 import { formatError } from './common/errors/format-error';
+import { jsonBody, MAX_TOKENS } from './common/limits/body-size';
+import { limitsPlugin } from './common/limits/limits.plugin';
+import { LIMIT_RULES } from './common/limits/validation-rules';
 import { Config } from './config/config';
 import { Context } from './context';
 import { runInScope } from './db/request-scope';
@@ -69,8 +72,17 @@ export async function createServer(config: Config, ds: DataSource, port = config
     schema: buildAppSchema({ ds }),
     formatError,
     includeStacktraceInErrorResponses: false,
-    introspection: true,
+    // production: no schema discovery (introspection, "Did you mean …" suggestions); development keeps them for tools
+    introspection: config.nodeEnv !== 'production',
+    hideSchemaDetailsFromClientErrors: config.nodeEnv === 'production',
+    allowBatchedHttpRequests: false,
+    persistedQueries: false,
+    csrfPrevention: true,
+    parseOptions: { maxTokens: MAX_TOKENS },
+    validationRules: LIMIT_RULES,
+    maxRecursiveSelections: 10_000,
     plugins: [
+      limitsPlugin(config.limits),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ...(config.nodeEnv === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
@@ -81,7 +93,7 @@ export async function createServer(config: Config, ds: DataSource, port = config
   app.use(
     '/graphql',
     requestScope(config.nodeEnv !== 'production'),
-    express.json({ limit: '1mb' }),
+    ...jsonBody(),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<Context> => {
         let viewer;

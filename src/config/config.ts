@@ -14,6 +14,12 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Pool and statement limits for the API's connections. */
   db: { poolSize: number; statementTimeoutMs: number; connectTimeoutMs: number };
+  /** Query shape and cost limits; the cost bucket is per principal (role + sub), Shopify-style. */
+  limits: {
+    maxCost: number;
+    bucketCapacity: number;
+    refillPerSecond: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -93,6 +99,11 @@ export function loadConfig(env: Env = process.env): Config {
       poolSize: int(env, 'DB_POOL_SIZE', 10, 1, 200, problems),
       statementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 15000, 100, 3_600_000, problems),
       connectTimeoutMs: int(env, 'DB_CONNECT_TIMEOUT_MS', 5000, 100, 120_000, problems),
+    },
+    limits: {
+      maxCost: int(env, 'COST_LIMIT', 1000, 10, 1_000_000, problems),
+      bucketCapacity: int(env, 'RATE_BUCKET_CAPACITY', 2000, 10, 1_000_000_000, problems),
+      refillPerSecond: int(env, 'RATE_REFILL_PER_SECOND', 100, 1, 1_000_000_000, problems),
     },
   };
   if (problems.length) throw new ConfigError(problems);
