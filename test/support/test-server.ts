@@ -1,12 +1,13 @@
 import { DataSource } from 'typeorm';
 import { Role } from '../../src/common/graphql/enums';
+import { Config, loadConfig } from '../../src/config/config';
 import { createServer, RunningServer } from '../../src/server';
 import { openTestDataSource } from './db';
 import { testConfig, tokenFor } from './tokens';
 
 export interface GqlResponse<T = Record<string, any>> {
   status: number;
-  body: { data?: T; errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[] };
+  body: { data?: T; errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[]; extensions?: Record<string, any> };
   headers: Headers;
 }
 
@@ -20,10 +21,16 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+/** The production configuration (introspection off, suggestions hidden), with the test secret and the given env. */
+export const productionConfig = (env: Record<string, string> = {}): Config => loadConfig({
+  NODE_ENV: 'production', PORT: '0', JWT_SECRET: testConfig.jwt.secret, LOG_LEVEL: 'silent',
+  RATE_BUCKET_CAPACITY: '1000000000', RATE_REFILL_PER_SECOND: '1000000000', ...env,
+});
+
 /** The real server (Express + Apollo + TypeORM) on a free port, talking to the test database. */
-export async function startTestApi(): Promise<TestApi> {
+export async function startTestApi(config: Config = testConfig): Promise<TestApi> {
   const ds = await openTestDataSource();
-  const server = await createServer(testConfig, ds, 0);
+  const server = await createServer(config, ds, 0);
   const gql: TestApi['gql'] = async (query, variables = {}, role = Role.ADMIN, headers = {}) => {
     const res = await fetch(server.url, {
       method: 'POST',

@@ -21,7 +21,7 @@ export function limitsPlugin(limits: Config['limits']): ApolloServerPlugin<Conte
           const requested = operationCost(schema, document, operation, request.variables ?? {});
           if (requested > limits.maxCost) {
             throw new GraphQLError(`Query cost ${requested} is over the limit of ${limits.maxCost}; ask for smaller pages or fewer fields`, {
-              extensions: { code: 'BAD_USER_INPUT', cost: { requested, limit: limits.maxCost } },
+              extensions: { code: 'BAD_USER_INPUT', cost: { requested, limit: limits.maxCost }, http: { status: 400 } },
             });
           }
           const r = buckets.take(contextValue.viewer ? `${contextValue.viewer.role}:${contextValue.viewer.sub}` : 'anonymous', requested);
