@@ -43,8 +43,9 @@ async function main(): Promise<void> {
   const server = await createServer(config, ds);
   const lines = [`Revenue funnel API ready at ${server.url} (started in ${Date.now() - started} ms)`];
   if (config.nodeEnv !== 'production') {
-    const token = signToken({ sub: DEMO_ADMIN_EMAIL, role: Role.ADMIN }, config.jwt, 30 * 86400);
-    lines.push(`Development ADMIN token (30 days):\n${token}`);
+    const hours = Math.min(12, config.jwt.maxLifetimeSeconds / 3600);
+    const token = signToken({ sub: DEMO_ADMIN_EMAIL, role: Role.ADMIN }, config.jwt, hours * 3600);
+    lines.push(`Development ADMIN token (${hours} hours; \`npm run token\` mints more):\n${token}`);
   }
   console.log(lines.join('\n'));
 

@@ -8,6 +8,7 @@ import express from 'express';
 import { GraphQLError } from 'graphql';
 import { DataSource } from 'typeorm';
 import { bearerToken, verifyToken } from './common/auth/jwt';
+import { keyStoreFor } from './common/auth/keys';
 import { createLoaders } from './common/dataloader/create-loaders';
 import { AppError } from './common/errors/app-error';
 import { formatError } from './common/errors/format-error';
@@ -52,6 +53,7 @@ function unauthenticated(message: string): GraphQLError {
 export async function createServer(config: Config, ds: DataSource, port = config.port): Promise<RunningServer> {
   const app = express();
   app.disable('x-powered-by');
+  const keys = keyStoreFor(config.jwt);
   const httpServer = http.createServer(app);
   let shuttingDown = false;
 
@@ -100,7 +102,7 @@ export async function createServer(config: Config, ds: DataSource, port = config
         try {
           const token = bearerToken(req.header('authorization'));
           if (!token) throw unauthenticated('A bearer token is required (Authorization: Bearer <JWT>)');
-          viewer = verifyToken(token, config.jwt);
+          viewer = await verifyToken(token, config.jwt, keys);
         } catch (e) {
           throw e instanceof AppError ? unauthenticated(e.message) : e;
         }

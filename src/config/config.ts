@@ -9,7 +9,17 @@ export interface Config {
   /** Where the embedded PostgreSQL keeps its data. */
   dataDir: string;
   embeddedPgPort: number;
-  jwt: { secret: string; issuer: string; audience: string };
+  jwt: {
+    /** HS256 secret; unused when a JWKS is configured (RS256). */
+    secret: string;
+    issuer: string;
+    audience: string;
+    maxLifetimeSeconds: number;
+    /** RS256 keys by kid from a JWKS file or URL (one of them); null → HS256 with the secret. */
+    jwksFile: string | null;
+    jwksUrl: string | null;
+    jwksRefreshSeconds: number;
+  };
   seedDemo: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Pool and statement limits for the API's connections. */
@@ -79,9 +89,13 @@ function databaseUrl(env: Env, problems: string[]): string | null {
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const nodeEnv = oneOf(env, 'NODE_ENV', NODE_ENVS, 'development', problems);
-  const secret = env.JWT_SECRET || (nodeEnv === 'production' ? '' : DEV_SECRET);
-  if (!secret) problems.push('JWT_SECRET is required when NODE_ENV=production');
-  else if (secret.length < 32) problems.push('JWT_SECRET must be at least 32 characters (HS256 needs a 256-bit key)');
+  const jwksFile = env.JWT_JWKS_FILE || null;
+  const jwksUrl = env.JWT_JWKS_URL || null;
+  if (jwksFile && jwksUrl) problems.push('Set JWT_JWKS_FILE or JWT_JWKS_URL, not both');
+  if (jwksUrl && !/^https:\/\//.test(jwksUrl) && !/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(jwksUrl)) problems.push('JWT_JWKS_URL must be https (or http on loopback)');
+  const secret = env.JWT_SECRET || (nodeEnv === 'production' || jwksFile || jwksUrl ? '' : DEV_SECRET);
+  if (!secret && !jwksFile && !jwksUrl) problems.push('JWT_SECRET (or JWT_JWKS_FILE / JWT_JWKS_URL) is required when NODE_ENV=production');
+  else if (secret && secret.length < 32) problems.push('JWT_SECRET must be at least 32 characters (HS256 needs a 256-bit key)');
   const config: Config = {
     nodeEnv,
     port: int(env, 'PORT', 4000, 0, 65535, problems),
@@ -92,6 +106,10 @@ export function loadConfig(env: Env = process.env): Config {
       secret,
       issuer: env.JWT_ISSUER || 'revenue-funnel',
       audience: env.JWT_AUDIENCE || 'revenue-funnel-api',
+      maxLifetimeSeconds: int(env, 'JWT_MAX_LIFETIME_SECONDS', 86_400, 60, 31 * 86_400, problems),
+      jwksFile: jwksFile ? path.resolve(jwksFile) : null,
+      jwksUrl,
+      jwksRefreshSeconds: int(env, 'JWT_JWKS_REFRESH_SECONDS', 60, 0, 86_400, problems),
     },
     seedDemo: bool(env, 'SEED_DEMO', true, problems),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'warn' : 'info', problems),

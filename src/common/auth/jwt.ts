@@ -1,45 +1,63 @@
 import jwt from 'jsonwebtoken';
 import { Role } from '../graphql/enums';
 import { AppError } from '../errors/app-error';
+import { KeyStore } from './keys';
 import { Viewer } from './viewer';
 
 export interface JwtSettings {
   secret: string;
   issuer: string;
   audience: string;
+  /** Longest accepted exp − iat, in seconds. */
+  maxLifetimeSeconds: number;
 }
 
+/** Access tokens are explicitly typed (RFC 8725 §3.11, RFC 9068): an id token or other JWT is not one of ours. */
+export const TOKEN_TYPE = 'at+jwt';
+const TYPES = new Set([TOKEN_TYPE, `application/${TOKEN_TYPE}`]);
+const SKEW_SECONDS = 30;
 const ROLES = new Set<string>(Object.values(Role));
 const unauthenticated = (why: string) => new AppError('UNAUTHENTICATED', why);
 
-/** Verifies a bearer token: HS256 only, issuer and audience checked, exp required, sub and role claims present. */
-export function verifyToken(token: string, s: JwtSettings): Viewer {
+/**
+ * Verifies a bearer token (RFC 8725): the deployment's one algorithm, `typ` at+jwt, issuer and audience, exp and iat
+ * required, iat not in the future and nbf honoured (30 s skew), lifetime at most maxLifetimeSeconds, sub and a known
+ * role. RS256 keys come by `kid` from the key store (JWKS). Every failure is UNAUTHENTICATED.
+ */
+export async function verifyToken(token: string, s: JwtSettings, keys: KeyStore, nowSeconds = Math.floor(Date.now() / 1000)): Promise<Viewer> {
+  const decoded = jwt.decode(token, { complete: true });
+  if (!decoded || typeof decoded.payload === 'string') throw unauthenticated('Token is not valid');
+  if (decoded.header.alg !== keys.algorithm) throw unauthenticated('Token is not valid');
+  if (typeof decoded.header.typ !== 'string' || !TYPES.has(decoded.header.typ.toLowerCase())) throw unauthenticated('Token type must be at+jwt');
+  const key = await keys.keyFor(decoded.header.kid);
+  if (!key) throw unauthenticated('Token is not valid');
   let payload: jwt.JwtPayload | string;
   try {
-    payload = jwt.verify(token, s.secret, {
-      algorithms: ['HS256'],
-      issuer: s.issuer,
-      audience: s.audience,
-      clockTolerance: 30,
+    payload = jwt.verify(token, key, {
+      algorithms: [keys.algorithm], issuer: s.issuer, audience: s.audience, clockTolerance: SKEW_SECONDS, clockTimestamp: nowSeconds,
     });
   } catch (err) {
-    const name = (err as Error).name;
-    throw unauthenticated(name === 'TokenExpiredError' ? 'Token has expired' : 'Token is not valid');
+    throw unauthenticated((err as Error).name === 'TokenExpiredError' ? 'Token has expired' : 'Token is not valid');
   }
   if (typeof payload === 'string') throw unauthenticated('Token is not valid');
-  if (typeof payload.exp !== 'number') throw unauthenticated('Token has no expiry (exp)');
-  if (typeof payload.sub !== 'string' || payload.sub === '') throw unauthenticated('Token has no subject (sub)');
+  if (!Number.isInteger(payload.exp)) throw unauthenticated('Token has no expiry (exp)');
+  if (!Number.isInteger(payload.iat)) throw unauthenticated('Token has no issue time (iat)');
+  if (payload.iat! > nowSeconds + SKEW_SECONDS) throw unauthenticated('Token is issued in the future');
+  if (payload.exp! - payload.iat! > s.maxLifetimeSeconds) throw unauthenticated(`Token lives longer than ${s.maxLifetimeSeconds} s`);
+  if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub.length > 320) throw unauthenticated('Token has no subject (sub)');
   if (typeof payload.role !== 'string' || !ROLES.has(payload.role)) throw unauthenticated('Token has no valid role claim');
   return { sub: payload.sub, role: payload.role as Role };
 }
 
-export function signToken(viewer: Viewer, s: JwtSettings, expiresInSeconds = 3600): string {
+/** Signs an HS256 access token (development, tests, `npm run token`); lifetime capped by the settings. */
+export function signToken(viewer: Viewer, s: JwtSettings & { secret: string }, expiresInSeconds = 3600): string {
   return jwt.sign({ role: viewer.role }, s.secret, {
     algorithm: 'HS256',
+    header: { alg: 'HS256', typ: TOKEN_TYPE },
     subject: viewer.sub,
     issuer: s.issuer,
     audience: s.audience,
-    expiresIn: expiresInSeconds,
+    expiresIn: Math.min(expiresInSeconds, s.maxLifetimeSeconds),
   });
 }
 

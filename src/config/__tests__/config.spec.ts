@@ -25,7 +25,7 @@ describe('loadConfig', () => {
     }
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).problems).toEqual([
-      'JWT_SECRET is required when NODE_ENV=production',
+      'JWT_SECRET (or JWT_JWKS_FILE / JWT_JWKS_URL) is required when NODE_ENV=production',
       'PORT must be a whole number from 0 to 65535 (got "eighty")',
       'DATABASE_URL must be a postgres:// or postgresql:// URL',
       'SEED_DEMO must be true or false (got "maybe")',

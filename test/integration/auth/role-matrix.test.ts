@@ -95,9 +95,9 @@ describe('access: every root field × role (definitions.md section 7)', () => {
     expect((await api.ok(LEAD_BY_EXT, { e: p }, Role.ANALYST)).leadByExternalId.email).toBeNull();
   });
 
-  it('tokens that are expired, wrongly signed or addressed, unsigned, without exp or role: UNAUTHENTICATED', async () => {
+  it('tokens that are expired, wrongly signed, typed or addressed, unsigned, too long-lived, without exp or role: UNAUTHENTICATED', async () => {
     const { secret, issuer, audience } = testConfig.jwt;
-    const sign = (payload: object, opts: jwt.SignOptions, key = secret) => jwt.sign(payload, key, { algorithm: 'HS256', ...opts });
+    const sign = (payload: object, opts: jwt.SignOptions, key = secret) => jwt.sign(payload, key, { algorithm: 'HS256', header: { alg: opts.algorithm ?? 'HS256', typ: 'at+jwt' }, ...opts });
     const good = { subject: 'x@y.example', issuer, audience, expiresIn: 600 } as const;
     const bad: [string, string][] = [
       ['expired', sign({ role: 'ADMIN', exp: Math.floor(Date.now() / 1000) - 120 }, { subject: 'x', issuer, audience })],
@@ -110,6 +110,8 @@ describe('access: every root field × role (definitions.md section 7)', () => {
       ['alg none', `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ role: 'ADMIN', sub: 'x', iss: issuer, aud: audience, exp: 9999999999 })).toString('base64url')}.`],
       ['HS512', sign({ role: 'ADMIN' }, { ...good, algorithm: 'HS512' })],
       ['garbage', 'not.a.token'],
+      ['typ JWT (not an access token)', jwt.sign({ role: 'ADMIN' }, secret, { ...good, algorithm: 'HS256' })],
+      ['lives 30 days', sign({ role: 'ADMIN' }, { ...good, expiresIn: 30 * 86400 })],
     ];
     for (const [why, token] of bad) {
       const r = await api.gql(`{ me { role } }`, {}, null, { authorization: `Bearer ${token}` });

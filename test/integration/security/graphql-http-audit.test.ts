@@ -23,7 +23,7 @@ describe('graphql-http server audits', () => {
   });
 
   const token = `Bearer ${tokenFor(Role.ANALYST)}`;
-  const fetchFn = (input: RequestInfo | URL, init: RequestInit = {}) =>
+  const fetchFn = (input: string | URL | Request, init: RequestInit = {}) =>
     fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init.headers).entries()), authorization: token } });
 
   for (const audit of serverAudits({ url: () => api.server.url, fetchFn })) {

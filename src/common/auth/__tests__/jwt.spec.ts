@@ -1,33 +1,114 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createHmac, generateKeyPairSync, KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { Role } from '../../graphql/enums';
-import { AppError } from '../../errors/app-error';
 import { bearerToken, signToken, verifyToken } from '../jwt';
+import { hmacKeys, jwksKeys } from '../keys';
 
-const s = { secret: 's'.repeat(40), issuer: 'iss', audience: 'aud' };
+const s = { secret: 's'.repeat(40), issuer: 'iss', audience: 'aud', maxLifetimeSeconds: 3600 };
+const hs = hmacKeys(s.secret);
+const NOW = 1_800_000_000;
+const claims = (extra: Record<string, unknown> = {}) =>
+  JSON.parse(JSON.stringify({ sub: 'a@b.example', role: 'SALES', iss: s.issuer, aud: s.audience, iat: NOW, exp: NOW + 600, ...extra }));
+const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+/** Signed by hand (HMAC-SHA256), so that claims the library would refuse to sign can be tested. */
+const hs256 = (payload: object, header: object = { typ: 'at+jwt' }, secret = s.secret) => {
+  const input = `${b64({ alg: 'HS256', ...header })}.${b64(payload)}`;
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+};
+const verify = (token: string, keys = hs) => verifyToken(token, s, keys, NOW);
+const refused = async (token: string, keys = hs) => expect(verify(token, keys)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
 
-describe('jwt', () => {
-  it('verifies what it signs', () => {
-    expect(verifyToken(signToken({ sub: 'a@b.example', role: Role.SALES }, s), s)).toEqual({ sub: 'a@b.example', role: 'SALES' });
+describe('verifyToken (RFC 8725): the negative table of security.md §2.4', () => {
+  it('accepts a well-formed token, and one expired within the 30 s skew (J6)', async () => {
+    await expect(verify(hs256(claims()))).resolves.toEqual({ sub: 'a@b.example', role: 'SALES' });
+    await expect(verify(hs256(claims({ exp: NOW - 10, iat: NOW - 600 })))).resolves.toMatchObject({ role: 'SALES' });
+    await expect(verifyToken(signToken({ sub: 'x', role: Role.ADMIN }, s), s, hs)).resolves.toEqual({ sub: 'x', role: 'ADMIN' });
   });
 
   it.each([
-    ['wrong issuer', { ...s, issuer: 'other' }],
-    ['wrong audience', { ...s, audience: 'other' }],
-    ['wrong secret', { ...s, secret: 'o'.repeat(40) }],
-  ])('refuses a %s', (_why, verifyWith) => {
-    expect(() => verifyToken(signToken({ sub: 'a', role: Role.ADMIN }, s), verifyWith)).toThrow(AppError);
+    ['J1 alg none', `${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(claims())}.`],
+    ['J2 alg NONE', `${b64({ alg: 'NONE', typ: 'at+jwt' })}.${b64(claims())}.`],
+    ['J5 expired beyond the skew', hs256(claims({ exp: NOW - 31, iat: NOW - 600 }))],
+    ['J7 nbf in the future', hs256(claims({ nbf: NOW + 120 }))],
+    ['J8 wrong issuer', hs256(claims({ iss: 'other' }))],
+    ['J9 wrong audience', hs256(claims({ aud: 'other' }))],
+    ['J10 missing audience', hs256(claims({ aud: undefined }))],
+    ['J11 missing exp', hs256(claims({ exp: undefined }))],
+    ['J11b missing iat', hs256(claims({ iat: undefined }))],
+    ['J12 iat a day in the future', hs256(claims({ iat: NOW + 86_400, exp: NOW + 86_400 + 60 }))],
+    ['J13 exp as a string', `${b64({ alg: 'HS256', typ: 'at+jwt' })}.${b64(claims({ exp: String(NOW + 600) }))}.x`],
+    ['J14 payload tampered (role → ADMIN)', (() => { const [h, , sig] = hs256(claims()).split('.'); return `${h}.${b64(claims({ role: 'ADMIN' }))}.${sig}`; })()],
+    ['J15 signature stripped', hs256(claims()).split('.').slice(0, 2).join('.') + '.'],
+    ['J16 garbage', 'a.b.c'],
+    ['J16b two segments', 'a.b'],
+    ['J18 typ JWT (an id token, not an access token)', hs256(claims(), { typ: 'JWT' })],
+    ['J18b no typ', hs256(claims(), {})],
+    ['J22 lifetime over the maximum (30 days)', hs256(claims({ exp: NOW + 30 * 86_400 }))],
+    ['unknown role', hs256(claims({ role: 'ROOT' }))],
+    ['no subject', hs256(claims({ sub: undefined }))],
+    ['HS384', jwt.sign(claims(), s.secret, { algorithm: 'HS384', header: { alg: 'HS384', typ: 'at+jwt' } })],
+    ['another secret', hs256(claims(), { typ: 'at+jwt' }, 'o'.repeat(40))],
+  ])('%s → UNAUTHENTICATED', async (_name, token) => {
+    await refused(token);
   });
 
-  it('refuses tokens without exp, with an unknown role, or another algorithm', () => {
-    const noExp = jwt.sign({ role: 'ADMIN', sub: 'a' }, s.secret, { issuer: s.issuer, audience: s.audience });
-    const badRole = jwt.sign({ role: 'ROOT' }, s.secret, { subject: 'a', issuer: s.issuer, audience: s.audience, expiresIn: 60 });
-    const hs384 = jwt.sign({ role: 'ADMIN' }, s.secret, { algorithm: 'HS384', subject: 'a', issuer: s.issuer, audience: s.audience, expiresIn: 60 });
-    for (const t of [noExp, badRole, hs384]) expect(() => verifyToken(t, s)).toThrow(AppError);
-  });
-
-  it('reads only "Bearer <JWT>" headers', () => {
+  it('J25/J26: reads only "Bearer <JWT>" headers', () => {
     expect(bearerToken(undefined)).toBeNull();
     expect(bearerToken('Bearer a.b.c')).toBe('a.b.c');
-    for (const h of ['Basic abc', 'Bearer', 'Bearer a b', 'bearer a.b.c x']) expect(() => bearerToken(h)).toThrow(AppError);
+    for (const h of ['Basic abc', 'Bearer', 'Bearer a b', 'bearer a.b.c', 'Bearer a.b.c, Bearer d.e.f', 'x'.repeat(100)]) {
+      expect(() => bearerToken(h)).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
+    }
+  });
+});
+
+describe('RS256 with a JWKS (kid, rotation)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jwks-'));
+  const file = path.join(dir, 'jwks.json');
+  const pair = (bits = 2048) => generateKeyPairSync('rsa', { modulusLength: bits });
+  const a = pair();
+  const b = pair();
+  const weak = pair(1024);
+  const publish = (...keys: [string, KeyObject][]) =>
+    fs.writeFileSync(file, JSON.stringify({ keys: keys.map(([kid, k]) => ({ ...k.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' })) }));
+  const rs256 = (key: KeyObject, kid: string, header: object = {}) =>
+    jwt.sign(claims(), key, { algorithm: 'RS256', header: { alg: 'RS256', typ: 'at+jwt', kid, ...header } as jwt.JwtHeader });
+  let clock = 0;
+
+  it('verifies by kid; J3 an HS256 token signed with the public key is refused; J17 another key under a known kid is refused', async () => {
+    publish(['key-a', a.publicKey]);
+    const keys = jwksKeys({ file }, 60, () => clock);
+    await expect(verify(rs256(a.privateKey, 'key-a'), keys)).resolves.toMatchObject({ role: 'SALES' });
+    const pem = a.publicKey.export({ format: 'pem', type: 'spki' }) as string;
+    await refused(hs256(claims(), { typ: 'at+jwt', kid: 'key-a' }, pem), keys);
+    await refused(rs256(b.privateKey, 'key-a'), keys);
+  });
+
+  it('J19 an unknown kid reloads the set at most once per refresh period; rotation: a new key verifies once published', async () => {
+    publish(['key-a', a.publicKey]);
+    clock = 0;
+    const inner = jwksKeys({ file }, 60, () => clock);
+    await expect(verify(rs256(a.privateKey, 'key-a'), inner)).resolves.toBeTruthy();
+    publish(['key-a', a.publicKey], ['key-b', b.publicKey]);
+    clock = 30_000; // within the refresh period: no reload, the new kid is unknown
+    await refused(rs256(b.privateKey, 'key-b'), inner);
+    clock = 61_000;
+    await expect(verify(rs256(b.privateKey, 'key-b'), inner)).resolves.toBeTruthy();
+    publish(['key-b', b.publicKey]); // retire a
+    clock = 61_000 + 600_000;
+    await refused(rs256(a.privateKey, 'key-a'), inner);
+  });
+
+  it('J20 a hostile kid is never looked up; J21 jku is ignored; J24 a 1024-bit key in the set is dropped; no kid is refused', async () => {
+    publish(['key-a', a.publicKey], ['weak', weak.publicKey]);
+    const inner = jwksKeys({ file }, 0, () => clock);
+    await refused(rs256(a.privateKey, "' OR 1=1--"), inner);
+    await refused(rs256(a.privateKey, '../../dev/null'), inner);
+    await expect(verify(rs256(a.privateKey, 'key-a', { jku: 'http://127.0.0.1:1/evil.json' }), inner)).resolves.toBeTruthy();
+    await refused(jwt.sign(claims(), weak.privateKey, { algorithm: 'RS256', allowInsecureKeySizes: true, header: { alg: 'RS256', typ: 'at+jwt', kid: 'weak' } }), inner);
+    await refused(jwt.sign(claims(), a.privateKey, { algorithm: 'RS256', header: { alg: 'RS256', typ: 'at+jwt' } }), inner);
+    await refused(hs256(claims()), inner); // the deployment's one algorithm is RS256
   });
 });
