@@ -14,6 +14,7 @@ import { PipelineStage } from '../pipeline-stage/pipeline-stage.type';
 import { resolveOwner, userIdsByEmail } from '../user/user.repository';
 import { ConvertLeadInput, DealInput, DealStageChangeInput, MoveDealStageInput } from './deal.inputs';
 import { dealsByExternalIds, dealsByIds } from './deal.repository';
+import { checkCanChange, dealOwnership, lockDealOwners, ownerForWrite } from './deal-ownership';
 import { DealRow } from './deal.type';
 import { DealStageChangeWrite, DealWrite, bumpDealVersion, insertStageChange, refreshDealsAndLeads, writeDeal } from './deal.write';
 
@@ -53,7 +54,13 @@ async function prepareDeals(items: DealInput[], ctx: WriteContext) {
   const accounts = await idsByExternalId(ctx.tx, 'accounts', items.map((d) => d.accountExternalId));
   const owners = await userIdsByEmail(ctx.tx, items.map((d) => d.ownerEmail));
   const leads = await idsByExternalId(ctx.tx, 'leads', items.flatMap((d) => d.leadExternalIds ?? []));
-  return prepareEach(items, (d) => toDealWrite(d, ctx.now, stages, accounts, owners, leads));
+  const ownership = await dealOwnership(ctx.tx, ctx.viewer);
+  const existing = ownership.ownerId === null ? new Map<string, string | null>() : await lockDealOwners(ctx.tx, items.map((d) => d.externalId));
+  return prepareEach(items, (d) => {
+    const w = toDealWrite(d, ctx.now, stages, accounts, owners, leads);
+    checkCanChange(ownership, existing.get(d.externalId), d.externalId, 'externalId');
+    return { ...w, ownerId: ownerForWrite(ownership, w.ownerId, !existing.has(d.externalId)) };
+  });
 }
 
 const finish = (ctx: WriteContext) => refreshDealsAndLeads(ctx.tx, ctx.touchedDeals, ctx.touchedLeads);
@@ -72,7 +79,10 @@ const stageChangeSpec: BulkSpec<DealStageChangeInput, DealStageChangeWrite> = {
   async prepare(items, ctx) {
     const stages = await allStages(ctx.tx);
     const deals = await idsByExternalId(ctx.tx, 'deals', items.map((c) => c.dealExternalId));
+    const ownership = await dealOwnership(ctx.tx, ctx.viewer);
+    const owners = ownership.ownerId === null ? new Map<string, string | null>() : await lockDealOwners(ctx.tx, items.map((c) => c.dealExternalId));
     return prepareEach(items, (c) => {
+      checkCanChange(ownership, owners.get(c.dealExternalId), c.dealExternalId, 'dealExternalId');
       checkStage(stages, c.stage);
       checkInstant(c.occurredAt, 'occurredAt', ctx.now);
       checkAmount(c.amount, 'amount');
@@ -112,11 +122,13 @@ export async function moveDealStage(ds: DataSource, viewer: Viewer, input: MoveD
   return runInTransaction(ds, async (tx) => {
     const ctx = newContext(tx, viewer);
     checkStage(await allStages(tx), input.stage);
+    const { ownerId } = await dealOwnership(tx, viewer);
+    // the version and (for SALES) the owner are checked by the one UPDATE that claims the deal
     const claimed = await rows<{ stage_key: string }>(tx,
-      `UPDATE deals SET version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING stage_key`,
-      [dealId, input.expectedVersion]);
+      `UPDATE deals SET version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 AND ($3::bigint IS NULL OR owner_id = $3) RETURNING stage_key`,
+      [dealId, input.expectedVersion, ownerId]);
     if (claimed.length === 0) {
-      const current = await rows<{ version: number }>(tx, `SELECT version FROM deals WHERE id = $1`, [dealId]);
+      const current = await rows<{ version: number }>(tx, `SELECT version FROM deals WHERE id = $1 AND ($2::bigint IS NULL OR owner_id = $2)`, [dealId, ownerId]);
       if (current.length === 0) throw notFound('Deal', input.dealId, 'dealId');
       throw conflict(`The deal has changed since version ${input.expectedVersion}; re-read it and retry`, { currentVersion: current[0].version });
     }

@@ -1,5 +1,5 @@
 import { Role } from '../../../src/common/graphql/enums';
-import { at, BulkOut, DEAL_BY_EXT, LEAD_BY_EXT, MOVE_DEAL, RECORD_DEAL_CHANGES, UPSERT_ACCOUNTS, UPSERT_DEALS, UPSERT_LEADS } from '../../support/ops';
+import { at, BulkOut, DEAL_BY_EXT, LEAD_BY_EXT, MOVE_DEAL, RECORD_DEAL_CHANGES, UPSERT_ACCOUNTS, UPSERT_DEALS, UPSERT_LEADS, UPSERT_USERS } from '../../support/ops';
 import { startTestApi, TestApi } from '../../support/test-server';
 import { unique } from '../../support/unique';
 
@@ -7,7 +7,11 @@ const CONVERT = `mutation($input: ConvertLeadInput!) { convertLead(input: $input
 
 describe('deals', () => {
   let api: TestApi;
-  beforeAll(async () => (api = await startTestApi()));
+  beforeAll(async () => {
+    api = await startTestApi();
+    // the SALES token's subject is a user, so the deals it creates are its own (SALES changes only its own deals)
+    await api.ok(UPSERT_USERS, { input: [{ email: 'sales@test.example', role: 'SALES' }] });
+  });
   afterAll(() => api.close());
   const bulk = async (doc: string, field: string, input: unknown[], allOrNone = false) =>
     (await api.ok<Record<string, BulkOut>>(doc, { input, allOrNone }, Role.SALES))[field];
