@@ -14,6 +14,7 @@ import { AppError } from './common/errors/app-error';
 import { formatError } from './common/errors/format-error';
 import { jsonBody, MAX_TOKENS } from './common/limits/body-size';
 import { limitsPlugin } from './common/limits/limits.plugin';
+import { idempotencyPlugin } from './common/idempotency/idempotency.plugin';
 import { LIMIT_RULES } from './common/limits/validation-rules';
 import { Config } from './config/config';
 import { Context } from './context';
@@ -85,6 +86,7 @@ export async function createServer(config: Config, ds: DataSource, port = config
     maxRecursiveSelections: 10_000,
     plugins: [
       limitsPlugin(config.limits),
+      idempotencyPlugin(ds),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ...(config.nodeEnv === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),

@@ -6,6 +6,9 @@ import { logger } from '../common/log/logger';
 export interface RequestScope {
   requestId: string;
   statements: number;
+  /** Set once the request is authenticated / carries an Idempotency-Key (for the audit log). */
+  actor?: { sub: string; role: string };
+  idempotencyKey?: string;
 }
 const storage = new AsyncLocalStorage<RequestScope>();
 
