@@ -18,7 +18,7 @@ import { idempotencyPlugin } from './common/idempotency/idempotency.plugin';
 import { LIMIT_RULES } from './common/limits/validation-rules';
 import { Config } from './config/config';
 import { Context } from './context';
-import { runInScope } from './db/request-scope';
+import { currentScope, runInScope } from './db/request-scope';
 import { buildAppSchema } from './schema';
 
 export interface RunningServer {
@@ -105,6 +105,8 @@ export async function createServer(config: Config, ds: DataSource, port = config
           const token = bearerToken(req.header('authorization'));
           if (!token) throw unauthenticated('A bearer token is required (Authorization: Bearer <JWT>)');
           viewer = await verifyToken(token, config.jwt, keys);
+          const scope = currentScope();
+          if (scope) scope.actor = { sub: viewer.sub, role: viewer.role };
         } catch (e) {
           throw e instanceof AppError ? unauthenticated(e.message) : e;
         }

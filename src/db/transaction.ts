@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { currentScope } from './request-scope';
 
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 3;
@@ -8,11 +9,27 @@ function sqlState(err: unknown): string | undefined {
   return e?.driverError?.code ?? e?.code;
 }
 
-/** One READ COMMITTED transaction; retried (at most 3 times, with jitter) on serialization failure or deadlock. */
+/** Who is writing, for the audit triggers: transaction-local settings, gone at commit (safe with a pool). */
+async function setActor(tx: EntityManager): Promise<void> {
+  const s = currentScope();
+  if (!s?.actor) return;
+  await tx.query(
+    `SELECT set_config('app.actor', $1, true), set_config('app.actor_role', $2, true), set_config('app.request_id', $3, true), set_config('app.idempotency_key', $4, true)`,
+    [s.actor.sub, s.actor.role, s.requestId, s.idempotencyKey ?? ''],
+  );
+}
+
+/**
+ * One READ COMMITTED transaction, the actor set for the audit log first; retried (at most 3 times, with jitter) on
+ * serialization failure or deadlock.
+ */
 export async function runInTransaction<T>(ds: DataSource, work: (tx: EntityManager) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ds.transaction(work);
+      return await ds.transaction(async (tx) => {
+        await setActor(tx);
+        return work(tx);
+      });
     } catch (err) {
       if (attempt >= MAX_ATTEMPTS || !RETRYABLE.has(sqlState(err) ?? '')) throw err;
       await new Promise((r) => setTimeout(r, 10 * attempt + Math.random() * 20));
