@@ -3,10 +3,8 @@ import { signToken } from './common/auth/jwt';
 import { Role } from './common/graphql/enums';
 import { logger, setLogLevel } from './common/log/logger';
 import { Config, ConfigError, loadConfig } from './config/config';
-import { createDataSource } from './db/data-source';
-import { EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-postgres';
-import { DEMO_ADMIN_EMAIL, isEmpty, seedDemo } from './seed/demo-seed';
-import { createServer } from './server';
+import { startApp } from './app';
+import { DEMO_ADMIN_EMAIL } from './seed/demo-seed';
 
 function readConfig(): Config {
   try {
@@ -20,44 +18,21 @@ function readConfig(): Config {
   }
 }
 
-/** Process entry: config → database (embedded unless DATABASE_URL) → migrations → demo seed → server. */
+/** Process entry: config → server (listening at once) → database (embedded unless DATABASE_URL), migrations, demo. */
 async function main(): Promise<void> {
   const started = Date.now();
   const config = readConfig();
   setLogLevel(config.logLevel);
-  let embedded: EmbeddedDatabase | null = null;
-  let url = config.databaseUrl;
-  if (!url) {
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort });
-    url = embedded.url;
-    logger.info('embedded PostgreSQL started', { dataDir: config.dataDir, port: config.embeddedPgPort, created: embedded.created });
-  }
-  const ds = createDataSource({ url, ...config.db });
-  await ds.initialize();
-  await ds.runMigrations({ transaction: 'each' });
-  if (embedded && config.seedDemo && (await isEmpty(ds))) {
-    const t = Date.now();
-    await seedDemo(ds);
-    logger.info('demo funnel loaded', { ms: Date.now() - t });
-  }
-  const server = await createServer(config, ds);
-  const lines = [`Revenue funnel API ready at ${server.url} (started in ${Date.now() - started} ms)`];
-  if (config.nodeEnv !== 'production') {
-    const hours = Math.min(12, config.jwt.maxLifetimeSeconds / 3600);
-    const token = signToken({ sub: DEMO_ADMIN_EMAIL, role: Role.ADMIN }, config.jwt, hours * 3600);
-    lines.push(`Development ADMIN token (${hours} hours; \`npm run token\` mints more):\n${token}`);
-  }
-  console.log(lines.join('\n'));
-
+  const app = await startApp(config);
+  const { server } = app;
+  if (config.databaseUrl) console.log(`Listening at ${server.url}; connecting to the database…`);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { signal });
     try {
-      await server.stop();
-      await ds.destroy();
-      if (embedded) await embedded.stop();
+      await app.stop();
       process.exit(0);
     } catch (err) {
       logger.error('shutdown failed', { err });
@@ -70,6 +45,15 @@ async function main(): Promise<void> {
   process.removeAllListeners('SIGINT');
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.ready;
+  const lines = [`Revenue funnel API ready at ${server.url} (started in ${Date.now() - started} ms)`];
+  if (config.nodeEnv !== 'production') {
+    const hours = Math.min(12, config.jwt.maxLifetimeSeconds / 3600);
+    const token = signToken({ sub: DEMO_ADMIN_EMAIL, role: Role.ADMIN }, config.jwt, hours * 3600);
+    lines.push(`Development ADMIN token (${hours} hours; \`npm run token\` mints more):\n${token}`);
+  }
+  console.log(lines.join('\n'));
 }
 
 main().catch((err) => {

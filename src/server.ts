@@ -51,7 +51,7 @@ function unauthenticated(message: string): GraphQLError {
 }
 
 /** Builds and starts the HTTP server: /healthz, /readyz and /graphql (Apollo on Express 5). */
-export async function createServer(config: Config, ds: DataSource, port = config.port): Promise<RunningServer> {
+export async function createServer(config: Config, ds: DataSource, port = config.port, isReady: () => boolean = () => true): Promise<RunningServer> {
   const app = express();
   app.disable('x-powered-by');
   const keys = keyStoreFor(config.jwt);
@@ -63,7 +63,7 @@ export async function createServer(config: Config, ds: DataSource, port = config
   });
   app.get('/readyz', async (_req, res) => {
     try {
-      if (shuttingDown) throw new Error('shutting down');
+      if (shuttingDown || !isReady()) throw new Error('not ready');
       await Promise.race([ds.query('SELECT 1'), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000))]);
       res.json({ status: 'ready' });
     } catch {
@@ -97,6 +97,11 @@ export async function createServer(config: Config, ds: DataSource, port = config
   app.use(
     '/graphql',
     requestScope(config.nodeEnv !== 'production'),
+    (_req, res, next) => {
+      if (isReady()) return next();
+      res.status(503).setHeader('retry-after', '2');
+      res.json({ errors: [{ message: 'The service is starting: the database is not reachable yet', extensions: { code: 'RATE_LIMITED', reason: 'DATABASE_UNAVAILABLE', retryAfter: 2 } }] });
+    },
     ...jsonBody(),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<Context> => {

@@ -116,7 +116,7 @@ export function loadConfig(env: Env = process.env): Config {
     db: {
       poolSize: int(env, 'DB_POOL_SIZE', 10, 1, 200, problems),
       statementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 15000, 100, 3_600_000, problems),
-      connectTimeoutMs: int(env, 'DB_CONNECT_TIMEOUT_MS', 5000, 100, 120_000, problems),
+      connectTimeoutMs: int(env, 'DB_CONNECT_TIMEOUT_MS', 2000, 100, 120_000, problems),
     },
     limits: {
       maxCost: int(env, 'COST_LIMIT', 1000, 10, 1_000_000, problems),

@@ -3,7 +3,7 @@ import { GraphQLFormattedError } from 'graphql';
 import { currentScope } from '../../db/request-scope';
 import { logger } from '../log/logger';
 import { AppError } from './app-error';
-import { fromPgError } from './pg-error';
+import { fromDbFault, fromPgError } from './pg-error';
 
 /** Codes Apollo/graphql-js give client mistakes (parse, validation, variable coercion, bad HTTP request). */
 const CLIENT_CODES = new Set([
@@ -28,8 +28,11 @@ function fromApp(e: AppError, f: GraphQLFormattedError): GraphQLFormattedError {
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (original instanceof AppError) return fromApp(original, formatted);
-  const mapped = fromPgError(original);
-  if (mapped) return fromApp(mapped, formatted);
+  const mapped = fromPgError(original) ?? fromDbFault(original);
+  if (mapped) {
+    if (mapped.code === 'RATE_LIMITED') logger.warn('database fault', { requestId: currentScope()?.requestId, err: original });
+    return fromApp(mapped, formatted);
+  }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {
     const { stacktrace: _drop, exception: _drop2, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;

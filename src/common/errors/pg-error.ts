@@ -31,10 +31,31 @@ export function fromPgError(err: unknown): AppError | null {
     case '22007':
     case '22008':
       return new AppError('BAD_USER_INPUT', 'A date or time is out of range');
+    case '57014':
+      return new AppError('BAD_USER_INPUT', 'The query ran longer than the statement timeout; ask for a shorter period or smaller pages', { details: { reason: 'QUERY_TIMEOUT' } });
     case '40001':
     case '40P01':
       return new AppError('CONFLICT', 'A concurrent write got in the way; retry', { details: { retryable: true } });
     default:
       return null;
   }
+}
+
+const CONNECTION_STATES = /^(08|57P0[123]|53300)/;
+const CONNECTION_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Query runner already released|connect ECONNREFUSED|DataSource is not initialized|Client was closed|terminating connection/i;
+
+/**
+ * The database is out of reach for a moment (pool exhausted, connection killed or refused, server restarting): the
+ * request did nothing (its transaction, if any, rolled back), so it is safe to retry. Null for anything else.
+ */
+export function fromDbFault(err: unknown): AppError | null {
+  const e = err as PgLikeError & { message?: string; name?: string };
+  const code = (e?.driverError ?? e)?.code;
+  const busy = /timeout exceeded when trying to connect/i.test(e?.message ?? '');
+  if ((typeof code === 'string' && CONNECTION_STATES.test(code)) || CONNECTION_MESSAGES.test(`${e?.name ?? ''} ${e?.message ?? ''}`)) {
+    return new AppError('RATE_LIMITED', busy ? 'The database is busy; retry shortly' : 'The database connection was lost; nothing was written, retry shortly', {
+      details: { reason: busy ? 'DATABASE_BUSY' : 'DATABASE_UNAVAILABLE', retryAfter: 1, retryable: true },
+    });
+  }
+  return null;
 }

@@ -1,0 +1,65 @@
+import { DataSource } from 'typeorm';
+import { logger } from './common/log/logger';
+import { Config } from './config/config';
+import { createDataSource } from './db/data-source';
+import { EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-postgres';
+import { isEmpty, seedDemo } from './seed/demo-seed';
+import { createServer, RunningServer } from './server';
+
+export interface App {
+  server: RunningServer;
+  ds: DataSource;
+  /** Resolves once the database is connected and migrated (and the demo loaded): /readyz says 200 from then on. */
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+const MAX_BACKOFF_MS = 10_000;
+
+/**
+ * Starts the service: the HTTP server listens at once (/healthz 200, /readyz 503, /graphql 503 + Retry-After while
+ * the database is out of reach), then the database is connected with backoff, migrated and, for a brand-new embedded
+ * one, seeded. A database that is down at start-up is waited for, not a crash loop.
+ */
+export async function startApp(config: Config, opts: { initialBackoffMs?: number } = {}): Promise<App> {
+  let embedded: EmbeddedDatabase | null = null;
+  let url = config.databaseUrl;
+  if (!url) {
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort });
+    url = embedded.url;
+    logger.info('embedded PostgreSQL started', { dataDir: config.dataDir, port: config.embeddedPgPort, created: embedded.created });
+  }
+  const ds = createDataSource({ url, ...config.db });
+  let isReady = false;
+  let stopped = false;
+  const server = await createServer(config, ds, config.port, () => isReady);
+
+  const connect = async () => {
+    for (let wait = opts.initialBackoffMs ?? 500; !stopped; wait = Math.min(wait * 2, MAX_BACKOFF_MS)) {
+      try {
+        if (!ds.isInitialized) await ds.initialize();
+        await ds.runMigrations({ transaction: 'each' });
+        if (embedded && config.seedDemo && (await isEmpty(ds))) {
+          const t = Date.now();
+          await seedDemo(ds);
+          logger.info('demo funnel loaded', { ms: Date.now() - t });
+        }
+        isReady = true;
+        return;
+      } catch (err) {
+        logger.warn('database not reachable yet; retrying', { err: (err as Error).message, retryInMs: wait });
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  };
+  const ready = connect();
+  return {
+    server, ds, ready,
+    async stop() {
+      stopped = true;
+      await server.stop();
+      if (ds.isInitialized) await ds.destroy();
+      if (embedded) await embedded.stop();
+    },
+  };
+}
