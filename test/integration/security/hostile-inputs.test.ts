@@ -53,6 +53,7 @@ const CASES: Case[] = [
   { name: 'H18 first: 99999999 literal (cost)', body: gql('{ deals(first: 99999999) { nodes { id } } }'), status: 400, code: 'BAD_USER_INPUT' },
   { name: 'H18b first: $n = 99999999 (cost with variables)', body: gql('query($n: Int) { deals(first: $n) { nodes { id } } }', { n: 99_999_999 }), status: 400, code: 'BAD_USER_INPUT' },
   { name: 'H18c first: 101 (cheap, over the page size)', body: gql('{ deals(first: 101) { totalCount } }'), status: 200, code: 'BAD_USER_INPUT' },
+  { name: 'H18d first: $n = 101 (cheap, over the page size, from a variable)', body: gql('query($n: Int) { deals(first: $n) { totalCount } }', { n: 101 }), status: 200, code: 'BAD_USER_INPUT' },
   { name: 'H19 first: -1', body: gql('{ deals(first: -1) { totalCount } }'), status: 200, code: 'BAD_USER_INPUT' },
   { name: 'H19b first: 0', body: gql('{ deals(first: 0) { totalCount } }'), status: 200, code: 'BAD_USER_INPUT' },
   { name: 'H20 DateTime 2026-02-30', body: gql('query($d: DateTimeISO!) { kpiTargets(from: $d, to: $d) { id } }', { d: '2026-02-30T00:00:00Z' }), status: 400, code: 'BAD_USER_INPUT' },
