@@ -8,7 +8,7 @@ import { Role } from '../src/common/graphql/enums';
 import { loadConfig } from '../src/config/config';
 import { createDataSource, SESSION_OPTIONS } from '../src/db/data-source';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
-import { CountingLogger } from '../src/db/request-scope';
+import { CapturingLogger } from './capture';
 import { createServer } from '../src/server';
 import { KpiMetric } from '../src/modules/analytics/kpi/kpi-series.types';
 import { generateSql } from './generate.sql';
@@ -24,13 +24,6 @@ const arg = (name: string, fallback: number) => {
 const LEADS = arg('leads', 100_000);
 const ROUNDS = arg('rounds', 7);
 
-class CapturingLogger extends CountingLogger {
-  captured: { sql: string; params: unknown[] }[] = [];
-  override logQuery(query: string, parameters?: unknown[]): void {
-    super.logQuery(query, parameters);
-    this.captured.push({ sql: query, params: parameters ?? [] });
-  }
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -62,7 +55,7 @@ async function main(): Promise<void> {
   let t = Date.now();
   const gen = new Client({ connectionString: db.url });
   await gen.connect();
-  for (const stmt of generateSql(LEADS)) await gen.query(stmt);
+  for (const step of generateSql(LEADS)) await gen.query(step.sql);
   const counts = (await gen.query(`SELECT (SELECT count(*) FROM leads) AS leads, (SELECT count(*) FROM deals) AS deals, (SELECT count(*) FROM touchpoints) AS touchpoints`)).rows[0];
   console.log(`generated ${counts.leads} leads, ${counts.deals} deals, ${counts.touchpoints} touchpoints in ${Date.now() - t} ms`);
 

@@ -2,8 +2,18 @@
  * Deterministic synthetic funnel loaded with generate_series (no row-by-row API calls): leads with hand-off
  * history over 2025, ~5 touchpoints per lead, ~0.2 deals per lead with stage history; milestones refreshed in bulk.
  */
-export function generateSql(leads: number, seed = 0.42): string[] {
-  return [
+/** Bump when the generated data changes, so cached benchmark clusters are rebuilt. */
+export const GENERATOR_VERSION = 2;
+
+export interface GenerationStep {
+  label: string;
+  sql: string;
+}
+
+export function generateSql(leads: number, seed = 0.42): GenerationStep[] {
+  return labelled([
+    // bulk load: no audit triggers (session_replication_role = replica skips them); milestones refreshed explicitly
+    `SET session_replication_role = replica`,
     `SELECT setseed(${seed})`,
     `INSERT INTO users (email, name, role) SELECT 'rep' || g || '@bench.example', 'Rep ' || g, 'SALES' FROM generate_series(1, 20) g ON CONFLICT DO NOTHING`,
     `INSERT INTO accounts (external_id, name, industry, region)
@@ -42,6 +52,16 @@ export function generateSql(leads: number, seed = 0.42): string[] {
     // in chunks of 1,000 ids, as API writes pass them (one huge id array makes = ANY() quadratic)
     `SELECT count(refresh_deals(ids)) FROM (SELECT array_agg(id) AS ids FROM deals WHERE external_id LIKE 'bdeal-%' GROUP BY id / 1000) x`,
     `SELECT count(refresh_leads(ids)) FROM (SELECT array_agg(id) AS ids FROM leads WHERE external_id LIKE 'blead-%' GROUP BY id / 1000) x`,
+    `SET session_replication_role = DEFAULT`,
     `ANALYZE`,
-  ];
+  ]);
+}
+
+/** A short label per statement for the progress bar: its verb and table. */
+function labelled(statements: string[]): GenerationStep[] {
+  return statements.map((sql) => {
+    const m = /^\s*(INSERT INTO|SELECT count\((refresh_\w+)|CREATE TEMP TABLE|SET|SELECT|ANALYZE)\s*(\w+)?/i.exec(sql);
+    const label = m ? (m[2] ? m[2] : `${m[1].split(' ')[0].toLowerCase()} ${m[3] ?? ''}`.trim()) : 'sql';
+    return { label, sql };
+  });
 }

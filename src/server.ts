@@ -96,7 +96,7 @@ export async function createServer(config: Config, ds: DataSource, port = config
 
   app.use(
     '/graphql',
-    requestScope(config.nodeEnv !== 'production'),
+    requestScope(config.sqlStatementsHeader),
     (_req, res, next) => {
       if (isReady()) return next();
       res.status(503).setHeader('retry-after', '2');

@@ -22,6 +22,8 @@ export interface Config {
   };
   seedDemo: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** x-sql-statements response header (statements per request); on outside production, opt-in for benchmarks. */
+  sqlStatementsHeader: boolean;
   /** Pool and statement limits for the API's connections. */
   db: { poolSize: number; statementTimeoutMs: number; connectTimeoutMs: number };
   /** Query shape and cost limits; the cost bucket is per principal (role + sub), Shopify-style. */
@@ -112,6 +114,7 @@ export function loadConfig(env: Env = process.env): Config {
       jwksRefreshSeconds: int(env, 'JWT_JWKS_REFRESH_SECONDS', 60, 0, 86_400, problems),
     },
     seedDemo: bool(env, 'SEED_DEMO', true, problems),
+    sqlStatementsHeader: bool(env, 'SQL_STATEMENTS_HEADER', nodeEnv !== 'production', problems),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'warn' : 'info', problems),
     db: {
       poolSize: int(env, 'DB_POOL_SIZE', 10, 1, 200, problems),

@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import { createDataSource } from '../src/db/data-source';
+import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
+import { MIGRATIONS } from '../src/db/migrations';
+import { generateSql, GENERATOR_VERSION } from './generate.sql';
+
+export const SIZES = { small: 10_000, medium: 100_000, large: 1_000_000 } as const;
+export type Size = keyof typeof SIZES;
+
+export interface Dataset {
+  url: string;
+  /** Milliseconds spent generating; 0 when the cached cluster was reused. */
+  generatedMs: number;
+  counts: Record<string, number>;
+  stop(): Promise<void>;
+}
+
+/** A one-line progress bar on stderr. */
+function progress(done: number, total: number, started: number, label: string): void {
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${label.padEnd(28).slice(0, 28)} ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (done === total) process.stderr.write('\n');
+}
+
+/**
+ * The benchmark database for a size and seed: an embedded PostgreSQL cluster in bench/.cache, cached by (size, seed,
+ * schema version, generator version) — generated once (generate_series, set-based), reused afterwards.
+ */
+export async function openDataset(size: Size, seed: number, port: number): Promise<Dataset> {
+  const schema = MIGRATIONS[MIGRATIONS.length - 1].name;
+  const dir = path.join(__dirname, '..', '..', 'bench', '.cache', `${size}-seed${seed}-${schema}-g${GENERATOR_VERSION}`);
+  const marker = path.join(dir, 'READY');
+  const fresh = !fs.existsSync(marker);
+  if (fresh) fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  fs.chmodSync(dir, 0o755);
+  const db = await startEmbeddedPostgres({ dataDir: dir, port, database: 'bench' });
+  let generatedMs = 0;
+  if (fresh) {
+    const started = Date.now();
+    const ds = createDataSource({ url: db.url, poolSize: 2, statementTimeoutMs: 3_600_000 });
+    await ds.initialize();
+    await ds.runMigrations({ transaction: 'each' });
+    await ds.destroy();
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    const steps = generateSql(SIZES[size], seed / 1000);
+    for (const [i, step] of steps.entries()) {
+      progress(i, steps.length, started, step.label);
+      await client.query(step.sql);
+    }
+    progress(steps.length, steps.length, started, 'done');
+    await client.end();
+    generatedMs = Date.now() - started;
+    fs.writeFileSync(marker, new Date().toISOString());
+  }
+  const client = new Client({ connectionString: db.url });
+  await client.connect();
+  const c = (await client.query(`SELECT (SELECT count(*) FROM leads)::int AS leads, (SELECT count(*) FROM deals)::int AS deals,
+    (SELECT count(*) FROM deals WHERE status = 'WON')::int AS won, (SELECT count(*) FROM touchpoints)::int AS touchpoints,
+    (SELECT count(*) FROM lead_stage_changes)::int AS lead_events, (SELECT count(*) FROM deal_stage_changes)::int AS deal_changes`)).rows[0];
+  await client.end();
+  return { url: db.url, generatedMs, counts: c, stop: () => db.stop() };
+}

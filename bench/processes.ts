@@ -1,0 +1,52 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+
+const TICK_MS = 10; // Linux USER_HZ = 100
+
+/** A server under test in its own process: CPU time and peak RSS read from /proc. */
+export interface ServerProcess {
+  name: string;
+  url: string;
+  pid: number;
+  cpuMs(): number;
+  peakRssMb(): number;
+  stop(): Promise<void>;
+}
+
+export function cpuMsOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * TICK_MS; // utime + stime
+}
+
+export function peakRssMbOf(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** Spawns `node script` with env, waits until readyUrl answers 200 (60 s at most). */
+export async function startServer(name: string, script: string, env: Record<string, string>, url: string, readyUrl: string): Promise<ServerProcess> {
+  const child: ChildProcess = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr = (stderr + String(d)).slice(-4000)));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}): ${stderr}`);
+    try {
+      if ((await fetch(readyUrl)).status === 200) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error(`${name} did not become ready: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const pid = child.pid!;
+  return {
+    name, url, pid,
+    cpuMs: () => cpuMsOf(pid),
+    peakRssMb: () => peakRssMbOf(pid),
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
