@@ -84,6 +84,8 @@ export async function createServer(config: Config, ds: DataSource, port = config
     parseOptions: { maxTokens: MAX_TOKENS },
     validationRules: LIMIT_RULES,
     maxRecursiveSelections: 10_000,
+    // compact JSON: Apollo pretty-prints by default (2-space indent), which costs CPU and bytes on every response
+    stringifyResult: (value) => JSON.stringify(value),
     plugins: [
       limitsPlugin(config.limits),
       idempotencyPlugin(ds),

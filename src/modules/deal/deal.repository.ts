@@ -5,6 +5,10 @@ import { SortSpec, Where, addKeyset, orderBy } from '../../common/graphql/keyset
 import { ChildPageSpec } from '../../common/dataloader/child-pages';
 import { DealFilter, DealOrder, DealOrderField } from './deal.inputs';
 import { DealRow, DealStageChange } from './deal.type';
+import { oneAsJson, manyAsJson } from '../../common/dataloader/prime';
+import { ACCOUNT_COLUMNS } from '../account/account.repository';
+import { LEAD_COLUMNS } from '../lead/lead.repository';
+import { USER_COLUMNS } from '../user/user.repository';
 
 export const DEAL_COLUMNS = `d.id::text AS id, d.external_id AS "externalId", d.name, d.amount::float8 AS amount,
   d.stage_key AS "stageKey", d.status, d.account_id::text AS "accountId", d.owner_id::text AS "ownerId",
@@ -45,10 +49,34 @@ function filterWhere(filter: DealFilter | null | undefined): Where {
   return w;
 }
 
-export async function listDeals(db: Queryable, filter: DealFilter | null | undefined, sort: SortSpec, first: number, after: Cursor | null): Promise<(DealRow & { sortKey: string })[]> {
+/** Children a deal query may embed (look-ahead, see common/dataloader/prime.ts). */
+export interface DealChildren {
+  account?: boolean;
+  owner?: boolean;
+  leads?: boolean;
+}
+export type DealWithChildren = DealRow & { _account?: Record<string, unknown> | null; _owner?: Record<string, unknown> | null; _leads?: Record<string, unknown>[] };
+
+function childColumns(c: DealChildren): string {
+  const cols = [
+    c.account ? oneAsJson('_account', `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = d.account_id`) : '',
+    c.owner ? oneAsJson('_owner', `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = d.owner_id`) : '',
+    c.leads ? manyAsJson('_leads', `SELECT ${LEAD_COLUMNS}, l.created_at AS o1, l.id AS o2 FROM deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = d.id`) : '',
+  ].filter(Boolean);
+  return cols.length ? `, ${cols.join(', ')}` : '';
+}
+
+export async function listDeals(
+  db: Queryable, filter: DealFilter | null | undefined, sort: SortSpec, first: number, after: Cursor | null, children: DealChildren = {},
+): Promise<(DealWithChildren & { sortKey: string })[]> {
   const w = filterWhere(filter);
   addKeyset(w, sort, after);
-  return rows(db, `SELECT ${DEAL_COLUMNS}, ${sort.expr}::text AS "sortKey" FROM deals d ${w.sql()} ${orderBy(sort)} LIMIT ${w.param(first + 1)}`, w.params);
+  return rows(db, `SELECT ${DEAL_COLUMNS}, ${sort.expr}::text AS "sortKey"${childColumns(children)} FROM deals d ${w.sql()} ${orderBy(sort)} LIMIT ${w.param(first + 1)}`, w.params);
+}
+
+/** Deals by id with the asked-for children embedded. */
+export async function dealsByIdsWithChildren(db: Queryable, ids: readonly string[], children: DealChildren): Promise<DealWithChildren[]> {
+  return rows(db, `SELECT ${DEAL_COLUMNS}${childColumns(children)} FROM deals d WHERE d.id = ANY($1::bigint[])`, [ids]);
 }
 
 export async function countDeals(db: Queryable, filter: DealFilter | null | undefined): Promise<number> {

@@ -8,7 +8,8 @@ import { page } from '../../common/graphql/page';
 import { PageArgs } from '../../common/graphql/page.args';
 import { Context, Deps } from '../../context';
 import { ConvertLeadInput, DealFilter, DealInput, DealOrder, DealStageChangeInput, MoveDealStageInput } from './deal.inputs';
-import { countDeals, dealSort, dealsByExternalIds, listDeals } from './deal.repository';
+import { countDeals, dealSort, dealsByExternalIds, dealsByIdsWithChildren, listDeals } from './deal.repository';
+import { dealChildren, primeDealChildren } from './deal-prime';
 import { convertLead, moveDealStage, recordDealStageChanges, upsertDeals } from './deal.service';
 import { Deal, DealConnection, DealRow } from './deal.type';
 
@@ -20,9 +21,14 @@ export class DealResolver {
   constructor(private readonly deps: Deps) {}
 
   @Query(() => Deal, { nullable: true })
-  deal(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<DealRow | null> {
+  async deal(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<DealRow | null> {
     const key = dbId(id);
-    return key ? ctx.loaders.deal.load(key) : Promise.resolve(null);
+    if (!key) return null;
+    const children = dealChildren(info, []);
+    if (!children.account && !children.owner && !children.leads) return ctx.loaders.deal.load(key);
+    const [row] = primeDealChildren(ctx.loaders, await dealsByIdsWithChildren(this.deps.ds, [key], children));
+    if (row) ctx.loaders.deal.prime(key, row);
+    return row ?? null;
   }
 
   @Query(() => Deal, { nullable: true })
@@ -36,9 +42,14 @@ export class DealResolver {
     @Arg('filter', () => DealFilter, { nullable: true }) filter: DealFilter | null,
     @Arg('orderBy', () => DealOrder, { nullable: true }) orderBy: DealOrder | null,
     @Info() info: GraphQLResolveInfo,
+    @Ctx() ctx: Context,
   ): Promise<Connection<DealRow>> {
     const sort = dealSort(orderBy);
-    return page(args, info, (first, after) => listDeals(this.deps.ds, filter, sort, first, after), () => countDeals(this.deps.ds, filter));
+    const children = dealChildren(info, ['nodes']);
+    const edgeChildren = dealChildren(info, ['edges', 'node']);
+    const wanted = { account: children.account || edgeChildren.account, owner: children.owner || edgeChildren.owner, leads: children.leads || edgeChildren.leads };
+    return page(args, info, async (first, after) => primeDealChildren(ctx.loaders, await listDeals(this.deps.ds, filter, sort, first, after, wanted)),
+      () => countDeals(this.deps.ds, filter));
   }
 
   @Authorized(WRITERS.deals)
