@@ -1,4 +1,3 @@
-import DataLoader from 'dataloader';
 import { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 
 /**
@@ -38,7 +37,3 @@ export function reviveDates<T>(row: Record<string, unknown>, keys: readonly stri
   return row as T;
 }
 
-/** Primes a loader unless the key is already there (DataLoader.prime keeps the first value). */
-export function prime<K, V>(loader: DataLoader<K, V>, key: K, value: V): void {
-  loader.prime(key, value);
-}
