@@ -49,7 +49,7 @@ export async function queryLeadKpis(db: Queryable, s: KpiScope, slaHours: number
       WHERE l.created_at <= $1 AND ($4::text[] IS NULL OR l.source = ANY($4)) AND ($5::bigint[] IS NULL OR l.owner_id = ANY($5))
     ),
     reaches AS (
-      SELECT id, least(f1, f2, f3, f4, f5, f6) AS r1, least(f2, f3, f4, f5, f6) AS r2, least(f3, f4, f5, f6) AS r3, least(f4, f5, f6) AS r4
+      SELECT id, f5, least(f1, f2, f3, f4, f5, f6) AS r1, least(f2, f3, f4, f5, f6) AS r2, least(f3, f4, f5, f6) AS r3, least(f4, f5, f6) AS r4
       FROM firsts
     ),
     flow AS (
@@ -60,7 +60,7 @@ export async function queryLeadKpis(db: Queryable, s: KpiScope, slaHours: number
       WHERE r1 < ($2::timestamptz[])[array_length($2::timestamptz[], 1)] AND coalesce(r4, r3, r2, r1) >= ($2::timestamptz[])[1]
       GROUP BY p
     ),
-    cohort AS (SELECT id, r2, r4, ${period('r2')} AS i FROM reaches
+    cohort AS (SELECT id, f5, r2, r4, ${period('r2')} AS i FROM reaches
       WHERE r2 >= ($2::timestamptz[])[1] AND r2 < ($2::timestamptz[])[array_length($2::timestamptz[], 1)]),
     disp AS (
       SELECT c.i, c.r2, c.r4, d.kind, d.at, d.reason, extract(epoch FROM d.at - c.r2) / 3600 AS h FROM cohort c
@@ -69,8 +69,8 @@ export async function queryLeadKpis(db: Queryable, s: KpiScope, slaHours: number
           SELECT 'ACCEPTED' AS kind, x.occurred_at AS at, NULL::text AS reason, 0 AS ord, x.id AS seq FROM lead_stage_changes x
             WHERE x.lead_id = c.id AND x.event IN ('SAL', 'SQL') AND x.occurred_at >= c.r2 AND x.occurred_at <= $1
           UNION ALL
-          SELECT 'ACCEPTED', d.created_at, NULL, 0, d.id FROM deal_leads dl JOIN deals d ON d.id = dl.deal_id
-            WHERE dl.lead_id = c.id AND d.created_at >= c.r2 AND d.created_at <= $1
+          -- the earliest deal creation is the lead's first OPPORTUNITY entry (as of asOf), never before reach_MQL
+          SELECT 'ACCEPTED', c.f5, NULL, 0, 0::bigint WHERE c.f5 IS NOT NULL
           UNION ALL
           SELECT 'RETURNED', x.occurred_at, coalesce(x.reason, 'OTHER'), 1, x.id FROM lead_stage_changes x
             WHERE x.lead_id = c.id AND x.event IN ('REJECTED', 'RECYCLED', 'DISQUALIFIED') AND x.occurred_at >= c.r2 AND x.occurred_at <= $1
