@@ -2,6 +2,7 @@ import { Queryable, rows } from '../../../db/sql';
 import { latestChangeAsOf } from '../shared/deal-outcome.sql';
 import { AttributionGroupBy, AttributionModel } from './attribution.types';
 import { Journey } from './markov.calc';
+import { middleCountSql, positionedTouchesSql, shareSql } from './attribution-touches.sql';
 
 export interface AttributionQuery {
   model: AttributionModel;
@@ -32,32 +33,6 @@ export interface AttributionResult {
   rows: CreditRow[] | null;
   /** MARKOV and SHAPLEY only: distinct journeys (collapsed state paths) with their counts and converting revenue. */
   journeys: (Journey & { revenue: number })[] | null;
-}
-
-/** Position shares of the rule-based models (definitions.md section 6): FT, LC, OC, CW, middle. */
-const POSITION_SHARES: Partial<Record<AttributionModel, [number, number, number, number, number]>> = {
-  [AttributionModel.FIRST_TOUCH]: [1, 0, 0, 0, 0],
-  [AttributionModel.LAST_TOUCH]: [0, 0, 0, 1, 0],
-  [AttributionModel.U_SHAPED]: [0.4, 0.4, 0, 0, 0.2],
-  [AttributionModel.W_SHAPED]: [0.3, 0.3, 0.3, 0, 0.1],
-  [AttributionModel.FULL_PATH]: [0.225, 0.225, 0.225, 0.225, 0.1],
-};
-
-/**
- * A touch's raw weight in its deal (shares are raw / Σ raw of the deal, so positions that do not exist and an empty
- * middle scale the others up). Only allow-listed SQL, never client text.
- */
-function rawWeight(model: AttributionModel): { raw: string; middle: string } {
-  const shares = POSITION_SHARES[model];
-  if (shares) {
-    const [ft, lc, oc, cw, mid] = shares;
-    const used = (['ft', 'lc', 'oc', 'cw'] as const).filter((_, i) => shares[i] > 0);
-    const middle = `NOT (${used.join(' OR ')})`;
-    return { raw: `${ft} * ft::int + ${lc} * lc::int + ${oc} * oc::int + ${cw} * cw::int + CASE WHEN ${middle} THEN ${mid}::float8 / m ELSE 0 END`, middle };
-  }
-  // TIME_DECAY: 2^(-(closedAt - t) / halfLife), divided by the last touch's weight so it never underflows (same shares)
-  if (model === AttributionModel.TIME_DECAY) return { raw: `power(2::float8, -extract(epoch FROM last_at - occurred_at) / ($6::float8 * 86400))`, middle: 'false' };
-  return { raw: '1::float8', middle: 'false' }; // LINEAR (and the touch counts of MARKOV and SHAPLEY)
 }
 
 /** Group key of a touchpoint `t` (its channel is the campaign's, kept in step) and of a campaign `c`. */
@@ -98,7 +73,6 @@ const JOURNEYS = (key: string) => `,
  */
 export async function queryAttribution(db: Queryable, q: AttributionQuery): Promise<AttributionResult> {
   const key = TOUCH_KEY[q.groupBy];
-  const { raw, middle } = rawWeight(q.model);
   const dataDriven = q.model === AttributionModel.MARKOV || q.model === AttributionModel.SHAPLEY;
   const r = await rows<AttributionResult>(db, `
     WITH won AS (
@@ -108,30 +82,10 @@ export async function queryAttribution(db: Queryable, q: AttributionQuery): Prom
       SELECT d.id, d.amount, d.created_at, o.at FROM deals d CROSS JOIN LATERAL (${latestChangeAsOf('d.id', '$1')}) o
       WHERE NOT $5 AND d.created_at <= $1 AND o.category = 'WON' AND o.at >= $2 AND o.at < $3
     ),
-    firstlead AS (
-      SELECT w.*, (SELECT min(l.created_at) FROM deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = w.id) AS lead_created
-      FROM won w
-    ),
-    touches AS (
-      SELECT w.id AS deal, w.amount, w.created_at, w.lead_created, t.occurred_at, ${key} AS key,
-        row_number() OVER (PARTITION BY w.id ORDER BY t.occurred_at, t.external_id, t.id) AS pos,
-        count(*) OVER (PARTITION BY w.id) AS n
-      FROM firstlead w JOIN deal_leads dl ON dl.deal_id = w.id JOIN touchpoints t ON t.lead_id = dl.lead_id
-      WHERE t.occurred_at >= w.created_at - make_interval(days => $4) AND t.occurred_at <= w.closed_at AND t.occurred_at <= $1
-    ),
-    positioned AS (
-      SELECT *, pos = 1 AS ft, pos = n AS cw,
-        pos = coalesce(max(pos) FILTER (WHERE occurred_at <= lead_created) OVER deal, 1) AS lc,
-        pos = coalesce(max(pos) FILTER (WHERE occurred_at <= created_at) OVER deal, 0) AS oc,
-        max(occurred_at) OVER deal AS last_at
-      FROM touches WINDOW deal AS (PARTITION BY deal)
-    ),
-    weighted AS (
-      SELECT *, ${raw} AS raw FROM (SELECT *, count(*) FILTER (WHERE ${middle}) OVER (PARTITION BY deal) AS m FROM positioned) x
-    ),
+    ${positionedTouchesSql(key, '$4', '$1')},
     credit AS (
       SELECT key, sum(amount * share) AS revenue, sum(share) AS deals, count(*) AS touchpoints
-      FROM (SELECT key, amount, raw / sum(raw) OVER (PARTITION BY deal) AS share FROM weighted) s GROUP BY key
+      FROM (SELECT key, amount, ${shareSql(q.model, '$6', 'm')} AS share FROM (SELECT *, ${middleCountSql(q.model)} AS m FROM positioned) p) s GROUP BY key
     ),
     spend AS (
       SELECT ${CAMPAIGN_KEY[q.groupBy]} AS key, sum(sp.amount) AS spend FROM campaign_spend sp JOIN campaigns c ON c.id = sp.campaign_id

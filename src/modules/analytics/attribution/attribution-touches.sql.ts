@@ -1,0 +1,75 @@
+import { AttributionModel } from './attribution.types';
+
+/** Position shares of the rule-based models (definitions.md section 6): FT, LC, OC, CW, middle. */
+const POSITION_SHARES: Partial<Record<AttributionModel, [number, number, number, number, number]>> = {
+  [AttributionModel.FIRST_TOUCH]: [1, 0, 0, 0, 0],
+  [AttributionModel.LAST_TOUCH]: [0, 0, 0, 1, 0],
+  [AttributionModel.U_SHAPED]: [0.4, 0.4, 0, 0, 0.2],
+  [AttributionModel.W_SHAPED]: [0.3, 0.3, 0.3, 0, 0.1],
+  [AttributionModel.FULL_PATH]: [0.225, 0.225, 0.225, 0.225, 0.1],
+};
+
+export const RULE_BASED_MODELS = [
+  AttributionModel.FIRST_TOUCH, AttributionModel.LAST_TOUCH, AttributionModel.LINEAR, AttributionModel.U_SHAPED,
+  AttributionModel.W_SHAPED, AttributionModel.FULL_PATH, AttributionModel.TIME_DECAY,
+] as const;
+
+/** A touch holds none of the positions the model gives a share to. */
+const middleOf = (shares: number[]) => `NOT (${(['ft', 'lc', 'oc', 'cw'] as const).filter((_, i) => shares[i] > 0).join(' OR ')})`;
+
+/**
+ * The number of middle touches of the deal under a model (a window function over `positioned`, to be computed in a
+ * CTE before shareSql, which takes it by column name); '0' when the model has no middle share.
+ */
+export function middleCountSql(model: AttributionModel): string {
+  const shares = POSITION_SHARES[model];
+  return shares && shares[4] > 0 ? `count(*) FILTER (WHERE ${middleOf(shares)}) OVER (PARTITION BY deal)` : '0';
+}
+
+/**
+ * A touch's share of its deal under a model, over `positioned` rows: raw weight / Σ raw of the deal, so positions
+ * that do not exist and an empty middle scale the others up; a touch holding several positions sums them. TIME_DECAY
+ * is 2^(−(closedAt − t)/halfLife) divided by the last touch's weight (same shares, never underflows); `halfLife` is an
+ * SQL expression in days. Only allow-listed SQL, never client text.
+ */
+export function shareSql(model: AttributionModel, halfLife: string, middleCount: string): string {
+  const shares = POSITION_SHARES[model];
+  let raw: string;
+  if (shares) {
+    const [ft, lc, oc, cw, mid] = shares;
+    const middle = mid > 0 ? ` + CASE WHEN ${middleOf(shares)} THEN ${mid}::float8 / ${middleCount} ELSE 0 END` : '';
+    raw = `(${ft} * ft::int + ${lc} * lc::int + ${oc} * oc::int + ${cw} * cw::int${middle})`;
+  } else if (model === AttributionModel.TIME_DECAY) {
+    raw = `power(2::float8, -extract(epoch FROM last_at - occurred_at) / ((${halfLife})::float8 * 86400))`;
+  } else {
+    raw = '1::float8'; // LINEAR (and the touch counts of MARKOV and SHAPLEY)
+  }
+  return `${raw} / sum(${raw}) OVER (PARTITION BY deal)`;
+}
+
+/**
+ * CTEs `firstlead`, `touches` and `positioned` over a CTE `won(id, amount, created_at, closed_at)`: every eligible
+ * touch of each won deal — touchpoints of its leads in [createdAt − lookback days, closedAt], at or before `asOf` —
+ * in order (occurredAt, externalId, id), with the FT / LC / OC / CW positions. `key` groups touches.
+ */
+export function positionedTouchesSql(key: string, lookbackDays: string, asOf: string): string {
+  return `
+    firstlead AS (
+      SELECT w.*, (SELECT min(l.created_at) FROM deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = w.id) AS lead_created
+      FROM won w
+    ),
+    touches AS (
+      SELECT w.id AS deal, w.amount, w.created_at, w.lead_created, t.id AS touchpoint_id, t.campaign_id, t.channel, t.occurred_at, ${key} AS key,
+        row_number() OVER (PARTITION BY w.id ORDER BY t.occurred_at, t.external_id, t.id) AS pos,
+        count(*) OVER (PARTITION BY w.id) AS n
+      FROM firstlead w JOIN deal_leads dl ON dl.deal_id = w.id JOIN touchpoints t ON t.lead_id = dl.lead_id
+      WHERE t.occurred_at >= w.created_at - make_interval(days => ${lookbackDays}) AND t.occurred_at <= w.closed_at AND t.occurred_at <= ${asOf}
+    ),
+    positioned AS (
+      SELECT *, pos = 1 AS ft, pos = n AS cw,
+        pos = coalesce(max(pos) FILTER (WHERE occurred_at <= lead_created) OVER deal, 1) AS lc,
+        pos = coalesce(max(pos) FILTER (WHERE occurred_at <= created_at) OVER deal, 0) AS oc,
+        max(occurred_at) OVER deal AS last_at
+      FROM touches WINDOW deal AS (PARTITION BY deal)
+    )`;
+}
