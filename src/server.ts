@@ -19,6 +19,8 @@ import { LIMIT_RULES } from './common/limits/validation-rules';
 import { Config } from './config/config';
 import { Context } from './context';
 import { currentScope, runInScope } from './db/request-scope';
+import { onBeforeCommit } from './db/transaction';
+import { processDirtyCredit } from './modules/analytics/attribution/attribution-credit';
 import { buildAppSchema } from './schema';
 
 export interface RunningServer {
@@ -52,6 +54,7 @@ function unauthenticated(message: string): GraphQLError {
 
 /** Builds and starts the HTTP server: /healthz, /readyz and /graphql (Apollo on Express 5). */
 export async function createServer(config: Config, ds: DataSource, port = config.port, isReady: () => boolean = () => true): Promise<RunningServer> {
+  onBeforeCommit(processDirtyCredit);
   const app = express();
   app.disable('x-powered-by');
   const keys = keyStoreFor(config.jwt);

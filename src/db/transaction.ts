@@ -19,8 +19,15 @@ async function setActor(tx: EntityManager): Promise<void> {
   );
 }
 
+const beforeCommit = new Set<(tx: EntityManager) => Promise<void>>();
+
+/** Work every write transaction does last, before commit (rollups kept current in the writing transaction). */
+export function onBeforeCommit(hook: (tx: EntityManager) => Promise<void>): void {
+  beforeCommit.add(hook);
+}
+
 /**
- * One READ COMMITTED transaction, the actor set for the audit log first; retried (at most 3 times, with jitter) on
+ * One READ COMMITTED transaction, the actor set for the audit log first and the before-commit hooks last; retried (at most 3 times, with jitter) on
  * serialization failure or deadlock.
  */
 export async function runInTransaction<T>(ds: DataSource, work: (tx: EntityManager) => Promise<T>): Promise<T> {
@@ -28,7 +35,9 @@ export async function runInTransaction<T>(ds: DataSource, work: (tx: EntityManag
     try {
       return await ds.transaction(async (tx) => {
         await setActor(tx);
-        return work(tx);
+        const result = await work(tx);
+        for (const hook of beforeCommit) await hook(tx);
+        return result;
       });
     } catch (err) {
       if (attempt >= MAX_ATTEMPTS || !RETRYABLE.has(sqlState(err) ?? '')) throw err;

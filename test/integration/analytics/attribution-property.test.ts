@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { Role } from '../../../src/common/graphql/enums';
 import { ruleBasedShares } from '../../support/attribution-evaluator';
+import { runInTransaction } from '../../../src/db/transaction';
+import { refreshCredit } from '../../../src/modules/analytics/attribution/attribution-credit';
+import { attribution } from '../../../src/modules/analytics/attribution/attribution.service';
+import { RULE_BASED_MODELS } from '../../../src/modules/analytics/attribution/attribution-touches.sql';
+import { AttributionGroupBy } from '../../../src/modules/analytics/attribution/attribution.types';
 import { BulkOut, RECORD_DEAL_CHANGES, RECORD_TOUCHPOINTS, UPSERT_CAMPAIGNS, UPSERT_DEALS, UPSERT_LEADS } from '../../support/ops';
 import { startTestApi, TestApi } from '../../support/test-server';
 import { unique } from '../../support/unique';
@@ -81,7 +86,7 @@ describe('Query.attribution on random journeys (property, fixed seed)', () => {
 
   it('every deal’s shares sum to 1 in every model; one touch gets 100%; the rule-based models (LINEAR among them) equal an in-memory evaluator; a dead-end channel gets no MARKOV credit', async () => {
     await fc.assert(fc.asyncProperty(fc.array(arbJourney, { minLength: 1, maxLength: 6 }), async (journeys) => {
-      const { iso, touches, won } = await load(api, journeys);
+      const { iso, touches, won, p } = await load(api, journeys);
       const query = async (model: string, from: number, to: number, groupBy = 'CAMPAIGN') =>
         (await api.ok(ATTRIBUTION, { input: { model, from: iso(from), to: iso(to), asOf: iso(60 * DAY), lookbackDays: LOOKBACK, groupBy } }, Role.ANALYST)).attribution;
       const eligible = (d: (typeof won)[number]) => touches.filter((t) => t.lead === d.lead && t.at >= d.createdAt - LOOKBACK * DAY && t.at <= d.closedAt);
@@ -118,6 +123,21 @@ describe('Query.attribution on random journeys (property, fixed seed)', () => {
         expect([model, got]).toEqual([model, Object.fromEntries([...expected].map(([k, e]) => [CHANNELS[k], [Math.round(e.revenue * 100), Number(e.deals.toFixed(9)), e.touchpoints]]))]);
         expect(Math.round((r.rows.reduce((n: number, row: any) => n + row.revenue, 0) + r.unattributedRevenue) * 100)).toBe(Math.round(r.revenue * 100));
       }
+
+      // the per-deal credit rollup, kept current by the writes above, equals the from-scratch SQL for every rule-based model
+      for (const model of RULE_BASED_MODELS) {
+        const input = { model, from: new Date(iso(31 * DAY)), to: new Date(iso(45 * DAY)), groupBy: AttributionGroupBy.CHANNEL, lookbackDays: 365, halfLifeDays: 7 };
+        const view = (r: { rows: { key: string; revenue: number; deals: number; touchpoints: number }[] }) =>
+          Object.fromEntries(r.rows.filter((x) => CHANNELS.includes(x.key) || x.key === DEAD).map((x) => [x.key, [Math.round(x.revenue * 100), Number(x.deals.toFixed(9)), x.touchpoints]]));
+        expect([model, view(await attribution(api.ds, input))]).toEqual([model, view(await attribution(api.ds, input, { rollup: false }))]);
+      }
+      const snapshot = () => api.ds.query(`SELECT c.* FROM attribution_credit c JOIN deals d ON d.id = c.deal_id WHERE d.external_id LIKE $1 || '%' ORDER BY c.deal_id, c.touchpoint_id`, [p]);
+      const incremental = await snapshot();
+      await runInTransaction(api.ds, async (tx) => {
+        const ids = (await tx.query(`SELECT id::text AS id FROM deals WHERE external_id LIKE $1 || '%'`, [p])).map((r: { id: string }) => r.id);
+        await refreshCredit(tx, ids);
+      });
+      expect(await snapshot()).toEqual(incremental);
 
       const markov = await query('MARKOV', 31 * DAY, 45 * DAY, 'CHANNEL');
       const dead = markov.rows.find((row: any) => row.key === DEAD);

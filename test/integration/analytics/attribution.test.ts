@@ -1,5 +1,8 @@
 import { Role } from '../../../src/common/graphql/enums';
 import { attributionExample2 } from '../../support/attribution-example';
+import { creditIsStale } from '../../../src/modules/analytics/attribution/attribution-credit';
+import { attribution } from '../../../src/modules/analytics/attribution/attribution.service';
+import { RULE_BASED_MODELS } from '../../../src/modules/analytics/attribution/attribution-touches.sql';
 import { BulkOut, RECORD_DEAL_CHANGES, RECORD_SPEND, RECORD_TOUCHPOINTS, UPSERT_CAMPAIGNS, UPSERT_DEALS, UPSERT_LEADS } from '../../support/ops';
 import { startTestApi, TestApi } from '../../support/test-server';
 import { unique } from '../../support/unique';
@@ -50,6 +53,24 @@ describe('Query.attribution: worked example 2', () => {
     expect(cents(r.rows.reduce((n: number, row: any) => n + row.revenue, 0) + r.unattributedRevenue)).toBe(r.revenue);
     expect(r.rows.reduce((n: number, row: any) => n + row.deals, 0) + r.unattributedDeals).toBeCloseTo(r.wonDeals, 9);
     expect(r.rows.map((row: any) => row.key)).toEqual(r.rows.map((row: any) => row.key).filter((k: string, i: number, a: string[]) => a.indexOf(k) === i));
+  });
+
+  it('the per-deal credit rollup (asOf now, default windows) gives the same report as the on-the-fly SQL, to the cent', async () => {
+    expect(await creditIsStale(api.ds)).toBe(false);
+    const [{ n }] = await api.ds.query(`SELECT count(*)::int AS n FROM attribution_credit c JOIN deals d ON d.id = c.deal_id WHERE d.external_id = $1`, [`${p}-DA`]);
+    expect(n).toBe(5);
+    const base = { from: new Date(e.input.from), to: new Date(e.input.to), lookbackDays: 365, halfLifeDays: 7 };
+    for (const model of RULE_BASED_MODELS) {
+      const rolled = await attribution(api.ds, { ...base, model });
+      const fresh = await attribution(api.ds, { ...base, model }, { rollup: false });
+      const r6 = (x: number | null) => (x === null ? null : Math.round(x * 1e6) / 1e6);
+      const ratio = (x: { numerator: number; denominator: number; value: number | null }) => ({ numerator: r6(x.numerator), denominator: x.denominator, value: r6(x.value) });
+      const view = (r: typeof rolled) => ({
+        ...r, asOf: null,
+        rows: r.rows.map((x) => ({ ...x, revenue: cents(x.revenue), deals: Number(x.deals.toFixed(9)), roi: ratio(x.roi), roas: ratio(x.roas) })),
+      });
+      expect(view(rolled)).toEqual(view(fresh));
+    }
   });
 
   it('ROI and ROAS of C1 under LINEAR: 4 and 5', async () => {

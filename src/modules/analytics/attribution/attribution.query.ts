@@ -3,6 +3,7 @@ import { latestChangeAsOf } from '../shared/deal-outcome.sql';
 import { AttributionGroupBy, AttributionModel } from './attribution.types';
 import { Journey } from './markov.calc';
 import { middleCountSql, positionedTouchesSql, shareSql } from './attribution-touches.sql';
+import { CREDIT_COLUMN } from './attribution-credit';
 
 export interface AttributionQuery {
   model: AttributionModel;
@@ -44,6 +45,18 @@ const CAMPAIGN_KEY: Record<AttributionGroupBy, string> = {
   [AttributionGroupBy.CAMPAIGN]: 'c.id::text',
   [AttributionGroupBy.CHANNEL]: 'c.channel',
 };
+
+/** Spend per group with day in [from, to) (and at or before asOf), as CTE `spend(key, spend)`. */
+const spendCte = (groupBy: AttributionGroupBy) => `spend AS (
+      SELECT ${CAMPAIGN_KEY[groupBy]} AS key, sum(sp.amount) AS spend FROM campaign_spend sp JOIN campaigns c ON c.id = sp.campaign_id
+      WHERE (sp.day::timestamp AT TIME ZONE 'UTC') >= $2 AND (sp.day::timestamp AT TIME ZONE 'UTC') < $3 AND (sp.day::timestamp AT TIME ZONE 'UTC') <= $1
+      GROUP BY 1
+    )`;
+
+/** Rows of the report: every group with credit or spend, from CTEs `credit` and `spend`. */
+const ROWS_JSON = `(SELECT json_agg(json_build_object('key', coalesce(cr.key, s.key), 'revenue', coalesce(cr.revenue, 0), 'deals', coalesce(cr.deals, 0),
+          'touchpoints', coalesce(cr.touchpoints, 0), 'spend', coalesce(s.spend, 0)))
+        FROM credit cr FULL JOIN spend s ON s.key = cr.key)`;
 
 /**
  * Journeys for the data-driven models: converting ones per won deal, non-converting ones per other lead, as distinct
@@ -87,21 +100,49 @@ export async function queryAttribution(db: Queryable, q: AttributionQuery): Prom
       SELECT key, sum(amount * share) AS revenue, sum(share) AS deals, count(*) AS touchpoints
       FROM (SELECT key, amount, ${shareSql(q.model, '$6', 'm')} AS share FROM (SELECT *, ${middleCountSql(q.model)} AS m FROM positioned) p) s GROUP BY key
     ),
-    spend AS (
-      SELECT ${CAMPAIGN_KEY[q.groupBy]} AS key, sum(sp.amount) AS spend FROM campaign_spend sp JOIN campaigns c ON c.id = sp.campaign_id
-      WHERE (sp.day::timestamp AT TIME ZONE 'UTC') >= $2 AND (sp.day::timestamp AT TIME ZONE 'UTC') < $3 AND (sp.day::timestamp AT TIME ZONE 'UTC') <= $1
-      GROUP BY 1
-    )${dataDriven ? JOURNEYS(key) : ''}
+    ${spendCte(q.groupBy)}${dataDriven ? JOURNEYS(key) : ''}
     SELECT
       $6::float8 AS "halfLifeDays",
       (SELECT count(*) FROM won)::int AS "wonDeals",
       (SELECT coalesce(sum(amount), 0) FROM won)::float8 AS revenue,
       (SELECT count(*) FROM touches WHERE pos = 1)::int AS "attributedDeals",
       (SELECT coalesce(sum(amount), 0) FROM touches WHERE pos = 1)::float8 AS "attributedRevenue",
-      (SELECT json_agg(json_build_object('key', coalesce(cr.key, s.key), 'revenue', coalesce(cr.revenue, 0), 'deals', coalesce(cr.deals, 0),
-          'touchpoints', coalesce(cr.touchpoints, 0), 'spend', coalesce(s.spend, 0)))
-        FROM credit cr FULL JOIN spend s ON s.key = cr.key) AS rows,
+      ${ROWS_JSON} AS rows,
       ${dataDriven ? `(SELECT json_agg(json_build_object('path', path, 'conversions', conversions, 'nulls', nulls, 'revenue', revenue)) FROM journeys)` : 'NULL::json'} AS journeys`,
     [q.asOf, q.from, q.to, q.lookbackDays, q.currentOutcomes, q.halfLifeDays]);
+  return r[0];
+}
+
+/** Group key of an attribution_credit row `c`. */
+const CREDIT_KEY: Record<AttributionGroupBy, string> = {
+  [AttributionGroupBy.CAMPAIGN]: 'c.campaign_id::text',
+  [AttributionGroupBy.CHANNEL]: 'c.channel',
+};
+
+/**
+ * The same report for a rule-based model from the per-deal credit rollup (default windows, asOf now or later): won
+ * deals closed in the period joined to their precomputed shares — no touchpoint scan.
+ */
+export async function queryAttributionCredit(db: Queryable, q: AttributionQuery): Promise<AttributionResult> {
+  const col = CREDIT_COLUMN[q.model as keyof typeof CREDIT_COLUMN];
+  const r = await rows<AttributionResult>(db, `
+    WITH won AS (
+      SELECT d.id, d.amount FROM deals d
+      WHERE d.status = 'WON' AND d.closed_at >= $2 AND d.closed_at < $3 AND d.closed_at <= $1 AND d.created_at <= $1
+    ),
+    credit AS (
+      SELECT ${CREDIT_KEY[q.groupBy]} AS key, sum(w.amount * c.${col}) AS revenue, sum(c.${col}) AS deals, count(*) AS touchpoints
+      FROM won w JOIN attribution_credit c ON c.deal_id = w.id GROUP BY 1
+    ),
+    attributed AS (SELECT w.amount FROM won w WHERE EXISTS (SELECT 1 FROM attribution_credit c WHERE c.deal_id = w.id)),
+    ${spendCte(q.groupBy)}
+    SELECT
+      (SELECT count(*) FROM won)::int AS "wonDeals",
+      (SELECT coalesce(sum(amount), 0) FROM won)::float8 AS revenue,
+      (SELECT count(*) FROM attributed)::int AS "attributedDeals",
+      (SELECT coalesce(sum(amount), 0) FROM attributed)::float8 AS "attributedRevenue",
+      ${ROWS_JSON} AS rows,
+      NULL::json AS journeys`,
+    [q.asOf, q.from, q.to]);
   return r[0];
 }
