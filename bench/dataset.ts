@@ -4,6 +4,8 @@ import { Client } from 'pg';
 import { createDataSource } from '../src/db/data-source';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { MIGRATIONS } from '../src/db/migrations';
+import { runInTransaction } from '../src/db/transaction';
+import { rebuildCredit } from '../src/modules/analytics/attribution/attribution-credit';
 import { generateSql, GENERATOR_VERSION } from './generate.sql';
 
 export const SIZES = { small: 10_000, medium: 100_000, large: 1_000_000 } as const;
@@ -52,8 +54,14 @@ export async function openDataset(size: Size, seed: number, port: number): Promi
       progress(i, steps.length, started, step.label);
       await client.query(step.sql);
     }
-    progress(steps.length, steps.length, started, 'done');
     await client.end();
+    // the load skips triggers, so the rollups are built from scratch, as `npm run rollups:rebuild` does
+    progress(steps.length, steps.length + 1, started, 'rollups');
+    const rollups = createDataSource({ url: db.url, poolSize: 2, statementTimeoutMs: 3_600_000 });
+    await rollups.initialize();
+    await runInTransaction(rollups, (tx) => rebuildCredit(tx));
+    await rollups.destroy();
+    progress(steps.length + 1, steps.length + 1, started, 'done');
     generatedMs = Date.now() - started;
     fs.writeFileSync(marker, new Date().toISOString());
   }

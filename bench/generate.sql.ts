@@ -12,7 +12,8 @@ export interface GenerationStep {
 
 export function generateSql(leads: number, seed = 0.42): GenerationStep[] {
   return labelled([
-    // bulk load: no audit triggers (session_replication_role = replica skips them); milestones refreshed explicitly
+    // bulk load: no triggers (session_replication_role = replica skips audit and rollup bookkeeping); milestones are
+    // refreshed explicitly below and the caller rebuilds the rollups
     `SET session_replication_role = replica`,
     `SELECT setseed(${seed})`,
     `INSERT INTO users (email, name, role) SELECT 'rep' || g || '@bench.example', 'Rep ' || g, 'SALES' FROM generate_series(1, 20) g ON CONFLICT DO NOTHING`,
