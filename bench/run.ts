@@ -42,7 +42,8 @@ async function main(): Promise<void> {
 
   const ours = await startServer('service', path.join(root, 'dist', 'src', 'main.js'), {
     DATABASE_URL: dataset.url, NODE_ENV: 'production', PORT: '54710', JWT_SECRET, LOG_LEVEL: 'error', SQL_STATEMENTS_HEADER: 'true',
-    RATE_BUCKET_CAPACITY: '1000000000', RATE_REFILL_PER_SECOND: '1000000000', COST_LIMIT: '1000000', DB_STATEMENT_TIMEOUT_MS: '120000',
+    RATE_BUCKET_CAPACITY: '1000000000', RATE_REFILL_PER_SECOND: '1000000000', COST_LIMIT: '1000000', DB_STATEMENT_TIMEOUT_MS: '600000',
+    DB_CONNECT_TIMEOUT_MS: '120000', // a 12-funnel request at the large size holds every connection for many seconds
   }, 'http://127.0.0.1:54710/graphql', 'http://127.0.0.1:54710/readyz');
   const peer = await startServer('postgraphile', path.join(root, 'dist', 'bench', 'postgraphile-server.js'),
     { DATABASE_URL: dataset.url, PORT: '54711' }, 'http://127.0.0.1:54711/graphql', 'http://127.0.0.1:54711/stats');
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
 
     // the SQL our service runs for each analytics operation, captured in-process with the same code
     const logger = new CapturingLogger();
-    const captureDs = createDataSource({ url: dataset.url, poolSize: 4, statementTimeoutMs: 120_000, logger });
+    const captureDs = createDataSource({ url: dataset.url, poolSize: 12, statementTimeoutMs: 600_000, connectTimeoutMs: 120_000, logger });
     await captureDs.initialize();
     const capture = await createServer(loadConfig({ NODE_ENV: 'production', PORT: '0', JWT_SECRET, LOG_LEVEL: 'error', COST_LIMIT: '1000000' }), captureDs, 0);
     const rawOf = new Map<string, { sql: string; params: unknown[] }[]>();
