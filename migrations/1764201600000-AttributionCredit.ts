@@ -2,7 +2,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Per-deal attribution credit (the Marketo Measure pattern): for every currently won deal, each eligible touch's share
- * under the seven rule-based models at the default lookback (365 days) and half-life (7 days). Kept current in the
+ * under the seven rule-based models at the default lookback (365 days) and half-life (7 days), and the same summed
+ * per UTC close day and campaign. Kept current in the
  * writing transaction: triggers mark the deals a write may affect in attribution_dirty, and the app recomputes them
  * before commit (the SQL lives in the attribution module, one definition for both paths). Existing won deals are
  * marked dirty here, so the first write (or `npm run rollups:rebuild`) fills the table.
@@ -17,6 +18,8 @@ CREATE TABLE attribution_credit (
   touchpoint_id bigint NOT NULL CONSTRAINT attribution_credit_touchpoint_id_fkey REFERENCES touchpoints(id) ON DELETE CASCADE,
   campaign_id bigint NOT NULL,
   channel text NOT NULL,
+  close_day date NOT NULL,
+  amount numeric(18,2) NOT NULL,
   first_touch float8 NOT NULL,
   last_touch float8 NOT NULL,
   linear float8 NOT NULL,
@@ -27,6 +30,23 @@ CREATE TABLE attribution_credit (
   CONSTRAINT attribution_credit_pkey PRIMARY KEY (deal_id, touchpoint_id)
 );
 CREATE INDEX attribution_credit_touchpoint_id_idx ON attribution_credit (touchpoint_id);
+CREATE INDEX attribution_credit_close_day_idx ON attribution_credit (close_day);
+
+-- the same credit summed per UTC close day and campaign: reports over whole UTC days read a few hundred rows per year
+CREATE TABLE attribution_credit_daily (
+  close_day date NOT NULL,
+  campaign_id bigint NOT NULL,
+  channel text NOT NULL,
+  touchpoints integer NOT NULL,
+  deals_first_touch float8 NOT NULL, revenue_first_touch float8 NOT NULL,
+  deals_last_touch float8 NOT NULL, revenue_last_touch float8 NOT NULL,
+  deals_linear float8 NOT NULL, revenue_linear float8 NOT NULL,
+  deals_u_shaped float8 NOT NULL, revenue_u_shaped float8 NOT NULL,
+  deals_w_shaped float8 NOT NULL, revenue_w_shaped float8 NOT NULL,
+  deals_full_path float8 NOT NULL, revenue_full_path float8 NOT NULL,
+  deals_time_decay float8 NOT NULL, revenue_time_decay float8 NOT NULL,
+  CONSTRAINT attribution_credit_daily_pkey PRIMARY KEY (close_day, campaign_id)
+);
 
 CREATE TABLE attribution_dirty (
   deal_id bigint NOT NULL CONSTRAINT attribution_dirty_pkey PRIMARY KEY
@@ -52,7 +72,7 @@ BEGIN
   RETURN NULL;
 END
 $fn$;
-CREATE TRIGGER deals_attribution_dirty AFTER INSERT OR DELETE OR UPDATE OF status, closed_at, created_at ON deals
+CREATE TRIGGER deals_attribution_dirty AFTER INSERT OR DELETE OR UPDATE OF status, closed_at, created_at, amount ON deals
   FOR EACH ROW EXECUTE FUNCTION attribution_mark_dirty();
 CREATE TRIGGER deal_leads_attribution_dirty AFTER INSERT OR UPDATE OR DELETE ON deal_leads FOR EACH ROW EXECUTE FUNCTION attribution_mark_dirty();
 CREATE TRIGGER touchpoints_attribution_dirty AFTER INSERT OR UPDATE OR DELETE ON touchpoints FOR EACH ROW EXECUTE FUNCTION attribution_mark_dirty();
@@ -70,6 +90,7 @@ DROP TRIGGER IF EXISTS touchpoints_attribution_dirty ON touchpoints;
 DROP TRIGGER IF EXISTS leads_attribution_dirty ON leads;
 DROP FUNCTION IF EXISTS attribution_mark_dirty();
 DROP TABLE IF EXISTS attribution_dirty;
+DROP TABLE IF EXISTS attribution_credit_daily;
 DROP TABLE IF EXISTS attribution_credit;`);
   }
 }

@@ -125,11 +125,14 @@ describe('Query.attribution on random journeys (property, fixed seed)', () => {
       }
 
       // the per-deal credit rollup, kept current by the writes above, equals the from-scratch SQL for every rule-based model
-      for (const model of RULE_BASED_MODELS) {
-        const input = { model, from: new Date(iso(31 * DAY)), to: new Date(iso(45 * DAY)), groupBy: AttributionGroupBy.CHANNEL, lookbackDays: 365, halfLifeDays: 7 };
-        const view = (r: { rows: { key: string; revenue: number; deals: number; touchpoints: number }[] }) =>
-          Object.fromEntries(r.rows.filter((x) => CHANNELS.includes(x.key) || x.key === DEAD).map((x) => [x.key, [Math.round(x.revenue * 100), Number(x.deals.toFixed(9)), x.touchpoints]]));
-        expect([model, view(await attribution(api.ds, input))]).toEqual([model, view(await attribution(api.ds, input, { rollup: false }))]);
+      // (12:00 boundaries read the per-deal rows; midnight boundaries the per-day sums)
+      for (const [model, shift] of RULE_BASED_MODELS.flatMap((m) => [[m, 0], [m, -DAY / 2]] as const)) {
+        const input = { model, from: new Date(iso(31 * DAY + shift)), to: new Date(iso(45 * DAY + shift)), groupBy: AttributionGroupBy.CHANNEL, lookbackDays: 365, halfLifeDays: 7 };
+        const view = (r: { wonDeals: number; unattributedDeals: number; unattributedRevenue: number; rows: { key: string; revenue: number; deals: number; touchpoints: number }[] }) => ({
+          totals: [r.wonDeals, r.unattributedDeals, Math.round(r.unattributedRevenue * 100)],
+          rows: Object.fromEntries(r.rows.filter((x) => CHANNELS.includes(x.key) || x.key === DEAD).map((x) => [x.key, [Math.round(x.revenue * 100), Number(x.deals.toFixed(9)), x.touchpoints]])),
+        });
+        expect([model, shift, view(await attribution(api.ds, input))]).toEqual([model, shift, view(await attribution(api.ds, input, { rollup: false }))]);
       }
       const snapshot = () => api.ds.query(`SELECT c.* FROM attribution_credit c JOIN deals d ON d.id = c.deal_id WHERE d.external_id LIKE $1 || '%' ORDER BY c.deal_id, c.touchpoint_id`, [p]);
       const incremental = await snapshot();

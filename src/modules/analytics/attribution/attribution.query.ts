@@ -125,6 +125,7 @@ const CREDIT_KEY: Record<AttributionGroupBy, string> = {
  */
 export async function queryAttributionCredit(db: Queryable, q: AttributionQuery): Promise<AttributionResult> {
   const col = CREDIT_COLUMN[q.model as keyof typeof CREDIT_COLUMN];
+  if (isUtcMidnight(q.from) && isUtcMidnight(q.to)) return queryAttributionDaily(db, q, col);
   const r = await rows<AttributionResult>(db, `
     WITH won AS (
       SELECT d.id, d.amount FROM deals d
@@ -141,6 +142,34 @@ export async function queryAttributionCredit(db: Queryable, q: AttributionQuery)
       (SELECT coalesce(sum(amount), 0) FROM won)::float8 AS revenue,
       (SELECT count(*) FROM attributed)::int AS "attributedDeals",
       (SELECT coalesce(sum(amount), 0) FROM attributed)::float8 AS "attributedRevenue",
+      ${ROWS_JSON} AS rows,
+      NULL::json AS journeys`,
+    [q.asOf, q.from, q.to]);
+  return r[0];
+}
+
+const isUtcMidnight = (d: Date) => d.getTime() % 86_400_000 === 0;
+
+/**
+ * A period of whole UTC days reads the per-day sums: credit from attribution_credit_daily (a few hundred rows a year),
+ * totals from the won deals; attributed deals and revenue are the days' LINEAR sums (each attributed deal's shares sum
+ * to 1).
+ */
+async function queryAttributionDaily(db: Queryable, q: AttributionQuery, col: string): Promise<AttributionResult> {
+  const key = q.groupBy === AttributionGroupBy.CAMPAIGN ? 'c.campaign_id::text' : 'c.channel';
+  const r = await rows<AttributionResult>(db, `
+    WITH won AS (
+      SELECT d.id, d.amount FROM deals d
+      WHERE d.status = 'WON' AND d.closed_at >= $2 AND d.closed_at < $3 AND d.closed_at <= $1 AND d.created_at <= $1
+    ),
+    days AS (SELECT * FROM attribution_credit_daily c WHERE c.close_day >= ($2::timestamptz AT TIME ZONE 'UTC')::date AND c.close_day < ($3::timestamptz AT TIME ZONE 'UTC')::date),
+    credit AS (SELECT ${key} AS key, sum(c.revenue_${col}) AS revenue, sum(c.deals_${col}) AS deals, sum(c.touchpoints) AS touchpoints FROM days c GROUP BY 1),
+    ${spendCte(q.groupBy)}
+    SELECT
+      (SELECT count(*) FROM won)::int AS "wonDeals",
+      (SELECT coalesce(sum(amount), 0) FROM won)::float8 AS revenue,
+      (SELECT round(coalesce(sum(deals_linear), 0)) FROM days)::int AS "attributedDeals",
+      (SELECT round(coalesce(sum(revenue_linear), 0)::numeric, 2) FROM days)::float8 AS "attributedRevenue",
       ${ROWS_JSON} AS rows,
       NULL::json AS journeys`,
     [q.asOf, q.from, q.to]);
