@@ -3,7 +3,7 @@
  * history over 2025, ~5 touchpoints per lead, ~0.2 deals per lead with stage history; milestones refreshed in bulk.
  */
 /** Bump when the generated data changes, so cached benchmark clusters are rebuilt. */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 
 export interface GenerationStep {
   label: string;
