@@ -1,6 +1,6 @@
-import { Arg, Authorized, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { Role } from '../../common/graphql/enums';
-import { Deps } from '../../context';
+import { Context, Deps } from '../../context';
 import { FunnelReport } from './analytics.types';
 import { attribution } from './attribution/attribution.service';
 import { AttributionInput, AttributionReport } from './attribution/attribution.types';
@@ -27,8 +27,10 @@ export class AnalyticsResolver {
   }
 
   @Query(() => AttributionReport)
-  attribution(@Arg('input', () => AttributionInput) input: AttributionInput): Promise<AttributionReport> {
-    return attribution(this.deps.ds, input);
+  async attribution(@Arg('input', () => AttributionInput) input: AttributionInput, @Ctx() ctx: Context): Promise<AttributionReport> {
+    const report = await attribution(this.deps.ds, input);
+    for (const row of report.rows) if (row.embeddedCampaign) ctx.loaders.campaign.prime(row.key, row.embeddedCampaign);
+    return report;
   }
 
   @Query(() => KpiReport)

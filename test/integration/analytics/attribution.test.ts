@@ -73,6 +73,15 @@ describe('Query.attribution: worked example 2', () => {
     }
   });
 
+  it('one SQL statement per report: campaigns are embedded for the labels (on the fly, and from the rollup as of now)', async () => {
+    for (const input of [{ ...e.input, model: 'W_SHAPED' }, { from: e.input.from, to: e.input.to, model: 'W_SHAPED' }, { from: '2017-03-01T12:00:00Z', to: e.input.to, model: 'LINEAR' }]) {
+      const r = await api.gql(ATTRIBUTION, { input }, Role.ANALYST);
+      expect(r.body.errors).toBeUndefined();
+      expect(r.body.data!.attribution.rows.find((x: any) => x.campaign?.name === 'C1')).toMatchObject({ label: 'C1', channel: 'WEBINAR' });
+      expect([input, Number(r.headers.get('x-sql-statements'))]).toEqual([input, 1]);
+    }
+  });
+
   it('ROI and ROAS of C1 under LINEAR: 4 and 5', async () => {
     const c1 = (await run({ model: 'LINEAR' })).rows.find((row: any) => row.campaign.name === 'C1');
     expect(c1).toMatchObject({ label: 'C1', channel: 'WEBINAR', roi: { numerator: 4000, denominator: 1000, value: 4 }, roas: { numerator: 5000, denominator: 1000, value: 5 } });

@@ -4,6 +4,7 @@ import { AttributionGroupBy, AttributionModel } from './attribution.types';
 import { Journey } from './markov.calc';
 import { middleCountSql, positionedTouchesSql, shareSql } from './attribution-touches.sql';
 import { CREDIT_COLUMN } from './attribution-credit';
+import { CAMPAIGN_COLUMNS } from '../../campaign/campaign.repository';
 
 export interface AttributionQuery {
   model: AttributionModel;
@@ -19,6 +20,8 @@ export interface AttributionQuery {
 
 export interface CreditRow {
   key: string;
+  /** By campaign: the campaign row, embedded for the loader. */
+  campaign?: Record<string, unknown> | null;
   /** Rule-based credit (for MARKOV and SHAPLEY: LINEAR's, unused). */
   revenue: number;
   deals: number;
@@ -32,6 +35,8 @@ export interface AttributionResult {
   attributedDeals: number;
   attributedRevenue: number;
   rows: CreditRow[] | null;
+  /** Rollup reads only: a write is not folded in yet, so the caller computes on the fly instead. */
+  stale?: boolean;
   /** MARKOV and SHAPLEY only: distinct journeys (collapsed state paths) with their counts and converting revenue. */
   journeys: (Journey & { revenue: number })[] | null;
 }
@@ -50,13 +55,19 @@ const CAMPAIGN_KEY: Record<AttributionGroupBy, string> = {
 const spendCte = (groupBy: AttributionGroupBy) => `spend AS (
       SELECT ${CAMPAIGN_KEY[groupBy]} AS key, sum(sp.amount) AS spend FROM campaign_spend sp JOIN campaigns c ON c.id = sp.campaign_id
       WHERE (sp.day::timestamp AT TIME ZONE 'UTC') >= $2 AND (sp.day::timestamp AT TIME ZONE 'UTC') < $3 AND (sp.day::timestamp AT TIME ZONE 'UTC') <= $1
+        AND sp.day BETWEEN ($2::timestamptz AT TIME ZONE 'UTC')::date AND ($3::timestamptz AT TIME ZONE 'UTC')::date -- a wider range the day index can serve
       GROUP BY 1
     )`;
 
-/** Rows of the report: every group with credit or spend, from CTEs `credit` and `spend`. */
-const ROWS_JSON = `(SELECT json_agg(json_build_object('key', coalesce(cr.key, s.key), 'revenue', coalesce(cr.revenue, 0), 'deals', coalesce(cr.deals, 0),
-          'touchpoints', coalesce(cr.touchpoints, 0), 'spend', coalesce(s.spend, 0)))
-        FROM credit cr FULL JOIN spend s ON s.key = cr.key)`;
+/**
+ * Rows of the report: every group with credit or spend, from CTEs `credit` and `spend`; by campaign, each row embeds
+ * its campaign (look-ahead, to prime the campaign loader: no second statement for labels).
+ */
+const ROWS_JSON = `(SELECT json_agg(json_build_object('key', g.key, 'revenue', g.revenue, 'deals', g.deals, 'touchpoints', g.touchpoints, 'spend', g.spend,
+          'campaign', (SELECT row_to_json(x) FROM (SELECT ${CAMPAIGN_COLUMNS} FROM campaigns c WHERE g.key ~ '^[0-9]+$' AND c.id = g.key::bigint) x)))
+        FROM (SELECT coalesce(cr.key, s.key) AS key, coalesce(cr.revenue, 0) AS revenue, coalesce(cr.deals, 0) AS deals,
+                     coalesce(cr.touchpoints, 0) AS touchpoints, coalesce(s.spend, 0) AS spend
+              FROM credit cr FULL JOIN spend s ON s.key = cr.key) g)`;
 
 /**
  * Journeys for the data-driven models: converting ones per won deal, non-converting ones per other lead, as distinct
@@ -138,6 +149,7 @@ export async function queryAttributionCredit(db: Queryable, q: AttributionQuery)
     attributed AS (SELECT w.amount FROM won w WHERE EXISTS (SELECT 1 FROM attribution_credit c WHERE c.deal_id = w.id)),
     ${spendCte(q.groupBy)}
     SELECT
+      EXISTS (SELECT 1 FROM attribution_dirty) AS stale,
       (SELECT count(*) FROM won)::int AS "wonDeals",
       (SELECT coalesce(sum(amount), 0) FROM won)::float8 AS revenue,
       (SELECT count(*) FROM attributed)::int AS "attributedDeals",
@@ -166,6 +178,7 @@ async function queryAttributionDaily(db: Queryable, q: AttributionQuery, col: st
     credit AS (SELECT ${key} AS key, sum(c.revenue_${col}) AS revenue, sum(c.deals_${col}) AS deals, sum(c.touchpoints) AS touchpoints FROM days c GROUP BY 1),
     ${spendCte(q.groupBy)}
     SELECT
+      EXISTS (SELECT 1 FROM attribution_dirty) AS stale,
       (SELECT count(*) FROM won)::int AS "wonDeals",
       (SELECT coalesce(sum(amount), 0) FROM won)::float8 AS revenue,
       (SELECT round(coalesce(sum(deals_linear), 0)) FROM days)::int AS "attributedDeals",

@@ -1,10 +1,12 @@
 import { DataSource } from 'typeorm';
+import { reviveDates } from '../../../common/dataloader/prime';
+import { Campaign } from '../../campaign/campaign.type';
 import { badInput } from '../../../common/errors/app-error';
 import { Channel } from '../../../common/graphql/enums';
 import { ratio } from '../shared/ratio.calc';
 import { checkPeriod } from '../shared/period';
 import { AttributionQuery, queryAttribution, queryAttributionCredit } from './attribution.query';
-import { creditIsStale, CREDIT_HALF_LIFE_DAYS, CREDIT_LOOKBACK_DAYS } from './attribution-credit';
+import { CREDIT_HALF_LIFE_DAYS, CREDIT_LOOKBACK_DAYS } from './attribution-credit';
 import { RULE_BASED_MODELS } from './attribution-touches.sql';
 import { AttributionGroupBy, AttributionInput, AttributionModel, AttributionReport, AttributionRow } from './attribution.types';
 import { markovShares } from './markov.calc';
@@ -29,7 +31,8 @@ export async function attribution(ds: DataSource, input: AttributionInput, opts:
   const { from, to, asOf } = checkPeriod(input.from, input.to, input.asOf, now);
   const groupBy = input.groupBy ?? AttributionGroupBy.CAMPAIGN;
   const q = { model: input.model, groupBy, from, to, asOf, ...checkWindows(input), currentOutcomes: asOf >= now };
-  const r = (opts.rollup ?? true) && (await creditServes(ds, q)) ? await queryAttributionCredit(ds, q) : await queryAttribution(ds, q);
+  let r = (opts.rollup ?? true) && creditServes(q) ? await queryAttributionCredit(ds, q) : null;
+  if (!r || r.stale) r = await queryAttribution(ds, q);
 
   const credit = new Map((r.rows ?? []).map((row) => [row.key, { ...row }]));
   const modelCredit = dataDrivenCredit(input.model, r);
@@ -44,6 +47,7 @@ export async function attribution(ds: DataSource, input: AttributionInput, opts:
     key: c.key, revenue: c.revenue, deals: c.deals, touchpoints: c.touchpoints, spend: c.spend,
     roi: ratio(c.revenue - c.spend, c.spend), roas: ratio(c.revenue, c.spend),
     groupChannel: groupBy === AttributionGroupBy.CHANNEL ? (c.key as Channel) : null,
+    embeddedCampaign: c.campaign ? reviveDates<Campaign>(c.campaign, ['startsAt', 'endsAt', 'createdAt']) : null,
   }));
   rows.sort((a, b) => b.revenue - a.revenue || b.spend - a.spend || a.key.localeCompare(b.key));
   return {
@@ -59,9 +63,9 @@ export async function attribution(ds: DataSource, input: AttributionInput, opts:
  * The per-deal credit rollup answers a rule-based model at the default windows as of now (or later), unless a write
  * has not been folded in yet; anything else is computed on the fly. Both give the same numbers (tested).
  */
-async function creditServes(ds: DataSource, q: AttributionQuery): Promise<boolean> {
+function creditServes(q: AttributionQuery): boolean {
   return (RULE_BASED_MODELS as readonly AttributionModel[]).includes(q.model) && q.currentOutcomes && q.lookbackDays === CREDIT_LOOKBACK_DAYS
-    && (q.model !== AttributionModel.TIME_DECAY || q.halfLifeDays === CREDIT_HALF_LIFE_DAYS) && !(await creditIsStale(ds));
+    && (q.model !== AttributionModel.TIME_DECAY || q.halfLifeDays === CREDIT_HALF_LIFE_DAYS);
 }
 
 /** MARKOV: removal-effect shares of the attributed revenue and deals; SHAPLEY: converting journeys split equally. */

@@ -1,6 +1,7 @@
 import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Channel } from '../../../common/graphql/enums';
 import { Ratio } from '../analytics.types';
+import { Campaign } from '../../campaign/campaign.type';
 
 export enum AttributionModel {
   FIRST_TOUCH = 'FIRST_TOUCH', LAST_TOUCH = 'LAST_TOUCH', LINEAR = 'LINEAR', U_SHAPED = 'U_SHAPED', W_SHAPED = 'W_SHAPED',
@@ -35,6 +36,8 @@ export class AttributionRow {
   @Field(() => Ratio, { description: 'revenue / spend.' }) roas: Ratio;
   /** Set when grouped by channel; the campaign's otherwise (from the loader). */
   groupChannel: Channel | null;
+  /** By campaign: the campaign as the report's statement read it (primes the per-request loader). */
+  embeddedCampaign?: Campaign | null;
 }
 
 @ObjectType({ simpleResolvers: true })
