@@ -41,7 +41,7 @@ export function fromPgError(err: unknown): AppError | null {
   }
 }
 
-const CONNECTION_STATES = /^(08|57P0[123]|53300)/;
+const CONNECTION_STATES = /^(08|57P0[123]|53300|55P03)/;
 const CONNECTION_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Query runner already released|connect ECONNREFUSED|DataSource is not initialized|Client was closed|terminating connection/i;
 
 /**
@@ -51,7 +51,8 @@ const CONNECTION_MESSAGES = /timeout exceeded when trying to connect|Connection 
 export function fromDbFault(err: unknown): AppError | null {
   const e = err as PgLikeError & { message?: string; name?: string };
   const code = (e?.driverError ?? e)?.code;
-  const busy = /timeout exceeded when trying to connect/i.test(e?.message ?? '');
+  // a full pool, or a row lock held past lock_timeout (55P03): the database is busy
+  const busy = /timeout exceeded when trying to connect/i.test(e?.message ?? '') || code === '55P03';
   if ((typeof code === 'string' && CONNECTION_STATES.test(code)) || CONNECTION_MESSAGES.test(`${e?.name ?? ''} ${e?.message ?? ''}`)) {
     return new AppError('RATE_LIMITED', busy ? 'The database is busy; retry shortly' : 'The database connection was lost; nothing was written, retry shortly', {
       details: { reason: busy ? 'DATABASE_BUSY' : 'DATABASE_UNAVAILABLE', retryAfter: 1, retryable: true },

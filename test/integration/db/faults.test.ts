@@ -64,7 +64,7 @@ describe('database faults (real PostgreSQL)', () => {
       const pending = api.gql(MOVE_DEAL, { input: { dealId: id, stage: 'PROPOSAL', expectedVersion: 1 } }, Role.REVOPS);
       // the API's transaction is now waiting on our row lock, mid-transaction: kill its connection
       let victim: { pid: number }[] = [];
-      for (let i = 0; i < 50 && !victim.length; i++) {
+      for (let i = 0; i < 200 && !victim.length; i++) { // up to 4 s (the lock timeout is 5 s) on a busy machine
         await new Promise((r) => setTimeout(r, 20));
         victim = await locker.query(`SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE deals SET version%' AND pid <> pg_backend_pid()`);
       }

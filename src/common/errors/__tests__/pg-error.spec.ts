@@ -1,0 +1,25 @@
+import { fromDbFault, fromPgError } from '../pg-error';
+
+describe('database errors → stable codes', () => {
+  it('client-data SQLSTATEs keep a client code; a cancelled statement is QUERY_TIMEOUT', () => {
+    expect(fromPgError({ code: '23505', constraint: 'x' })?.code).toBe('CONFLICT');
+    expect(fromPgError({ driverError: { code: '22021' } })?.code).toBe('BAD_USER_INPUT');
+    expect(fromPgError({ code: '57014' })).toMatchObject({ code: 'BAD_USER_INPUT', details: { reason: 'QUERY_TIMEOUT' } });
+    expect(fromPgError({ code: 'XX000' })).toBeNull();
+  });
+
+  it.each([
+    ['a full pool', { message: 'timeout exceeded when trying to connect' }, 'DATABASE_BUSY'],
+    ['a row lock held past lock_timeout', { driverError: { code: '55P03' }, message: 'canceling statement due to lock timeout' }, 'DATABASE_BUSY'],
+    ['a killed connection', { driverError: { code: '57P01' }, message: 'terminating connection due to administrator command' }, 'DATABASE_UNAVAILABLE'],
+    ['a released query runner', { name: 'QueryRunnerAlreadyReleasedError', message: 'Query runner already released' }, 'DATABASE_UNAVAILABLE'],
+    ['a refused connection', { message: 'connect ECONNREFUSED 127.0.0.1:5432' }, 'DATABASE_UNAVAILABLE'],
+  ])('%s is a retryable RATE_LIMITED', (_what, err, reason) => {
+    expect(fromDbFault(err)).toMatchObject({ code: 'RATE_LIMITED', details: { reason, retryable: true, retryAfter: 1 } });
+  });
+
+  it('anything else is not a database fault', () => {
+    expect(fromDbFault(new Error('boom'))).toBeNull();
+    expect(fromDbFault({ code: '23505' })).toBeNull();
+  });
+});
