@@ -27,8 +27,8 @@ export function onBeforeCommit(hook: (tx: EntityManager) => Promise<void>): void
 }
 
 /**
- * One READ COMMITTED transaction, the actor set for the audit log first and the before-commit hooks last; retried (at most 3 times, with jitter) on
- * serialization failure or deadlock.
+ * One READ COMMITTED transaction, the actor set for the audit log first and the before-commit hooks last; retried (at
+ * most 3 times, with jitter) on serialization failure or deadlock.
  */
 export async function runInTransaction<T>(ds: DataSource, work: (tx: EntityManager) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {

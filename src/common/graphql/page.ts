@@ -1,17 +1,12 @@
-import { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import { selectedFields } from '../dataloader/prime';
 import { Connection } from './connection.type';
 import { Cursor, checkFirst, decodeCursor, toConnection } from './cursor';
 import { DEFAULT_PAGE } from './page.args';
 
 /** Whether the query selected this field directly on the returned object (through fragments too). */
 export function selects(info: GraphQLResolveInfo, name: string): boolean {
-  const walk = (set: SelectionSetNode | undefined): boolean =>
-    !!set?.selections.some((s) => {
-      if (s.kind === 'Field') return s.name.value === name;
-      if (s.kind === 'InlineFragment') return walk(s.selectionSet);
-      return walk(info.fragments[s.name.value]?.selectionSet);
-    });
-  return info.fieldNodes.some((f: FieldNode) => walk(f.selectionSet));
+  return selectedFields(info, []).has(name);
 }
 
 /** A root connection: validated paging, one page query, and a count only when totalCount was asked for. */

@@ -20,11 +20,11 @@ export async function dealOwnership(db: Queryable, viewer: Viewer): Promise<Deal
 }
 
 /**
- * Locks the existing deals among the external ids (FOR UPDATE, in the caller's transaction, so the owner cannot change
- * between this check and the write) and returns external id → owner id.
+ * For a restricted caller, locks the existing deals among the external ids (FOR UPDATE, in the caller's transaction, so
+ * the owner cannot change between this check and the write) and returns external id → owner id; nothing otherwise.
  */
-export async function lockDealOwners(db: Queryable, externalIds: string[]): Promise<Map<string, string | null>> {
-  if (!externalIds.length) return new Map();
+export async function lockDealOwners(db: Queryable, o: DealOwnership, externalIds: string[]): Promise<Map<string, string | null>> {
+  if (o.ownerId === null || !externalIds.length) return new Map();
   const r = await rows<{ external_id: string; owner_id: string | null }>(db,
     `SELECT external_id, owner_id::text AS owner_id FROM deals WHERE external_id = ANY($1::text[]) ORDER BY id FOR UPDATE`, [[...new Set(externalIds)]]);
   return new Map(r.map((x) => [x.external_id, x.owner_id]));

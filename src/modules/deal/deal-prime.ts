@@ -8,9 +8,9 @@ import { DealChildren, DealWithChildren } from './deal.repository';
 
 const LEAD_DATES = ['createdAt', 'mqlAt', 'salAt', 'sqlAt', 'opportunityAt', 'customerAt'] as const;
 
-/** Which children of the deals at `path` the query asked for. */
-export function dealChildren(info: GraphQLResolveInfo, path: string[]): DealChildren {
-  const f = selectedFields(info, path);
+/** Which children of the deals at any of the paths (e.g. connection nodes and edges' node) the query asked for. */
+export function dealChildren(info: GraphQLResolveInfo, ...paths: string[][]): DealChildren {
+  const f = new Set(paths.flatMap((p) => [...selectedFields(info, p)]));
   return { account: f.has('account'), owner: f.has('owner'), leads: f.has('leads') };
 }
 

@@ -45,10 +45,8 @@ export class DealResolver {
     @Ctx() ctx: Context,
   ): Promise<Connection<DealRow>> {
     const sort = dealSort(orderBy);
-    const children = dealChildren(info, ['nodes']);
-    const edgeChildren = dealChildren(info, ['edges', 'node']);
-    const wanted = { account: children.account || edgeChildren.account, owner: children.owner || edgeChildren.owner, leads: children.leads || edgeChildren.leads };
-    return page(args, info, async (first, after) => primeDealChildren(ctx.loaders, await listDeals(this.deps.ds, filter, sort, first, after, wanted)),
+    const children = dealChildren(info, ['nodes'], ['edges', 'node']);
+    return page(args, info, async (first, after) => primeDealChildren(ctx.loaders, await listDeals(this.deps.ds, filter, sort, first, after, children)),
       () => countDeals(this.deps.ds, filter));
   }
 

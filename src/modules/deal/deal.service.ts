@@ -55,7 +55,7 @@ async function prepareDeals(items: DealInput[], ctx: WriteContext) {
   const owners = await userIdsByEmail(ctx.tx, items.map((d) => d.ownerEmail));
   const leads = await idsByExternalId(ctx.tx, 'leads', items.flatMap((d) => d.leadExternalIds ?? []));
   const ownership = await dealOwnership(ctx.tx, ctx.viewer);
-  const existing = ownership.ownerId === null ? new Map<string, string | null>() : await lockDealOwners(ctx.tx, items.map((d) => d.externalId));
+  const existing = await lockDealOwners(ctx.tx, ownership, items.map((d) => d.externalId));
   return prepareEach(items, (d) => {
     const w = toDealWrite(d, ctx.now, stages, accounts, owners, leads);
     checkCanChange(ownership, existing.get(d.externalId), d.externalId, 'externalId');
@@ -80,7 +80,7 @@ const stageChangeSpec: BulkSpec<DealStageChangeInput, DealStageChangeWrite> = {
     const stages = await allStages(ctx.tx);
     const deals = await idsByExternalId(ctx.tx, 'deals', items.map((c) => c.dealExternalId));
     const ownership = await dealOwnership(ctx.tx, ctx.viewer);
-    const owners = ownership.ownerId === null ? new Map<string, string | null>() : await lockDealOwners(ctx.tx, items.map((c) => c.dealExternalId));
+    const owners = await lockDealOwners(ctx.tx, ownership, items.map((c) => c.dealExternalId));
     return prepareEach(items, (c) => {
       checkCanChange(ownership, owners.get(c.dealExternalId), c.dealExternalId, 'dealExternalId');
       checkStage(stages, c.stage);

@@ -69,11 +69,6 @@ export async function processDirtyCredit(tx: EntityManager): Promise<void> {
   if (dirty.length) await refreshCredit(tx, dirty.map((d) => d.id));
 }
 
-/** True when some write has not been folded in yet (then reads compute on the fly). */
-export async function creditIsStale(db: Queryable): Promise<boolean> {
-  return (await rows<{ stale: boolean }>(db, `SELECT EXISTS (SELECT 1 FROM attribution_dirty) AS stale`))[0].stale;
-}
-
 /** `npm run rollups:rebuild`: the whole table from scratch, in one transaction. */
 export async function rebuildCredit(tx: EntityManager): Promise<number> {
   await exec(tx, `DELETE FROM attribution_dirty`);

@@ -168,7 +168,7 @@ const isUtcMidnight = (d: Date) => d.getTime() % 86_400_000 === 0;
  * to 1).
  */
 async function queryAttributionDaily(db: Queryable, q: AttributionQuery, col: string): Promise<AttributionResult> {
-  const key = q.groupBy === AttributionGroupBy.CAMPAIGN ? 'c.campaign_id::text' : 'c.channel';
+  const key = CREDIT_KEY[q.groupBy];
   const r = await rows<AttributionResult>(db, `
     WITH won AS (
       SELECT d.id, d.amount FROM deals d
