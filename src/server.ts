@@ -7,7 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError } from 'graphql';
 import { DataSource } from 'typeorm';
-import { bearerToken, verifyToken } from './common/auth/jwt';
+import { bearerToken, cachedVerifier } from './common/auth/jwt';
 import { keyStoreFor } from './common/auth/keys';
 import { createLoaders } from './common/dataloader/create-loaders';
 import { AppError } from './common/errors/app-error';
@@ -57,7 +57,8 @@ export async function createServer(config: Config, ds: DataSource, port = config
   onBeforeCommit(processDirtyCredit);
   const app = express();
   app.disable('x-powered-by');
-  const keys = keyStoreFor(config.jwt);
+  app.set('etag', false); // GraphQL responses are POST results: hashing every body for an ETag is CPU for nothing
+  const verifyToken = cachedVerifier(config.jwt, keyStoreFor(config.jwt));
   const httpServer = http.createServer(app);
   let shuttingDown = false;
 
@@ -114,7 +115,7 @@ export async function createServer(config: Config, ds: DataSource, port = config
         try {
           const token = bearerToken(req.header('authorization'));
           if (!token) throw unauthenticated('A bearer token is required (Authorization: Bearer <JWT>)');
-          viewer = await verifyToken(token, config.jwt, keys);
+          viewer = await verifyToken(token);
           const scope = currentScope();
           if (scope) scope.actor = { sub: viewer.sub, role: viewer.role };
         } catch (e) {

@@ -68,3 +68,23 @@ export function bearerToken(header: string | undefined): string | null {
   if (!m) throw unauthenticated('Authorization header must be "Bearer <JWT>"');
   return m[1];
 }
+
+/**
+ * verifyToken behind a small cache of tokens that passed: a client sends the same token on every request, and the
+ * signature check, base64 and JSON decoding were the largest fixed cost per request after the body parser. A hit
+ * is honoured until the token's own `exp` (plus the skew verifyToken allows) and never longer than `ttlSeconds`
+ * after it was verified, so a key taken out of the JWKS stops working within that time. Failures are never cached.
+ */
+export function cachedVerifier(s: JwtSettings, keys: KeyStore, ttlSeconds = 60, max = 10_000) {
+  const hits = new Map<string, { viewer: Viewer; until: number }>();
+  return async (token: string, nowSeconds = Math.floor(Date.now() / 1000)): Promise<Viewer> => {
+    const hit = hits.get(token);
+    if (hit && nowSeconds < hit.until) return hit.viewer;
+    if (hit) hits.delete(token);
+    const viewer = await verifyToken(token, s, keys, nowSeconds);
+    const exp = (jwt.decode(token) as jwt.JwtPayload).exp!;
+    if (hits.size >= max) hits.delete(hits.keys().next().value!);
+    hits.set(token, { viewer, until: Math.min(exp + SKEW_SECONDS, nowSeconds + ttlSeconds) });
+    return viewer;
+  };
+}

@@ -14,19 +14,19 @@ import { LEAD_TOUCHPOINTS } from '../../modules/touchpoint/touchpoint.repository
 import { TouchpointRow } from '../../modules/touchpoint/touchpoint.type';
 import { usersByIds } from '../../modules/user/user.repository';
 import { User } from '../../modules/user/user.type';
-import { byIdLoader, byKey, groupByKey, listLoader } from './batch';
+import { byIdLoader, byKey, groupByKey, listLoader, PrimedLoader } from './batch';
 import { ChildPages } from './child-pages';
 
 /** Every parent → child lookup of one request; created fresh per request in the context. */
 export interface Loaders {
-  user: DataLoader<string, User | null>;
-  account: DataLoader<string, Account | null>;
-  campaign: DataLoader<string, Campaign | null>;
-  lead: DataLoader<string, LeadRow | null>;
-  deal: DataLoader<string, DealRow | null>;
+  user: PrimedLoader<string, User | null>;
+  account: PrimedLoader<string, Account | null>;
+  campaign: PrimedLoader<string, Campaign | null>;
+  lead: PrimedLoader<string, LeadRow | null>;
+  deal: PrimedLoader<string, DealRow | null>;
   stage: DataLoader<string, PipelineStage | null>;
-  leadsByDeal: DataLoader<string, LeadRow[]>;
-  dealsByLead: DataLoader<string, DealRow[]>;
+  leadsByDeal: PrimedLoader<string, LeadRow[]>;
+  dealsByLead: PrimedLoader<string, DealRow[]>;
   leadHistory: DataLoader<string, LeadStageChange[]>;
   dealHistory: DataLoader<string, DealStageChange[]>;
   /** Campaign.spend(from, to): one loader per range, keyed by campaign id. */

@@ -27,7 +27,7 @@ export function ConnectionType<T extends object>(name: string, Node: ClassType<T
     @Field() cursor: string;
     @Field(() => Node) node: T;
   }
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class ConnectionClass {
     @Field(() => [EdgeType]) edges: EdgeType[];
     @Field(() => [Node]) nodes: T[];

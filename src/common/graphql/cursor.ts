@@ -30,12 +30,21 @@ export function checkFirst(first: number, field = 'first'): number {
   return first;
 }
 
+/** An edge whose cursor is encoded only when a query reads it (most pages ask for pageInfo.endCursor alone). */
+class LazyEdge<T extends { id: string }> {
+  private encoded?: string;
+  constructor(readonly node: T, private readonly sortValue: (row: T) => string | number | null) {}
+  get cursor(): string {
+    return (this.encoded ??= encodeCursor({ v: this.sortValue(this.node), id: this.node.id }));
+  }
+}
+
 /** Builds the connection from up to first+1 rows (the extra row only says there is a next page). */
 export function toConnection<T extends { id: string }>(
   fetched: T[], first: number, after: string | null | undefined, sortValue: (row: T) => string | number | null, totalCount: number,
 ): Connection<T> {
   const nodes = fetched.slice(0, first);
-  const edges = nodes.map((node) => ({ node, cursor: encodeCursor({ v: sortValue(node), id: node.id }) }));
+  const edges = nodes.map((node) => new LazyEdge(node, sortValue));
   return {
     edges,
     nodes,

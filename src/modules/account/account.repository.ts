@@ -1,3 +1,4 @@
+import { columnMap } from '../../common/dataloader/columns';
 import { Queryable, rows } from '../../db/sql';
 import { Cursor } from '../../common/graphql/cursor';
 import { SortSpec, Where, addKeyset, orderBy } from '../../common/graphql/keyset';
@@ -5,6 +6,7 @@ import { Account } from './account.type';
 
 export const ACCOUNT_COLUMNS = `a.id::text AS id, a.external_id AS "externalId", a.name, a.domain, a.industry, a.region,
   a.employees, a.created_at AS "createdAt"`;
+export const ACCOUNT_FIELDS = columnMap(ACCOUNT_COLUMNS);
 export const ACCOUNT_SORT: SortSpec = { expr: 'a.created_at', cast: 'timestamptz', direction: 'ASC', idExpr: 'a.id' };
 
 export async function accountsByIds(db: Queryable, ids: readonly string[]): Promise<Account[]> {

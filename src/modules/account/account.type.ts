@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { ConnectionType } from '../../common/graphql/connection.type';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Account {
   @Field(() => ID) id: string;
   @Field(() => String, { nullable: true }) externalId: string | null;

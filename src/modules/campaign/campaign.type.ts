@@ -2,7 +2,7 @@ import { Field, Float, ID, ObjectType } from 'type-graphql';
 import { Channel } from '../../common/graphql/enums';
 import { ConnectionType } from '../../common/graphql/connection.type';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Campaign {
   @Field(() => ID) id: string;
   @Field(() => String, { nullable: true }) externalId: string | null;

@@ -15,18 +15,18 @@ export class DealFieldsResolver {
   }
 
   @FieldResolver(() => Account, { nullable: true })
-  account(@Root() d: DealRow, @Ctx() ctx: Context): Promise<Account | null> | null {
-    return d.accountId ? ctx.loaders.account.load(d.accountId) : null;
+  account(@Root() d: DealRow, @Ctx() ctx: Context): Account | null | Promise<Account | null> {
+    return d.accountId ? ctx.loaders.account.get(d.accountId) : null;
   }
 
   @FieldResolver(() => User, { nullable: true })
-  owner(@Root() d: DealRow, @Ctx() ctx: Context): Promise<User | null> | null {
-    return d.ownerId ? ctx.loaders.user.load(d.ownerId) : null;
+  owner(@Root() d: DealRow, @Ctx() ctx: Context): User | null | Promise<User | null> {
+    return d.ownerId ? ctx.loaders.user.get(d.ownerId) : null;
   }
 
   @FieldResolver(() => [Lead])
-  leads(@Root() d: DealRow, @Ctx() ctx: Context): Promise<LeadRow[]> {
-    return ctx.loaders.leadsByDeal.load(d.id);
+  leads(@Root() d: DealRow, @Ctx() ctx: Context): LeadRow[] | Promise<LeadRow[]> {
+    return ctx.loaders.leadsByDeal.get(d.id);
   }
 
   @FieldResolver(() => [DealStageChange])

@@ -6,9 +6,10 @@ import { ChildPageSpec } from '../../common/dataloader/child-pages';
 import { DealFilter, DealOrder, DealOrderField } from './deal.inputs';
 import { DealRow, DealStageChange } from './deal.type';
 import { oneAsJson, manyAsJson } from '../../common/dataloader/prime';
-import { ACCOUNT_COLUMNS } from '../account/account.repository';
-import { LEAD_COLUMNS } from '../lead/lead.repository';
-import { USER_COLUMNS } from '../user/user.repository';
+import { columnMap, selectList } from '../../common/dataloader/columns';
+import { ACCOUNT_FIELDS } from '../account/account.repository';
+import { LEAD_FIELDS } from '../lead/lead.repository';
+import { USER_FIELDS } from '../user/user.repository';
 
 export const DEAL_COLUMNS = `d.id::text AS id, d.external_id AS "externalId", d.name, d.amount::float8 AS amount,
   d.stage_key AS "stageKey", d.status, d.account_id::text AS "accountId", d.owner_id::text AS "ownerId",
@@ -49,21 +50,27 @@ function filterWhere(filter: DealFilter | null | undefined): Where {
   return w;
 }
 
-/** Children a deal query may embed (look-ahead, see common/dataloader/prime.ts). */
+export const DEAL_FIELDS = columnMap(DEAL_COLUMNS);
+
+/**
+ * What a deal query fetches (look-ahead, see common/dataloader/prime.ts and columns.ts): the deal's own columns
+ * (all when absent) and, for each child to embed, the child's columns (absent: not embedded).
+ */
 export interface DealChildren {
-  account?: boolean;
-  owner?: boolean;
-  leads?: boolean;
+  deal?: ReadonlySet<string>;
+  account?: ReadonlySet<string>;
+  owner?: ReadonlySet<string>;
+  leads?: ReadonlySet<string>;
 }
 export type DealWithChildren = DealRow & { _account?: Record<string, unknown> | null; _owner?: Record<string, unknown> | null; _leads?: Record<string, unknown>[] };
 
 function childColumns(c: DealChildren): string {
   const cols = [
-    c.account ? oneAsJson('_account', `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = d.account_id`) : '',
-    c.owner ? oneAsJson('_owner', `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = d.owner_id`) : '',
-    c.leads ? manyAsJson('_leads', `SELECT ${LEAD_COLUMNS}, l.created_at AS o1, l.id AS o2 FROM deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = d.id`) : '',
+    c.account ? oneAsJson('_account', `SELECT ${selectList(ACCOUNT_FIELDS, c.account)} FROM accounts a WHERE a.id = d.account_id`) : '',
+    c.owner ? oneAsJson('_owner', `SELECT ${selectList(USER_FIELDS, c.owner)} FROM users u WHERE u.id = d.owner_id`) : '',
+    c.leads ? manyAsJson('_leads', `SELECT ${selectList(LEAD_FIELDS, c.leads)}, l.created_at AS o1, l.id AS o2 FROM deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = d.id`) : '',
   ].filter(Boolean);
-  return cols.length ? `, ${cols.join(', ')}` : '';
+  return `${selectList(DEAL_FIELDS, c.deal)}${cols.length ? `, ${cols.join(', ')}` : ''}`;
 }
 
 export async function listDeals(
@@ -71,12 +78,12 @@ export async function listDeals(
 ): Promise<(DealWithChildren & { sortKey: string })[]> {
   const w = filterWhere(filter);
   addKeyset(w, sort, after);
-  return rows(db, `SELECT ${DEAL_COLUMNS}, ${sort.expr}::text AS "sortKey"${childColumns(children)} FROM deals d ${w.sql()} ${orderBy(sort)} LIMIT ${w.param(first + 1)}`, w.params);
+  return rows(db, `SELECT ${childColumns(children)}, ${sort.expr}::text AS "sortKey" FROM deals d ${w.sql()} ${orderBy(sort)} LIMIT ${w.param(first + 1)}`, w.params);
 }
 
-/** Deals by id with the asked-for children embedded. */
+/** Deals by id with the asked-for columns and children embedded. */
 export async function dealsByIdsWithChildren(db: Queryable, ids: readonly string[], children: DealChildren): Promise<DealWithChildren[]> {
-  return rows(db, `SELECT ${DEAL_COLUMNS}${childColumns(children)} FROM deals d WHERE d.id = ANY($1::bigint[])`, [ids]);
+  return rows(db, `SELECT ${childColumns(children)} FROM deals d WHERE d.id = ANY($1::bigint[])`, [ids]);
 }
 
 export async function countDeals(db: Queryable, filter: DealFilter | null | undefined): Promise<number> {

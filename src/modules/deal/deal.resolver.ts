@@ -25,7 +25,7 @@ export class DealResolver {
     const key = dbId(id);
     if (!key) return null;
     const children = dealChildren(info, []);
-    if (!children.account && !children.owner && !children.leads) return ctx.loaders.deal.load(key);
+    if (!children.account && !children.owner && !children.leads) return ctx.loaders.deal.get(key);
     const [row] = primeDealChildren(ctx.loaders, await dealsByIdsWithChildren(this.deps.ds, [key], children));
     if (row) ctx.loaders.deal.prime(key, row);
     return row ?? null;

@@ -18,7 +18,7 @@ export interface DealRow {
   version: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Deal {
   @Field(() => ID) id: string;
   @Field(() => String, { nullable: true }) externalId: string | null;

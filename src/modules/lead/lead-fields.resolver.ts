@@ -30,13 +30,13 @@ export class LeadFieldsResolver {
   }
 
   @FieldResolver(() => Account, { nullable: true })
-  account(@Root() l: LeadRow, @Ctx() ctx: Context): Promise<Account | null> | null {
-    return l.accountId ? ctx.loaders.account.load(l.accountId) : null;
+  account(@Root() l: LeadRow, @Ctx() ctx: Context): Account | null | Promise<Account | null> {
+    return l.accountId ? ctx.loaders.account.get(l.accountId) : null;
   }
 
   @FieldResolver(() => User, { nullable: true })
-  owner(@Root() l: LeadRow, @Ctx() ctx: Context): Promise<User | null> | null {
-    return l.ownerId ? ctx.loaders.user.load(l.ownerId) : null;
+  owner(@Root() l: LeadRow, @Ctx() ctx: Context): User | null | Promise<User | null> {
+    return l.ownerId ? ctx.loaders.user.get(l.ownerId) : null;
   }
 
   @FieldResolver(() => [LeadStageChange])

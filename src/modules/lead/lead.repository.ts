@@ -1,3 +1,4 @@
+import { columnMap } from '../../common/dataloader/columns';
 import { Queryable, rows } from '../../db/sql';
 import { Cursor } from '../../common/graphql/cursor';
 import { dbId } from '../../common/graphql/ids';
@@ -12,6 +13,7 @@ export const LEAD_COLUMNS = `l.id::text AS id, l.external_id AS "externalId", l.
   l.score, l.stage, l.status, l.rejection_reason AS "rejectionReason", l.created_at AS "createdAt",
   l.mql_at AS "mqlAt", l.sal_at AS "salAt", l.sql_at AS "sqlAt", l.opportunity_at AS "opportunityAt",
   l.customer_at AS "customerAt"`;
+export const LEAD_FIELDS = columnMap(LEAD_COLUMNS);
 
 const SORTS: Record<LeadOrderField, string> = {
   [LeadOrderField.CREATED_AT]: 'l.created_at',

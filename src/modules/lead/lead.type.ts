@@ -25,7 +25,7 @@ export interface LeadRow {
   customerAt: Date | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Lead {
   @Field(() => ID) id: string;
   @Field(() => String, { nullable: true }) externalId: string | null;

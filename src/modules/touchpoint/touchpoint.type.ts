@@ -12,7 +12,7 @@ export interface TouchpointRow {
   occurredAt: Date;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Touchpoint {
   @Field(() => ID) id: string;
   @Field(() => String, { nullable: true }) externalId: string | null;

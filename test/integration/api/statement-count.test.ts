@@ -15,7 +15,7 @@ describe('DataLoader batching', () => {
     api = await startTestApi();
     const p = unique('n1');
     await api.ok(UPSERT_USERS, { input: [0, 1, 2].map((i) => ({ email: `${p}-${i}@x.example`, role: 'SALES' })) });
-    await api.ok(UPSERT_ACCOUNTS, { input: Array.from({ length: 10 }, (_, i) => ({ externalId: `${p}-A${i}`, name: `A${i}` })) });
+    await api.ok(UPSERT_ACCOUNTS, { input: Array.from({ length: 10 }, (_, i) => ({ externalId: `${p}-A${i}`, name: `A${i}`, domain: `a${i}.example`, industry: `I${i % 3}` })) });
     await api.ok(UPSERT_LEADS, { input: Array.from({ length: 120 }, (_, i) => ({ externalId: `${p}-L${i}`, email: `l${i}@x.example`, accountExternalId: `${p}-A${i % 10}` })) });
     await api.ok(UPSERT_DEALS, {
       input: Array.from({ length: 110 }, (_, i) => ({
@@ -58,6 +58,29 @@ describe('DataLoader batching', () => {
     const analyst = await api.gql(`query($f: DealFilter) { deals(first: 3, filter: $f) { nodes { leads { email firstName } } } }`, { f: filter }, Role.ANALYST);
     expect(analyst.body.data!.deals.nodes.flatMap((n: any) => n.leads)).toEqual(expect.arrayContaining([{ email: null, firstName: null }]));
     expect(analyst.body.data!.deals.nodes.flatMap((n: any) => n.leads).every((l: any) => l.email === null)).toBe(true);
+  });
+
+  it('embedded rows carry every column the operation reads on their type, whatever path reads it (columns.ts)', async () => {
+    // the page embeds only the columns selected on Account/Lead; the same loaders then serve other paths of the same
+    // operation (a lead's account, the root account field through a fragment), which must still get every field
+    const q = `query($f: DealFilter, $a: ID!) {
+      deals(first: 5, filter: $f) { nodes { id account { name } leads { email account { domain industry } } } }
+      account(id: $a) { ...A }
+    }
+    fragment A on Account { id externalId name domain industry region createdAt }`;
+    const first = await api.gql(`query($f: DealFilter) { deals(first: 1, filter: $f) { nodes { account { id } } } }`, { f: filter });
+    const accountId = first.body.data!.deals.nodes[0].account.id;
+    const r = await api.gql(q, { f: filter, a: accountId });
+    expect(r.body.errors).toBeUndefined();
+    const alone = await api.gql(`query($a: ID!) { account(id: $a) { ...A } } fragment A on Account { id externalId name domain industry region createdAt }`, { a: accountId });
+    expect(r.body.data!.account).toEqual(alone.body.data!.account);
+    expect(r.body.data!.account.externalId).toMatch(/-A\d$/);
+    expect(r.body.data!.account.createdAt).toEqual(expect.any(String));
+    for (const d of r.body.data!.deals.nodes) {
+      const one = await api.gql(`query($id: ID!) { deal(id: $id) { leads { email account { domain industry } } } }`, { id: d.id });
+      expect(d.leads).toEqual(one.body.data!.deal.leads);
+      expect(d.leads.every((l: any) => /^a\d\.example$/.test(l.account.domain) && /^I\d$/.test(l.account.industry))).toBe(true);
+    }
   });
 
   it('nested connections are batched too: accounts → leads/deals, leads → touchpoints, stage history', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createHmac, generateKeyPairSync, KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { Role } from '../../graphql/enums';
-import { bearerToken, signToken, verifyToken } from '../jwt';
+import { bearerToken, cachedVerifier, signToken, verifyToken } from '../jwt';
 import { hmacKeys, jwksKeys } from '../keys';
 
 const s = { secret: 's'.repeat(40), issuer: 'iss', audience: 'aud', maxLifetimeSeconds: 3600 };
@@ -110,5 +110,35 @@ describe('RS256 with a JWKS (kid, rotation)', () => {
     await refused(jwt.sign(claims(), weak.privateKey, { algorithm: 'RS256', allowInsecureKeySizes: true, header: { alg: 'RS256', typ: 'at+jwt', kid: 'weak' } }), inner);
     await refused(jwt.sign(claims(), a.privateKey, { algorithm: 'RS256', header: { alg: 'RS256', typ: 'at+jwt' } }), inner);
     await refused(hs256(claims()), inner); // the deployment's one algorithm is RS256
+  });
+});
+
+describe('cachedVerifier', () => {
+  const counting = () => {
+    let calls = 0;
+    return { keys: { ...hs, keyFor: (kid?: string) => (calls++, hs.keyFor(kid)) }, calls: () => calls };
+  };
+
+  it('verifies a token once, then serves it until the ttl, and re-verifies after', async () => {
+    const c = counting();
+    const verifyCached = cachedVerifier(s, c.keys, 60);
+    const token = hs256(claims());
+    for (let i = 0; i < 3; i++) await expect(verifyCached(token, NOW + i)).resolves.toEqual({ sub: 'a@b.example', role: 'SALES' });
+    expect(c.calls()).toBe(1);
+    await verifyCached(token, NOW + 61);
+    expect(c.calls()).toBe(2);
+  });
+
+  it('never serves a cached token past its exp (plus skew), and never caches a failure', async () => {
+    const c = counting();
+    const verifyCached = cachedVerifier(s, c.keys, 3600);
+    const token = hs256(claims({ exp: NOW + 10 }));
+    await verifyCached(token, NOW);
+    await expect(verifyCached(token, NOW + 39)).resolves.toMatchObject({ role: 'SALES' });
+    await expect(verifyCached(token, NOW + 41)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    const forged = hs256(claims(), { typ: 'at+jwt' }, 'x'.repeat(40));
+    await expect(verifyCached(forged, NOW)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(verifyCached(forged, NOW)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(c.calls()).toBe(4);
   });
 });
