@@ -28,6 +28,8 @@ const ROUNDS = Number(arg('rounds', '3'));
 const SEED = Number(arg('seed', '42'));
 const LIST_MS = Number(arg('list-seconds', '4')) * 1000;
 const ANALYTICS_MS = Number(arg('analytics-seconds', '2')) * 1000;
+/** `--only list`, `--only analytics` or a part of an operation's name: runs those alone and only prints the table. */
+const ONLY = arg('only', '');
 const LIST_CONCURRENCY = 8;
 const JWT_SECRET = 'bench-secret-that-is-long-enough-0000000000';
 
@@ -59,7 +61,8 @@ async function main(): Promise<void> {
     const pool = new Pool({ connectionString: dataset.url, max: LIST_CONCURRENCY, options: SESSION_OPTIONS });
     pool.on('error', () => undefined); // idle clients are cut when the cluster stops at the end
     const last = (await pool.query(`SELECT created_at, id::text FROM deals ORDER BY created_at DESC, id DESC OFFSET 49 LIMIT 1`)).rows[0];
-    const ops = buildOps({ ourCursor: p1.pageInfo.endCursor, pgCursor: g1.pageInfo.endCursor, page1Last: last, dealId: p1.nodes[0].id });
+    const ops = buildOps({ ourCursor: p1.pageInfo.endCursor, pgCursor: g1.pageInfo.endCursor, page1Last: last, dealId: p1.nodes[0].id })
+      .filter((op) => !ONLY || op.kind === ONLY || op.name.includes(ONLY));
 
     // the SQL our service runs for each analytics operation, captured in-process with the same code
     const logger = new CapturingLogger();
@@ -144,10 +147,12 @@ async function main(): Promise<void> {
       };
     });
     const out = { size: SIZE, seed: SEED, rounds: ROUNDS, counts: dataset.counts, generatedMs: dataset.generatedMs, peakRssMb: rss, node: process.version, at: new Date().toISOString(), results };
-    fs.mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
-    fs.writeFileSync(path.join(root, 'bench', 'results', `${SIZE}.json`), JSON.stringify(out, null, 2) + '\n');
     const md = toMarkdown(out);
-    fs.writeFileSync(path.join(root, 'bench', 'results', `${SIZE}.md`), md);
+    if (!ONLY) {
+      fs.mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'bench', 'results', `${SIZE}.json`), JSON.stringify(out, null, 2) + '\n');
+      fs.writeFileSync(path.join(root, 'bench', 'results', `${SIZE}.md`), md);
+    }
     console.log(md);
   } finally {
     for (const s of servers) await s.stop();
@@ -170,7 +175,7 @@ function toMarkdown(o: any): string {
     lines.push(`| ${r.op} | ${f(r.ours?.rps)} | ${f(r.ours?.p50)} / ${f(r.ours?.p95)} / ${f(r.ours?.p99)} | ${r.statements.ours} | ${f(r.ours?.cpuMsPerRequest, 2)} | ${f(r.postgraphile?.rps)} | ${f(r.postgraphile?.p50)} | ${r.statements.postgraphile ?? '–'} | ${f(r.postgraphile?.cpuMsPerRequest, 2)} | ${f(r.pg?.rps)} | ${f(r.pg?.p50)} | ${f(r.rpsVsPostgraphile, 2)} | ${f(r.p50VsPg, 2)} |`);
   }
   const rule = o.results.filter((r: any) => RULE_BASED.some((m) => r.op.endsWith(m)) || r.op.startsWith('funnel') || r.op.startsWith('kpis'));
-  lines.push('', `Worst ours/pg p50 over funnel, kpis and the rule-based attribution models: ${f(Math.max(...rule.map((r: any) => r.p50VsPg)), 2)}.`);
+  if (rule.length) lines.push('', `Worst ours/pg p50 over funnel, kpis and the rule-based attribution models: ${f(Math.max(...rule.map((r: any) => r.p50VsPg)), 2)}.`);
   return lines.join('\n') + '\n';
 }
 
