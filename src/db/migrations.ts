@@ -3,6 +3,7 @@ import { KpiTargets1763942400000 } from '../../migrations/1763942400000-KpiTarge
 import { IdempotencyKeys1764028800000 } from '../../migrations/1764028800000-IdempotencyKeys';
 import { AuditLog1764115200000 } from '../../migrations/1764115200000-AuditLog';
 import { AttributionCredit1764201600000 } from '../../migrations/1764201600000-AttributionCredit';
+import { MilestoneIndexes1764288000000 } from '../../migrations/1764288000000-MilestoneIndexes';
 
 /** Every migration, in order. A merged migration is never edited; add a new one here instead. */
-export const MIGRATIONS = [Foundation1763856000000, KpiTargets1763942400000, IdempotencyKeys1764028800000, AuditLog1764115200000, AttributionCredit1764201600000];
+export const MIGRATIONS = [Foundation1763856000000, KpiTargets1763942400000, IdempotencyKeys1764028800000, AuditLog1764115200000, AttributionCredit1764201600000, MilestoneIndexes1764288000000];

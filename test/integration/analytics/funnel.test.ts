@@ -150,3 +150,39 @@ describe('Query.funnel — worked example 1', () => {
     }
   });
 });
+
+/**
+ * The period pre-filter (funnel.query.ts anyFirstEntryIn) must keep a lead whose only entry in the period is a win
+ * that was reopened later: as of a day between the two it is a customer, although first_customer_at is now empty.
+ */
+describe('Query.funnel — a win reopened later still counts as of before the reopen', () => {
+  let api: TestApi;
+  let ownerId: string;
+  beforeAll(async () => {
+    api = await startTestApi();
+    const p = unique('reo');
+    const ownerEmail = `${p}@owner.example`;
+    ownerId = (await api.ok(UPSERT_USERS, { input: [{ email: ownerEmail, role: 'SALES' }] })).upsertUsers.results[0].id;
+    const steps: [string, Record<string, unknown>[]][] = [
+      [UPSERT_LEADS, [{ externalId: `${p}-L`, createdAt: '2011-01-05T12:00:00.000Z', source: 'WEBINAR', ownerEmail }]],
+      [UPSERT_DEALS, [{ externalId: `${p}-D`, name: 'D', amount: 5000, leadExternalIds: [`${p}-L`], createdAt: '2011-01-10T12:00:00.000Z', ownerEmail }]],
+      [RECORD_DEAL_CHANGES, [
+        { dealExternalId: `${p}-D`, stage: 'WON', occurredAt: '2011-03-01T12:00:00.000Z' },
+        { dealExternalId: `${p}-D`, stage: 'NEGOTIATION', occurredAt: '2011-04-01T12:00:00.000Z' },
+      ]],
+    ];
+    for (const [doc, input] of steps) {
+      const out = Object.values(await api.ok<Record<string, BulkOut>>(doc, { input, allOrNone: true }, Role.SERVICE))[0];
+      expect(out.errorCount).toBe(0);
+    }
+  });
+  afterAll(() => api.close());
+
+  it('FLOW in March: CUSTOMER 1 as of March 20, 0 as of now', async () => {
+    const march = { from: '2011-03-01T00:00:00.000Z', to: '2011-04-01T00:00:00.000Z', basis: 'FLOW', ownerIds: [ownerId] };
+    const count = async (asOf?: string) =>
+      (await api.ok(FUNNEL, { input: { ...march, ...(asOf ? { asOf } : {}) } }, Role.ANALYST)).funnel.steps.map((s: any) => [s.stage, s.count]);
+    expect(await count('2011-03-20T00:00:00.000Z')).toEqual([['LEAD', 0], ['MQL', 0], ['SAL', 0], ['SQL', 0], ['OPPORTUNITY', 0], ['CUSTOMER', 1]]);
+    expect((await count()).at(-1)).toEqual(['CUSTOMER', 0]);
+  });
+});

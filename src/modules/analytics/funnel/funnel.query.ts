@@ -49,6 +49,19 @@ export const leadFirstEntries = (current: string) => `
         CASE WHEN l.first_opportunity_at <= $1 THEN l.first_opportunity_at END AS f5,
         ${customerAsOf(current)} AS f6`;
 
+/**
+ * A lead can count in a period [from, to) only if one of its first entries lies in it: a reach is the earliest of
+ * the first entries at or above its stage (definitions.md section 2), so a reach in the period is one of them. This
+ * pre-filter lets PostgreSQL read just those leads through the milestone indexes (a month of a year is a twelfth),
+ * and never changes a count. With asOf in the past a CUSTOMER entry is re-derived from the deal log and may be a
+ * win that was later reopened, so then any lead with an opportunity before `to` stays in.
+ */
+export function anyFirstEntryIn(from: string, to: string, currentOutcomes: boolean): string {
+  const within = (col: string) => `(${col} >= ${from} AND ${col} < ${to})`;
+  return `(${['l.created_at', 'l.first_mql_at', 'l.first_sal_at', 'l.first_sql_at', 'l.first_opportunity_at'].map(within).join(' OR ')}
+    OR ${currentOutcomes ? within('l.first_customer_at') : `l.first_opportunity_at < ${to}`})`;
+}
+
 /** SQL for each requested step's reach and whether it is inferred, per the skipped-stage policy. */
 function stepExpressions(q: FunnelQuery): { reach: string[]; inferred: string[] } {
   if (q.policy === SkippedStagePolicy.INFER) {
@@ -82,6 +95,7 @@ export async function queryFunnel(db: Queryable, q: FunnelQuery): Promise<Funnel
       ${q.breakdown === FunnelBreakdown.INDUSTRY || q.breakdown === FunnelBreakdown.REGION ? 'LEFT JOIN accounts a ON a.id = l.account_id' : ''}
       ${q.breakdown === FunnelBreakdown.OWNER ? 'LEFT JOIN users u ON u.id = l.owner_id' : ''}
       WHERE l.created_at <= $1 AND ($5::text[] IS NULL OR l.source = ANY($5)) AND ($6::bigint[] IS NULL OR l.owner_id = ANY($6))
+        AND ${anyFirstEntryIn('$2', '$3', q.currentOutcomes)}
     ),
     reaches AS (
       SELECT grp, f1, f2, f3, f4, f5, f6,

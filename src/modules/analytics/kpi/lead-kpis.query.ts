@@ -1,5 +1,5 @@
 import { Queryable, rows } from '../../../db/sql';
-import { leadFirstEntries } from '../funnel/funnel.query';
+import { anyFirstEntryIn, leadFirstEntries } from '../funnel/funnel.query';
 
 /**
  * What the KPI queries are computed over: consecutive periods [edges[i], edges[i+1]) (one period for `kpis`, the
@@ -47,6 +47,7 @@ export async function queryLeadKpis(db: Queryable, s: KpiScope, slaHours: number
       SELECT l.id, ${leadFirstEntries('$7')}
       FROM leads l
       WHERE l.created_at <= $1 AND ($4::text[] IS NULL OR l.source = ANY($4)) AND ($5::bigint[] IS NULL OR l.owner_id = ANY($5))
+        AND ${anyFirstEntryIn('($2::timestamptz[])[1]', '($2::timestamptz[])[array_length($2::timestamptz[], 1)]', s.currentOutcomes)}
     ),
     reaches AS (
       SELECT id, f5, least(f1, f2, f3, f4, f5, f6) AS r1, least(f2, f3, f4, f5, f6) AS r2, least(f3, f4, f5, f6) AS r3, least(f4, f5, f6) AS r4
