@@ -64,7 +64,9 @@ describe('database faults (real PostgreSQL)', () => {
       const pending = api.gql(MOVE_DEAL, { input: { dealId: id, stage: 'PROPOSAL', expectedVersion: 1 } }, Role.REVOPS);
       // the API's transaction is now waiting on our row lock, mid-transaction: kill its connection
       let victim: { pid: number }[] = [];
-      for (let i = 0; i < 200 && !victim.length; i++) { // up to 4 s (the lock timeout is 5 s) on a busy machine
+      // the request may take seconds to reach its UPDATE while the whole suite runs on a 2-core machine; once there it
+      // waits up to the 5 s lock timeout, and polling every 20 ms sees it then
+      for (const deadline = Date.now() + 15_000; Date.now() < deadline && !victim.length;) {
         await new Promise((r) => setTimeout(r, 20));
         victim = await locker.query(`SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE deals SET version%' AND pid <> pg_backend_pid()`);
       }
