@@ -64,10 +64,11 @@ describe('database faults (real PostgreSQL)', () => {
       const pending = api.gql(MOVE_DEAL, { input: { dealId: id, stage: 'PROPOSAL', expectedVersion: 1 } }, Role.REVOPS);
       // the API's transaction is now waiting on our row lock, mid-transaction: kill its connection
       let victim: { pid: number }[] = [];
-      // the request may take seconds to reach its UPDATE while the whole suite runs on a 2-core machine; once there it
-      // waits up to the 5 s lock timeout, and polling every 20 ms sees it then
-      for (const deadline = Date.now() + 15_000; Date.now() < deadline && !victim.length;) {
+      // the request may take a while to reach its UPDATE on a busy machine; once there it waits up to the 5 s lock
+      // timeout. pg_stat_activity is a snapshot held for the whole transaction: clear it before each look
+      for (const deadline = Date.now() + 4_000; Date.now() < deadline && !victim.length;) {
         await new Promise((r) => setTimeout(r, 20));
+        await locker.query('SELECT pg_stat_clear_snapshot()');
         victim = await locker.query(`SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE deals SET version%' AND pid <> pg_backend_pid()`);
       }
       expect(victim).toHaveLength(1);
