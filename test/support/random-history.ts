@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { Role } from '../../src/common/graphql/enums';
 import { MemLead } from './funnel-evaluator';
-import { BulkOut, RECORD_DEAL_CHANGES, RECORD_LEAD_EVENTS, UPSERT_DEALS, UPSERT_LEADS, UPSERT_USERS } from './ops';
+import { bulkLoad, freshOwner } from './bulk-load';
+import { RECORD_DEAL_CHANGES, RECORD_LEAD_EVENTS, UPSERT_DEALS, UPSERT_LEADS } from './ops';
 import { TestApi } from './test-server';
 import { unique } from './unique';
 
@@ -44,19 +44,15 @@ export const arbLead: fc.Arbitrary<MemLead> = fc.record({
 /** Loads the history through the bulk API (events latest-first) under a fresh owner; returns the owner's id. */
 export async function loadHistory(api: TestApi, leads: MemLead[]): Promise<string> {
   const p = unique('prop');
-  const owner = `${p}@owner.example`;
-  const ownerId = (await api.ok(UPSERT_USERS, { input: [{ email: owner, role: 'SALES' }] })).upsertUsers.results[0].id;
-  const send = async (doc: string, input: unknown[]) => {
-    if (!input.length) return;
-    const out = Object.values(await api.ok<Record<string, BulkOut>>(doc, { input, allOrNone: true }, Role.SERVICE))[0];
-    expect(out.errorCount).toBe(0);
-  };
-  await send(UPSERT_LEADS, leads.map((l, i) => ({ externalId: `${p}-L${i}`, createdAt: iso(l.createdAt), ownerEmail: owner, source: l.source })));
-  await send(RECORD_LEAD_EVENTS, leads.flatMap((l, i) => l.events.map((e) => ({ leadExternalId: `${p}-L${i}`, event: e.event, occurredAt: iso(e.at), reason: e.reason }))).reverse());
-  await send(UPSERT_DEALS, leads.flatMap((l, i) => l.deals.map((d, j) => ({
-    externalId: `${p}-D${i}-${j}`, name: 'd', amount: d.amount, ownerEmail: owner, leadExternalIds: [`${p}-L${i}`], createdAt: iso(d.createdAt),
-  }))));
-  await send(RECORD_DEAL_CHANGES, leads.flatMap((l, i) => l.deals.flatMap((d, j) => d.changes.map((c) => ({ dealExternalId: `${p}-D${i}-${j}`, stage: c.stage, occurredAt: iso(c.at) })))));
+  const { email: owner, id: ownerId } = await freshOwner(api, p);
+  await bulkLoad(api, [
+    [UPSERT_LEADS, leads.map((l, i) => ({ externalId: `${p}-L${i}`, createdAt: iso(l.createdAt), ownerEmail: owner, source: l.source }))],
+    [RECORD_LEAD_EVENTS, leads.flatMap((l, i) => l.events.map((e) => ({ leadExternalId: `${p}-L${i}`, event: e.event, occurredAt: iso(e.at), reason: e.reason }))).reverse()],
+    [UPSERT_DEALS, leads.flatMap((l, i) => l.deals.map((d, j) => ({
+      externalId: `${p}-D${i}-${j}`, name: 'd', amount: d.amount, ownerEmail: owner, leadExternalIds: [`${p}-L${i}`], createdAt: iso(d.createdAt),
+    })))],
+    [RECORD_DEAL_CHANGES, leads.flatMap((l, i) => l.deals.flatMap((d, j) => d.changes.map((c) => ({ dealExternalId: `${p}-D${i}-${j}`, stage: c.stage, occurredAt: iso(c.at) }))))],
+  ]);
   return ownerId;
 }
 

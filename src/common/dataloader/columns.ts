@@ -49,12 +49,13 @@ export function fieldsByType(info: GraphQLResolveInfo): Map<string, Set<string>>
           if (sel.selectionSet && child) walk(sel.selectionSet, child as GraphQLCompositeType);
         }
       } else {
+        // a named fragment has one type condition, so walking it once collects all it selects
+        if (sel.kind === 'FragmentSpread' && seen.has(sel.name.value)) continue;
         const fragment = sel.kind === 'InlineFragment' ? sel : info.fragments[sel.name.value];
-        const cond = fragment?.typeCondition ? (info.schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType) : parent;
-        const key = sel.kind === 'FragmentSpread' ? `${sel.name.value}@${cond?.name}` : '';
-        if (!fragment || (key && seen.has(key))) continue;
-        if (key) seen.add(key);
-        walk(fragment.selectionSet, cond ?? parent);
+        if (!fragment) continue;
+        if (sel.kind === 'FragmentSpread') seen.add(sel.name.value);
+        const cond = fragment.typeCondition ? (info.schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType) : parent;
+        walk(fragment.selectionSet, cond);
       }
     }
   };

@@ -2,7 +2,8 @@ import { Role } from '../../../src/common/graphql/enums';
 import { attributionExample2 } from '../../support/attribution-example';
 import { attribution } from '../../../src/modules/analytics/attribution/attribution.service';
 import { RULE_BASED_MODELS } from '../../../src/modules/analytics/attribution/attribution-touches.sql';
-import { BulkOut, RECORD_DEAL_CHANGES, RECORD_SPEND, RECORD_TOUCHPOINTS, UPSERT_CAMPAIGNS, UPSERT_DEALS, UPSERT_LEADS } from '../../support/ops';
+import { RECORD_DEAL_CHANGES, RECORD_SPEND, RECORD_TOUCHPOINTS, UPSERT_CAMPAIGNS, UPSERT_DEALS, UPSERT_LEADS } from '../../support/ops';
+import { bulkLoad } from '../../support/bulk-load';
 import { startTestApi, TestApi } from '../../support/test-server';
 import { unique } from '../../support/unique';
 
@@ -33,10 +34,8 @@ describe('Query.attribution: worked example 2', () => {
     api = await startTestApi();
     p = unique('attr');
     e = attributionExample2(p);
-    for (const [doc, input] of [[UPSERT_CAMPAIGNS, e.campaigns], [RECORD_SPEND, e.spend], [UPSERT_LEADS, e.leads], [RECORD_TOUCHPOINTS, e.touchpoints],
-      [UPSERT_DEALS, e.deals], [RECORD_DEAL_CHANGES, e.dealChanges]] as const) {
-      expect(Object.values(await api.ok<Record<string, BulkOut>>(doc, { input, allOrNone: true }, Role.SERVICE))[0].errorCount).toBe(0);
-    }
+    await bulkLoad(api, [[UPSERT_CAMPAIGNS, e.campaigns], [RECORD_SPEND, e.spend], [UPSERT_LEADS, e.leads], [RECORD_TOUCHPOINTS, e.touchpoints],
+      [UPSERT_DEALS, e.deals], [RECORD_DEAL_CHANGES, e.dealChanges]]);
   });
   afterAll(() => api.close());
   const run = async (input: Record<string, unknown>) => (await api.ok(ATTRIBUTION, { input: { ...e.input, ...input } }, Role.ANALYST)).attribution;

@@ -1,5 +1,6 @@
 import { Role } from '../../../src/common/graphql/enums';
-import { BulkOut, RECORD_DEAL_CHANGES, RECORD_LEAD_EVENTS, UPSERT_DEALS, UPSERT_LEADS, UPSERT_USERS } from '../../support/ops';
+import { RECORD_DEAL_CHANGES, RECORD_LEAD_EVENTS, UPSERT_DEALS, UPSERT_LEADS } from '../../support/ops';
+import { bulkLoad, freshOwner } from '../../support/bulk-load';
 import { funnelExample1 } from '../../support/funnel-example';
 import { startTestApi, TestApi } from '../../support/test-server';
 import { unique } from '../../support/unique';
@@ -18,13 +19,10 @@ describe('Query.funnel — worked example 1', () => {
   beforeAll(async () => {
     api = await startTestApi();
     const p = unique('fx1');
-    const owner = `${p}@owner.example`;
-    ownerId = (await api.ok(UPSERT_USERS, { input: [{ email: owner, role: 'SALES' }] })).upsertUsers.results[0].id;
-    const e = funnelExample1(p, owner);
-    for (const [doc, input] of [[UPSERT_LEADS, e.leads], [RECORD_LEAD_EVENTS, e.events], [UPSERT_DEALS, e.deals], [RECORD_DEAL_CHANGES, e.dealChanges]] as const) {
-      const out = Object.values(await api.ok<Record<string, BulkOut>>(doc, { input, allOrNone: true }, Role.SERVICE))[0];
-      expect(out.errorCount).toBe(0);
-    }
+    const owner = await freshOwner(api, p);
+    ownerId = owner.id;
+    const e = funnelExample1(p, owner.email);
+    await bulkLoad(api, [[UPSERT_LEADS, e.leads], [RECORD_LEAD_EVENTS, e.events], [UPSERT_DEALS, e.deals], [RECORD_DEAL_CHANGES, e.dealChanges]]);
   });
   afterAll(() => api.close());
 
@@ -161,20 +159,17 @@ describe('Query.funnel — a win reopened later still counts as of before the re
   beforeAll(async () => {
     api = await startTestApi();
     const p = unique('reo');
-    const ownerEmail = `${p}@owner.example`;
-    ownerId = (await api.ok(UPSERT_USERS, { input: [{ email: ownerEmail, role: 'SALES' }] })).upsertUsers.results[0].id;
-    const steps: [string, Record<string, unknown>[]][] = [
+    const owner = await freshOwner(api, p);
+    ownerId = owner.id;
+    const ownerEmail = owner.email;
+    await bulkLoad(api, [
       [UPSERT_LEADS, [{ externalId: `${p}-L`, createdAt: '2011-01-05T12:00:00.000Z', source: 'WEBINAR', ownerEmail }]],
       [UPSERT_DEALS, [{ externalId: `${p}-D`, name: 'D', amount: 5000, leadExternalIds: [`${p}-L`], createdAt: '2011-01-10T12:00:00.000Z', ownerEmail }]],
       [RECORD_DEAL_CHANGES, [
         { dealExternalId: `${p}-D`, stage: 'WON', occurredAt: '2011-03-01T12:00:00.000Z' },
         { dealExternalId: `${p}-D`, stage: 'NEGOTIATION', occurredAt: '2011-04-01T12:00:00.000Z' },
       ]],
-    ];
-    for (const [doc, input] of steps) {
-      const out = Object.values(await api.ok<Record<string, BulkOut>>(doc, { input, allOrNone: true }, Role.SERVICE))[0];
-      expect(out.errorCount).toBe(0);
-    }
+    ]);
   });
   afterAll(() => api.close());
 

@@ -37,16 +37,15 @@ export const customerAsOf = (current: string) => `CASE WHEN ${current} THEN CASE
     SELECT min(w.at) FROM deal_leads dl CROSS JOIN LATERAL (${latestChangeAsOf('dl.deal_id', '$1')}) w
     WHERE dl.lead_id = l.id AND w.category = 'WON') END`;
 
+/** The maintained first entries of LEAD … OPPORTUNITY (CUSTOMER depends on asOf: customerAsOf). */
+const FIRSTS = ['l.created_at', 'l.first_mql_at', 'l.first_sal_at', 'l.first_sql_at', 'l.first_opportunity_at'];
+
 /**
  * A lead's first actual entry of each ladder stage as of $1, as columns f1 (LEAD) … f6 (CUSTOMER), from the maintained
  * milestones (a first entry after asOf means none by asOf); `current` as in customerAsOf.
  */
 export const leadFirstEntries = (current: string) => `
-        CASE WHEN l.created_at <= $1 THEN l.created_at END AS f1,
-        CASE WHEN l.first_mql_at <= $1 THEN l.first_mql_at END AS f2,
-        CASE WHEN l.first_sal_at <= $1 THEN l.first_sal_at END AS f3,
-        CASE WHEN l.first_sql_at <= $1 THEN l.first_sql_at END AS f4,
-        CASE WHEN l.first_opportunity_at <= $1 THEN l.first_opportunity_at END AS f5,
+        ${FIRSTS.map((c, i) => `CASE WHEN ${c} <= $1 THEN ${c} END AS f${i + 1},`).join('\n        ')}
         ${customerAsOf(current)} AS f6`;
 
 /**
@@ -58,7 +57,7 @@ export const leadFirstEntries = (current: string) => `
  */
 export function anyFirstEntryIn(from: string, to: string, currentOutcomes: boolean): string {
   const within = (col: string) => `(${col} >= ${from} AND ${col} < ${to})`;
-  return `(${['l.created_at', 'l.first_mql_at', 'l.first_sal_at', 'l.first_sql_at', 'l.first_opportunity_at'].map(within).join(' OR ')}
+  return `(${FIRSTS.map(within).join(' OR ')}
     OR ${currentOutcomes ? within('l.first_customer_at') : `l.first_opportunity_at < ${to}`})`;
 }
 
