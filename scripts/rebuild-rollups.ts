@@ -4,6 +4,7 @@ import { createDataSource } from '../src/db/data-source';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { runInTransaction } from '../src/db/transaction';
 import { rebuildCredit } from '../src/modules/analytics/attribution/attribution-credit';
+import { rebuildFunnel } from '../src/modules/analytics/funnel/funnel-rollup';
 
 /** `npm run rollups:rebuild`: recomputes the rollups from scratch (DATABASE_URL, or the embedded database in DATA_DIR). */
 async function main(): Promise<void> {
@@ -16,6 +17,9 @@ async function main(): Promise<void> {
     const t = Date.now();
     const rows = await runInTransaction(ds, (tx) => rebuildCredit(tx));
     console.log(`attribution_credit: ${rows} rows rebuilt in ${Date.now() - t} ms`);
+    const f = Date.now();
+    const days = await runInTransaction(ds, (tx) => rebuildFunnel(tx));
+    console.log(`funnel_day: ${days} rows rebuilt in ${Date.now() - f} ms`);
   } finally {
     await ds.destroy();
     await embedded?.stop();

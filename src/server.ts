@@ -21,6 +21,7 @@ import { Context } from './context';
 import { currentScope, runInScope } from './db/request-scope';
 import { onBeforeCommit } from './db/transaction';
 import { processDirtyCredit } from './modules/analytics/attribution/attribution-credit';
+import { processDirtyFunnel } from './modules/analytics/funnel/funnel-rollup';
 import { buildAppSchema } from './schema';
 
 export interface RunningServer {
@@ -55,6 +56,7 @@ function unauthenticated(message: string): GraphQLError {
 /** Builds and starts the HTTP server: /healthz, /readyz and /graphql (Apollo on Express 5). */
 export async function createServer(config: Config, ds: DataSource, port = config.port, isReady: () => boolean = () => true): Promise<RunningServer> {
   onBeforeCommit(processDirtyCredit);
+  onBeforeCommit(processDirtyFunnel);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false); // GraphQL responses are POST results: hashing every body for an ETag is CPU for nothing

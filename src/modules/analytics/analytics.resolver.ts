@@ -1,4 +1,6 @@
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import { Arg, Authorized, Ctx, Info, Mutation, Query, Resolver } from 'type-graphql';
+import { fieldsByType } from '../../common/dataloader/columns';
 import { Role } from '../../common/graphql/enums';
 import { Context, Deps } from '../../context';
 import { FunnelReport } from './analytics.types';
@@ -22,8 +24,8 @@ export class AnalyticsResolver {
   constructor(private readonly deps: Deps) {}
 
   @Query(() => FunnelReport)
-  funnel(@Arg('input', () => FunnelInput) input: FunnelInput): Promise<FunnelReport> {
-    return funnel(this.deps.ds, input);
+  funnel(@Arg('input', () => FunnelInput) input: FunnelInput, @Info() info: GraphQLResolveInfo): Promise<FunnelReport> {
+    return funnel(this.deps.ds, input, fieldsByType(info).get('FunnelStep')?.has('daysFromPrevious') ?? false);
   }
 
   @Query(() => AttributionReport)

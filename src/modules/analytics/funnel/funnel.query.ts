@@ -12,7 +12,7 @@ export interface FunnelQuery extends FunnelFrame {
   sources: string[] | null;
 }
 
-const LADDER: LifecycleStage[] = [
+export const LADDER: LifecycleStage[] = [
   LifecycleStage.LEAD, LifecycleStage.MQL, LifecycleStage.SAL, LifecycleStage.SQL, LifecycleStage.OPPORTUNITY, LifecycleStage.CUSTOMER,
 ];
 const f = (s: LifecycleStage) => `f${LADDER.indexOf(s) + 1}`;
@@ -38,7 +38,7 @@ export const customerAsOf = (current: string) => `CASE WHEN ${current} THEN CASE
     WHERE dl.lead_id = l.id AND w.category = 'WON') END`;
 
 /** The maintained first entries of LEAD … OPPORTUNITY (CUSTOMER depends on asOf: customerAsOf). */
-const FIRSTS = ['l.created_at', 'l.first_mql_at', 'l.first_sal_at', 'l.first_sql_at', 'l.first_opportunity_at'];
+export const FIRSTS = ['l.created_at', 'l.first_mql_at', 'l.first_sal_at', 'l.first_sql_at', 'l.first_opportunity_at'];
 
 /**
  * A lead's first actual entry of each ladder stage as of $1, as columns f1 (LEAD) … f6 (CUSTOMER), from the maintained

@@ -5,7 +5,8 @@ import { ConversionBasis, FunnelReport, SkippedStagePolicy } from '../analytics.
 import { toFunnelReport } from '../shared/funnel-report';
 import { checkPeriod, ownerFilter, windowSeconds } from '../shared/period';
 import { FunnelInput } from './funnel.inputs';
-import { queryFunnel } from './funnel.query';
+import { FunnelQuery, queryFunnel } from './funnel.query';
+import { queryFunnelRollup, rollupPlan } from './funnel-rollup.query';
 
 const LADDER = Object.values(LifecycleStage);
 const LABELS: Record<LifecycleStage, string> = {
@@ -21,16 +22,21 @@ function checkSteps(steps: LifecycleStage[] | null | undefined): LifecycleStage[
   return steps;
 }
 
-/** The lifecycle funnel (definitions.md section 4) for leads. */
-export async function funnel(ds: DataSource, input: FunnelInput): Promise<FunnelReport> {
+/**
+ * The lifecycle funnel (definitions.md section 4) for leads: from the per-day rollup when it answers the question
+ * exactly (rollupPlan), on the fly otherwise. `needsDurations`: the operation reads daysFromPrevious.
+ */
+export async function funnel(ds: DataSource, input: FunnelInput, needsDurations = true): Promise<FunnelReport> {
   const now = new Date();
   const { from, to, asOf } = checkPeriod(input.from, input.to, input.asOf, now);
   const steps = checkSteps(input.steps);
   const basis = input.basis ?? ConversionBasis.COHORT;
   const win = windowSeconds(input.conversionWindowDays);
-  const rows = await queryFunnel(ds, {
+  const q: FunnelQuery = {
     steps, basis, policy: input.skippedStages ?? SkippedStagePolicy.INFER, from, to, asOf, windowSeconds: win,
     breakdown: input.breakdown ?? null, sources: input.sources ?? null, ownerIds: ownerFilter(input.ownerIds), currentOutcomes: asOf >= now,
-  });
+  };
+  const plan = rollupPlan(q, needsDurations);
+  const rows = (plan && (await queryFunnelRollup(ds, q, plan))) ?? (await queryFunnel(ds, q));
   return toFunnelReport({ basis, from, to, asOf, windowSeconds: win, steps: steps.map((s) => ({ stage: s, label: LABELS[s] })), withGroups: !!input.breakdown }, rows);
 }

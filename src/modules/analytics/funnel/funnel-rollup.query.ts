@@ -1,0 +1,83 @@
+import { Queryable, rows } from '../../../db/sql';
+import { ConversionBasis, FunnelBreakdown, SkippedStagePolicy } from '../analytics.types';
+import { DAY_SECONDS } from '../shared/period';
+import { FunnelRow } from '../shared/funnel-steps.sql';
+import { anyFirstEntryIn, FIRSTS, FunnelQuery, LADDER } from './funnel.query';
+import { RollupDim } from './funnel-rollup';
+
+/** How the rollup answers a funnel: which dimension's rows, which groups of it, and the whole-day window. */
+export interface RollupPlan {
+  dim: RollupDim;
+  grps: string[] | null;
+  windowDays: number | null;
+}
+
+const midnight = (d: Date) => d.getTime() % (DAY_SECONDS * 1000) === 0;
+
+/**
+ * Whether funnel_day answers this funnel exactly, and how. It holds counts of reaches as of now with skipped stages
+ * inferred, per UTC day and per one breakdown at a time, and whole-day lags; so it answers INFER funnels as of now
+ * (or later) over whole UTC days, with no window or a whole-day one, at most one of the sources and owner filters
+ * (read as a filter on that dimension's groups), and no durations (days between steps need each unit's instants: those
+ * funnels are computed on the fly).
+ */
+export function rollupPlan(q: FunnelQuery, needsDurations: boolean): RollupPlan | null {
+  if (needsDurations || q.policy !== SkippedStagePolicy.INFER || !q.currentOutcomes || !midnight(q.from) || !midnight(q.to)) return null;
+  const windowDays = q.windowSeconds === null ? null : q.windowSeconds / DAY_SECONDS;
+  if (windowDays !== null && !Number.isInteger(windowDays)) return null;
+  if (q.sources && q.ownerIds) return null;
+  if (q.sources) return !q.breakdown || q.breakdown === FunnelBreakdown.CHANNEL ? { dim: 'CHANNEL', grps: q.sources, windowDays } : null;
+  if (q.ownerIds) return !q.breakdown || q.breakdown === FunnelBreakdown.OWNER ? { dim: 'OWNER', grps: q.ownerIds, windowDays } : null;
+  return { dim: q.breakdown ?? 'ALL', grps: null, windowDays };
+}
+
+/** The latest instant any lead fact (or, for CAMPAIGN, any touch) has: the rollup is exact for an asOf at or after it. */
+function latestFactSql(dim: RollupDim): string {
+  const maxima = [...FIRSTS, 'l.first_customer_at'].map((c) => `(SELECT max(${c.slice(2)}) FROM leads)`);
+  if (dim === 'CAMPAIGN') maxima.push(`(SELECT max(occurred_at) FROM touchpoints)`);
+  return `greatest(${maxima.join(', ')})`;
+}
+
+/**
+ * The funnel from funnel_day in one statement, or null when the rollup cannot be used right now (a committed write
+ * not yet applied, or a fact after asOf). COHORT: rows anchored on step 1's stage, count = n at the window (the whole
+ * array without one); FLOW: the step's own rows (lag 0). Groups sum to the totals; OWNER groups are shown by email.
+ * For isComplete, the latest cohort anchor is found exactly: the last day with an anchor, then that day's leads.
+ */
+export async function queryFunnelRollup(db: Queryable, q: FunnelQuery, p: RollupPlan): Promise<FunnelRow[] | null> {
+  const steps = q.steps.map((s) => LADDER.indexOf(s) + 1);
+  const cohort = q.basis === ConversionBasis.COHORT;
+  const at = (col: string) => cohort ? `fd.${col}[least(coalesce($7::int, 2147483646), cardinality(fd.${col}) - 1) + 1]` : `fd.${col}[1]`;
+  const s1 = steps[0];
+  const reach1 = `least(${[...FIRSTS, 'l.first_customer_at'].slice(s1 - 1).join(', ')})`;
+  const inDays = `fd.dim = $3 AND fd.day >= ($4::timestamptz AT TIME ZONE 'UTC')::date AND fd.day < ($5::timestamptz AT TIME ZONE 'UTC')::date
+        AND ($6::text[] IS NULL OR fd.grp = ANY($6::text[]))`;
+  const result = await rows<FunnelRow & { ok: boolean }>(db, `
+    WITH ok AS (SELECT NOT EXISTS (SELECT 1 FROM funnel_dirty) AND coalesce(${latestFactSql(p.dim)} <= $1, true) AS ok),
+    picked AS (
+      SELECT CASE WHEN $3 = 'OWNER' AND fd.grp <> 'UNASSIGNED' THEN coalesce((SELECT u.email FROM users u WHERE u.id = fd.grp::bigint), 'UNASSIGNED') ELSE fd.grp END AS grp,
+        array_position($2::smallint[], fd.b) AS k, ${at('n')} AS n, ${at('inf')} AS inf
+      FROM funnel_day fd
+      WHERE (SELECT ok FROM ok) AND fd.a = ${cohort ? s1 : 'fd.b'} AND fd.b = ANY($2::smallint[]) AND ${inDays}
+    ),
+    last_day AS (
+      SELECT (max(fd.day)::timestamp AT TIME ZONE 'UTC') AS d FROM funnel_day fd
+      WHERE $7::int IS NOT NULL AND ${cohort} AND (SELECT ok FROM ok) AND fd.a = ${s1} AND fd.b = ${s1} AND ${inDays}
+    ),
+    anchor AS (
+      SELECT max(${reach1}) AS at FROM leads l, last_day
+      WHERE ${anyFirstEntryIn('last_day.d', `last_day.d + interval '1 day'`, true)}
+        AND ${reach1} >= last_day.d AND ${reach1} < last_day.d + interval '1 day'
+        AND ($3 <> 'CHANNEL' OR $6::text[] IS NULL OR l.source = ANY($6::text[]))
+        AND ($3 <> 'OWNER' OR $6::text[] IS NULL OR l.owner_id::text = ANY($6::text[]))
+    ),
+    agg AS (
+      SELECT grp, GROUPING(grp) = 1 AS total, k, sum(n)::int AS count, sum(inf)::int AS inferred
+      FROM picked GROUP BY GROUPING SETS ((k), (grp, k)) HAVING sum(n) > 0
+    )
+    SELECT ok.ok, agg.*, 0 AS durations, NULL::float8 AS "meanDays", NULL::float8 AS "medianDays", (SELECT at FROM anchor) AS "maxAnchor"
+    FROM ok LEFT JOIN agg ON ok.ok ORDER BY agg.total DESC, agg.grp, agg.k`,
+    [q.asOf, steps, p.dim, q.from, q.to, p.grps, cohort ? p.windowDays : null]);
+  if (!result[0]?.ok) return null;
+  return result.filter((r) => r.k !== null).map(({ ok: _ok, ...r }) => r);
+}

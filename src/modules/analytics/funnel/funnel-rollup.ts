@@ -1,0 +1,97 @@
+import { EntityManager } from 'typeorm';
+import { exec, Queryable, rows } from '../../../db/sql';
+import { FIRSTS } from './funnel.query';
+
+/**
+ * The per-day funnel rollup (migration 1764374400000-FunnelRollup): one definition of a lead's facts and of the rows
+ * they contribute, used by the incremental path (before each write commits) and by the rebuild.
+ */
+
+/** Breakdown dimensions the rollup keeps, each with the facts column holding the group key. */
+export const ROLLUP_DIMS = { ALL: `'ALL'`, CHANNEL: 'f.channel', INDUSTRY: 'f.industry', REGION: 'f.region', OWNER: 'f.owner', CAMPAIGN: 'f.campaign' } as const;
+export type RollupDim = keyof typeof ROLLUP_DIMS;
+
+const ALL_FIRSTS = [...FIRSTS, 'l.first_customer_at'];
+
+/**
+ * A lead's facts as of now (definitions.md sections 2 and 4): reach of every ladder stage with skipped stages inferred
+ * (the earliest first entry at or above it), whether that reach is inferred, and its group under each breakdown.
+ * Group keys as the on-the-fly funnel gives them, except OWNER, kept as the owner id (emails are looked up when read).
+ */
+const leadFactsSql = (where: string) => `
+  SELECT l.id AS lead_id,
+    ARRAY[${ALL_FIRSTS.map((_, k) => `least(${ALL_FIRSTS.slice(k).join(', ')})`).join(', ')}]::timestamptz[] AS reach,
+    ARRAY[${ALL_FIRSTS.map((c, k) => `(${c} IS NULL OR ${c} > least(${ALL_FIRSTS.slice(k).join(', ')})) AND least(${ALL_FIRSTS.slice(k).join(', ')}) IS NOT NULL`).join(',\n      ')}]::boolean[] AS inferred,
+    coalesce(l.source, 'UNKNOWN') AS channel, coalesce(a.industry, 'UNKNOWN') AS industry, coalesce(a.region, 'UNKNOWN') AS region,
+    coalesce(l.owner_id::text, 'UNASSIGNED') AS owner,
+    coalesce((SELECT t.campaign_id::text FROM touchpoints t WHERE t.lead_id = l.id ORDER BY t.occurred_at, t.external_id LIMIT 1), 'NONE') AS campaign
+  FROM leads l LEFT JOIN accounts a ON a.id = l.account_id
+  WHERE ${where}`;
+
+/**
+ * The rows a set of facts `f` contributes: for each anchor stage a it reached and each stage b ≥ a it reached, under
+ * each dimension: the UTC day of reach_a, the whole days from reach_a to reach_b (rounded up, so "within W days" for a
+ * whole W is lag ≤ W), and whether reach_b is inferred.
+ */
+const contributionsSql = (facts: string) => `
+  SELECT (f.reach[a] AT TIME ZONE 'UTC')::date AS day, a::smallint AS a, b::smallint AS b, g.dim, g.grp,
+    ceil(extract(epoch FROM f.reach[b] - f.reach[a]) / 86400)::int AS lag, f.inferred[b] AS inf, f.sign
+  FROM (${facts}) f
+  CROSS JOIN generate_series(1, 6) a CROSS JOIN LATERAL generate_series(a, 6) b
+  CROSS JOIN LATERAL (VALUES ${Object.entries(ROLLUP_DIMS).map(([d, col]) => `('${d}', ${col})`).join(', ')}) g(dim, grp)
+  WHERE f.reach[b] IS NOT NULL`;
+
+/** Signed contributions summed per row key and lag, then folded into cumulative arrays per key. */
+const foldedSql = (contributions: string) => `
+  SELECT day, a, b, dim, grp,
+    funnel_cum(array_agg(lag), array_agg(dn)) AS n, funnel_cum(array_agg(lag), array_agg(di)) AS inf
+  FROM (SELECT day, a, b, dim, grp, lag, sum(sign)::int AS dn, coalesce(sum(sign) FILTER (WHERE inf), 0)::int AS di
+        FROM (${contributions}) c GROUP BY day, a, b, dim, grp, lag HAVING sum(sign) <> 0 OR coalesce(sum(sign) FILTER (WHERE inf), 0) <> 0) x
+  GROUP BY day, a, b, dim, grp`;
+
+/** Every funnel_day row computed from scratch from the base tables (the rebuild, and the equality test). */
+export const fromScratchSql = () => foldedSql(contributionsSql(`SELECT x.*, 1 AS sign FROM (${leadFactsSql('true')}) x`));
+
+/**
+ * Brings the rollup up to date for the given leads: locks them (a concurrent writer of the same lead commits first,
+ * then this sees its facts), takes back their last applied facts, adds their facts as of now, and drops rows that
+ * fall to zero.
+ */
+async function refreshLeads(db: Queryable, ids: string[]): Promise<void> {
+  await exec(db, `SELECT 1 FROM leads WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`, [ids]);
+  const zero = await rows<{ a: number; dim: string; day: string; b: number; grp: string }>(db, `
+    WITH old AS (SELECT f.*, -1 AS sign FROM funnel_lead f WHERE f.lead_id = ANY($1::bigint[])),
+    new AS (${leadFactsSql('l.id = ANY($1::bigint[])')}),
+    gone AS (DELETE FROM funnel_lead f WHERE f.lead_id = ANY($1::bigint[]) AND NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = f.lead_id)),
+    saved AS (
+      INSERT INTO funnel_lead SELECT * FROM new
+      ON CONFLICT (lead_id) DO UPDATE SET reach = EXCLUDED.reach, inferred = EXCLUDED.inferred, channel = EXCLUDED.channel,
+        industry = EXCLUDED.industry, region = EXCLUDED.region, owner = EXCLUDED.owner, campaign = EXCLUDED.campaign),
+    delta AS (${foldedSql(contributionsSql(`SELECT * FROM old UNION ALL SELECT new.*, 1 FROM new`))})
+    INSERT INTO funnel_day AS fd (a, dim, day, b, grp, n, inf)
+    SELECT a, dim, day, b, grp, n, inf FROM delta ORDER BY a, dim, day, b, grp
+    ON CONFLICT (a, dim, day, b, grp) DO UPDATE SET n = funnel_cum_sum(fd.n, EXCLUDED.n), inf = funnel_cum_sum(fd.inf, EXCLUDED.inf)
+    RETURNING CASE WHEN fd.n = '{0}' THEN fd.a END AS a, fd.dim, fd.day::text AS day, fd.b, fd.grp`, [ids]);
+  const empty = zero.filter((z) => z.a !== null);
+  if (empty.length) {
+    await exec(db, `DELETE FROM funnel_day WHERE (a, dim, day, b, grp) IN (SELECT * FROM unnest($1::smallint[], $2::text[], $3::date[], $4::smallint[], $5::text[]))`,
+      [empty.map((z) => z.a), empty.map((z) => z.dim), empty.map((z) => z.day), empty.map((z) => z.b), empty.map((z) => z.grp)]);
+  }
+}
+
+/** Before a write transaction commits: applies the leads its writes marked dirty (triggers). */
+export async function processDirtyFunnel(tx: EntityManager): Promise<void> {
+  const dirty = await rows<{ id: string }>(tx, `WITH d AS (DELETE FROM funnel_dirty RETURNING lead_id) SELECT DISTINCT lead_id::text AS id FROM d`);
+  if (dirty.length) await refreshLeads(tx, dirty.map((d) => d.id));
+}
+
+/** `npm run rollups:rebuild`: funnel_lead and funnel_day from scratch, in the caller's transaction. */
+export async function rebuildFunnel(tx: EntityManager): Promise<number> {
+  await exec(tx, `LOCK TABLE funnel_day, funnel_lead IN EXCLUSIVE MODE`);
+  await exec(tx, `DELETE FROM funnel_dirty`);
+  await exec(tx, `DELETE FROM funnel_lead`);
+  await exec(tx, `DELETE FROM funnel_day`);
+  await exec(tx, `INSERT INTO funnel_lead ${leadFactsSql('true')}`);
+  await exec(tx, `INSERT INTO funnel_day (day, a, b, dim, grp, n, inf) ${foldedSql(contributionsSql(`SELECT f.*, 1 AS sign FROM funnel_lead f`))}`);
+  return Number((await rows<{ n: string }>(tx, `SELECT count(*) AS n FROM funnel_day`))[0].n);
+}
