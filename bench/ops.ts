@@ -58,6 +58,11 @@ export function buildOps(c: ListContext): Op[] {
     },
     {
       name: 'funnel 1y, whole ladder, by channel', kind: 'analytics',
+      ours: `{ funnel(input: { from: "${YEAR.from}", to: "${YEAR.to}", breakdown: CHANNEL, conversionWindowDays: 90 }) { isComplete steps { stage count inferredCount conversionFromPrevious { value } } groups { key steps { count } } } }`,
+    },
+    {
+      // days between steps need every unit's instants: computed on the fly, not from the per-day rollup
+      name: 'funnel 1y with days between steps (on the fly)', kind: 'analytics',
       ours: `{ funnel(input: { from: "${YEAR.from}", to: "${YEAR.to}", breakdown: CHANNEL, conversionWindowDays: 90 }) { steps { stage count conversionFromPrevious { value } daysFromPrevious { mean median } } groups { key steps { count } } } }`,
     },
     { name: 'funnel by channel × month (12 FLOW funnels)', kind: 'analytics', ours: `{ ${months.join(' ')} }` },
