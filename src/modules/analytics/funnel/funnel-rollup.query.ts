@@ -52,32 +52,35 @@ export async function queryFunnelRollup(db: Queryable, q: FunnelQuery, p: Rollup
   const reach1 = `least(${[...FIRSTS, 'l.first_customer_at'].slice(s1 - 1).join(', ')})`;
   const inDays = `fd.dim = $3 AND fd.day >= ($4::timestamptz AT TIME ZONE 'UTC')::date AND fd.day < ($5::timestamptz AT TIME ZONE 'UTC')::date
         AND ($6::text[] IS NULL OR fd.grp = ANY($6::text[]))`;
+  // isComplete needs the latest cohort anchor only for a cohort with a window
+  const withAnchor = cohort && p.windowDays !== null;
+  const ANCHOR = `    last_day AS (
+      SELECT (max(fd.day)::timestamp AT TIME ZONE 'UTC') AS d FROM funnel_day fd
+      WHERE (SELECT ok FROM ok) AND fd.a = ${s1} AND fd.b = ${s1} AND ${inDays}
+    ),
+    anchor AS (
+      SELECT max(${reach1}) AS at FROM leads l, last_day
+      WHERE ${anyFirstEntryIn('last_day.d', "last_day.d + interval '1 day'", true)}
+        AND ${reach1} >= last_day.d AND ${reach1} < last_day.d + interval '1 day'
+        AND ($3 <> 'CHANNEL' OR $6::text[] IS NULL OR l.source = ANY($6::text[]))
+        AND ($3 <> 'OWNER' OR $6::text[] IS NULL OR l.owner_id::text = ANY($6::text[]))
+    ),
+`;
   const result = await rows<FunnelRow & { ok: boolean }>(db, `
     WITH ok AS (SELECT NOT EXISTS (SELECT 1 FROM funnel_dirty) AND coalesce(${latestFactSql(p.dim)} <= $1, true) AS ok),
     picked AS (
       SELECT CASE WHEN $3 = 'OWNER' AND fd.grp <> 'UNASSIGNED' THEN coalesce((SELECT u.email FROM users u WHERE u.id = fd.grp::bigint), 'UNASSIGNED') ELSE fd.grp END AS grp,
         array_position($2::smallint[], fd.b) AS k, ${at('n')} AS n, ${at('inf')} AS inf
       FROM funnel_day fd
-      WHERE (SELECT ok FROM ok) AND fd.a = ${cohort ? s1 : 'fd.b'} AND fd.b = ANY($2::smallint[]) AND ${inDays}
+      WHERE (SELECT ok FROM ok) AND ${cohort ? `fd.a = ${s1}` : 'fd.a = ANY($2::smallint[]) AND fd.a = fd.b'} AND fd.b = ANY($2::smallint[]) AND ${inDays}
     ),
-    last_day AS (
-      SELECT (max(fd.day)::timestamp AT TIME ZONE 'UTC') AS d FROM funnel_day fd
-      WHERE $7::int IS NOT NULL AND ${cohort} AND (SELECT ok FROM ok) AND fd.a = ${s1} AND fd.b = ${s1} AND ${inDays}
-    ),
-    anchor AS (
-      SELECT max(${reach1}) AS at FROM leads l, last_day
-      WHERE ${anyFirstEntryIn('last_day.d', `last_day.d + interval '1 day'`, true)}
-        AND ${reach1} >= last_day.d AND ${reach1} < last_day.d + interval '1 day'
-        AND ($3 <> 'CHANNEL' OR $6::text[] IS NULL OR l.source = ANY($6::text[]))
-        AND ($3 <> 'OWNER' OR $6::text[] IS NULL OR l.owner_id::text = ANY($6::text[]))
-    ),
-    agg AS (
+${withAnchor ? ANCHOR : ''}    agg AS (
       SELECT grp, GROUPING(grp) = 1 AS total, k, sum(n)::int AS count, sum(inf)::int AS inferred
       FROM picked GROUP BY GROUPING SETS ((k), (grp, k)) HAVING sum(n) > 0
     )
-    SELECT ok.ok, agg.*, 0 AS durations, NULL::float8 AS "meanDays", NULL::float8 AS "medianDays", (SELECT at FROM anchor) AS "maxAnchor"
+    SELECT ok.ok, agg.*, 0 AS durations, NULL::float8 AS "meanDays", NULL::float8 AS "medianDays", ${withAnchor ? '(SELECT at FROM anchor)' : 'NULL::timestamptz'} AS "maxAnchor"
     FROM ok LEFT JOIN agg ON ok.ok ORDER BY agg.total DESC, agg.grp, agg.k`,
-    [q.asOf, steps, p.dim, q.from, q.to, p.grps, cohort ? p.windowDays : null]);
+    [q.asOf, steps, p.dim, q.from, q.to, p.grps, ...(cohort ? [p.windowDays] : [])]);
   if (!result[0]?.ok) return null;
   return result.filter((r) => r.k !== null).map(({ ok: _ok, ...r }) => r);
 }

@@ -53,12 +53,14 @@ const foldedSql = (contributions: string) => `
 export const fromScratchSql = () => foldedSql(contributionsSql(`SELECT x.*, 1 AS sign FROM (${leadFactsSql('true')}) x`));
 
 /**
- * Brings the rollup up to date for the given leads: locks them (a concurrent writer of the same lead commits first,
- * then this sees its facts), takes back their last applied facts, adds their facts as of now, and drops rows that
+ * Brings the rollup up to date for the given leads: locks them and their accounts (a concurrent writer of the same
+ * lead, or of its account's groups, commits first, then this sees its facts), takes back their last applied facts, adds their facts as of now, and drops rows that
  * fall to zero.
  */
 async function refreshLeads(db: Queryable, ids: string[]): Promise<void> {
   await exec(db, `SELECT 1 FROM leads WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`, [ids]);
+  // an account's industry or region changing concurrently: one of the two waits, so the later sees the other's rows
+  await exec(db, `SELECT 1 FROM accounts WHERE id IN (SELECT account_id FROM leads WHERE id = ANY($1::bigint[])) ORDER BY id FOR SHARE`, [ids]);
   const zero = await rows<{ a: number; dim: string; day: string; b: number; grp: string }>(db, `
     WITH old AS (SELECT f.*, -1 AS sign FROM funnel_lead f WHERE f.lead_id = ANY($1::bigint[])),
     new AS (${leadFactsSql('l.id = ANY($1::bigint[])')}),
