@@ -54,8 +54,8 @@ export const fromScratchSql = () => foldedSql(contributionsSql(`SELECT x.*, 1 AS
 
 /**
  * Brings the rollup up to date for the given leads: locks them and their accounts (a concurrent writer of the same
- * lead, or of its account's groups, commits first, then this sees its facts), takes back their last applied facts, adds their facts as of now, and drops rows that
- * fall to zero.
+ * lead, or of its account's groups, commits first, then this sees its facts), takes back their last applied facts,
+ * adds their facts as of now, and drops rows that fall to zero.
  */
 async function refreshLeads(db: Queryable, ids: string[]): Promise<void> {
   await exec(db, `SELECT 1 FROM leads WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`, [ids]);
