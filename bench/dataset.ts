@@ -4,9 +4,7 @@ import { Client } from 'pg';
 import { createDataSource } from '../src/db/data-source';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { MIGRATIONS } from '../src/db/migrations';
-import { runInTransaction } from '../src/db/transaction';
-import { rebuildCredit } from '../src/modules/analytics/attribution/attribution-credit';
-import { rebuildFunnel } from '../src/modules/analytics/funnel/funnel-rollup';
+import { rebuildRollups } from '../src/modules/analytics/rollups';
 import { generateSql, GENERATOR_VERSION } from './generate.sql';
 
 export const SIZES = { small: 10_000, medium: 100_000, large: 1_000_000 } as const;
@@ -60,8 +58,7 @@ export async function openDataset(size: Size, seed: number, port: number): Promi
     progress(steps.length, steps.length + 1, started, 'rollups');
     const rollups = createDataSource({ url: db.url, poolSize: 2, statementTimeoutMs: 3_600_000 });
     await rollups.initialize();
-    await runInTransaction(rollups, (tx) => rebuildCredit(tx));
-    await runInTransaction(rollups, (tx) => rebuildFunnel(tx));
+    await rebuildRollups(rollups);
     await rollups.destroy();
     progress(steps.length + 1, steps.length + 1, started, 'done');
     generatedMs = Date.now() - started;

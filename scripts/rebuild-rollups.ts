@@ -2,9 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../src/config/config';
 import { createDataSource } from '../src/db/data-source';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
-import { runInTransaction } from '../src/db/transaction';
-import { rebuildCredit } from '../src/modules/analytics/attribution/attribution-credit';
-import { rebuildFunnel } from '../src/modules/analytics/funnel/funnel-rollup';
+import { rebuildRollups } from '../src/modules/analytics/rollups';
 
 /** `npm run rollups:rebuild`: recomputes the rollups from scratch (DATABASE_URL, or the embedded database in DATA_DIR). */
 async function main(): Promise<void> {
@@ -14,12 +12,7 @@ async function main(): Promise<void> {
   await ds.initialize();
   try {
     await ds.runMigrations({ transaction: 'each' });
-    const t = Date.now();
-    const rows = await runInTransaction(ds, (tx) => rebuildCredit(tx));
-    console.log(`attribution_credit: ${rows} rows rebuilt in ${Date.now() - t} ms`);
-    const f = Date.now();
-    const days = await runInTransaction(ds, (tx) => rebuildFunnel(tx));
-    console.log(`funnel_day: ${days} rows rebuilt in ${Date.now() - f} ms`);
+    for (const r of await rebuildRollups(ds)) console.log(`${r.table}: ${r.rows} rows rebuilt in ${r.ms} ms`);
   } finally {
     await ds.destroy();
     await embedded?.stop();

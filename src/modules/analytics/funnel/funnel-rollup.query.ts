@@ -2,8 +2,8 @@ import { Queryable, rows } from '../../../db/sql';
 import { ConversionBasis, FunnelBreakdown, SkippedStagePolicy } from '../analytics.types';
 import { DAY_SECONDS } from '../shared/period';
 import { FunnelRow } from '../shared/funnel-steps.sql';
-import { anyFirstEntryIn, FIRSTS, FunnelQuery, LADDER } from './funnel.query';
-import { RollupDim } from './funnel-rollup';
+import { anyFirstEntryIn, FunnelQuery, LADDER } from './funnel.query';
+import { ALL_FIRSTS, reachSql, RollupDim } from './funnel-rollup';
 
 /** How the rollup answers a funnel: which dimension's rows, which groups of it, and the whole-day window. */
 export interface RollupPlan {
@@ -33,7 +33,7 @@ export function rollupPlan(q: FunnelQuery, needsDurations: boolean): RollupPlan 
 
 /** The latest instant any lead fact (or, for CAMPAIGN, any touch) has: the rollup is exact for an asOf at or after it. */
 function latestFactSql(dim: RollupDim): string {
-  const maxima = [...FIRSTS, 'l.first_customer_at'].map((c) => `(SELECT max(${c.slice(2)}) FROM leads)`);
+  const maxima = ALL_FIRSTS.map((c) => `(SELECT max(${c.slice(2)}) FROM leads)`);
   if (dim === 'CAMPAIGN') maxima.push(`(SELECT max(occurred_at) FROM touchpoints)`);
   return `greatest(${maxima.join(', ')})`;
 }
@@ -49,7 +49,7 @@ export async function queryFunnelRollup(db: Queryable, q: FunnelQuery, p: Rollup
   const cohort = q.basis === ConversionBasis.COHORT;
   const at = (col: string) => cohort ? `fd.${col}[least(coalesce($7::int, 2147483646), cardinality(fd.${col}) - 1) + 1]` : `fd.${col}[1]`;
   const s1 = steps[0];
-  const reach1 = `least(${[...FIRSTS, 'l.first_customer_at'].slice(s1 - 1).join(', ')})`;
+  const reach1 = reachSql(s1 - 1);
   const inDays = `fd.dim = $3 AND fd.day >= ($4::timestamptz AT TIME ZONE 'UTC')::date AND fd.day < ($5::timestamptz AT TIME ZONE 'UTC')::date
         AND ($6::text[] IS NULL OR fd.grp = ANY($6::text[]))`;
   // isComplete needs the latest cohort anchor only for a cohort with a window

@@ -11,7 +11,11 @@ import { FIRSTS } from './funnel.query';
 export const ROLLUP_DIMS = { ALL: `'ALL'`, CHANNEL: 'f.channel', INDUSTRY: 'f.industry', REGION: 'f.region', OWNER: 'f.owner', CAMPAIGN: 'f.campaign' } as const;
 export type RollupDim = keyof typeof ROLLUP_DIMS;
 
-const ALL_FIRSTS = [...FIRSTS, 'l.first_customer_at'];
+/** Every maintained first entry of a lead `l`, LEAD … CUSTOMER (CUSTOMER as of now). */
+export const ALL_FIRSTS = [...FIRSTS, 'l.first_customer_at'];
+
+/** reach of ladder stage k (0-based) as of now, skipped stages inferred: the earliest first entry at or above it. */
+export const reachSql = (k: number) => `least(${ALL_FIRSTS.slice(k).join(', ')})`;
 
 /**
  * A lead's facts as of now (definitions.md sections 2 and 4): reach of every ladder stage with skipped stages inferred
@@ -20,8 +24,8 @@ const ALL_FIRSTS = [...FIRSTS, 'l.first_customer_at'];
  */
 const leadFactsSql = (where: string) => `
   SELECT l.id AS lead_id,
-    ARRAY[${ALL_FIRSTS.map((_, k) => `least(${ALL_FIRSTS.slice(k).join(', ')})`).join(', ')}]::timestamptz[] AS reach,
-    ARRAY[${ALL_FIRSTS.map((c, k) => `(${c} IS NULL OR ${c} > least(${ALL_FIRSTS.slice(k).join(', ')})) AND least(${ALL_FIRSTS.slice(k).join(', ')}) IS NOT NULL`).join(',\n      ')}]::boolean[] AS inferred,
+    ARRAY[${ALL_FIRSTS.map((_, k) => reachSql(k)).join(', ')}]::timestamptz[] AS reach,
+    ARRAY[${ALL_FIRSTS.map((c, k) => `(${c} IS NULL OR ${c} > ${reachSql(k)}) AND ${reachSql(k)} IS NOT NULL`).join(',\n      ')}]::boolean[] AS inferred,
     coalesce(l.source, 'UNKNOWN') AS channel, coalesce(a.industry, 'UNKNOWN') AS industry, coalesce(a.region, 'UNKNOWN') AS region,
     coalesce(l.owner_id::text, 'UNASSIGNED') AS owner,
     coalesce((SELECT t.campaign_id::text FROM touchpoints t WHERE t.lead_id = l.id ORDER BY t.occurred_at, t.external_id LIMIT 1), 'NONE') AS campaign
