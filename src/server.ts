@@ -20,8 +20,7 @@ import { Config } from './config/config';
 import { Context } from './context';
 import { currentScope, runInScope } from './db/request-scope';
 import { onBeforeCommit } from './db/transaction';
-import { processDirtyCredit } from './modules/analytics/attribution/attribution-credit';
-import { processDirtyFunnel } from './modules/analytics/funnel/funnel-rollup';
+import { processDirtyRollups } from './modules/analytics/rollups';
 import { buildAppSchema } from './schema';
 
 export interface RunningServer {
@@ -55,8 +54,7 @@ function unauthenticated(message: string): GraphQLError {
 
 /** Builds and starts the HTTP server: /healthz, /readyz and /graphql (Apollo on Express 5). */
 export async function createServer(config: Config, ds: DataSource, port = config.port, isReady: () => boolean = () => true): Promise<RunningServer> {
-  onBeforeCommit(processDirtyCredit);
-  onBeforeCommit(processDirtyFunnel);
+  onBeforeCommit(processDirtyRollups);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false); // GraphQL responses are POST results: hashing every body for an ETag is CPU for nothing

@@ -5,6 +5,7 @@ import { AuditLog1764115200000 } from '../../migrations/1764115200000-AuditLog';
 import { AttributionCredit1764201600000 } from '../../migrations/1764201600000-AttributionCredit';
 import { MilestoneIndexes1764288000000 } from '../../migrations/1764288000000-MilestoneIndexes';
 import { FunnelRollup1764374400000 } from '../../migrations/1764374400000-FunnelRollup';
+import { KpiRollup1764460800000 } from '../../migrations/1764460800000-KpiRollup';
 
 /** Every migration, in order. A merged migration is never edited; add a new one here instead. */
-export const MIGRATIONS = [Foundation1763856000000, KpiTargets1763942400000, IdempotencyKeys1764028800000, AuditLog1764115200000, AttributionCredit1764201600000, MilestoneIndexes1764288000000, FunnelRollup1764374400000];
+export const MIGRATIONS = [Foundation1763856000000, KpiTargets1763942400000, IdempotencyKeys1764028800000, AuditLog1764115200000, AttributionCredit1764201600000, MilestoneIndexes1764288000000, FunnelRollup1764374400000, KpiRollup1764460800000];

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { MemLead } from './funnel-evaluator';
 import { bulkLoad, freshOwner } from './bulk-load';
-import { RECORD_DEAL_CHANGES, RECORD_LEAD_EVENTS, UPSERT_DEALS, UPSERT_LEADS } from './ops';
+import { RECORD_DEAL_CHANGES, RECORD_LEAD_EVENTS, UPSERT_ACCOUNTS, UPSERT_DEALS, UPSERT_LEADS } from './ops';
 import { TestApi } from './test-server';
 import { unique } from './unique';
 
@@ -41,15 +41,20 @@ export const arbLead: fc.Arbitrary<MemLead> = fc.record({
   })),
 }));
 
-/** Loads the history through the bulk API (events latest-first) under a fresh owner; returns the owner's id. */
-export async function loadHistory(api: TestApi, leads: MemLead[]): Promise<string> {
+/**
+ * Loads the history through the bulk API (events latest-first) under a fresh owner; returns the owner's id. With
+ * `oneAccount`, every deal belongs to one fresh account (one customer: its first win is contested).
+ */
+export async function loadHistory(api: TestApi, leads: MemLead[], oneAccount = false): Promise<string> {
   const p = unique('prop');
   const { email: owner, id: ownerId } = await freshOwner(api, p);
+  const accountExternalId = oneAccount ? `${p}-A` : null;
+  if (accountExternalId) await bulkLoad(api, [[UPSERT_ACCOUNTS, [{ externalId: accountExternalId, name: 'a' }]]]);
   await bulkLoad(api, [
     [UPSERT_LEADS, leads.map((l, i) => ({ externalId: `${p}-L${i}`, createdAt: iso(l.createdAt), ownerEmail: owner, source: l.source }))],
     [RECORD_LEAD_EVENTS, leads.flatMap((l, i) => l.events.map((e) => ({ leadExternalId: `${p}-L${i}`, event: e.event, occurredAt: iso(e.at), reason: e.reason }))).reverse()],
     [UPSERT_DEALS, leads.flatMap((l, i) => l.deals.map((d, j) => ({
-      externalId: `${p}-D${i}-${j}`, name: 'd', amount: d.amount, ownerEmail: owner, leadExternalIds: [`${p}-L${i}`], createdAt: iso(d.createdAt),
+      externalId: `${p}-D${i}-${j}`, name: 'd', amount: d.amount, ownerEmail: owner, leadExternalIds: [`${p}-L${i}`], createdAt: iso(d.createdAt), accountExternalId,
     })))],
     [RECORD_DEAL_CHANGES, leads.flatMap((l, i) => l.deals.flatMap((d, j) => d.changes.map((c) => ({ dealExternalId: `${p}-D${i}-${j}`, stage: c.stage, occurredAt: iso(c.at) }))))],
   ]);

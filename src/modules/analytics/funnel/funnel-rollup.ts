@@ -85,10 +85,15 @@ async function refreshLeads(db: Queryable, ids: string[]): Promise<void> {
   }
 }
 
-/** Before a write transaction commits: applies the leads its writes marked dirty (triggers). */
-export async function processDirtyFunnel(tx: EntityManager): Promise<void> {
+/**
+ * Before a write transaction commits: applies the leads its writes marked dirty (triggers); returns them (locked), for
+ * the KPI rollup's hand-off units.
+ */
+export async function processDirtyFunnel(tx: EntityManager): Promise<string[]> {
   const dirty = await rows<{ id: string }>(tx, `WITH d AS (DELETE FROM funnel_dirty RETURNING lead_id) SELECT DISTINCT lead_id::text AS id FROM d`);
-  if (dirty.length) await refreshLeads(tx, dirty.map((d) => d.id));
+  const ids = dirty.map((d) => d.id);
+  if (ids.length) await refreshLeads(tx, ids);
+  return ids;
 }
 
 /** `npm run rollups:rebuild`: funnel_lead and funnel_day from scratch, in the caller's transaction. */

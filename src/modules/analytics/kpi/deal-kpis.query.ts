@@ -22,8 +22,24 @@ export interface DealKpiRow {
   spend: number;
 }
 
+/**
+ * Whether a won deal was marketing-influenced (definitions.md section 5): a touch of a linked lead in a marketing
+ * channel (`channels`) from 180 days before its creation until its close (and, when given, at or before asOf).
+ */
+export const influencedSql = (dealId: string, createdAt: string, closedAt: string, channels: string, asOf: string | null) => `EXISTS (
+          SELECT 1 FROM deal_leads dl JOIN touchpoints t ON t.lead_id = dl.lead_id
+          WHERE dl.deal_id = ${dealId} AND t.channel = ANY(${channels}::text[])
+            AND t.occurred_at >= ${createdAt} - interval '180 days' AND t.occurred_at <= ${closedAt}${asOf ? ` AND t.occurred_at <= ${asOf}` : ''})`;
+
 /** Is the instant column inside the whole scope [edges[1], edges[n+1])? */
-const inScope = (col: string) => `${col} >= ($2::timestamptz[])[1] AND ${col} < ($2::timestamptz[])[array_length($2::timestamptz[], 1)]`;
+export const inScope = (col: string) => `${col} >= ($2::timestamptz[])[1] AND ${col} < ($2::timestamptz[])[array_length($2::timestamptz[], 1)]`;
+
+/** Spend per period (`i`) as of $1 over the edges $2, of campaigns in the channels `channels` (all when null). */
+export const spendSql = (channels: string) => `
+      SELECT ${period('x.at')} AS i, sum(x.amount) AS spend FROM (
+        SELECT sp.day::timestamp AT TIME ZONE 'UTC' AS at, sp.amount FROM campaign_spend sp JOIN campaigns c ON c.id = sp.campaign_id
+        WHERE ${channels}::text[] IS NULL OR c.channel = ANY(${channels}::text[])
+      ) x WHERE x.at <= $1 AND ${inScope('x.at')} GROUP BY 1`;
 
 /**
  * Deal, revenue and spend KPIs of definitions.md section 5 in one statement, one row per period (in order). A deal's
@@ -53,10 +69,7 @@ export async function queryDealKpis(db: Queryable, s: KpiScope): Promise<DealKpi
     ),
     won AS (
       SELECT i, amount, extract(epoch FROM at - created_at) / 86400 AS cycle, lead_source = ANY($5::text[]) AS sourced,
-        EXISTS (
-          SELECT 1 FROM deal_leads dl JOIN touchpoints t ON t.lead_id = dl.lead_id
-          WHERE dl.deal_id = w.id AND t.channel = ANY($5::text[])
-            AND t.occurred_at >= w.created_at - interval '180 days' AND t.occurred_at <= w.at AND t.occurred_at <= $1) AS influenced
+        ${influencedSql('w.id', 'w.created_at', 'w.at', '$5', '$1')} AS influenced
       FROM closed w WHERE category = 'WON'
     ),
     wins AS (
@@ -73,12 +86,7 @@ export async function queryDealKpis(db: Queryable, s: KpiScope): Promise<DealKpi
         SELECT coalesce('a' || account_id::text, 'd' || id::text) AS customer, min(at) AS first_win FROM outcome WHERE category = 'WON' GROUP BY 1
       ) x GROUP BY 1
     ),
-    spend AS (
-      SELECT ${period('x.at')} AS i, sum(x.amount) AS spend FROM (
-        SELECT sp.day::timestamp AT TIME ZONE 'UTC' AS at, sp.amount FROM campaign_spend sp JOIN campaigns c ON c.id = sp.campaign_id
-        WHERE $3::text[] IS NULL OR c.channel = ANY($3)
-      ) x WHERE x.at <= $1 AND ${inScope('x.at')} GROUP BY 1
-    )
+    spend AS (${spendSql('$3')})
     SELECT
       coalesce(c.opportunities, 0)::int AS opportunities, coalesce(c."pipelineCreated", 0)::float8 AS "pipelineCreated",
       coalesce(k."wonDeals", 0)::int AS "wonDeals", coalesce(k."lostDeals", 0)::int AS "lostDeals",

@@ -4,6 +4,7 @@ import { checkPeriod, ownerFilter, windowSeconds } from '../shared/period';
 import { queryDealKpis } from './deal-kpis.query';
 import { queryLeadKpis } from './lead-kpis.query';
 import { toKpiReport } from './kpi.calc';
+import { kpiRollupPlan, queryDealKpisRollup, queryLeadKpisRollup } from './kpi-rollup.query';
 import { KpiInput, KpiReport } from './kpi.types';
 
 export type KpiOptions = Pick<KpiInput, 'conversionWindowDays' | 'slaHours' | 'sources' | 'ownerIds'>;
@@ -11,7 +12,8 @@ export type KpiOptions = Pick<KpiInput, 'conversionWindowDays' | 'slaHours' | 's
 /**
  * The shared KPIs (definitions.md section 5) for the consecutive periods [edges[i], edges[i+1]), all as of asOf, from
  * two statements whatever the number of periods: `kpis` is the one-period case, so a series bucket equals `kpis` over
- * that bucket by construction.
+ * that bucket by construction. Each statement reads the KPI rollups when they answer exactly (kpiRollupPlan, and no
+ * write pending), the base tables otherwise; both give the same numbers (tested).
  */
 export async function kpiReports(ds: DataSource, edges: Date[], asOf: Date, o: KpiOptions, now = new Date()): Promise<KpiReport[]> {
   const slaHours = o.slaHours ?? 24;
@@ -20,7 +22,11 @@ export async function kpiReports(ds: DataSource, edges: Date[], asOf: Date, o: K
     edges, asOf, windowSeconds: windowSeconds(o.conversionWindowDays), sources: o.sources ?? null,
     ownerIds: ownerFilter(o.ownerIds), currentOutcomes: asOf >= now,
   };
-  const [leads, deals] = await Promise.all([queryLeadKpis(ds, scope, slaHours), queryDealKpis(ds, scope)]);
+  const plan = kpiRollupPlan(scope);
+  const [leads, deals] = await Promise.all([
+    (plan && (await queryLeadKpisRollup(ds, scope, plan, slaHours))) ?? queryLeadKpis(ds, scope, slaHours),
+    (plan && (await queryDealKpisRollup(ds, scope, plan))) ?? queryDealKpis(ds, scope),
+  ]);
   return leads.map((l, i) => toKpiReport({ from: edges[i], to: edges[i + 1], asOf }, l, deals[i]));
 }
 

@@ -36,6 +36,23 @@ export const period = (col: string) => `width_bucket(${col}, $2::timestamptz[])`
 export const PERIODS = `SELECT generate_series(1, array_length($2::timestamptz[], 1) - 1) AS i`;
 
 /**
+ * Body of a LATERAL subquery giving a lead's hand-off disposition (definitions.md section 5): the first accepted (SAL or
+ * SQL event, or its first OPPORTUNITY entry `f5`) or returned (REJECTED, RECYCLED, DISQUALIFIED; reason, OTHER when
+ * none) event at or after reach_MQL `r2` (and at or before `asOf`, when given); at one instant acceptance comes first.
+ */
+export const dispositionSql = (leadId: string, r2: string, f5: string, asOf: string | null) => `
+        SELECT e.kind, e.at, e.reason FROM (
+          SELECT 'ACCEPTED' AS kind, ev.occurred_at AS at, NULL::text AS reason, 0 AS ord, ev.id AS seq FROM lead_stage_changes ev
+            WHERE ev.lead_id = ${leadId} AND ev.event IN ('SAL', 'SQL') AND ev.occurred_at >= ${r2}${asOf ? ` AND ev.occurred_at <= ${asOf}` : ''}
+          UNION ALL
+          -- the earliest deal creation is the lead's first OPPORTUNITY entry, never before reach_MQL
+          SELECT 'ACCEPTED', ${f5}, NULL, 0, 0::bigint WHERE ${f5} IS NOT NULL
+          UNION ALL
+          SELECT 'RETURNED', ev.occurred_at, coalesce(ev.reason, 'OTHER'), 1, ev.id FROM lead_stage_changes ev
+            WHERE ev.lead_id = ${leadId} AND ev.event IN ('REJECTED', 'RECYCLED', 'DISQUALIFIED') AND ev.occurred_at >= ${r2}${asOf ? ` AND ev.occurred_at <= ${asOf}` : ''}
+        ) e ORDER BY e.at, e.ord, e.seq LIMIT 1`;
+
+/**
  * Lead KPIs of definitions.md section 5 in one statement, one row per period (in order): flow counts of reaches in
  * the period, the MQL cohort's conversion to SQL within the window, and its hand-off disposition (the first accepted or
  * returned event at or after reach_MQL; at one instant acceptance comes first): rejection rate and reasons, response
@@ -65,18 +82,7 @@ export async function queryLeadKpis(db: Queryable, s: KpiScope, slaHours: number
       WHERE r2 >= ($2::timestamptz[])[1] AND r2 < ($2::timestamptz[])[array_length($2::timestamptz[], 1)]),
     disp AS (
       SELECT c.i, c.r2, c.r4, d.kind, d.at, d.reason, extract(epoch FROM d.at - c.r2) / 3600 AS h FROM cohort c
-      LEFT JOIN LATERAL (
-        SELECT e.kind, e.at, e.reason FROM (
-          SELECT 'ACCEPTED' AS kind, x.occurred_at AS at, NULL::text AS reason, 0 AS ord, x.id AS seq FROM lead_stage_changes x
-            WHERE x.lead_id = c.id AND x.event IN ('SAL', 'SQL') AND x.occurred_at >= c.r2 AND x.occurred_at <= $1
-          UNION ALL
-          -- the earliest deal creation is the lead's first OPPORTUNITY entry (as of asOf), never before reach_MQL
-          SELECT 'ACCEPTED', c.f5, NULL, 0, 0::bigint WHERE c.f5 IS NOT NULL
-          UNION ALL
-          SELECT 'RETURNED', x.occurred_at, coalesce(x.reason, 'OTHER'), 1, x.id FROM lead_stage_changes x
-            WHERE x.lead_id = c.id AND x.event IN ('REJECTED', 'RECYCLED', 'DISQUALIFIED') AND x.occurred_at >= c.r2 AND x.occurred_at <= $1
-        ) e ORDER BY e.at, e.ord, e.seq LIMIT 1
-      ) d ON true
+      LEFT JOIN LATERAL (${dispositionSql('c.id', 'c.r2', 'c.f5', '$1')}) d ON true
     ),
     handoff AS (
       SELECT i, count(*) AS "mqlCohort",

@@ -1,0 +1,180 @@
+import { EntityManager } from 'typeorm';
+import { exec, Queryable, rows } from '../../../db/sql';
+import { MARKETING_CHANNELS } from '../../../common/graphql/enums';
+import { latestChangeAsOf } from '../shared/deal-outcome.sql';
+import { reachSql } from '../funnel/funnel-rollup';
+import { dispositionSql } from './lead-kpis.query';
+import { influencedSql } from './deal-kpis.query';
+
+/**
+ * The KPI rollups (migration 1764460800000-KpiRollup): one definition of the units as of now (a lead's hand-off, a
+ * deal's outcome) and of their per-day sums, used by the incremental path (before each write commits) and by the
+ * rebuild. Units are exactly what the on-the-fly KPI queries compute per lead and per deal, with asOf = now.
+ */
+
+/** Breakdown dimensions of the KPI day rows (the KPI filters: sources, ownerIds), each with its unit column. */
+export const KPI_DIMS = { ALL: `'ALL'`, CHANNEL: 'u.channel', OWNER: 'u.owner' } as const;
+export type KpiDim = keyof typeof KPI_DIMS;
+const DIM_VALUES = Object.entries(KPI_DIMS).map(([d, col], k) => `(${k + 1}, '${d}', ${col})`).join(', ');
+
+/** Advisory lock namespaces: a customer's first wins, a day of deal rows, a day of hand-off rows. */
+const LOCK = { customer: 61_001, dealDay: 61_002, handoffDay: 61_003 } as const;
+
+/** Each MQL lead's hand-off as of now (the unit of rejection, response and SLA): kpi_handoff's columns. */
+const handoffUnitsSql = (where: string) => `
+  SELECT l.id AS lead_id, x.r2 AS mql_at, coalesce(l.source, 'UNKNOWN') AS channel, coalesce(l.owner_id::text, 'UNASSIGNED') AS owner,
+    coalesce(d.kind, 'NONE') AS kind, coalesce(d.reason, '') AS reason, d.at, d.h, coalesce(kpi_bucket(d.h), -1) AS hb
+  FROM leads l
+  CROSS JOIN LATERAL (SELECT ${reachSql(1)} AS r2) x
+  LEFT JOIN LATERAL (
+    SELECT e.*, (extract(epoch FROM e.at - x.r2) / 3600)::float8 AS h FROM (${dispositionSql('l.id', 'x.r2', 'l.first_opportunity_at', null)}) e
+  ) d ON true
+  WHERE x.r2 IS NOT NULL AND ${where}`;
+
+/**
+ * Each deal's outcome as of now (its latest stage change), source (its earliest-created lead's), sales cycle in days
+ * and influence when won, and per dimension whether it is its customer's first win (ties: deal id) among the deals
+ * of its group: kpi_deal's columns. `where` selects deals; first wins are ranked among the selected ones, so it must
+ * select whole customers.
+ */
+const dealUnitsSql = (where: string, channels: string) => `
+  SELECT u.deal_id, u.customer, u.created_at, u.amount, u.channel, u.owner, u.category, u.at, u.probability, u.cycle, u.cb, u.sourced, u.influenced,
+    ARRAY[${Object.values(KPI_DIMS).map((col) => `coalesce(u.category = 'WON' AND row_number() OVER (PARTITION BY u.customer, u.category = 'WON', ${col} ORDER BY u.at, u.deal_id) = 1, false)`).join(',\n      ')}] AS first_win
+  FROM (
+    SELECT d.id AS deal_id, coalesce('a' || d.account_id::text, 'd' || d.id::text) AS customer, d.created_at, d.amount,
+      coalesce(src.source, 'NONE') AS channel, coalesce(d.owner_id::text, 'UNASSIGNED') AS owner, o.category, o.at, o.probability,
+      w.cycle, coalesce(kpi_bucket(w.cycle), -1) AS cb, coalesce(src.source = ANY(${channels}::text[]), false) AS sourced,
+      coalesce(o.category = 'WON' AND ${influencedSql('d.id', 'd.created_at', 'o.at', channels, null)}, false) AS influenced
+    FROM deals d
+    LEFT JOIN LATERAL (SELECT l.source FROM deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = d.id ORDER BY l.created_at, l.id LIMIT 1) src ON true
+    LEFT JOIN LATERAL (${latestChangeAsOf('d.id', `'infinity'::timestamptz`)}) o ON true
+    CROSS JOIN LATERAL (SELECT CASE WHEN o.category = 'WON' THEN (extract(epoch FROM o.at - d.created_at) / 86400)::float8 END AS cycle) w
+    WHERE ${where}
+  ) u`;
+
+/** The UTC day of an instant column. */
+const dayOf = (col: string) => `(${col} AT TIME ZONE 'UTC')::date`;
+/** Units whose instant column lies on one of the days $1 (index range scans), or every unit when `days` is false. */
+const onDays = (col: string, days: boolean) => days
+  ? `EXISTS (SELECT 1 FROM unnest($1::date[]) d WHERE ${col} >= d::timestamp AT TIME ZONE 'UTC' AND ${col} < (d + 1)::timestamp AT TIME ZONE 'UTC')`
+  : 'true';
+
+/** kpi_handoff_day rows of the days $1 (or of every day) from the units. */
+const handoffDaysSql = (days: boolean) => `
+  SELECT ${dayOf('u.mql_at')} AS day, g.dim, g.grp, u.kind, u.reason, u.hb, count(*)::int AS n, sum(u.h) AS sum_h, min(u.h) AS min_h, max(u.h) AS max_h
+  FROM kpi_handoff u CROSS JOIN LATERAL (VALUES ${DIM_VALUES}) g(k, dim, grp)
+  WHERE ${onDays('u.mql_at', days)}
+  GROUP BY 1, 2, 3, 4, 5, 6`;
+
+/**
+ * kpi_deal_day rows of the days $1 (or of every day) from the units: CREATED and OPEN (the open snapshot) on the
+ * creation day, WON and LOST on the close day, won ones per cycle bucket with the cycle sums, sourced and influenced
+ * revenue and the first wins of the row's dimension.
+ */
+const dealDaysSql = (days: boolean) => `
+  SELECT x.day, g.dim, g.grp, x.kind, x.cb, count(*)::int AS n, sum(x.amount) AS amount, coalesce(sum(x.amount * x.probability), 0) AS weighted,
+    coalesce(sum(x.amount) FILTER (WHERE x.sourced), 0) AS sourced, coalesce(sum(x.amount) FILTER (WHERE x.influenced), 0) AS influenced,
+    count(*) FILTER (WHERE x.first_win[g.k])::int AS firsts, sum(x.cycle) AS sum_cycle, min(x.cycle) AS min_cycle, max(x.cycle) AS max_cycle
+  FROM (
+    SELECT ${dayOf('u.created_at')} AS day, 'CREATED' AS kind, -1 AS cb, u.amount, NULL::numeric AS probability, false AS sourced, false AS influenced,
+      '{f,f,f}'::boolean[] AS first_win, NULL::float8 AS cycle, u.channel, u.owner
+    FROM kpi_deal u WHERE ${onDays('u.created_at', days)}
+    UNION ALL
+    SELECT ${dayOf('u.created_at')}, 'OPEN', -1, u.amount, u.probability, false, false, '{f,f,f}', NULL, u.channel, u.owner
+    FROM kpi_deal u WHERE u.category = 'OPEN' AND ${onDays('u.created_at', days)}
+    UNION ALL
+    SELECT ${dayOf('u.at')}, u.category, u.cb, u.amount, NULL, u.sourced, u.influenced, u.first_win, u.cycle, u.channel, u.owner
+    FROM kpi_deal u WHERE u.category IN ('WON', 'LOST') AND ${onDays('u.at', days)}
+  ) x CROSS JOIN LATERAL (VALUES ${DIM_VALUES.replace(/u\./g, 'x.')}) g(k, dim, grp)
+  GROUP BY 1, 2, 3, 4, 5`;
+
+/** Recomputes the day rows of the given days from the units, each day under its advisory lock (taken in order). */
+async function recomputeDays(db: Queryable, table: 'kpi_handoff_day' | 'kpi_deal_day', days: string[]): Promise<void> {
+  if (!days.length) return;
+  const sorted = [...new Set(days)].sort();
+  const ns = table === 'kpi_deal_day' ? LOCK.dealDay : LOCK.handoffDay;
+  await exec(db, `SELECT pg_advisory_xact_lock(${ns}, (d - date '2000-01-01')::int) FROM unnest($1::date[]) d ORDER BY d`, [sorted]);
+  await exec(db, `DELETE FROM ${table} WHERE day = ANY($1::date[])`, [sorted]);
+  await exec(db, `INSERT INTO ${table} ${table === 'kpi_deal_day' ? dealDaysSql(true) : handoffDaysSql(true)}`, [sorted]);
+}
+
+/** The UTC days a unit set (SQL relation `s`) sits on, for rows that differ between old and new. */
+const changedDays = (cols: string[]) => `SELECT DISTINCT ${dayOf('s.c')}::text AS day FROM changed s2 CROSS JOIN LATERAL unnest(ARRAY[${cols.map((c) => `s2.${c}`).join(', ')}]) s(c) WHERE s.c IS NOT NULL`;
+
+/**
+ * Brings the hand-off units of the given (already locked) leads up to date; returns the days whose rows must be
+ * recomputed (those of units that changed, before and after).
+ */
+async function refreshHandoffUnits(db: Queryable, ids: string[]): Promise<string[]> {
+  const days = await rows<{ day: string }>(db, `
+    WITH old AS (SELECT * FROM kpi_handoff WHERE lead_id = ANY($1::bigint[])),
+    new AS (${handoffUnitsSql('l.id = ANY($1::bigint[])')}),
+    changed AS (SELECT * FROM (SELECT * FROM old EXCEPT SELECT * FROM new) a UNION ALL SELECT * FROM (SELECT * FROM new EXCEPT SELECT * FROM old) b),
+    gone AS (DELETE FROM kpi_handoff k WHERE k.lead_id = ANY($1::bigint[]) AND NOT EXISTS (SELECT 1 FROM new WHERE new.lead_id = k.lead_id)),
+    saved AS (
+      INSERT INTO kpi_handoff SELECT * FROM new
+      ON CONFLICT (lead_id) DO UPDATE SET mql_at = EXCLUDED.mql_at, channel = EXCLUDED.channel, owner = EXCLUDED.owner, kind = EXCLUDED.kind,
+        reason = EXCLUDED.reason, at = EXCLUDED.at, h = EXCLUDED.h, hb = EXCLUDED.hb)
+    ${changedDays(['mql_at'])}`, [ids]);
+  return days.map((d) => d.day);
+}
+
+/**
+ * Brings the units of the given deals up to date, with every deal of their customers (before and after: a win can
+ * make or unmake a sibling's first win), each customer under its advisory lock; returns the days to recompute.
+ */
+async function refreshDealUnits(db: Queryable, ids: string[]): Promise<string[]> {
+  await exec(db, `SELECT 1 FROM deals WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`, [ids]);
+  const accounts = (await rows<{ id: string }>(db, `
+    SELECT DISTINCT id::text AS id FROM (
+      SELECT account_id AS id FROM deals WHERE id = ANY($1::bigint[]) AND account_id IS NOT NULL
+      UNION ALL SELECT substr(customer, 2)::bigint FROM kpi_deal WHERE deal_id = ANY($1::bigint[]) AND customer LIKE 'a%'
+    ) x ORDER BY 1`, [ids])).map((a) => a.id);
+  await exec(db, `SELECT pg_advisory_xact_lock(${LOCK.customer}, hashtext('a' || a)) FROM unnest($1::text[]) a ORDER BY hashtext('a' || a)`, [accounts]);
+  const days = await rows<{ day: string }>(db, `
+    WITH scope AS (SELECT deal_id FROM kpi_deal WHERE deal_id = ANY($1::bigint[]) OR customer = ANY(SELECT 'a' || a FROM unnest($2::text[]) a)),
+    old AS (SELECT * FROM kpi_deal WHERE deal_id IN (SELECT deal_id FROM scope)),
+    new AS (${dealUnitsSql('d.id = ANY($1::bigint[]) OR d.account_id = ANY($2::bigint[])', '$3')}),
+    changed AS (SELECT * FROM (SELECT * FROM old EXCEPT SELECT * FROM new) a UNION ALL SELECT * FROM (SELECT * FROM new EXCEPT SELECT * FROM old) b),
+    gone AS (DELETE FROM kpi_deal k WHERE k.deal_id IN (SELECT deal_id FROM scope) AND NOT EXISTS (SELECT 1 FROM new WHERE new.deal_id = k.deal_id)),
+    saved AS (
+      INSERT INTO kpi_deal SELECT * FROM new
+      ON CONFLICT (deal_id) DO UPDATE SET customer = EXCLUDED.customer, created_at = EXCLUDED.created_at, amount = EXCLUDED.amount,
+        channel = EXCLUDED.channel, owner = EXCLUDED.owner, category = EXCLUDED.category, at = EXCLUDED.at, probability = EXCLUDED.probability,
+        cycle = EXCLUDED.cycle, cb = EXCLUDED.cb, sourced = EXCLUDED.sourced, influenced = EXCLUDED.influenced, first_win = EXCLUDED.first_win)
+    ${changedDays(['created_at', 'at'])}`, [ids, accounts, MARKETING_CHANNELS]);
+  return days.map((d) => d.day);
+}
+
+/**
+ * Before a write transaction commits, after the funnel rollup took the dirty leads (`leadIds`, locked): their
+ * hand-off units, the deals marked dirty and their customers, then the day rows of every day touched. Day locks come
+ * last and in order, after every row lock, so writers of the same days queue instead of deadlocking.
+ */
+export async function processDirtyKpi(tx: EntityManager, leadIds: string[]): Promise<void> {
+  const handoffDays = leadIds.length ? await refreshHandoffUnits(tx, leadIds) : [];
+  const dirty = await rows<{ id: string }>(tx, `WITH d AS (DELETE FROM kpi_deal_dirty RETURNING deal_id) SELECT DISTINCT deal_id::text AS id FROM d`);
+  const dealDays = dirty.length ? await refreshDealUnits(tx, dirty.map((d) => d.id)) : [];
+  await recomputeDays(tx, 'kpi_handoff_day', handoffDays);
+  await recomputeDays(tx, 'kpi_deal_day', dealDays);
+}
+
+/** Every KPI rollup row computed from scratch (the rebuild, and the equality test), per table. */
+export const KPI_FROM_SCRATCH = {
+  kpi_handoff: () => handoffUnitsSql('true'),
+  kpi_deal: () => dealUnitsSql('true', `'{${MARKETING_CHANNELS.join(',')}}'`),
+  kpi_handoff_day: () => handoffDaysSql(false),
+  kpi_deal_day: () => dealDaysSql(false),
+} as const;
+
+/**
+ * `npm run rollups:rebuild`: the KPI units and day rows from scratch, in the caller's transaction (after the funnel
+ * rollup's rebuild, which takes the dirty leads).
+ */
+export async function rebuildKpi(tx: EntityManager): Promise<number> {
+  await exec(tx, `LOCK TABLE kpi_handoff, kpi_handoff_day, kpi_deal, kpi_deal_day IN EXCLUSIVE MODE`);
+  await exec(tx, `DELETE FROM kpi_deal_dirty`);
+  for (const t of ['kpi_handoff_day', 'kpi_deal_day', 'kpi_handoff', 'kpi_deal'] as const) await exec(tx, `DELETE FROM ${t}`);
+  for (const t of ['kpi_handoff', 'kpi_deal', 'kpi_handoff_day', 'kpi_deal_day'] as const) await exec(tx, `INSERT INTO ${t} ${KPI_FROM_SCRATCH[t]()}`);
+  return Number((await rows<{ n: string }>(tx, `SELECT (SELECT count(*) FROM kpi_handoff_day) + (SELECT count(*) FROM kpi_deal_day) AS n`))[0].n);
+}
