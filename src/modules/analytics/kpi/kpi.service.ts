@@ -23,9 +23,10 @@ export async function kpiReports(ds: DataSource, edges: Date[], asOf: Date, o: K
     ownerIds: ownerFilter(o.ownerIds), currentOutcomes: asOf >= now,
   };
   const plan = kpiRollupPlan(scope);
+  // each side falls back on its own; both run at once
   const [leads, deals] = await Promise.all([
-    (plan && (await queryLeadKpisRollup(ds, scope, plan, slaHours))) ?? queryLeadKpis(ds, scope, slaHours),
-    (plan && (await queryDealKpisRollup(ds, scope, plan))) ?? queryDealKpis(ds, scope),
+    (async () => (plan && (await queryLeadKpisRollup(ds, scope, plan, slaHours))) ?? queryLeadKpis(ds, scope, slaHours))(),
+    (async () => (plan && (await queryDealKpisRollup(ds, scope, plan))) ?? queryDealKpis(ds, scope))(),
   ]);
   return leads.map((l, i) => toKpiReport({ from: edges[i], to: edges[i + 1], asOf }, l, deals[i]));
 }
