@@ -50,8 +50,9 @@ CREATE TABLE kpi_handoff_day (
   sum_h float8,
   min_h float8,
   max_h float8,
-  CONSTRAINT kpi_handoff_day_pkey PRIMARY KEY (day, dim, grp, kind, reason, hb)
+  CONSTRAINT kpi_handoff_day_pkey PRIMARY KEY (dim, grp, day, kind, reason, hb)
 );
+CREATE INDEX kpi_handoff_day_day_idx ON kpi_handoff_day (day);
 
 CREATE TABLE kpi_deal (
   deal_id bigint NOT NULL CONSTRAINT kpi_deal_pkey PRIMARY KEY,
@@ -89,8 +90,9 @@ CREATE TABLE kpi_deal_day (
   sum_cycle float8,
   min_cycle float8,
   max_cycle float8,
-  CONSTRAINT kpi_deal_day_pkey PRIMARY KEY (day, dim, grp, kind, cb)
+  CONSTRAINT kpi_deal_day_pkey PRIMARY KEY (dim, grp, day, kind, cb)
 );
+CREATE INDEX kpi_deal_day_day_idx ON kpi_deal_day (day);
 
 CREATE TABLE kpi_deal_dirty (deal_id bigint NOT NULL);
 

@@ -152,7 +152,7 @@ describe('KPI rollups (kpi_handoff, kpi_deal and their day rows): incremental, e
 
   it('are not used where they would not be exact: past asOf, partial days, fractional windows, two filters, two groups', () => {
     const s: KpiScope = { edges: [new Date(MIDNIGHT), new Date(MIDNIGHT + DAY)], asOf: FUTURE(), windowSeconds: 7 * 86_400, sources: null, ownerIds: null, currentOutcomes: true };
-    expect(kpiRollupPlan(s)).toEqual({ dim: 'ALL', grp: null, windowDays: 7 });
+    expect(kpiRollupPlan(s)).toEqual({ dim: 'ALL', grp: 'ALL', windowDays: 7 });
     expect(kpiRollupPlan({ ...s, sources: ['EMAIL'] })).toEqual({ dim: 'CHANNEL', grp: 'EMAIL', windowDays: 7 });
     expect(kpiRollupPlan({ ...s, ownerIds: ['7'] })).toEqual({ dim: 'OWNER', grp: '7', windowDays: 7 });
     expect(kpiRollupPlan({ ...s, currentOutcomes: false })).toBeNull();

@@ -8,7 +8,7 @@ import { KpiDim } from './kpi-rollup';
 /** How the rollups answer a KPI report: which dimension's rows, which group of it, and the whole-day window. */
 export interface KpiRollupPlan {
   dim: KpiDim;
-  grp: string | null;
+  grp: string;
   windowDays: number | null;
 }
 
@@ -27,14 +27,14 @@ export function kpiRollupPlan(s: KpiScope): KpiRollupPlan | null {
   if (s.sources && s.ownerIds) return null;
   const filter = s.sources ?? s.ownerIds;
   if (filter && filter.length !== 1) return null;
-  if (!filter) return { dim: 'ALL', grp: null, windowDays };
+  if (!filter) return { dim: 'ALL', grp: 'ALL', windowDays };
   return { dim: s.sources ? 'CHANNEL' : 'OWNER', grp: filter[0], windowDays };
 }
 
 /** Day rows `x` of table `t` in the scope's dimension, group and whole days, with their period index `i`. */
 const dayRows = (t: string, where = 'true') => `
       SELECT width_bucket(x.day::timestamp AT TIME ZONE 'UTC', $2::timestamptz[]) AS i, x.* FROM ${t} x
-      WHERE (SELECT ok FROM ok) AND ${where} AND x.dim = $3 AND ($4::text IS NULL OR x.grp = $4)
+      WHERE (SELECT ok FROM ok) AND ${where} AND x.dim = $3 AND x.grp = $4
         AND x.day >= (($2::timestamptz[])[1] AT TIME ZONE 'UTC')::date AND x.day < (($2::timestamptz[])[array_length($2::timestamptz[], 1)] AT TIME ZONE 'UTC')::date`;
 
 /** A unit `u` of the scope's group (dimension $3, group $4). */
@@ -150,7 +150,7 @@ export async function queryDealKpisRollup(db: Queryable, s: KpiScope, plan: KpiR
     ${medianCtes('cycle', `SELECT i, cb AS b, sum(n) AS n, min(min_cycle) AS lo, max(max_cycle) AS hi FROM dd WHERE kind = 'WON' GROUP BY i, cb`, cycleUnit)},
     snapshot AS (
       SELECT coalesce(sum(n), 0) AS "openDeals", coalesce(sum(amount), 0) AS "openPipeline", coalesce(sum(weighted), 0) AS "weightedPipeline"
-      FROM kpi_deal_day x WHERE (SELECT ok FROM ok) AND x.kind = 'OPEN' AND x.dim = $3 AND ($4::text IS NULL OR x.grp = $4)
+      FROM kpi_deal_day x WHERE (SELECT ok FROM ok) AND x.kind = 'OPEN' AND x.dim = $3 AND x.grp = $4
     ),
     spend AS (${spendSql('$5')})
     SELECT ok.ok,
