@@ -31,39 +31,47 @@ const handoffUnitsSql = (where: string) => `
   ) d ON true
   WHERE x.r2 IS NOT NULL AND ${where}`;
 
+/** kpi_deal's columns but the first wins. */
+const DEAL_FACTS = 'deal_id, customer, created_at, amount, channel, owner, category, at, probability, cycle, cb, sourced, influenced';
+
 /**
- * Each deal's outcome as of now (its latest stage change), source (its earliest-created lead's), sales cycle in days
- * and influence when won, and per dimension whether it is its customer's first win (ties: deal id) among the deals
- * of its group: kpi_deal's columns. `where` selects deals; first wins are ranked among the selected ones, so it must
- * select whole customers.
+ * Each deal's outcome as of now (its latest stage change), source (its earliest-created lead's), and sales cycle in
+ * days and influence when won: kpi_deal's columns but the first wins.
  */
-const dealUnitsSql = (where: string, channels: string) => `
-  SELECT u.deal_id, u.customer, u.created_at, u.amount, u.channel, u.owner, u.category, u.at, u.probability, u.cycle, u.cb, u.sourced, u.influenced,
+const dealFactsSql = (where: string, channels: string) => `
+  SELECT d.id AS deal_id, coalesce('a' || d.account_id::text, 'd' || d.id::text) AS customer, d.created_at, d.amount,
+    coalesce(src.source, 'NONE') AS channel, coalesce(d.owner_id::text, 'UNASSIGNED') AS owner, o.category, o.at, o.probability,
+    w.cycle, coalesce(kpi_bucket(w.cycle), -1) AS cb, coalesce(src.source = ANY(${channels}::text[]), false) AS sourced,
+    coalesce(o.category = 'WON' AND ${influencedSql('d.id', 'd.created_at', 'o.at', channels, null)}, false) AS influenced
+  FROM deals d
+  LEFT JOIN LATERAL (SELECT l.source FROM deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = d.id ORDER BY l.created_at, l.id LIMIT 1) src ON true
+  LEFT JOIN LATERAL (${latestChangeAsOf('d.id', `'infinity'::timestamptz`)}) o ON true
+  CROSS JOIN LATERAL (SELECT CASE WHEN o.category = 'WON' THEN (extract(epoch FROM o.at - d.created_at) / 86400)::float8 END AS cycle) w
+  WHERE ${where}`;
+
+/**
+ * kpi_deal rows from deal facts `facts`: per dimension, whether the deal is its customer's first win (ties: deal id)
+ * among the deals of its group. First wins are ranked among `facts`, so it must hold whole customers.
+ */
+const withFirstWins = (facts: string) => `
+  SELECT ${DEAL_FACTS.split(', ').map((c) => `u.${c}`).join(', ')},
     ARRAY[${Object.values(KPI_DIMS).map((col) => `coalesce(u.category = 'WON' AND row_number() OVER (PARTITION BY u.customer, u.category = 'WON', ${col} ORDER BY u.at, u.deal_id) = 1, false)`).join(',\n      ')}] AS first_win
-  FROM (
-    SELECT d.id AS deal_id, coalesce('a' || d.account_id::text, 'd' || d.id::text) AS customer, d.created_at, d.amount,
-      coalesce(src.source, 'NONE') AS channel, coalesce(d.owner_id::text, 'UNASSIGNED') AS owner, o.category, o.at, o.probability,
-      w.cycle, coalesce(kpi_bucket(w.cycle), -1) AS cb, coalesce(src.source = ANY(${channels}::text[]), false) AS sourced,
-      coalesce(o.category = 'WON' AND ${influencedSql('d.id', 'd.created_at', 'o.at', channels, null)}, false) AS influenced
-    FROM deals d
-    LEFT JOIN LATERAL (SELECT l.source FROM deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = d.id ORDER BY l.created_at, l.id LIMIT 1) src ON true
-    LEFT JOIN LATERAL (${latestChangeAsOf('d.id', `'infinity'::timestamptz`)}) o ON true
-    CROSS JOIN LATERAL (SELECT CASE WHEN o.category = 'WON' THEN (extract(epoch FROM o.at - d.created_at) / 86400)::float8 END AS cycle) w
-    WHERE ${where}
-  ) u`;
+  FROM (${facts}) u`;
 
 /** The UTC day of an instant column. */
 const dayOf = (col: string) => `(${col} AT TIME ZONE 'UTC')::date`;
-/** Units whose instant column lies on one of the days $1 (index range scans), or every unit when `days` is false. */
-const onDays = (col: string, days: boolean) => days
-  ? `EXISTS (SELECT 1 FROM unnest($1::date[]) d WHERE ${col} >= d::timestamp AT TIME ZONE 'UTC' AND ${col} < (d + 1)::timestamp AT TIME ZONE 'UTC')`
-  : 'true';
+/**
+ * FROM clause for the units `u` of `table` whose instant column lies on one of the days $1 (a range scan per day on
+ * the column's index), or every unit when `days` is false.
+ */
+const unitsOn = (table: string, col: string, days: boolean) => days
+  ? `unnest($1::date[]) dd(d) JOIN ${table} u ON u.${col} >= dd.d::timestamp AT TIME ZONE 'UTC' AND u.${col} < (dd.d + 1)::timestamp AT TIME ZONE 'UTC'`
+  : `${table} u`;
 
 /** kpi_handoff_day rows of the days $1 (or of every day) from the units. */
 const handoffDaysSql = (days: boolean) => `
   SELECT ${dayOf('u.mql_at')} AS day, g.dim, g.grp, u.kind, u.reason, u.hb, count(*)::int AS n, sum(u.h) AS sum_h, min(u.h) AS min_h, max(u.h) AS max_h
-  FROM kpi_handoff u CROSS JOIN LATERAL (VALUES ${DIM_VALUES}) g(k, dim, grp)
-  WHERE ${onDays('u.mql_at', days)}
+  FROM ${unitsOn('kpi_handoff', 'mql_at', days)} CROSS JOIN LATERAL (VALUES ${DIM_VALUES}) g(k, dim, grp)
   GROUP BY 1, 2, 3, 4, 5, 6`;
 
 /**
@@ -78,13 +86,13 @@ const dealDaysSql = (days: boolean) => `
   FROM (
     SELECT ${dayOf('u.created_at')} AS day, 'CREATED' AS kind, -1 AS cb, u.amount, NULL::numeric AS probability, false AS sourced, false AS influenced,
       '{f,f,f}'::boolean[] AS first_win, NULL::float8 AS cycle, u.channel, u.owner
-    FROM kpi_deal u WHERE ${onDays('u.created_at', days)}
+    FROM ${unitsOn('kpi_deal', 'created_at', days)}
     UNION ALL
     SELECT ${dayOf('u.created_at')}, 'OPEN', -1, u.amount, u.probability, false, false, '{f,f,f}', NULL, u.channel, u.owner
-    FROM kpi_deal u WHERE u.category = 'OPEN' AND ${onDays('u.created_at', days)}
+    FROM ${unitsOn('kpi_deal', 'created_at', days)} WHERE u.category = 'OPEN'
     UNION ALL
     SELECT ${dayOf('u.at')}, u.category, u.cb, u.amount, NULL, u.sourced, u.influenced, u.first_win, u.cycle, u.channel, u.owner
-    FROM kpi_deal u WHERE u.category IN ('WON', 'LOST') AND ${onDays('u.at', days)}
+    FROM ${unitsOn('kpi_deal', 'at', days)} WHERE u.category IN ('WON', 'LOST')
   ) x CROSS JOIN LATERAL (VALUES ${DIM_VALUES.replace(/u\./g, 'x.')}) g(k, dim, grp)
   GROUP BY 1, 2, 3, 4, 5`;
 
@@ -120,8 +128,9 @@ async function refreshHandoffUnits(db: Queryable, ids: string[]): Promise<string
 }
 
 /**
- * Brings the units of the given deals up to date, with every deal of their customers (before and after: a win can
- * make or unmake a sibling's first win), each customer under its advisory lock; returns the days to recompute.
+ * Brings the units of the given deals up to date, and the first wins of every deal of their customers (before and
+ * after: a win can make or unmake a sibling's first win), each customer under its advisory lock; returns the days to
+ * recompute.
  */
 async function refreshDealUnits(db: Queryable, ids: string[]): Promise<string[]> {
   await exec(db, `SELECT 1 FROM deals WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`, [ids]);
@@ -132,9 +141,11 @@ async function refreshDealUnits(db: Queryable, ids: string[]): Promise<string[]>
     ) x ORDER BY 1`, [ids])).map((a) => a.id);
   await exec(db, `SELECT pg_advisory_xact_lock(${LOCK.customer}, hashtext('a' || a)) FROM unnest($1::text[]) a ORDER BY hashtext('a' || a)`, [accounts]);
   const days = await rows<{ day: string }>(db, `
-    WITH scope AS (SELECT deal_id FROM kpi_deal WHERE deal_id = ANY($1::bigint[]) OR customer = ANY(SELECT 'a' || a FROM unnest($2::text[]) a)),
+    WITH scope AS (SELECT deal_id FROM kpi_deal WHERE deal_id = ANY($1::bigint[]) UNION SELECT deal_id FROM kpi_deal WHERE customer = ANY($2::text[])),
     old AS (SELECT * FROM kpi_deal WHERE deal_id IN (SELECT deal_id FROM scope)),
-    new AS (${dealUnitsSql('d.id = ANY($1::bigint[]) OR d.account_id = ANY($2::bigint[])', '$3')}),
+    -- fresh facts of the dirty deals; their customers' other deals keep theirs (only their first wins may change)
+    new AS (${withFirstWins(`${dealFactsSql('d.id = ANY($1::bigint[])', '$3')}
+      UNION ALL SELECT ${DEAL_FACTS} FROM kpi_deal WHERE customer = ANY($2::text[]) AND deal_id <> ALL($1::bigint[])`)}),
     changed AS (SELECT * FROM (SELECT * FROM old EXCEPT SELECT * FROM new) a UNION ALL SELECT * FROM (SELECT * FROM new EXCEPT SELECT * FROM old) b),
     gone AS (DELETE FROM kpi_deal k WHERE k.deal_id IN (SELECT deal_id FROM scope) AND NOT EXISTS (SELECT 1 FROM new WHERE new.deal_id = k.deal_id)),
     saved AS (
@@ -142,7 +153,7 @@ async function refreshDealUnits(db: Queryable, ids: string[]): Promise<string[]>
       ON CONFLICT (deal_id) DO UPDATE SET customer = EXCLUDED.customer, created_at = EXCLUDED.created_at, amount = EXCLUDED.amount,
         channel = EXCLUDED.channel, owner = EXCLUDED.owner, category = EXCLUDED.category, at = EXCLUDED.at, probability = EXCLUDED.probability,
         cycle = EXCLUDED.cycle, cb = EXCLUDED.cb, sourced = EXCLUDED.sourced, influenced = EXCLUDED.influenced, first_win = EXCLUDED.first_win)
-    ${changedDays(['created_at', 'at'])}`, [ids, accounts, MARKETING_CHANNELS]);
+    ${changedDays(['created_at', 'at'])}`, [ids, accounts.map((a) => `a${a}`), MARKETING_CHANNELS]);
   return days.map((d) => d.day);
 }
 
@@ -162,7 +173,7 @@ export async function processDirtyKpi(tx: EntityManager, leadIds: string[]): Pro
 /** Every KPI rollup row computed from scratch (the rebuild, and the equality test), per table. */
 export const KPI_FROM_SCRATCH = {
   kpi_handoff: () => handoffUnitsSql('true'),
-  kpi_deal: () => dealUnitsSql('true', `'{${MARKETING_CHANNELS.join(',')}}'`),
+  kpi_deal: () => withFirstWins(dealFactsSql('true', `'{${MARKETING_CHANNELS.join(',')}}'`)),
   kpi_handoff_day: () => handoffDaysSql(false),
   kpi_deal_day: () => dealDaysSql(false),
 } as const;
