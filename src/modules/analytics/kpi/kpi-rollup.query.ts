@@ -46,7 +46,7 @@ const BOUNDS = `SELECT i, ($2::timestamptz[])[i] AS lo, ($2::timestamptz[])[i + 
 /**
  * CTEs for an exact median per period, as percentile_cont(0.5) computes it, of the values in buckets `rows`
  * (i, b, n, lo, hi): the bucket sums locate the two middle ranks; a bucket whose values are all equal gives its value,
- * any other is read from its units (`unit(b, lo, hi, k)`: the k-th smallest value in bucket b of the period [lo, hi)).
+ * any other is read from its units (`unit(b, k)`: the k-th smallest value, from 0, in bucket b of the period p).
  */
 const medianCtes = (name: string, buckets: string, unit: (b: string, k: string) => string) => `
     ${name}_cum AS (

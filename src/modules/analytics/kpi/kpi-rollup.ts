@@ -106,7 +106,7 @@ async function recomputeDays(db: Queryable, table: 'kpi_handoff_day' | 'kpi_deal
   await exec(db, `INSERT INTO ${table} ${table === 'kpi_deal_day' ? dealDaysSql(true) : handoffDaysSql(true)}`, [sorted]);
 }
 
-/** The UTC days a unit set (SQL relation `s`) sits on, for rows that differ between old and new. */
+/** The UTC days (as text) that the units in CTE `changed` (rows differing between old and new) sit on, by the given instant columns. */
 const changedDays = (cols: string[]) => `SELECT DISTINCT ${dayOf('s.c')}::text AS day FROM changed s2 CROSS JOIN LATERAL unnest(ARRAY[${cols.map((c) => `s2.${c}`).join(', ')}]) s(c) WHERE s.c IS NOT NULL`;
 
 /**
