@@ -10,15 +10,11 @@ import { bulkLoad, freshOwner } from '../../support/bulk-load';
 import { RECORD_LEAD_EVENTS, RECORD_TOUCHPOINTS, UPSERT_ACCOUNTS, UPSERT_CAMPAIGNS, UPSERT_DEALS, UPSERT_LEADS } from '../../support/ops';
 import { arbLead, DAY, loadHistory } from '../../support/random-history';
 import { startTestApi, TestApi } from '../../support/test-server';
+import { rolledBack, snapshot } from '../../support/transactions';
 import { unique } from '../../support/unique';
 
 const MIDNIGHT = Date.UTC(2025, 0, 1);
 const FUTURE = () => new Date(Date.now() + 10 * 60_000); // asOf after every fact, so the rollup may answer
-
-/** Both readings of one snapshot (REPEATABLE READ): other test files write concurrently. */
-async function snapshot<T>(ds: DataSource, work: (tx: EntityManager) => Promise<T>): Promise<T> {
-  return ds.transaction('REPEATABLE READ', work);
-}
 
 const comparable = (rows: FunnelRow[], withGroups: boolean) =>
   rows.filter((r) => r.total || withGroups).map((r) => [r.total, r.total ? null : r.grp, r.k, r.count, r.inferred]);
@@ -155,12 +151,11 @@ describe('per-day funnel rollup (funnel_day): incremental, exact, and used only 
   });
 
   it('the rebuild gives the same rows as the incremental path', async () => {
-    await api.ds.transaction(async (tx) => {
+    await rolledBack(api.ds, async (tx) => {
       await tx.query(`LOCK TABLE funnel_day, funnel_lead IN EXCLUSIVE MODE`); // no writer applies a change between the two readings
       const before = await tx.query(`SELECT * FROM funnel_day ORDER BY a, dim, day, b, grp`);
       await rebuildFunnel(tx);
       expect(await tx.query(`SELECT * FROM funnel_day ORDER BY a, dim, day, b, grp`)).toEqual(before);
-      throw Object.assign(new Error('rollback'), { rollback: true });
-    }).catch((e) => { if (!e.rollback) throw e; });
+    });
   });
 });

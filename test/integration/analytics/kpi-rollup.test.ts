@@ -11,16 +11,12 @@ import { bulkLoad, freshOwner } from '../../support/bulk-load';
 import { RECORD_DEAL_CHANGES, RECORD_LEAD_EVENTS, RECORD_TOUCHPOINTS, UPSERT_ACCOUNTS, UPSERT_CAMPAIGNS, UPSERT_DEALS, UPSERT_LEADS } from '../../support/ops';
 import { arbLead, DAY, loadHistory, r6 } from '../../support/random-history';
 import { startTestApi, TestApi } from '../../support/test-server';
+import { rolledBack, snapshot } from '../../support/transactions';
 import { unique } from '../../support/unique';
 
 const MIDNIGHT = Date.UTC(2025, 0, 1);
 const FUTURE = () => new Date(Date.now() + 10 * 60_000); // asOf after every fact, so the rollups may answer
 const TABLES = ['kpi_handoff', 'kpi_deal', 'kpi_handoff_day', 'kpi_deal_day'] as const;
-
-/** Both readings of one snapshot (REPEATABLE READ): other test files write concurrently. */
-async function snapshot<T>(ds: DataSource, work: (tx: EntityManager) => Promise<T>): Promise<T> {
-  return ds.transaction('REPEATABLE READ', work);
-}
 
 /** Means are sums over days in the rollup and over units on the fly: equal to 1e-6. Everything else exactly. */
 const comparable = (rows: object[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, /Mean/.test(k) ? r6(v) : v])));
@@ -130,13 +126,12 @@ describe('KPI rollups (kpi_handoff, kpi_deal and their day rows): incremental, e
     await expectRollupEqualsScratch(api.ds);
     expect((await firstWin()).map((r: { deal: string }) => r.deal)).toEqual([`${p}-D0`, `${p}-D1`]);
     // a stage's probability: every deal that entered it is recomputed (rolled back: other tests read the pipeline)
-    await api.ds.transaction(async (tx) => {
+    await rolledBack(api.ds, async (tx) => {
       await tx.query(`UPDATE pipeline_stages SET probability = 0.55 WHERE key = 'PROPOSAL'`);
       expect(Number((await tx.query(`SELECT count(*) AS n FROM kpi_deal_dirty`))[0].n)).toBeGreaterThan(0);
       await processDirtyRollups(tx);
       await expectRollupEqualsScratch(tx);
-      throw Object.assign(new Error('rollback'), { rollback: true });
-    }).catch((e) => { if (!e.rollback) throw e; });
+    });
   });
 
   it('over the whole database, by every filter shape, equal the on-the-fly queries in one snapshot', async () => {
@@ -164,13 +159,12 @@ describe('KPI rollups (kpi_handoff, kpi_deal and their day rows): incremental, e
 
   it('fall back to the on-the-fly queries while a committed change is not applied, and answer the same through the API', async () => {
     const s: KpiScope = { edges: [new Date(MIDNIGHT), new Date(MIDNIGHT + 365 * DAY)], asOf: FUTURE(), windowSeconds: null, sources: null, ownerIds: null, currentOutcomes: true };
-    await api.ds.transaction(async (tx) => {
+    await rolledBack(api.ds, async (tx) => {
       await tx.query(`INSERT INTO kpi_deal_dirty VALUES (0)`);
       await tx.query(`INSERT INTO funnel_dirty VALUES (0)`);
       expect(await queryDealKpisRollup(tx, s, kpiRollupPlan(s)!)).toBeNull();
       expect(await queryLeadKpisRollup(tx, s, kpiRollupPlan(s)!, 24)).toBeNull();
-      throw Object.assign(new Error('rollback'), { rollback: true });
-    }).catch((e) => { if (!e.rollback) throw e; });
+    });
     // through the API, on one owner's data: answered on the fly while a change is pending, from the rollups after
     const ownerId = await loadHistory(api, fc.sample(arbLead, { seed: 7, numRuns: 6 }), true);
     const fields = `leads mqls sqls wonDeals revenue newCustomers winRate { numerator denominator } salesCycleDays { count mean median }
@@ -190,13 +184,12 @@ describe('KPI rollups (kpi_handoff, kpi_deal and their day rows): incremental, e
   });
 
   it('the rebuild gives the same rows as the incremental path', async () => {
-    await api.ds.transaction(async (tx) => {
+    await rolledBack(api.ds, async (tx) => {
       await tx.query(`LOCK TABLE ${TABLES.join(', ')} IN EXCLUSIVE MODE`); // no writer applies a change between the two readings
       const read = () => Promise.all(TABLES.map((t) => tx.query(`SELECT * FROM ${t} x ORDER BY x`)));
       const before = await read();
       await rebuildKpi(tx);
       expect(await read()).toEqual(before);
-      throw Object.assign(new Error('rollback'), { rollback: true });
-    }).catch((e) => { if (!e.rollback) throw e; });
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { Queryable, rows } from '../../../db/sql';
 import { latestChangeAsOf } from '../shared/deal-outcome.sql';
+import { isUtcMidnight } from '../shared/period';
 import { AttributionGroupBy, AttributionModel } from './attribution.types';
 import { Journey } from './markov.calc';
 import { middleCountSql, positionedTouchesSql, shareSql } from './attribution-touches.sql';
@@ -159,8 +160,6 @@ export async function queryAttributionCredit(db: Queryable, q: AttributionQuery)
     [q.asOf, q.from, q.to]);
   return r[0];
 }
-
-const isUtcMidnight = (d: Date) => d.getTime() % 86_400_000 === 0;
 
 /**
  * A period of whole UTC days reads the per-day sums: credit from attribution_credit_daily (a few hundred rows a year),

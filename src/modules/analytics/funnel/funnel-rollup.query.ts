@@ -1,6 +1,6 @@
 import { Queryable, rows } from '../../../db/sql';
 import { ConversionBasis, FunnelBreakdown, SkippedStagePolicy } from '../analytics.types';
-import { DAY_SECONDS } from '../shared/period';
+import { DAY_SECONDS, isUtcMidnight } from '../shared/period';
 import { FunnelRow } from '../shared/funnel-steps.sql';
 import { anyFirstEntryIn, FunnelQuery, LADDER } from './funnel.query';
 import { ALL_FIRSTS, reachSql, RollupDim } from './funnel-rollup';
@@ -12,8 +12,6 @@ export interface RollupPlan {
   windowDays: number | null;
 }
 
-const midnight = (d: Date) => d.getTime() % (DAY_SECONDS * 1000) === 0;
-
 /**
  * Whether funnel_day answers this funnel exactly, and how. It holds counts of reaches as of now with skipped stages
  * inferred, per UTC day and per one breakdown at a time, and whole-day lags; so it answers INFER funnels as of now
@@ -22,7 +20,7 @@ const midnight = (d: Date) => d.getTime() % (DAY_SECONDS * 1000) === 0;
  * funnels are computed on the fly).
  */
 export function rollupPlan(q: FunnelQuery, needsDurations: boolean): RollupPlan | null {
-  if (needsDurations || q.policy !== SkippedStagePolicy.INFER || !q.currentOutcomes || !midnight(q.from) || !midnight(q.to)) return null;
+  if (needsDurations || q.policy !== SkippedStagePolicy.INFER || !q.currentOutcomes || !isUtcMidnight(q.from) || !isUtcMidnight(q.to)) return null;
   const windowDays = q.windowSeconds === null ? null : q.windowSeconds / DAY_SECONDS;
   if (windowDays !== null && !Number.isInteger(windowDays)) return null;
   if (q.sources && q.ownerIds) return null;
@@ -32,7 +30,7 @@ export function rollupPlan(q: FunnelQuery, needsDurations: boolean): RollupPlan 
 }
 
 /** The latest instant any lead fact (or, for CAMPAIGN, any touch) has: the rollup is exact for an asOf at or after it. */
-function latestFactSql(dim: RollupDim): string {
+export function latestFactSql(dim: RollupDim): string {
   const maxima = ALL_FIRSTS.map((c) => `(SELECT max(${c.slice(2)}) FROM leads)`);
   if (dim === 'CAMPAIGN') maxima.push(`(SELECT max(occurred_at) FROM touchpoints)`);
   return `greatest(${maxima.join(', ')})`;

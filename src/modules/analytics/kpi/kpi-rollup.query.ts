@@ -1,6 +1,6 @@
 import { Queryable, rows } from '../../../db/sql';
-import { DAY_SECONDS } from '../shared/period';
-import { ALL_FIRSTS } from '../funnel/funnel-rollup';
+import { DAY_SECONDS, isUtcMidnight } from '../shared/period';
+import { latestFactSql } from '../funnel/funnel-rollup.query';
 import { DealKpiRow, spendSql } from './deal-kpis.query';
 import { KpiScope, LeadKpiRow, PERIODS } from './lead-kpis.query';
 import { KpiDim } from './kpi-rollup';
@@ -12,8 +12,6 @@ export interface KpiRollupPlan {
   windowDays: number | null;
 }
 
-const midnight = (d: Date) => d.getTime() % (DAY_SECONDS * 1000) === 0;
-
 /**
  * Whether the KPI rollups answer these periods exactly, and how. They hold units and day sums as of now per UTC day,
  * per one breakdown at a time: so they answer KPIs as of now (or later) over periods of whole UTC days, with no
@@ -21,7 +19,7 @@ const midnight = (d: Date) => d.getTime() % (DAY_SECONDS * 1000) === 0;
  * and medians do not add up across groups). Any other report is computed on the fly.
  */
 export function kpiRollupPlan(s: KpiScope): KpiRollupPlan | null {
-  if (!s.currentOutcomes || !s.edges.every(midnight)) return null;
+  if (!s.currentOutcomes || !s.edges.every(isUtcMidnight)) return null;
   const windowDays = s.windowSeconds === null ? null : s.windowSeconds / DAY_SECONDS;
   if (windowDays !== null && !Number.isInteger(windowDays)) return null;
   if (s.sources && s.ownerIds) return null;
@@ -74,7 +72,7 @@ export async function queryLeadKpisRollup(db: Queryable, s: KpiScope, plan: KpiR
         WHERE u.kind <> 'NONE' AND u.hb = ${b} AND u.mql_at >= p.lo AND u.mql_at < p.hi AND ${unitInGroup} ORDER BY u.h OFFSET (${k})::bigint LIMIT 1`;
   const r = await rows<LeadKpiRow & { ok: boolean }>(db, `
     WITH ok AS (SELECT NOT EXISTS (SELECT 1 FROM funnel_dirty)
-      AND coalesce(greatest(${ALL_FIRSTS.map((c) => `(SELECT max(${c.slice(2)}) FROM leads)`).join(', ')}, (SELECT max(at) FROM kpi_handoff)) <= $1, true) AS ok),
+      AND coalesce(greatest(${latestFactSql('ALL')}, (SELECT max(at) FROM kpi_handoff)) <= $1, true) AS ok),
     p AS (${BOUNDS}),
     fd AS (${dayRows('funnel_day', 'x.a IN (1, 2, 3, 4) AND (x.b = x.a OR (x.a = 2 AND x.b = 4))')}),
     flow AS (

@@ -20,6 +20,9 @@ const DIM_VALUES = Object.entries(KPI_DIMS).map(([d, col], k) => `(${k + 1}, '${
 /** Advisory lock namespaces: a customer's first wins, a day of deal rows, a day of hand-off rows. */
 const LOCK = { customer: 61_001, dealDay: 61_002, handoffDay: 61_003 } as const;
 
+/** kpi_handoff's columns. */
+const HANDOFF_COLUMNS = ['lead_id', 'mql_at', 'channel', 'owner', 'kind', 'reason', 'at', 'h', 'hb'];
+
 /** Each MQL lead's hand-off as of now (the unit of rejection, response and SLA): kpi_handoff's columns. */
 const handoffUnitsSql = (where: string) => `
   SELECT l.id AS lead_id, x.r2 AS mql_at, coalesce(l.source, 'UNKNOWN') AS channel, coalesce(l.owner_id::text, 'UNASSIGNED') AS owner,
@@ -32,7 +35,7 @@ const handoffUnitsSql = (where: string) => `
   WHERE x.r2 IS NOT NULL AND ${where}`;
 
 /** kpi_deal's columns but the first wins. */
-const DEAL_FACTS = 'deal_id, customer, created_at, amount, channel, owner, category, at, probability, cycle, cb, sourced, influenced';
+const DEAL_FACTS = ['deal_id', 'customer', 'created_at', 'amount', 'channel', 'owner', 'category', 'at', 'probability', 'cycle', 'cb', 'sourced', 'influenced'];
 
 /**
  * Each deal's outcome as of now (its latest stage change), source (its earliest-created lead's), and sales cycle in
@@ -54,7 +57,7 @@ const dealFactsSql = (where: string, channels: string) => `
  * among the deals of its group. First wins are ranked among `facts`, so it must hold whole customers.
  */
 const withFirstWins = (facts: string) => `
-  SELECT ${DEAL_FACTS.split(', ').map((c) => `u.${c}`).join(', ')},
+  SELECT ${DEAL_FACTS.map((c) => `u.${c}`).join(', ')},
     ARRAY[${Object.values(KPI_DIMS).map((col) => `coalesce(u.category = 'WON' AND row_number() OVER (PARTITION BY u.customer, u.category = 'WON', ${col} ORDER BY u.at, u.deal_id) = 1, false)`).join(',\n      ')}] AS first_win
   FROM (${facts}) u`;
 
@@ -106,8 +109,19 @@ async function recomputeDays(db: Queryable, table: 'kpi_handoff_day' | 'kpi_deal
   await exec(db, `INSERT INTO ${table} ${table === 'kpi_deal_day' ? dealDaysSql(true) : handoffDaysSql(true)}`, [sorted]);
 }
 
-/** The UTC days (as text) that the units in CTE `changed` (rows differing between old and new) sit on, by the given instant columns. */
-const changedDays = (cols: string[]) => `SELECT DISTINCT ${dayOf('s.c')}::text AS day FROM changed s2 CROSS JOIN LATERAL unnest(ARRAY[${cols.map((c) => `s2.${c}`).join(', ')}]) s(c) WHERE s.c IS NOT NULL`;
+/**
+ * CTEs replacing the stored units of `table` (key column first in `columns`) whose keys are in CTE `scope` by CTE `new`,
+ * and a final SELECT of the UTC days (as text) of every unit that changed, before and after, by its instant columns
+ * `instants`: the days whose rows must be recomputed.
+ */
+const replaceUnitsSql = (table: string, columns: string[], instants: string[]) => `
+    old AS (SELECT * FROM ${table} WHERE ${columns[0]} IN (SELECT ${columns[0]} FROM scope)),
+    changed AS (SELECT * FROM (SELECT * FROM old EXCEPT SELECT * FROM new) a UNION ALL SELECT * FROM (SELECT * FROM new EXCEPT SELECT * FROM old) b),
+    gone AS (DELETE FROM ${table} k WHERE k.${columns[0]} IN (SELECT ${columns[0]} FROM scope) AND NOT EXISTS (SELECT 1 FROM new WHERE new.${columns[0]} = k.${columns[0]})),
+    saved AS (
+      INSERT INTO ${table} SELECT * FROM new
+      ON CONFLICT (${columns[0]}) DO UPDATE SET ${columns.slice(1).map((c) => `${c} = EXCLUDED.${c}`).join(', ')})
+    SELECT DISTINCT ${dayOf('s.c')}::text AS day FROM changed ch CROSS JOIN LATERAL unnest(ARRAY[${instants.map((i) => `ch.${i}`).join(', ')}]) s(c) WHERE s.c IS NOT NULL`;
 
 /**
  * Brings the hand-off units of the given (already locked) leads up to date; returns the days whose rows must be
@@ -115,15 +129,9 @@ const changedDays = (cols: string[]) => `SELECT DISTINCT ${dayOf('s.c')}::text A
  */
 async function refreshHandoffUnits(db: Queryable, ids: string[]): Promise<string[]> {
   const days = await rows<{ day: string }>(db, `
-    WITH old AS (SELECT * FROM kpi_handoff WHERE lead_id = ANY($1::bigint[])),
+    WITH scope AS (SELECT lead_id FROM kpi_handoff WHERE lead_id = ANY($1::bigint[])),
     new AS (${handoffUnitsSql('l.id = ANY($1::bigint[])')}),
-    changed AS (SELECT * FROM (SELECT * FROM old EXCEPT SELECT * FROM new) a UNION ALL SELECT * FROM (SELECT * FROM new EXCEPT SELECT * FROM old) b),
-    gone AS (DELETE FROM kpi_handoff k WHERE k.lead_id = ANY($1::bigint[]) AND NOT EXISTS (SELECT 1 FROM new WHERE new.lead_id = k.lead_id)),
-    saved AS (
-      INSERT INTO kpi_handoff SELECT * FROM new
-      ON CONFLICT (lead_id) DO UPDATE SET mql_at = EXCLUDED.mql_at, channel = EXCLUDED.channel, owner = EXCLUDED.owner, kind = EXCLUDED.kind,
-        reason = EXCLUDED.reason, at = EXCLUDED.at, h = EXCLUDED.h, hb = EXCLUDED.hb)
-    ${changedDays(['mql_at'])}`, [ids]);
+    ${replaceUnitsSql('kpi_handoff', HANDOFF_COLUMNS, ['mql_at'])}`, [ids]);
   return days.map((d) => d.day);
 }
 
@@ -134,26 +142,19 @@ async function refreshHandoffUnits(db: Queryable, ids: string[]): Promise<string
  */
 async function refreshDealUnits(db: Queryable, ids: string[]): Promise<string[]> {
   await exec(db, `SELECT 1 FROM deals WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`, [ids]);
-  const accounts = (await rows<{ id: string }>(db, `
-    SELECT DISTINCT id::text AS id FROM (
-      SELECT account_id AS id FROM deals WHERE id = ANY($1::bigint[]) AND account_id IS NOT NULL
-      UNION ALL SELECT substr(customer, 2)::bigint FROM kpi_deal WHERE deal_id = ANY($1::bigint[]) AND customer LIKE 'a%'
-    ) x ORDER BY 1`, [ids])).map((a) => a.id);
-  await exec(db, `SELECT pg_advisory_xact_lock(${LOCK.customer}, hashtext('a' || a)) FROM unnest($1::text[]) a ORDER BY hashtext('a' || a)`, [accounts]);
+  // their customers with an account, before and after (a deal without one is its own customer)
+  const customers = (await rows<{ c: string }>(db, `
+    SELECT DISTINCT c FROM (
+      SELECT 'a' || account_id AS c FROM deals WHERE id = ANY($1::bigint[]) AND account_id IS NOT NULL
+      UNION ALL SELECT customer FROM kpi_deal WHERE deal_id = ANY($1::bigint[]) AND customer LIKE 'a%'
+    ) x ORDER BY 1`, [ids])).map((r) => r.c);
+  await exec(db, `SELECT pg_advisory_xact_lock(${LOCK.customer}, hashtext(c)) FROM unnest($1::text[]) c ORDER BY hashtext(c)`, [customers]);
   const days = await rows<{ day: string }>(db, `
     WITH scope AS (SELECT deal_id FROM kpi_deal WHERE deal_id = ANY($1::bigint[]) UNION SELECT deal_id FROM kpi_deal WHERE customer = ANY($2::text[])),
-    old AS (SELECT * FROM kpi_deal WHERE deal_id IN (SELECT deal_id FROM scope)),
     -- fresh facts of the dirty deals; their customers' other deals keep theirs (only their first wins may change)
     new AS (${withFirstWins(`${dealFactsSql('d.id = ANY($1::bigint[])', '$3')}
-      UNION ALL SELECT ${DEAL_FACTS} FROM kpi_deal WHERE customer = ANY($2::text[]) AND deal_id <> ALL($1::bigint[])`)}),
-    changed AS (SELECT * FROM (SELECT * FROM old EXCEPT SELECT * FROM new) a UNION ALL SELECT * FROM (SELECT * FROM new EXCEPT SELECT * FROM old) b),
-    gone AS (DELETE FROM kpi_deal k WHERE k.deal_id IN (SELECT deal_id FROM scope) AND NOT EXISTS (SELECT 1 FROM new WHERE new.deal_id = k.deal_id)),
-    saved AS (
-      INSERT INTO kpi_deal SELECT * FROM new
-      ON CONFLICT (deal_id) DO UPDATE SET customer = EXCLUDED.customer, created_at = EXCLUDED.created_at, amount = EXCLUDED.amount,
-        channel = EXCLUDED.channel, owner = EXCLUDED.owner, category = EXCLUDED.category, at = EXCLUDED.at, probability = EXCLUDED.probability,
-        cycle = EXCLUDED.cycle, cb = EXCLUDED.cb, sourced = EXCLUDED.sourced, influenced = EXCLUDED.influenced, first_win = EXCLUDED.first_win)
-    ${changedDays(['created_at', 'at'])}`, [ids, accounts.map((a) => `a${a}`), MARKETING_CHANNELS]);
+      UNION ALL SELECT ${DEAL_FACTS.join(', ')} FROM kpi_deal WHERE customer = ANY($2::text[]) AND deal_id <> ALL($1::bigint[])`)}),
+    ${replaceUnitsSql('kpi_deal', [...DEAL_FACTS, 'first_win'], ['created_at', 'at'])}`, [ids, customers, MARKETING_CHANNELS]);
   return days.map((d) => d.day);
 }
 

@@ -3,6 +3,9 @@ import { dbId } from '../../../common/graphql/ids';
 
 export const DAY_SECONDS = 86_400;
 
+/** Is the instant at a UTC midnight (a whole UTC day boundary)? */
+export const isUtcMidnight = (d: Date) => d.getTime() % (DAY_SECONDS * 1000) === 0;
+
 /** A validated [from, to) period and its asOf (default: now). */
 export function checkPeriod(from: Date, to: Date, asOf: Date | null | undefined, now = new Date()): { from: Date; to: Date; asOf: Date } {
   for (const [name, d] of [['from', from], ['to', to], ['asOf', asOf]] as const) {
