@@ -58,8 +58,9 @@ export async function openDataset(size: Size, seed: number, port: number): Promi
     progress(steps.length, steps.length + 1, started, 'rollups');
     const rollups = createDataSource({ url: db.url, poolSize: 2, statementTimeoutMs: 3_600_000 });
     await rollups.initialize();
-    await rebuildRollups(rollups);
+    const built = await rebuildRollups(rollups);
     await rollups.destroy();
+    process.stderr.write(`\nrollups rebuilt: ${built.map((b) => `${b.table} ${b.rows.toLocaleString('en-US')} rows in ${(b.ms / 1000).toFixed(1)} s`).join('; ')}\n`);
     progress(steps.length + 1, steps.length + 1, started, 'done');
     generatedMs = Date.now() - started;
     fs.writeFileSync(marker, new Date().toISOString());

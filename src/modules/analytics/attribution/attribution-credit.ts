@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { exec, Queryable, rows } from '../../../db/sql';
-import { AttributionModel } from './attribution.types';
+import { AttributionGroupBy, AttributionModel } from './attribution.types';
+import { refreshConvertingDays } from './markov-rollup';
 import { middleCountSql, positionedTouchesSql, RULE_BASED_MODELS, shareSql } from './attribution-touches.sql';
 
 /** The rollup holds the default windows; other lookbacks and half-lives are computed on the fly. */
@@ -18,6 +19,18 @@ export const CREDIT_COLUMN: Record<(typeof RULE_BASED_MODELS)[number], string> =
   [AttributionModel.TIME_DECAY]: 'time_decay',
 };
 
+/** attribution_credit's SHAPLEY columns, each with the touch's state it splits by. */
+const SHAPLEY_STATE = { shapley_campaign: 'campaign_id', shapley_channel: 'channel' } as const;
+
+/** The credit column of a model served by the rollup (SHAPLEY's depends on the grouping), or null. */
+export function creditColumn(model: AttributionModel, groupBy: AttributionGroupBy): string | null {
+  if (model === AttributionModel.SHAPLEY) return groupBy === AttributionGroupBy.CHANNEL ? 'shapley_channel' : 'shapley_campaign';
+  return CREDIT_COLUMN[model as keyof typeof CREDIT_COLUMN] ?? null;
+}
+
+/** Every credit column summed per day (deals_<col>, revenue_<col>). */
+const SUMMED = [...RULE_BASED_MODELS.map((m) => CREDIT_COLUMN[m]), ...Object.keys(SHAPLEY_STATE)];
+
 /**
  * Recomputes the credit rows of the given deals (every deal when null) with the very SQL of the on-the-fly query —
  * each eligible touch of a currently won deal and its share under the seven rule-based models — and the daily sums
@@ -29,13 +42,18 @@ export async function refreshCredit(db: Queryable, dealIds: string[] | null): Pr
   const oldDays = dealIds ? (await rows<{ day: string }>(db, `SELECT DISTINCT close_day::text AS day FROM attribution_credit WHERE deal_id = ANY($1::bigint[])`, params)).map((r) => r.day) : [];
   await exec(db, `DELETE FROM attribution_credit ${dealIds ? 'WHERE deal_id = ANY($1::bigint[])' : ''}`, params);
   const middles = RULE_BASED_MODELS.map((m) => `${middleCountSql(m)} AS m_${CREDIT_COLUMN[m]}`).join(', ');
+  // SHAPLEY per touch: 1 / (the deal's distinct states × its touches in this touch's state), by campaign and by channel
+  const shapley = Object.entries(SHAPLEY_STATE).map(([col, state]) => `,
+        dense_rank() OVER (PARTITION BY deal ORDER BY ${state}) AS k_${col}, count(*) OVER (PARTITION BY deal, ${state}) AS m_${col}`).join('');
   const inserted = await rows<{ day: string }>(db, `
     WITH won AS (SELECT d.id, d.amount, d.created_at, d.closed_at FROM deals d WHERE d.status = 'WON' ${only}),
     ${positionedTouchesSql('t.campaign_id::text', String(CREDIT_LOOKBACK_DAYS), `'infinity'::timestamptz`)},
-    middles AS (SELECT *, ${middles} FROM positioned),
+    middles AS (SELECT *, ${middles}${shapley} FROM positioned),
     ins AS (
-      INSERT INTO attribution_credit (deal_id, touchpoint_id, campaign_id, channel, close_day, amount, ${RULE_BASED_MODELS.map((m) => CREDIT_COLUMN[m]).join(', ')})
-      SELECT m.deal, m.touchpoint_id, m.campaign_id, m.channel, (w.closed_at AT TIME ZONE 'UTC')::date, m.amount,
+      INSERT INTO attribution_credit (deal_id, touchpoint_id, campaign_id, channel, close_day, amount, pos, ${Object.keys(SHAPLEY_STATE).join(', ')},
+        ${RULE_BASED_MODELS.map((m) => CREDIT_COLUMN[m]).join(', ')})
+      SELECT m.deal, m.touchpoint_id, m.campaign_id, m.channel, (w.closed_at AT TIME ZONE 'UTC')::date, m.amount, m.pos,
+        ${Object.keys(SHAPLEY_STATE).map((col) => `1::float8 / (max(m.k_${col}) OVER (PARTITION BY m.deal) * m.m_${col})`).join(', ')},
         ${RULE_BASED_MODELS.map((mo) => shareSql(mo, String(CREDIT_HALF_LIFE_DAYS), `m_${CREDIT_COLUMN[mo]}`)).join(',\n        ')}
       FROM middles m JOIN won w ON w.id = m.deal
       RETURNING close_day
@@ -55,12 +73,11 @@ async function refreshDaily(db: Queryable, days: string[] | null): Promise<void>
   const where = days ? 'WHERE close_day = ANY($1::date[])' : '';
   const params = days ? [days] : [];
   await exec(db, `DELETE FROM attribution_credit_daily ${where}`, params);
-  const sums = RULE_BASED_MODELS.map((m) => `sum(${CREDIT_COLUMN[m]}), sum(amount * ${CREDIT_COLUMN[m]})`).join(', ');
   await exec(db, `
-    INSERT INTO attribution_credit_daily (close_day, campaign_id, channel, touchpoints,
-      ${RULE_BASED_MODELS.map((m) => `deals_${CREDIT_COLUMN[m]}, revenue_${CREDIT_COLUMN[m]}`).join(', ')})
-    SELECT close_day, campaign_id, min(channel), count(*), ${sums}
+    INSERT INTO attribution_credit_daily (close_day, campaign_id, channel, touchpoints, ${SUMMED.map((c) => `deals_${c}, revenue_${c}`).join(', ')})
+    SELECT close_day, campaign_id, min(channel), count(*), ${SUMMED.map((c) => `sum(${c}), sum(amount * ${c})`).join(', ')}
     FROM attribution_credit ${where} GROUP BY close_day, campaign_id`, params);
+  await refreshConvertingDays(db, days);
 }
 
 /** Before a write transaction commits: recomputes the deals its writes marked dirty (triggers). */

@@ -4,7 +4,8 @@ import { isUtcMidnight } from '../shared/period';
 import { AttributionGroupBy, AttributionModel } from './attribution.types';
 import { Journey } from './markov.calc';
 import { middleCountSql, positionedTouchesSql, shareSql } from './attribution-touches.sql';
-import { CREDIT_COLUMN } from './attribution-credit';
+import { creditColumn } from './attribution-credit';
+import { MARKOV_COUNTS_JSON, markovCountsCtes, TransitionRow } from './markov-rollup.query';
 import { CAMPAIGN_COLUMNS } from '../../campaign/campaign.repository';
 
 export interface AttributionQuery {
@@ -38,8 +39,10 @@ export interface AttributionResult {
   rows: CreditRow[] | null;
   /** Rollup reads only: a write is not folded in yet, so the caller computes on the fly instead. */
   stale?: boolean;
-  /** MARKOV and SHAPLEY only: distinct journeys (collapsed state paths) with their counts and converting revenue. */
+  /** MARKOV and SHAPLEY on the fly (null from the rollups): distinct journeys (collapsed state paths) with their counts and converting revenue. */
   journeys: (Journey & { revenue: number })[] | null;
+  /** MARKOV from the rollup: the chain's transition counts. */
+  transitions?: TransitionRow[] | null;
 }
 
 /** Group key of a touchpoint `t` (its channel is the campaign's, kept in step) and of a campaign `c`. */
@@ -120,7 +123,7 @@ export async function queryAttribution(db: Queryable, q: AttributionQuery): Prom
       (SELECT count(*) FROM touches WHERE pos = 1)::int AS "attributedDeals",
       (SELECT coalesce(sum(amount), 0) FROM touches WHERE pos = 1)::float8 AS "attributedRevenue",
       ${ROWS_JSON} AS rows,
-      ${dataDriven ? `(SELECT json_agg(json_build_object('path', path, 'conversions', conversions, 'nulls', nulls, 'revenue', revenue)) FROM journeys)` : 'NULL::json'} AS journeys`,
+      ${dataDriven ? `(SELECT coalesce(json_agg(json_build_object('path', path, 'conversions', conversions, 'nulls', nulls, 'revenue', revenue)), '[]') FROM journeys)` : 'NULL::json'} AS journeys`,
     [q.asOf, q.from, q.to, q.lookbackDays, q.currentOutcomes, q.halfLifeDays]);
   return r[0];
 }
@@ -132,12 +135,15 @@ const CREDIT_KEY: Record<AttributionGroupBy, string> = {
 };
 
 /**
- * The same report for a rule-based model from the per-deal credit rollup (default windows, asOf now or later): won
- * deals closed in the period joined to their precomputed shares — no touchpoint scan.
+ * The same report from the per-deal credit rollup (default windows, asOf now or later) for a rule-based model or
+ * SHAPLEY: won deals closed in the period joined to their precomputed shares — no touchpoint scan. MARKOV (whole UTC
+ * days only) reads LINEAR's rows and the chain's transition counts from the MARKOV rollup, in the same statement.
  */
 export async function queryAttributionCredit(db: Queryable, q: AttributionQuery): Promise<AttributionResult> {
-  const col = CREDIT_COLUMN[q.model as keyof typeof CREDIT_COLUMN];
-  if (isUtcMidnight(q.from) && isUtcMidnight(q.to)) return queryAttributionDaily(db, q, col);
+  const markov = q.model === AttributionModel.MARKOV;
+  const col = markov ? 'linear' : creditColumn(q.model, q.groupBy)!;
+  if (isUtcMidnight(q.from) && isUtcMidnight(q.to)) return queryAttributionDaily(db, q, col, markov);
+  if (markov) throw new Error('MARKOV is read from the rollup over whole UTC days only');
   const r = await rows<AttributionResult>(db, `
     WITH won AS (
       SELECT d.id, d.amount FROM deals d
@@ -166,7 +172,7 @@ export async function queryAttributionCredit(db: Queryable, q: AttributionQuery)
  * totals from the won deals; attributed deals and revenue are the days' LINEAR sums (each attributed deal's shares sum
  * to 1).
  */
-async function queryAttributionDaily(db: Queryable, q: AttributionQuery, col: string): Promise<AttributionResult> {
+async function queryAttributionDaily(db: Queryable, q: AttributionQuery, col: string, markov: boolean): Promise<AttributionResult> {
   const key = CREDIT_KEY[q.groupBy];
   const r = await rows<AttributionResult>(db, `
     WITH won AS (
@@ -175,15 +181,16 @@ async function queryAttributionDaily(db: Queryable, q: AttributionQuery, col: st
     ),
     days AS (SELECT * FROM attribution_credit_daily c WHERE c.close_day >= ($2::timestamptz AT TIME ZONE 'UTC')::date AND c.close_day < ($3::timestamptz AT TIME ZONE 'UTC')::date),
     credit AS (SELECT ${key} AS key, sum(c.revenue_${col}) AS revenue, sum(c.deals_${col}) AS deals, sum(c.touchpoints) AS touchpoints FROM days c GROUP BY 1),
-    ${spendCte(q.groupBy)}
+    ${spendCte(q.groupBy)}${markov ? `,${markovCountsCtes(q.groupBy, q.lookbackDays)}` : ''}
     SELECT
-      EXISTS (SELECT 1 FROM attribution_dirty) AS stale,
+      EXISTS (SELECT 1 FROM attribution_dirty)${markov ? ' OR NOT (SELECT ok FROM mk_ok)' : ''} AS stale,
       (SELECT count(*) FROM won)::int AS "wonDeals",
       (SELECT coalesce(sum(amount), 0) FROM won)::float8 AS revenue,
       (SELECT round(coalesce(sum(deals_linear), 0)) FROM days)::int AS "attributedDeals",
       (SELECT round(coalesce(sum(revenue_linear), 0)::numeric, 2) FROM days)::float8 AS "attributedRevenue",
       ${ROWS_JSON} AS rows,
-      NULL::json AS journeys`,
+      NULL::json AS journeys,
+      ${markov ? MARKOV_COUNTS_JSON : 'NULL::json'} AS transitions`,
     [q.asOf, q.from, q.to]);
   return r[0];
 }

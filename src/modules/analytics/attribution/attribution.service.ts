@@ -4,12 +4,12 @@ import { Campaign } from '../../campaign/campaign.type';
 import { badInput } from '../../../common/errors/app-error';
 import { Channel } from '../../../common/graphql/enums';
 import { ratio } from '../shared/ratio.calc';
-import { checkPeriod } from '../shared/period';
-import { AttributionQuery, queryAttribution, queryAttributionCredit } from './attribution.query';
+import { checkPeriod, isUtcMidnight } from '../shared/period';
+import { AttributionQuery, AttributionResult, queryAttribution, queryAttributionCredit } from './attribution.query';
 import { CREDIT_HALF_LIFE_DAYS, CREDIT_LOOKBACK_DAYS } from './attribution-credit';
 import { RULE_BASED_MODELS } from './attribution-touches.sql';
 import { AttributionGroupBy, AttributionInput, AttributionModel, AttributionReport, AttributionRow } from './attribution.types';
-import { markovShares } from './markov.calc';
+import { countsFromRows, markovShares, markovSharesFromCounts } from './markov.calc';
 import { shapleyCredit } from './shapley.calc';
 
 /** Validated lookback (whole days, 0..3650) and half-life (days, > 0, ≤ 3650). */
@@ -60,23 +60,28 @@ export async function attribution(ds: DataSource, input: AttributionInput, opts:
 }
 
 /**
- * The per-deal credit rollup answers a rule-based model at the default windows as of now (or later), unless a write
- * has not been folded in yet; anything else is computed on the fly. Both give the same numbers (tested).
+ * The rollups answer a rule-based model or SHAPLEY (per-deal credit), and MARKOV over whole UTC days (transition
+ * counts), at the default windows as of now (or later), unless a write has not been folded in yet; anything else is
+ * computed on the fly. Both give the same numbers (tested).
  */
 function creditServes(q: AttributionQuery): boolean {
-  return (RULE_BASED_MODELS as readonly AttributionModel[]).includes(q.model) && q.currentOutcomes && q.lookbackDays === CREDIT_LOOKBACK_DAYS
-    && (q.model !== AttributionModel.TIME_DECAY || q.halfLifeDays === CREDIT_HALF_LIFE_DAYS);
+  if (!q.currentOutcomes || q.lookbackDays !== CREDIT_LOOKBACK_DAYS) return false;
+  if (q.model === AttributionModel.MARKOV) return isUtcMidnight(q.from) && isUtcMidnight(q.to);
+  return q.model === AttributionModel.SHAPLEY || ((RULE_BASED_MODELS as readonly AttributionModel[]).includes(q.model)
+    && (q.model !== AttributionModel.TIME_DECAY || q.halfLifeDays === CREDIT_HALF_LIFE_DAYS));
 }
 
-/** MARKOV: removal-effect shares of the attributed revenue and deals; SHAPLEY: converting journeys split equally. */
-function dataDrivenCredit(model: AttributionModel, r: Awaited<ReturnType<typeof queryAttribution>>): Map<string, { revenue: number; deals: number }> | null {
-  const journeys = r.journeys ?? [];
+/**
+ * MARKOV: removal-effect shares of the attributed revenue and deals (of the rollup's transition counts, or of the
+ * journeys); SHAPLEY on the fly: converting journeys split equally (the rollup's rows already hold SHAPLEY credit).
+ */
+function dataDrivenCredit(model: AttributionModel, r: AttributionResult): Map<string, { revenue: number; deals: number }> | null {
   if (model === AttributionModel.MARKOV) {
-    const shares = markovShares(journeys);
+    const shares = r.journeys ? markovShares(r.journeys) : markovSharesFromCounts(countsFromRows(r.transitions ?? []));
     return new Map([...shares].map(([key, s]) => [key, { revenue: s * r.attributedRevenue, deals: s * r.attributedDeals }]));
   }
-  if (model === AttributionModel.SHAPLEY) {
-    return shapleyCredit(journeys.filter((j) => j.conversions > 0).map((j) => ({ path: j.path, deals: j.conversions, revenue: j.revenue })));
+  if (model === AttributionModel.SHAPLEY && r.journeys) {
+    return shapleyCredit(r.journeys.filter((j) => j.conversions > 0).map((j) => ({ path: j.path, deals: j.conversions, revenue: j.revenue })));
   }
   return null;
 }

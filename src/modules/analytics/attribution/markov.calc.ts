@@ -19,29 +19,55 @@ const TOLERANCE = 1e-15;
 /** Consecutive repeats of one state collapse into one (C3, C3, C1 → C3, C1). */
 export const collapse = (path: string[]): string[] => path.filter((s, i) => i === 0 || s !== path[i - 1]);
 
-/** Transition probabilities from the journeys' transition counts: START → first state, state → next, last → CONVERSION or NULL. */
-function transitions(journeys: Journey[]): Map<string, Map<string, number>> {
-  const counts = new Map<string, Map<string, number>>();
-  const add = (from: string, to: string, n: number) => {
-    if (n <= 0) return;
-    const out = counts.get(from) ?? new Map<string, number>();
-    out.set(to, (out.get(to) ?? 0) + n);
-    counts.set(from, out);
-  };
+/** Transition counts, state → next state → count; '' is START as a source, CONVERSION or NULL as a target (see below). */
+export type TransitionCounts = Map<string, Map<string, number>>;
+
+/** Adds n transitions from → to (n ≤ 0 adds nothing). */
+export function addTransition(counts: TransitionCounts, from: string, to: string, n: number): void {
+  if (n <= 0) return;
+  const out = counts.get(from) ?? new Map<string, number>();
+  out.set(to, (out.get(to) ?? 0) + n);
+  counts.set(from, out);
+}
+
+/** The journeys' transition counts: START → first state, state → next, last → CONVERSION or NULL. */
+export function transitionCounts(journeys: Journey[]): TransitionCounts {
+  const counts: TransitionCounts = new Map();
   for (const j of journeys) {
     const path = collapse(j.path);
     if (!path.length) continue;
     const n = j.conversions + j.nulls;
-    add(START, path[0], n);
-    for (let i = 1; i < path.length; i++) add(path[i - 1], path[i], n);
-    add(path[path.length - 1], CONVERSION, j.conversions);
-    add(path[path.length - 1], NULL, j.nulls);
-  }
-  for (const out of counts.values()) {
-    const total = [...out.values()].reduce((a, b) => a + b, 0);
-    for (const [to, n] of out) out.set(to, n / total);
+    addTransition(counts, START, path[0], n);
+    for (let i = 1; i < path.length; i++) addTransition(counts, path[i - 1], path[i], n);
+    addTransition(counts, path[path.length - 1], CONVERSION, j.conversions);
+    addTransition(counts, path[path.length - 1], NULL, j.nulls);
   }
   return counts;
+}
+
+/**
+ * Counts as the rollup stores them: '' stands for START as s1, for CONVERSION as s2 of a converting row and for NULL as
+ * s2 of a non-converting one.
+ */
+export function countsFromRows(rows: { conv: boolean; s1: string; s2: string; n: number }[]): TransitionCounts {
+  const counts: TransitionCounts = new Map();
+  for (const r of rows) addTransition(counts, r.s1 === '' ? START : r.s1, r.s2 !== '' ? r.s2 : r.conv ? CONVERSION : NULL, r.n);
+  return counts;
+}
+
+const byKey = <V>(m: Map<string, V>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+/**
+ * Transition probabilities: each state's outgoing counts divided by their sum, in key order at both levels, so equal
+ * counts give bit-identical results however they were gathered (the sweeps add in this order).
+ */
+function probabilities(counts: TransitionCounts): Map<string, Map<string, number>> {
+  const p = new Map<string, Map<string, number>>();
+  for (const [from, out] of byKey(counts)) {
+    const total = [...out.values()].reduce((a, b) => a + b, 0);
+    p.set(from, new Map(byKey(out).map(([to, n]) => [to, n / total])));
+  }
+  return p;
 }
 
 /**
@@ -65,19 +91,21 @@ function conversionProbability(p: Map<string, Map<string, number>>, removed: str
   return x.get(START) ?? 0;
 }
 
-/** Removal-effect shares per state (Σ = 1), or an empty map when nothing converts. */
-export function markovShares(journeys: Journey[]): Map<string, number> {
-  const p = transitions(journeys);
+/** Removal-effect shares per state (Σ = 1) of a chain given by its transition counts, or an empty map when nothing converts. */
+export function markovSharesFromCounts(counts: TransitionCounts): Map<string, number> {
+  const p = probabilities(counts);
   const base = conversionProbability(p, null);
   const shares = new Map<string, number>();
   if (base <= 0) return shares;
-  const states = [...p.keys()].filter((s) => s !== START);
-  for (const j of journeys) for (const s of j.path) if (!states.includes(s)) states.push(s);
-  const effects = states.map((s) => [s, Math.max(0, 1 - conversionProbability(p, s) / base)] as const);
+  const effects = [...p.keys()].filter((s) => s !== START).sort()
+    .map((s) => [s, Math.max(0, 1 - conversionProbability(p, s) / base)] as const);
   const total = effects.reduce((a, [, e]) => a + e, 0);
   for (const [s, e] of effects) shares.set(s, total > 0 ? e / total : 0);
   return shares;
 }
 
+/** Removal-effect shares per state of the journeys (Σ = 1), or an empty map when nothing converts. */
+export const markovShares = (journeys: Journey[]): Map<string, number> => markovSharesFromCounts(transitionCounts(journeys));
+
 /** P(conversion) of the journeys' chain (exposed for tests and diagnostics). */
-export const markovConversionProbability = (journeys: Journey[]): number => conversionProbability(transitions(journeys), null);
+export const markovConversionProbability = (journeys: Journey[]): number => conversionProbability(probabilities(transitionCounts(journeys)), null);

@@ -1,0 +1,145 @@
+import { EntityManager } from 'typeorm';
+import { exec, Queryable, rows } from '../../../db/sql';
+
+/**
+ * The MARKOV rollup (migration 1764547200000-MarkovRollup): one definition of its units (markov_touch, markov_won) and
+ * of its per-day transition counts (markov_day), used by the incremental path (before each write commits) and by the
+ * rebuild. The report side is markov-rollup.query.ts.
+ */
+
+/** The dimensions (attribution groupBy) with the state columns of a markov_touch row `u`: this touch's, the next one's. */
+const TOUCH_DIMS = `(VALUES ('CAMPAIGN', u.campaign, u.next_campaign), ('CHANNEL', u.channel, u.next_channel)) g(dim, s, ns)`;
+
+/** Advisory lock namespaces: a lead's units, a day of T rows, a day of W rows. */
+const LOCK = { lead: 61_004, T: 61_005, W: 61_006 } as const;
+
+/**
+ * Transition events of a journey element `u` (seq, day, next_day; states s and ns), as `e(ok, s1, s2)`, counting only
+ * the touches on days [lo, hi): START → the first touch in the window, each change of state between two touches in it,
+ * the last touch in it → '' (NULL, or CONVERSION for a converting journey). With lo = '-infinity' and hi = 'infinity',
+ * the whole journey. A journey is the sum of its elements' events, so sums per day add up.
+ */
+export const eventsSql = (lo: string, hi: string, s = 'g.s', ns = 'g.ns') => `CROSS JOIN LATERAL (VALUES
+      (u.seq = 1 AND u.day >= ${lo} AND u.day < ${hi}, '', ${s}),
+      (u.day >= ${lo} AND u.day < ${hi} AND (u.next_day IS NULL OR u.next_day >= ${hi}), ${s}, ''),
+      (u.day >= ${lo} AND u.next_day < ${hi} AND ${ns} <> ${s}, ${s}, ${ns}),
+      (u.day < ${lo} AND u.next_day >= ${lo} AND u.next_day < ${hi}, '', ${ns})
+    ) e(ok, s1, s2)`;
+export const WHOLE = ["'-infinity'::date", "'infinity'::date"] as const;
+
+/** markov_touch rows of the touchpoints `t` matching `where`: each lead's touches in journey order, with the next one. */
+const touchUnitsSql = (where: string) => `
+  SELECT t.lead_id, (row_number() OVER w)::int AS seq, (t.occurred_at AT TIME ZONE 'UTC')::date AS day, t.campaign_id::text AS campaign, t.channel,
+    lead((t.occurred_at AT TIME ZONE 'UTC')::date) OVER w AS next_day, lead(t.campaign_id::text) OVER w AS next_campaign, lead(t.channel) OVER w AS next_channel
+  FROM touchpoints t WHERE ${where}
+  WINDOW w AS (PARTITION BY t.lead_id ORDER BY t.occurred_at, t.external_id, t.id)`;
+
+/**
+ * markov_won rows of the leads matching `where` (on deal_leads `dl`): each UTC close day of their currently won deals,
+ * how many such days the lead has, and its first and last touch days from the markov_touch rows `touches` (leads with
+ * no touch have no row: they are in no journey).
+ */
+const wonUnitsSql = (where: string, touches: string) => `
+  SELECT x.lead_id, x.x_day, (count(*) OVER (PARTITION BY x.lead_id))::int AS n_x, f.first_day, f.last_day
+  FROM (
+    SELECT DISTINCT dl.lead_id, (d.closed_at AT TIME ZONE 'UTC')::date AS x_day FROM deal_leads dl JOIN deals d ON d.id = dl.deal_id
+    WHERE d.status = 'WON' AND d.closed_at IS NOT NULL AND ${where}
+  ) x
+  JOIN (SELECT f.lead_id, min(f.day) AS first_day, max(f.day) AS last_day FROM ${touches} f GROUP BY f.lead_id) f USING (lead_id)`;
+
+/** Day filter on column `col`: the days $1, or every day. */
+const onDays = (col: string, days: boolean) => (days ? `${col} = ANY($1::date[])` : 'true');
+
+/** markov_day rows of each kind for the days $1 (or every day). */
+const DAY_ROWS = {
+  // converting journeys, from the credit rollup's touches of each won deal (in position order) by close day
+  C: (days: boolean) => `
+    SELECT 'C' AS kind, u.dim, u.day, e.s1, e.s2, count(*)::int AS n
+    FROM (
+      SELECT c.pos AS seq, c.close_day AS day, lead(c.close_day) OVER w AS next_day, g.dim, g.s, lead(g.s) OVER w AS ns
+      FROM attribution_credit c CROSS JOIN LATERAL (VALUES ('CAMPAIGN', c.campaign_id::text), ('CHANNEL', c.channel)) g(dim, s)
+      WHERE ${onDays('c.close_day', days)}
+      WINDOW w AS (PARTITION BY c.deal_id, g.dim ORDER BY c.pos)
+    ) u ${eventsSql(...WHOLE, 'u.s', 'u.ns')}
+    WHERE e.ok GROUP BY 2, 3, 4, 5`,
+  // every lead's journey events, by the day of the touch they start from
+  T: (days: boolean) => `
+    SELECT 'T' AS kind, g.dim, u.day, e.s1, e.s2, count(*)::int AS n
+    FROM markov_touch u CROSS JOIN LATERAL ${TOUCH_DIMS} ${eventsSql(...WHOLE)}
+    WHERE e.ok AND ${onDays('u.day', days)} GROUP BY 2, 3, 4, 5`,
+  // whole journeys of the leads with exactly one won close day, by that day
+  W: (days: boolean) => `
+    SELECT 'W' AS kind, g.dim, w.x_day AS day, e.s1, e.s2, count(*)::int AS n
+    FROM markov_won w JOIN markov_touch u ON u.lead_id = w.lead_id CROSS JOIN LATERAL ${TOUCH_DIMS} ${eventsSql(...WHOLE)}
+    WHERE e.ok AND w.n_x = 1 AND ${onDays('w.x_day', days)} GROUP BY 2, 3, 4, 5`,
+};
+type Kind = keyof typeof DAY_ROWS;
+
+/** Recomputes the markov_day rows of a kind for the given days (every day when null); the caller holds the day locks. */
+async function recomputeDays(db: Queryable, kind: Kind, days: string[] | null): Promise<void> {
+  if (days && !days.length) return;
+  await exec(db, `DELETE FROM markov_day WHERE kind = '${kind}' AND ${onDays('day', !!days)}`, days ? [days] : []);
+  await exec(db, `INSERT INTO markov_day ${DAY_ROWS[kind](!!days)}`, days ? [days] : []);
+}
+
+/** The credit rollup's close days (locked by it): their converting transitions, from its fresh rows. */
+export const refreshConvertingDays = (db: Queryable, days: string[] | null) => recomputeDays(db, 'C', days);
+
+/** Takes the advisory locks of the given days of a kind, in order. */
+async function lockDays(db: Queryable, kind: 'T' | 'W', days: string[]): Promise<void> {
+  await exec(db, `SELECT pg_advisory_xact_lock(${LOCK[kind]}, (d - date '2000-01-01')::int) FROM unnest($1::date[]) d ORDER BY d`, [days]);
+}
+
+/**
+ * Before a write transaction commits: the leads marked dirty, each under its advisory lock (in order): units compared
+ * with fresh ones, the changed leads' units replaced, then the T and W rows of every day a changed unit had or has.
+ */
+export async function processDirtyMarkov(tx: EntityManager): Promise<void> {
+  const ids = (await rows<{ id: string }>(tx, `WITH d AS (DELETE FROM markov_dirty RETURNING lead_id) SELECT DISTINCT lead_id::text AS id FROM d ORDER BY 1`)).map((r) => r.id);
+  if (!ids.length) return;
+  await exec(tx, `SELECT pg_advisory_xact_lock(${LOCK.lead}, (id % 2147483647)::int) FROM unnest($1::bigint[]) id ORDER BY id`, [ids]);
+  const [change] = await rows<{ leads: string[] | null; t: string[] | null; w: string[] | null }>(tx, `
+    WITH new_t AS (${touchUnitsSql('t.lead_id = ANY($1::bigint[])')}),
+    old_t AS (SELECT * FROM markov_touch WHERE lead_id = ANY($1::bigint[])),
+    ch_t AS (SELECT * FROM (SELECT * FROM old_t EXCEPT SELECT * FROM new_t) a UNION ALL SELECT * FROM (SELECT * FROM new_t EXCEPT SELECT * FROM old_t) b),
+    new_w AS (${wonUnitsSql('dl.lead_id = ANY($1::bigint[])', 'new_t')}),
+    old_w AS (SELECT * FROM markov_won WHERE lead_id = ANY($1::bigint[])),
+    ch_w AS (SELECT * FROM (SELECT * FROM old_w EXCEPT SELECT * FROM new_w) a UNION ALL SELECT * FROM (SELECT * FROM new_w EXCEPT SELECT * FROM old_w) b),
+    leads AS (SELECT lead_id FROM ch_t UNION SELECT lead_id FROM ch_w)
+    SELECT (SELECT array_agg(lead_id::text) FROM leads) AS leads,
+      (SELECT array_agg(DISTINCT day::text ORDER BY day::text) FROM ch_t) AS t,
+      (SELECT array_agg(DISTINCT w.x_day::text ORDER BY w.x_day::text) FROM (SELECT * FROM old_w UNION ALL SELECT * FROM new_w) w
+        WHERE w.lead_id IN (SELECT lead_id FROM leads)) AS w`, [ids]);
+  if (!change.leads) return;
+  await exec(tx, `DELETE FROM markov_touch WHERE lead_id = ANY($1::bigint[])`, [change.leads]);
+  await exec(tx, `DELETE FROM markov_won WHERE lead_id = ANY($1::bigint[])`, [change.leads]);
+  await exec(tx, `INSERT INTO markov_touch ${touchUnitsSql('t.lead_id = ANY($1::bigint[])')}`, [change.leads]);
+  await exec(tx, `INSERT INTO markov_won ${wonUnitsSql('dl.lead_id = ANY($1::bigint[])', '(SELECT * FROM markov_touch WHERE lead_id = ANY($1::bigint[]))')}`, [change.leads]);
+  for (const kind of ['T', 'W'] as const) {
+    const days = change[kind.toLowerCase() as 't' | 'w'] ?? [];
+    if (!days.length) continue;
+    await lockDays(tx, kind, days);
+    await recomputeDays(tx, kind, days);
+  }
+}
+
+/** Every MARKOV rollup row computed from scratch from the base tables (the equality test), per table. */
+export const MARKOV_FROM_SCRATCH = {
+  markov_touch: () => touchUnitsSql('true'),
+  markov_won: () => wonUnitsSql('true', `(${touchUnitsSql('true')})`),
+  markov_day: () => `${DAY_ROWS.C(false)} UNION ALL ${DAY_ROWS.T(false)} UNION ALL ${DAY_ROWS.W(false)}`,
+} as const;
+
+/**
+ * `npm run rollups:rebuild`: the units and the T and W rows from scratch, in the caller's transaction (after the credit
+ * rollup's rebuild, which writes the C rows).
+ */
+export async function rebuildMarkov(tx: EntityManager): Promise<number> {
+  await exec(tx, `LOCK TABLE markov_day IN EXCLUSIVE MODE`);
+  await exec(tx, `TRUNCATE markov_touch, markov_won, markov_dirty`);
+  await exec(tx, `INSERT INTO markov_touch ${touchUnitsSql('true')}`);
+  await exec(tx, `INSERT INTO markov_won ${wonUnitsSql('true', 'markov_touch')}`);
+  await recomputeDays(tx, 'T', null);
+  await recomputeDays(tx, 'W', null);
+  return Number((await rows<{ n: string }>(tx, `SELECT count(*) AS n FROM markov_day`))[0].n);
+}
