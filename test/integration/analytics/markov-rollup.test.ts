@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { DataSource, EntityManager } from 'typeorm';
 import { Role } from '../../../src/common/graphql/enums';
 import { processDirtyRollups } from '../../../src/modules/analytics/rollups';
-import { rebuildMarkov, MARKOV_FROM_SCRATCH } from '../../../src/modules/analytics/attribution/markov-rollup';
+import { MARKOV_FROM_SCRATCH, MARKOV_LOCK, rebuildMarkov } from '../../../src/modules/analytics/attribution/markov-rollup';
 import { AttributionQuery, queryAttribution, queryAttributionCredit } from '../../../src/modules/analytics/attribution/attribution.query';
 import { attribution } from '../../../src/modules/analytics/attribution/attribution.service';
 import { AttributionGroupBy, AttributionModel } from '../../../src/modules/analytics/attribution/attribution.types';
@@ -154,6 +154,7 @@ describe('MARKOV rollup (markov_touch, markov_won, markov_day) and SHAPLEY credi
 
   it('rebuild equals the incremental rows; a write not applied yet or a touch after asOf makes the report compute on the fly', async () => {
     await rolledBack(api.ds, async (tx) => {
+      await tx.query(MARKOV_LOCK); // other test files write meanwhile
       await tx.query(`CREATE TEMP TABLE before_day AS SELECT * FROM markov_day`);
       await rebuildMarkov(tx);
       expect(await tx.query(`SELECT * FROM (SELECT * FROM before_day EXCEPT SELECT * FROM markov_day) a UNION ALL SELECT * FROM (SELECT * FROM markov_day EXCEPT SELECT * FROM before_day) b LIMIT 5`)).toEqual([]);

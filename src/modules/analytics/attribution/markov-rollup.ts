@@ -10,8 +10,8 @@ import { exec, Queryable, rows } from '../../../db/sql';
 /** The dimensions (attribution groupBy) with the state columns of a markov_touch row `u`: this touch's, the next one's. */
 const TOUCH_DIMS = `(VALUES ('CAMPAIGN', u.campaign, u.next_campaign), ('CHANNEL', u.channel, u.next_channel)) g(dim, s, ns)`;
 
-/** Advisory lock namespaces: a lead's units, a day of T rows, a day of W rows. */
-const LOCK = { lead: 61_004, T: 61_005, W: 61_006 } as const;
+/** Advisory lock namespace of a lead's units. */
+const LOCK = { lead: 61_004 } as const;
 
 /**
  * Transition events of a journey element `u` (seq, day, next_day; states s and ns), as `e(ok, s1, s2)`, counting only
@@ -75,7 +75,7 @@ const DAY_ROWS = {
 };
 type Kind = keyof typeof DAY_ROWS;
 
-/** Recomputes the markov_day rows of a kind for the given days (every day when null); the caller holds the day locks. */
+/** Recomputes the markov_day rows of a kind for the given days (every day when null); the caller holds the days' locks. */
 async function recomputeDays(db: Queryable, kind: Kind, days: string[] | null): Promise<void> {
   if (days && !days.length) return;
   await exec(db, `DELETE FROM markov_day WHERE kind = '${kind}' AND ${onDays('day', !!days)}`, days ? [days] : []);
@@ -85,42 +85,49 @@ async function recomputeDays(db: Queryable, kind: Kind, days: string[] | null): 
 /** The credit rollup's close days (locked by it): their converting transitions, from its fresh rows. */
 export const refreshConvertingDays = (db: Queryable, days: string[] | null) => recomputeDays(db, 'C', days);
 
-/** Takes the advisory locks of the given days of a kind, in order. */
-async function lockDays(db: Queryable, kind: 'T' | 'W', days: string[]): Promise<void> {
-  await exec(db, `SELECT pg_advisory_xact_lock(${LOCK[kind]}, (d - date '2000-01-01')::int) FROM unnest($1::date[]) d ORDER BY d`, [days]);
-}
-
 /**
- * Before a write transaction commits: the leads marked dirty, each under its advisory lock (in order): units compared
- * with fresh ones, the changed leads' units replaced, then the T and W rows of every day a changed unit had or has.
+ * Before a write transaction commits: the leads marked dirty, each under its advisory lock (in order). The T and W rows
+ * are sums, so they take deltas: the events of every unit that changed (old ones out, new ones in) by its touch day,
+ * and the whole journeys of the leads with one won close day (before and after) by that day, added in key order (rows
+ * that reach 0 are deleted); then the leads' units are replaced.
  */
 export async function processDirtyMarkov(tx: EntityManager): Promise<void> {
   const ids = (await rows<{ id: string }>(tx, `WITH d AS (DELETE FROM markov_dirty RETURNING lead_id) SELECT DISTINCT lead_id::text AS id FROM d ORDER BY 1`)).map((r) => r.id);
   if (!ids.length) return;
   await exec(tx, `SELECT pg_advisory_xact_lock(${LOCK.lead}, (id % 2147483647)::int) FROM unnest($1::bigint[]) id ORDER BY id`, [ids]);
-  const [change] = await rows<{ leads: string[] | null; t: string[] | null; w: string[] | null }>(tx, `
+  const applied = await rows<{ kind: string; dim: string; day: string; s1: string; s2: string; n: number }>(tx, `
     WITH new_t AS (${touchUnitsSql('t.lead_id = ANY($1::bigint[])')}),
     old_t AS (SELECT * FROM markov_touch WHERE lead_id = ANY($1::bigint[])),
-    ch_t AS (SELECT * FROM (SELECT * FROM old_t EXCEPT SELECT * FROM new_t) a UNION ALL SELECT * FROM (SELECT * FROM new_t EXCEPT SELECT * FROM old_t) b),
     new_w AS (${wonUnitsSql('dl.lead_id = ANY($1::bigint[])', 'new_t')}),
     old_w AS (SELECT * FROM markov_won WHERE lead_id = ANY($1::bigint[])),
-    ch_w AS (SELECT * FROM (SELECT * FROM old_w EXCEPT SELECT * FROM new_w) a UNION ALL SELECT * FROM (SELECT * FROM new_w EXCEPT SELECT * FROM old_w) b),
-    leads AS (SELECT lead_id FROM ch_t UNION SELECT lead_id FROM ch_w)
-    SELECT (SELECT array_agg(lead_id::text) FROM leads) AS leads,
-      (SELECT array_agg(DISTINCT day::text ORDER BY day::text) FROM ch_t) AS t,
-      (SELECT array_agg(DISTINCT w.x_day::text ORDER BY w.x_day::text) FROM (SELECT * FROM old_w UNION ALL SELECT * FROM new_w) w
-        WHERE w.lead_id IN (SELECT lead_id FROM leads)) AS w`, [ids]);
-  if (!change.leads) return;
-  await exec(tx, `DELETE FROM markov_touch WHERE lead_id = ANY($1::bigint[])`, [change.leads]);
-  await exec(tx, `DELETE FROM markov_won WHERE lead_id = ANY($1::bigint[])`, [change.leads]);
-  await exec(tx, `INSERT INTO markov_touch ${touchUnitsSql('t.lead_id = ANY($1::bigint[])')}`, [change.leads]);
-  await exec(tx, `INSERT INTO markov_won ${wonUnitsSql('dl.lead_id = ANY($1::bigint[])', '(SELECT * FROM markov_touch WHERE lead_id = ANY($1::bigint[]))')}`, [change.leads]);
-  for (const kind of ['T', 'W'] as const) {
-    const days = change[kind.toLowerCase() as 't' | 'w'] ?? [];
-    if (!days.length) continue;
-    await lockDays(tx, kind, days);
-    await recomputeDays(tx, kind, days);
+    d_t AS (
+      SELECT -1 AS sign, * FROM (SELECT * FROM old_t EXCEPT SELECT * FROM new_t) a
+      UNION ALL SELECT 1, * FROM (SELECT * FROM new_t EXCEPT SELECT * FROM old_t) b
+    ),
+    d_w AS (
+      SELECT -1 AS sign, w.x_day, u.* FROM old_w w JOIN old_t u USING (lead_id) WHERE w.n_x = 1
+      UNION ALL SELECT 1, w.x_day, u.* FROM new_w w JOIN new_t u USING (lead_id) WHERE w.n_x = 1
+    ),
+    deltas AS (
+      SELECT 'T' AS kind, g.dim, u.day, e.s1, e.s2, sum(u.sign)::int AS n
+      FROM d_t u CROSS JOIN LATERAL ${TOUCH_DIMS} ${eventsSql(...WHOLE)} WHERE e.ok GROUP BY 2, 3, 4, 5
+      UNION ALL
+      SELECT 'W', g.dim, u.x_day, e.s1, e.s2, sum(u.sign)::int
+      FROM d_w u CROSS JOIN LATERAL ${TOUCH_DIMS} ${eventsSql(...WHOLE)} WHERE e.ok GROUP BY 2, 3, 4, 5
+    )
+    INSERT INTO markov_day SELECT * FROM deltas WHERE n <> 0 ORDER BY kind, dim, day, s1, s2
+    ON CONFLICT (kind, dim, day, s1, s2) DO UPDATE SET n = markov_day.n + EXCLUDED.n
+    RETURNING kind, dim, day::text, s1, s2, n`, [ids]);
+  const zero = applied.filter((r) => r.n === 0);
+  if (zero.length) {
+    await exec(tx, `DELETE FROM markov_day m USING unnest($1::text[], $2::text[], $3::date[], $4::text[], $5::text[]) z(kind, dim, day, s1, s2)
+      WHERE m.kind = z.kind AND m.dim = z.dim AND m.day = z.day AND m.s1 = z.s1 AND m.s2 = z.s2 AND m.n = 0`,
+    (['kind', 'dim', 'day', 's1', 's2'] as const).map((k) => zero.map((r) => r[k])));
   }
+  await exec(tx, `DELETE FROM markov_touch WHERE lead_id = ANY($1::bigint[])`, [ids]);
+  await exec(tx, `DELETE FROM markov_won WHERE lead_id = ANY($1::bigint[])`, [ids]);
+  await exec(tx, `INSERT INTO markov_touch ${touchUnitsSql('t.lead_id = ANY($1::bigint[])')}`, [ids]);
+  await exec(tx, `INSERT INTO markov_won ${wonUnitsSql('dl.lead_id = ANY($1::bigint[])', '(SELECT * FROM markov_touch WHERE lead_id = ANY($1::bigint[]))')}`, [ids]);
 }
 
 /** Every MARKOV rollup row computed from scratch from the base tables (the equality test), per table. */
@@ -131,11 +138,17 @@ export const MARKOV_FROM_SCRATCH = {
 } as const;
 
 /**
+ * Locks every MARKOV table against writers, markov_dirty first: a writer's triggers take it before anything else of
+ * the rollup, so a rebuild waits for running writers instead of deadlocking with them.
+ */
+export const MARKOV_LOCK = `LOCK TABLE markov_dirty, markov_day, markov_touch, markov_won IN ACCESS EXCLUSIVE MODE`;
+
+/**
  * `npm run rollups:rebuild`: the units and the T and W rows from scratch, in the caller's transaction (after the credit
  * rollup's rebuild, which writes the C rows).
  */
 export async function rebuildMarkov(tx: EntityManager): Promise<number> {
-  await exec(tx, `LOCK TABLE markov_day IN EXCLUSIVE MODE`);
+  await exec(tx, MARKOV_LOCK);
   await exec(tx, `TRUNCATE markov_touch, markov_won, markov_dirty`);
   await exec(tx, `INSERT INTO markov_touch ${touchUnitsSql('true')}`);
   await exec(tx, `INSERT INTO markov_won ${wonUnitsSql('true', 'markov_touch')}`);
