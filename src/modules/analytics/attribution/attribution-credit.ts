@@ -33,8 +33,8 @@ const SUMMED = [...RULE_BASED_MODELS.map((m) => CREDIT_COLUMN[m]), ...Object.key
 
 /**
  * Recomputes the credit rows of the given deals (every deal when null) with the very SQL of the on-the-fly query —
- * each eligible touch of a currently won deal and its share under the seven rule-based models — and the daily sums
- * of the close days those deals had and have.
+ * each eligible touch of a currently won deal, its position and its share under the seven rule-based models and
+ * SHAPLEY — and the daily sums (and MARKOV converting transitions) of the close days those deals had and have.
  */
 export async function refreshCredit(db: Queryable, dealIds: string[] | null): Promise<void> {
   const only = dealIds ? 'AND d.id = ANY($1::bigint[])' : '';
@@ -63,9 +63,9 @@ export async function refreshCredit(db: Queryable, dealIds: string[] | null): Pr
 }
 
 /**
- * Re-sums attribution_credit_daily for the given UTC days (all when null). Each day is locked first (advisory
- * transaction locks, in order), so concurrent writers of the same day take turns and the later one sums the
- * earlier one's committed rows.
+ * Re-sums attribution_credit_daily, and the MARKOV rollup's converting transitions, for the given UTC days (all when
+ * null). Each day is locked first (advisory transaction locks, in order), so concurrent writers of the same day take
+ * turns and the later one sums the earlier one's committed rows.
  */
 async function refreshDaily(db: Queryable, days: string[] | null): Promise<void> {
   if (days && !days.length) return;
