@@ -19,11 +19,11 @@ const TOLERANCE = 1e-15;
 /** Consecutive repeats of one state collapse into one (C3, C3, C1 → C3, C1). */
 export const collapse = (path: string[]): string[] => path.filter((s, i) => i === 0 || s !== path[i - 1]);
 
-/** Transition counts, state → next state → count; '' is START as a source, CONVERSION or NULL as a target (see below). */
+/** Transition counts, state → next state → count, with the START, CONVERSION and NULL markers below as states. */
 export type TransitionCounts = Map<string, Map<string, number>>;
 
 /** Adds n transitions from → to (n ≤ 0 adds nothing). */
-export function addTransition(counts: TransitionCounts, from: string, to: string, n: number): void {
+function addTransition(counts: TransitionCounts, from: string, to: string, n: number): void {
   if (n <= 0) return;
   const out = counts.get(from) ?? new Map<string, number>();
   out.set(to, (out.get(to) ?? 0) + n);

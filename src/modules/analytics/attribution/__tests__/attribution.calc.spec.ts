@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { collapse, markovConversionProbability, markovShares } from '../markov.calc';
+import { collapse, countsFromRows, markovConversionProbability, markovShares, markovSharesFromCounts } from '../markov.calc';
 import { shapleyCredit } from '../shapley.calc';
 
 const rounded = (m: Map<string, number>, digits = 6) => Object.fromEntries([...m].map(([k, v]) => [k, Number(v.toFixed(digits))]));
@@ -20,6 +20,22 @@ describe('markov.calc (removal effect)', () => {
       { path: ['C2', 'C1'], conversions: 1, nulls: 0 }, { path: ['C4'], conversions: 0, nulls: 1 },
     ];
     expect(rounded(markovShares(journeys))).toEqual({ C1: 0.287234, C2: 0.287234, C3: 0.319149, C4: 0.106383 });
+  });
+
+  it('the rollup’s rows of worked example 2 (\'\' = START, CONVERSION or NULL), in any order, give bit-identical shares', () => {
+    const rows = [
+      { conv: true, s1: '', s2: 'C2', n: 2 }, { conv: true, s1: 'C2', s2: 'C1', n: 2 }, { conv: true, s1: 'C1', s2: 'C3', n: 1 },
+      { conv: true, s1: 'C3', s2: 'C4', n: 1 }, { conv: true, s1: 'C4', s2: 'C3', n: 1 }, { conv: true, s1: 'C3', s2: '', n: 2 },
+      { conv: true, s1: '', s2: 'C3', n: 1 }, { conv: true, s1: 'C1', s2: '', n: 1 },
+      { conv: false, s1: '', s2: 'C4', n: 1 }, { conv: false, s1: 'C4', s2: '', n: 1 },
+    ];
+    const journeys = [
+      { path: ['C2', 'C1', 'C3', 'C4', 'C3'], conversions: 1, nulls: 0 }, { path: ['C3'], conversions: 1, nulls: 0 },
+      { path: ['C2', 'C1'], conversions: 1, nulls: 0 }, { path: ['C4'], conversions: 0, nulls: 1 },
+    ];
+    const shares = Object.fromEntries(markovShares(journeys));
+    expect(Object.fromEntries(markovSharesFromCounts(countsFromRows(rows)))).toEqual(shares);
+    expect(Object.fromEntries(markovSharesFromCounts(countsFromRows([...rows].reverse())))).toEqual(shares);
   });
 
   it('nothing converts → no credit; one state → all of it; repeats collapse', () => {
