@@ -11,7 +11,7 @@ import { bulkLoad, freshOwner } from '../../support/bulk-load';
 import { RECORD_DEAL_CHANGES, RECORD_LEAD_EVENTS, RECORD_TOUCHPOINTS, UPSERT_ACCOUNTS, UPSERT_CAMPAIGNS, UPSERT_DEALS, UPSERT_LEADS } from '../../support/ops';
 import { arbLead, DAY, loadHistory, r6 } from '../../support/random-history';
 import { startTestApi, TestApi } from '../../support/test-server';
-import { rolledBack, snapshot } from '../../support/transactions';
+import { rolledBack, snapshot, withPendingWrite } from '../../support/transactions';
 import { unique } from '../../support/unique';
 
 const MIDNIGHT = Date.UTC(2025, 0, 1);
@@ -172,11 +172,14 @@ describe('KPI rollups (kpi_handoff, kpi_deal and their day rows): incremental, e
       slaCompliance { numerator denominator } openPipeline weightedPipeline`;
     const input = { from: new Date(MIDNIGHT).toISOString(), to: new Date(MIDNIGHT + 200 * DAY).toISOString(), ownerIds: [ownerId], slaHours: 30 };
     const report = async () => (await api.ok(`query($input: KpiInput!) { kpis(input: $input) { ${fields} } }`, { input }, Role.ANALYST)).kpis;
-    await api.ds.query(`INSERT INTO kpi_deal_dirty VALUES (0)`);
-    await api.ds.query(`INSERT INTO funnel_dirty VALUES (0)`);
-    const live = await report();
-    await runInTransaction(api.ds, async () => undefined); // any write transaction applies what is pending
-    const viaRollup = await report();
+    // committed dirty rows make every rollup read fall back, so no other file's snapshot reads meanwhile
+    const [live, viaRollup] = await withPendingWrite(api.ds, async () => {
+      await api.ds.query(`INSERT INTO kpi_deal_dirty VALUES (0)`);
+      await api.ds.query(`INSERT INTO funnel_dirty VALUES (0)`);
+      const pending = await report();
+      await runInTransaction(api.ds, async () => undefined); // any write transaction applies what is pending
+      return [pending, await report()];
+    });
     viaRollup.salesCycleDays.mean = r6(viaRollup.salesCycleDays.mean);
     live.salesCycleDays.mean = r6(live.salesCycleDays.mean);
     expect(viaRollup).toEqual(live);
