@@ -10,6 +10,7 @@ import { KpiScope, queryLeadKpis } from '../../../src/modules/analytics/kpi/lead
 import { bulkLoad, freshOwner } from '../../support/bulk-load';
 import { RECORD_DEAL_CHANGES, RECORD_LEAD_EVENTS, RECORD_TOUCHPOINTS, UPSERT_ACCOUNTS, UPSERT_CAMPAIGNS, UPSERT_DEALS, UPSERT_LEADS } from '../../support/ops';
 import { arbLead, DAY, loadHistory, r6 } from '../../support/random-history';
+import { expectStoredEqualsScratch } from '../../support/rollup-scratch';
 import { startTestApi, TestApi } from '../../support/test-server';
 import { rolledBack, snapshot, withPendingWrite } from '../../support/transactions';
 import { unique } from '../../support/unique';
@@ -33,19 +34,8 @@ async function expectRollupEqualsLive(tx: EntityManager, s: KpiScope, slaHours: 
 }
 
 /** The stored KPI rollups equal ones computed from scratch from the base tables, in one snapshot (or transaction). */
-async function expectRollupEqualsScratch(db: DataSource | EntityManager) {
-  const check = async (tx: EntityManager) => {
-    expect(await tx.query(`SELECT (SELECT count(*) FROM funnel_dirty) + (SELECT count(*) FROM kpi_deal_dirty) AS n`)).toEqual([{ n: '0' }]);
-    for (const t of TABLES) {
-      const diff = await tx.query(`
-        WITH stored AS (SELECT * FROM ${t}), scratch AS (${KPI_FROM_SCRATCH[t]()})
-        SELECT '${t} missing' AS side, * FROM (SELECT * FROM scratch EXCEPT SELECT * FROM stored) x
-        UNION ALL SELECT '${t} extra', * FROM (SELECT * FROM stored EXCEPT SELECT * FROM scratch) y LIMIT 5`);
-      expect(diff).toEqual([]);
-    }
-  };
-  return db instanceof DataSource ? snapshot(db, check) : check(db);
-}
+const expectRollupEqualsScratch = (db: DataSource | EntityManager) =>
+  expectStoredEqualsScratch(db, ['funnel_dirty', 'kpi_deal_dirty'], TABLES.map((t) => ({ name: t, scratch: KPI_FROM_SCRATCH[t]() })));
 
 const arbScope = fc.record({
   from: fc.integer({ min: -5, max: 100 }),

@@ -8,6 +8,7 @@ import { attribution } from '../../../src/modules/analytics/attribution/attribut
 import { AttributionGroupBy, AttributionModel } from '../../../src/modules/analytics/attribution/attribution.types';
 import { countsFromRows, TransitionCounts, transitionCounts } from '../../../src/modules/analytics/attribution/markov.calc';
 import { BulkOut, RECORD_DEAL_CHANGES, RECORD_TOUCHPOINTS, UPSERT_CAMPAIGNS, UPSERT_DEALS, UPSERT_LEADS } from '../../support/ops';
+import { expectStoredEqualsScratch } from '../../support/rollup-scratch';
 import { startTestApi, TestApi } from '../../support/test-server';
 import { rolledBack, snapshot } from '../../support/transactions';
 import { unique } from '../../support/unique';
@@ -76,19 +77,8 @@ async function expectCountsEqualLive(ds: DataSource, q: AttributionQuery) {
 }
 
 /** The stored MARKOV rollup equals one computed from scratch from the base tables, in one snapshot (or transaction). */
-async function expectRollupEqualsScratch(db: DataSource | EntityManager) {
-  const check = async (tx: EntityManager) => {
-    expect(await tx.query(`SELECT (SELECT count(*) FROM markov_dirty) + (SELECT count(*) FROM attribution_dirty) AS n`)).toEqual([{ n: '0' }]);
-    for (const t of TABLES) {
-      const diff = await tx.query(`
-        WITH stored AS (SELECT * FROM ${t}), scratch AS (${MARKOV_FROM_SCRATCH[t]()})
-        SELECT '${t} missing' AS side, * FROM (SELECT * FROM scratch EXCEPT SELECT * FROM stored) x
-        UNION ALL SELECT '${t} extra', * FROM (SELECT * FROM stored EXCEPT SELECT * FROM scratch) y LIMIT 5`);
-      expect(diff).toEqual([]);
-    }
-  };
-  return db instanceof DataSource ? snapshot(db, check) : check(db);
-}
+const expectRollupEqualsScratch = (db: DataSource | EntityManager) =>
+  expectStoredEqualsScratch(db, ['markov_dirty', 'attribution_dirty'], TABLES.map((t) => ({ name: t, scratch: MARKOV_FROM_SCRATCH[t]() })));
 
 /** A report's rows (in key order: equal credit may sort either way) compared to the cent (revenue) and to 1e-9 (deals). */
 const view = (r: Awaited<ReturnType<typeof attribution>>) => ({
