@@ -2,7 +2,8 @@ import DataLoader from 'dataloader';
 import { Connection } from '../graphql/connection.type';
 import { Cursor, checkFirst, decodeCursor, toConnection } from '../graphql/cursor';
 import { SortSpec, Where, addKeyset, orderBy } from '../graphql/keyset';
-import { Queryable, rows } from '../../db/sql';
+import { Queryable } from '../../db/sql';
+import { preparedRows } from '../../db/prepared';
 import { DEFAULT_PAGE } from '../graphql/page.args';
 
 export interface PageRequest {
@@ -34,7 +35,7 @@ export async function queryChildPages<T>(db: Queryable, spec: ChildPageSpec, par
   const where = new Where([parentIds, first + 1]);
   where.add(`${spec.parent} = ANY($1::bigint[])`);
   addKeyset(where, spec.sort, after);
-  return rows<T & ChildRow>(db, `
+  return preparedRows<T & ChildRow>(db, `
     WITH totals AS (SELECT ${spec.parent} AS parent_id, count(*) AS total FROM ${spec.from} WHERE ${spec.parent} = ANY($1::bigint[]) GROUP BY 1),
     page AS (
       SELECT ${spec.columns}, ${spec.parent}::text AS "parentId", ${spec.sort.expr}::text AS "sortKey",

@@ -41,3 +41,12 @@ export function addKeyset(where: Where, sort: SortSpec, after: Cursor | null): v
 export function orderBy(sort: SortSpec): string {
   return `ORDER BY ${sort.expr} ${sort.direction}, ${sort.idExpr} ${sort.direction}`;
 }
+
+/**
+ * `LIMIT n` for a page of `first` rows plus one (to tell hasNextPage), inlined rather than a parameter: a prepared
+ * statement then gets one cached plan (a parameterised LIMIT makes PostgreSQL re-plan it on every execution).
+ */
+export function pageLimit(first: number): string {
+  if (!Number.isSafeInteger(first) || first < 0 || first > 10_000) throw new Error(`page size ${first} is not a whole number of rows`);
+  return `LIMIT ${first + 1}`;
+}

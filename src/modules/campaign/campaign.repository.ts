@@ -1,6 +1,7 @@
 import { Queryable, rows } from '../../db/sql';
+import { preparedRows } from '../../db/prepared';
 import { Cursor } from '../../common/graphql/cursor';
-import { SortSpec, Where, addKeyset, orderBy } from '../../common/graphql/keyset';
+import { SortSpec, Where, addKeyset, orderBy, pageLimit } from '../../common/graphql/keyset';
 import { CampaignFilter } from './campaign.inputs';
 import { Campaign } from './campaign.type';
 
@@ -9,7 +10,7 @@ export const CAMPAIGN_COLUMNS = `c.id::text AS id, c.external_id AS "externalId"
 export const CAMPAIGN_SORT: SortSpec = { expr: 'c.created_at', cast: 'timestamptz', direction: 'ASC', idExpr: 'c.id' };
 
 export async function campaignsByIds(db: Queryable, ids: readonly string[]): Promise<Campaign[]> {
-  return rows<Campaign>(db, `SELECT ${CAMPAIGN_COLUMNS} FROM campaigns c WHERE c.id = ANY($1::bigint[])`, [ids]);
+  return preparedRows<Campaign>(db, `SELECT ${CAMPAIGN_COLUMNS} FROM campaigns c WHERE c.id = ANY($1::bigint[])`, [ids]);
 }
 
 function filterWhere(filter: CampaignFilter | null | undefined): Where {
@@ -21,7 +22,7 @@ function filterWhere(filter: CampaignFilter | null | undefined): Where {
 export async function listCampaigns(db: Queryable, filter: CampaignFilter | null | undefined, first: number, after: Cursor | null): Promise<(Campaign & { sortKey: string })[]> {
   const w = filterWhere(filter);
   addKeyset(w, CAMPAIGN_SORT, after);
-  return rows(db, `SELECT ${CAMPAIGN_COLUMNS}, ${CAMPAIGN_SORT.expr}::text AS "sortKey" FROM campaigns c ${w.sql()} ${orderBy(CAMPAIGN_SORT)} LIMIT ${w.param(first + 1)}`, w.params);
+  return preparedRows(db, `SELECT ${CAMPAIGN_COLUMNS}, ${CAMPAIGN_SORT.expr}::text AS "sortKey" FROM campaigns c ${w.sql()} ${orderBy(CAMPAIGN_SORT)} ${pageLimit(first)}`, w.params);
 }
 
 export async function countCampaigns(db: Queryable, filter: CampaignFilter | null | undefined): Promise<number> {

@@ -1,7 +1,8 @@
 import { Queryable, rows } from '../../db/sql';
+import { preparedRows } from '../../db/prepared';
 import { Cursor } from '../../common/graphql/cursor';
 import { dbId } from '../../common/graphql/ids';
-import { SortSpec, Where, addKeyset, orderBy } from '../../common/graphql/keyset';
+import { SortSpec, Where, addKeyset, orderBy, pageLimit } from '../../common/graphql/keyset';
 import { ChildPageSpec } from '../../common/dataloader/child-pages';
 import { DealFilter, DealOrder, DealOrderField } from './deal.inputs';
 import { DealRow, DealStageChange } from './deal.type';
@@ -29,7 +30,7 @@ export function dealSort(order?: DealOrder | null): SortSpec {
 }
 
 export async function dealsByIds(db: Queryable, ids: readonly string[]): Promise<DealRow[]> {
-  return rows<DealRow>(db, `SELECT ${DEAL_COLUMNS} FROM deals d WHERE d.id = ANY($1::bigint[])`, [ids]);
+  return preparedRows<DealRow>(db, `SELECT ${DEAL_COLUMNS} FROM deals d WHERE d.id = ANY($1::bigint[])`, [ids]);
 }
 
 export async function dealsByExternalIds(db: Queryable, externalIds: readonly string[]): Promise<DealRow[]> {
@@ -78,12 +79,12 @@ export async function listDeals(
 ): Promise<(DealWithChildren & { sortKey: string })[]> {
   const w = filterWhere(filter);
   addKeyset(w, sort, after);
-  return rows(db, `SELECT ${childColumns(children)}, ${sort.expr}::text AS "sortKey" FROM deals d ${w.sql()} ${orderBy(sort)} LIMIT ${w.param(first + 1)}`, w.params);
+  return preparedRows(db, `SELECT ${childColumns(children)}, ${sort.expr}::text AS "sortKey" FROM deals d ${w.sql()} ${orderBy(sort)} ${pageLimit(first)}`, w.params);
 }
 
 /** Deals by id with the asked-for columns and children embedded. */
 export async function dealsByIdsWithChildren(db: Queryable, ids: readonly string[], children: DealChildren): Promise<DealWithChildren[]> {
-  return rows(db, `SELECT ${childColumns(children)} FROM deals d WHERE d.id = ANY($1::bigint[])`, [ids]);
+  return preparedRows(db, `SELECT ${childColumns(children)} FROM deals d WHERE d.id = ANY($1::bigint[])`, [ids]);
 }
 
 export async function countDeals(db: Queryable, filter: DealFilter | null | undefined): Promise<number> {
@@ -99,7 +100,7 @@ export const ACCOUNT_DEALS: ChildPageSpec = {
 
 /** Lead.deals for many leads: [leadId, deal] pairs. */
 export async function dealsByLeadIds(db: Queryable, leadIds: readonly string[]): Promise<(DealRow & { leadId: string })[]> {
-  return rows(db, `SELECT dl.lead_id::text AS "leadId", ${DEAL_COLUMNS}
+  return preparedRows(db, `SELECT dl.lead_id::text AS "leadId", ${DEAL_COLUMNS}
     FROM deal_leads dl JOIN deals d ON d.id = dl.deal_id WHERE dl.lead_id = ANY($1::bigint[]) ORDER BY d.created_at, d.id`, [leadIds]);
 }
 

@@ -1,8 +1,9 @@
 import { columnMap } from '../../common/dataloader/columns';
 import { Queryable, rows } from '../../db/sql';
+import { preparedRows } from '../../db/prepared';
 import { Cursor } from '../../common/graphql/cursor';
 import { dbId } from '../../common/graphql/ids';
-import { SortSpec, Where, addKeyset, orderBy } from '../../common/graphql/keyset';
+import { SortSpec, Where, addKeyset, orderBy, pageLimit } from '../../common/graphql/keyset';
 import { ChildPageSpec } from '../../common/dataloader/child-pages';
 import { LeadFilter, LeadOrder, LeadOrderField } from './lead.inputs';
 import { LeadRow, LeadStageChange } from './lead.type';
@@ -27,7 +28,7 @@ export function leadSort(order?: LeadOrder | null): SortSpec {
 }
 
 export async function leadsByIds(db: Queryable, ids: readonly string[]): Promise<LeadRow[]> {
-  return rows<LeadRow>(db, `SELECT ${LEAD_COLUMNS} FROM leads l WHERE l.id = ANY($1::bigint[])`, [ids]);
+  return preparedRows<LeadRow>(db, `SELECT ${LEAD_COLUMNS} FROM leads l WHERE l.id = ANY($1::bigint[])`, [ids]);
 }
 
 export async function leadsByExternalIds(db: Queryable, externalIds: readonly string[]): Promise<LeadRow[]> {
@@ -53,7 +54,7 @@ export async function listLeads(
 ): Promise<(LeadRow & { sortKey: string })[]> {
   const w = filterWhere(filter);
   addKeyset(w, sort, after);
-  return rows(db, `SELECT ${LEAD_COLUMNS}, ${sort.expr}::text AS "sortKey" FROM leads l ${w.sql()} ${orderBy(sort)} LIMIT ${w.param(first + 1)}`, w.params);
+  return preparedRows(db, `SELECT ${LEAD_COLUMNS}, ${sort.expr}::text AS "sortKey" FROM leads l ${w.sql()} ${orderBy(sort)} ${pageLimit(first)}`, w.params);
 }
 
 export async function countLeads(db: Queryable, filter: LeadFilter | null | undefined): Promise<number> {
@@ -70,7 +71,7 @@ export const ACCOUNT_LEADS: ChildPageSpec = {
 
 /** Deal.leads for many deals: [dealId, lead] pairs. */
 export async function leadsByDealIds(db: Queryable, dealIds: readonly string[]): Promise<(LeadRow & { dealId: string })[]> {
-  return rows(db, `SELECT dl.deal_id::text AS "dealId", ${LEAD_COLUMNS}
+  return preparedRows(db, `SELECT dl.deal_id::text AS "dealId", ${LEAD_COLUMNS}
     FROM deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = ANY($1::bigint[]) ORDER BY l.created_at, l.id`, [dealIds]);
 }
 

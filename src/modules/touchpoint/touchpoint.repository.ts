@@ -1,7 +1,8 @@
 import { Queryable, rows } from '../../db/sql';
+import { preparedRows } from '../../db/prepared';
 import { Cursor } from '../../common/graphql/cursor';
 import { dbId } from '../../common/graphql/ids';
-import { SortSpec, Where, addKeyset, orderBy } from '../../common/graphql/keyset';
+import { SortSpec, Where, addKeyset, orderBy, pageLimit } from '../../common/graphql/keyset';
 import { ChildPageSpec } from '../../common/dataloader/child-pages';
 import { TouchpointFilter } from './touchpoint.inputs';
 import { TouchpointRow } from './touchpoint.type';
@@ -24,7 +25,7 @@ function filterWhere(filter: TouchpointFilter | null | undefined): Where {
 export async function listTouchpoints(db: Queryable, filter: TouchpointFilter | null | undefined, first: number, after: Cursor | null): Promise<(TouchpointRow & { sortKey: string })[]> {
   const w = filterWhere(filter);
   addKeyset(w, TOUCHPOINT_SORT, after);
-  return rows(db, `SELECT ${TOUCHPOINT_COLUMNS}, ${TOUCHPOINT_SORT.expr}::text AS "sortKey" FROM touchpoints t ${w.sql()} ${orderBy(TOUCHPOINT_SORT)} LIMIT ${w.param(first + 1)}`, w.params);
+  return preparedRows(db, `SELECT ${TOUCHPOINT_COLUMNS}, ${TOUCHPOINT_SORT.expr}::text AS "sortKey" FROM touchpoints t ${w.sql()} ${orderBy(TOUCHPOINT_SORT)} ${pageLimit(first)}`, w.params);
 }
 
 export async function countTouchpoints(db: Queryable, filter: TouchpointFilter | null | undefined): Promise<number> {

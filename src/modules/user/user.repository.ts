@@ -1,5 +1,6 @@
 import { columnMap } from '../../common/dataloader/columns';
 import { Queryable, rows } from '../../db/sql';
+import { preparedRows } from '../../db/prepared';
 import { resolveRef } from '../../common/bulk/references';
 import { User } from './user.type';
 
@@ -7,7 +8,7 @@ export const USER_COLUMNS = `u.id::text AS id, u.email, u.name, u.role`;
 export const USER_FIELDS = columnMap(USER_COLUMNS);
 
 export async function usersByIds(db: Queryable, ids: readonly string[]): Promise<User[]> {
-  return rows<User>(db, `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ANY($1::bigint[])`, [ids]);
+  return preparedRows<User>(db, `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ANY($1::bigint[])`, [ids]);
 }
 
 export async function userByEmail(db: Queryable, email: string): Promise<User | null> {
