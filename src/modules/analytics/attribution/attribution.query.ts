@@ -55,13 +55,22 @@ const CAMPAIGN_KEY: Record<AttributionGroupBy, string> = {
   [AttributionGroupBy.CHANNEL]: 'c.channel',
 };
 
-/** Spend per group with day in [from, to) (and at or before asOf), as CTE `spend(key, spend)`. */
+/**
+ * Spend per group with day in [from, to) (and at or before asOf), as CTE `spend(key, spend)`. A day counts when its UTC
+ * midnight does, so the bounds are whole days worked out once (from and to rounded up to a midnight, asOf down), which
+ * the day index serves; spend is summed per campaign first, then per group (numeric sums: exact in any order).
+ */
 const spendCte = (groupBy: AttributionGroupBy) => `spend AS (
-      SELECT ${CAMPAIGN_KEY[groupBy]} AS key, sum(sp.amount) AS spend FROM campaign_spend sp JOIN campaigns c ON c.id = sp.campaign_id
-      WHERE (sp.day::timestamp AT TIME ZONE 'UTC') >= $2 AND (sp.day::timestamp AT TIME ZONE 'UTC') < $3 AND (sp.day::timestamp AT TIME ZONE 'UTC') <= $1
-        AND sp.day BETWEEN ($2::timestamptz AT TIME ZONE 'UTC')::date AND ($3::timestamptz AT TIME ZONE 'UTC')::date -- a wider range the day index can serve
+      SELECT ${CAMPAIGN_KEY[groupBy]} AS key, sum(s.spend) AS spend
+      FROM (SELECT sp.campaign_id, sum(sp.amount) AS spend FROM campaign_spend sp
+            WHERE sp.day >= ${CEIL_DAY('$2')} AND sp.day < ${CEIL_DAY('$3')} AND sp.day <= ($1::timestamptz AT TIME ZONE 'UTC')::date
+            GROUP BY sp.campaign_id) s
+      JOIN campaigns c ON c.id = s.campaign_id
       GROUP BY 1
     )`;
+
+/** The first UTC day whose midnight is at or after an instant (instants have microsecond precision). */
+const CEIL_DAY = (instant: string) => `((${instant}::timestamptz AT TIME ZONE 'UTC') + interval '1 day' - interval '1 microsecond')::date`;
 
 /**
  * Rows of the report: every group with credit or spend, from CTEs `credit` and `spend`; by campaign, each row embeds
@@ -176,21 +185,21 @@ async function queryAttributionDaily(db: Queryable, q: AttributionQuery, col: st
   const key = CREDIT_KEY[q.groupBy];
   const r = await rows<AttributionResult>(db, `
     WITH won AS (
-      SELECT d.id, d.amount FROM deals d
+      SELECT count(*)::int AS n, coalesce(sum(d.amount), 0)::float8 AS revenue FROM deals d
       WHERE d.status = 'WON' AND d.closed_at >= $2 AND d.closed_at < $3 AND d.closed_at <= $1 AND d.created_at <= $1
     ),
-    days AS (SELECT * FROM attribution_credit_daily c WHERE c.close_day >= ($2::timestamptz AT TIME ZONE 'UTC')::date AND c.close_day < ($3::timestamptz AT TIME ZONE 'UTC')::date),
-    credit AS (SELECT ${key} AS key, sum(c.revenue_${col}) AS revenue, sum(c.deals_${col}) AS deals, sum(c.touchpoints) AS touchpoints FROM days c GROUP BY 1),
+    days AS (SELECT ${key} AS key, c.revenue_${col} AS revenue, c.deals_${col} AS deals, c.touchpoints, c.deals_linear, c.revenue_linear
+      FROM attribution_credit_daily c WHERE c.close_day >= ($2::timestamptz AT TIME ZONE 'UTC')::date AND c.close_day < ($3::timestamptz AT TIME ZONE 'UTC')::date),
+    credit AS (SELECT key, sum(revenue) AS revenue, sum(deals) AS deals, sum(touchpoints) AS touchpoints FROM days GROUP BY 1),
+    attributed AS (SELECT round(coalesce(sum(deals_linear), 0))::int AS deals, round(coalesce(sum(revenue_linear), 0)::numeric, 2)::float8 AS revenue FROM days),
     ${spendCte(q.groupBy)}${markov ? `,${markovCountsCtes(q.groupBy, q.lookbackDays)}` : ''}
     SELECT
       EXISTS (SELECT 1 FROM attribution_dirty)${markov ? ' OR NOT (SELECT ok FROM mk_ok)' : ''} AS stale,
-      (SELECT count(*) FROM won)::int AS "wonDeals",
-      (SELECT coalesce(sum(amount), 0) FROM won)::float8 AS revenue,
-      (SELECT round(coalesce(sum(deals_linear), 0)) FROM days)::int AS "attributedDeals",
-      (SELECT round(coalesce(sum(revenue_linear), 0)::numeric, 2) FROM days)::float8 AS "attributedRevenue",
+      won.n AS "wonDeals", won.revenue, attributed.deals AS "attributedDeals", attributed.revenue AS "attributedRevenue",
       ${ROWS_JSON} AS rows,
       NULL::json AS journeys,
-      ${markov ? MARKOV_COUNTS_JSON : 'NULL::json'} AS transitions`,
+      ${markov ? MARKOV_COUNTS_JSON : 'NULL::json'} AS transitions
+    FROM won, attributed`,
     [q.asOf, q.from, q.to]);
   return r[0];
 }
