@@ -29,15 +29,21 @@ export class PrimedLoader<K, V> extends DataLoader<K, V> {
   private readonly loaded = new Set<K>();
 
   override load(key: K): Promise<V> {
+    if (this.primed.has(key)) return Promise.resolve(this.primed.get(key) as V);
     this.loaded.add(key);
     return super.load(key);
   }
 
-  /** As DataLoader's: an already cached key keeps its value. */
+  /**
+   * As DataLoader's: an already cached key keeps its value. A plain value is only kept here (no promise made for it:
+   * a nested page primes hundreds of keys, and most are read through `get`).
+   */
   override prime(key: K, value: V | PromiseLike<V> | Error): this {
+    if (this.loaded.has(key) || this.primed.has(key)) return this;
     const plain = !(value instanceof Error) && typeof (value as PromiseLike<V> | null)?.then !== 'function';
-    if (plain && !this.loaded.has(key) && !this.primed.has(key)) this.primed.set(key, value as V);
-    return super.prime(key, value);
+    if (plain) this.primed.set(key, value as V);
+    else super.prime(key, value);
+    return this;
   }
 
   override clear(key: K): this {
