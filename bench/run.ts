@@ -9,7 +9,7 @@ import { createDataSource, SESSION_OPTIONS } from '../src/db/data-source';
 import { createServer } from '../src/server';
 import { CapturingLogger } from './capture';
 import { openDataset, Size, SIZES } from './dataset';
-import { closedLoop, median, percentile, postGraphQL } from './load';
+import { closeClients, closedLoop, median, percentile, postGraphQL } from './load';
 import { buildOps, Op, RULE_BASED } from './ops';
 import { startServer, ServerProcess } from './processes';
 
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
         if (!pr.ok) throw new Error(`postgraphile ${op.name}: ${JSON.stringify(pr.body.errors)}`);
         pgStatements = ((await (await fetch(peer.url.replace('/graphql', '/stats'))).json()) as { statements: number }).statements - before;
       }
-      statementsOf.set(op.name, { ours: Number(probe.res.headers.get('x-sql-statements')), postgraphile: pgStatements, pg: rawOf.get(op.name)!.length });
+      statementsOf.set(op.name, { ours: Number(probe.headers['x-sql-statements']), postgraphile: pgStatements, pg: rawOf.get(op.name)!.length });
     }
     await capture.stop();
     await captureDs.destroy();
@@ -155,6 +155,7 @@ async function main(): Promise<void> {
     }
     console.log(md);
   } finally {
+    closeClients();
     for (const s of servers) await s.stop();
     await dataset.stop();
   }
