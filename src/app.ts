@@ -5,12 +5,15 @@ import { createDataSource } from './db/data-source';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-postgres';
 import { isEmpty, seedDemo } from './seed/demo-seed';
 import { createServer, RunningServer } from './server';
+import { biConnectionString, setBiReaderPassword } from './modules/bi/bi-reader';
 
 export interface App {
   server: RunningServer;
   ds: DataSource;
   /** Resolves once the database is connected and migrated (and the demo loaded): /readyz says 200 from then on. */
   ready: Promise<void>;
+  /** Connection string of the read-only BI role, once its password is set (docs: README, BI). */
+  biUrl(): string | null;
   stop(): Promise<void>;
 }
 
@@ -32,6 +35,7 @@ export async function startApp(config: Config, opts: { initialBackoffMs?: number
   const ds = createDataSource({ url, ...config.db });
   let isReady = false;
   let stopped = false;
+  let biUrl: string | null = null;
   const server = await createServer(config, ds, config.port, () => isReady);
 
   const connect = async () => {
@@ -39,6 +43,7 @@ export async function startApp(config: Config, opts: { initialBackoffMs?: number
       try {
         if (!ds.isInitialized) await ds.initialize();
         await ds.runMigrations({ transaction: 'each' });
+        if (config.biReaderPassword && (await setBiReaderPassword(ds, config.biReaderPassword))) biUrl = biConnectionString(url!, config.biReaderPassword);
         if (embedded && config.seedDemo && (await isEmpty(ds))) {
           const t = Date.now();
           await seedDemo(ds);
@@ -55,6 +60,7 @@ export async function startApp(config: Config, opts: { initialBackoffMs?: number
   const ready = connect();
   return {
     server, ds, ready,
+    biUrl: () => biUrl,
     async stop() {
       stopped = true;
       await server.stop();

@@ -53,6 +53,8 @@ async function main(): Promise<void> {
     const token = signToken({ sub: DEMO_ADMIN_EMAIL, role: Role.ADMIN }, config.jwt, hours * 3600);
     lines.push(`Development ADMIN token (${hours} hours; \`npm run token\` mints more):\n${token}`);
   }
+  const bi = app.biUrl();
+  if (bi && config.nodeEnv !== 'production') lines.push(`BI (read-only views in schema bi): ${bi}`);
   console.log(lines.join('\n'));
 }
 

@@ -26,6 +26,8 @@ export interface Config {
   sqlStatementsHeader: boolean;
   /** Pool and statement limits for the API's connections. */
   db: { poolSize: number; statementTimeoutMs: number; connectTimeoutMs: number };
+  /** Password set on the bi_reader role after migrating (null: left as it is); the embedded dev database defaults it. */
+  biReaderPassword: string | null;
   /** Query shape and cost limits; the cost bucket is per principal (role + sub), Shopify-style. */
   limits: {
     maxCost: number;
@@ -121,12 +123,14 @@ export function loadConfig(env: Env = process.env): Config {
       statementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 15000, 100, 3_600_000, problems),
       connectTimeoutMs: int(env, 'DB_CONNECT_TIMEOUT_MS', 2000, 100, 120_000, problems),
     },
+    biReaderPassword: env.BI_READER_PASSWORD || (!env.DATABASE_URL && nodeEnv !== 'production' ? 'bi-reader-dev' : null),
     limits: {
       maxCost: int(env, 'COST_LIMIT', 1000, 10, 1_000_000, problems),
       bucketCapacity: int(env, 'RATE_BUCKET_CAPACITY', 2000, 10, 1_000_000_000, problems),
       refillPerSecond: int(env, 'RATE_REFILL_PER_SECOND', 100, 1, 1_000_000_000, problems),
     },
   };
+  if (config.biReaderPassword !== null && config.biReaderPassword.length < 8) problems.push('BI_READER_PASSWORD must be at least 8 characters');
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

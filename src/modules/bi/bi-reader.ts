@@ -1,0 +1,28 @@
+import { DataSource } from 'typeorm';
+import { logger } from '../../common/log/logger';
+
+/**
+ * Sets the bi_reader role's password (migration 1764720000000 creates the role where roles can be created). The
+ * statement is built server-side with format(%L), so the password is quoted by PostgreSQL itself. A database user that
+ * may not alter roles only gets a warning: the DBA sets the password then.
+ */
+export async function setBiReaderPassword(ds: DataSource, password: string): Promise<boolean> {
+  try {
+    const [{ exists }] = await ds.query(`SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bi_reader') AS exists`);
+    if (!exists) return false;
+    const [{ sql }] = await ds.query(`SELECT format('ALTER ROLE bi_reader PASSWORD %L', $1::text) AS sql`, [password]);
+    await ds.query(sql);
+    return true;
+  } catch (err) {
+    logger.warn('could not set the bi_reader password (set it as the database owner: ALTER ROLE bi_reader PASSWORD ...)', { err: (err as Error).message });
+    return false;
+  }
+}
+
+/** The BI connection string for a service database URL (same host, port and database; user bi_reader). */
+export function biConnectionString(databaseUrl: string, password: string): string {
+  const u = new URL(databaseUrl);
+  u.username = 'bi_reader';
+  u.password = password;
+  return u.toString();
+}
