@@ -22,6 +22,7 @@ import { currentScope, runInScope } from './db/request-scope';
 import { onBeforeCommit } from './db/transaction';
 import { processDirtyRollups } from './modules/analytics/rollups';
 import { buildAppSchema } from './schema';
+import { exportRouter } from './modules/export/export.routes';
 
 export interface RunningServer {
   url: string;
@@ -75,8 +76,30 @@ export async function createServer(config: Config, ds: DataSource, port = config
     }
   });
 
+  /** Who is calling (Bearer JWT) and fresh DataLoaders: the context of a GraphQL request and of an export. */
+  const contextFor = async (req: express.Request): Promise<Context> => {
+    let viewer;
+    try {
+      const token = bearerToken(req.header('authorization'));
+      if (!token) throw unauthenticated('A bearer token is required (Authorization: Bearer <JWT>)');
+      viewer = await verifyToken(token);
+      const scope = currentScope();
+      if (scope) scope.actor = { sub: viewer.sub, role: viewer.role };
+    } catch (e) {
+      throw e instanceof AppError ? unauthenticated(e.message) : e;
+    }
+    return { viewer, loaders: createLoaders(ds) };
+  };
+
+  const whenReady: express.RequestHandler = (_req, res, next) => {
+    if (isReady()) return next();
+    res.status(503).setHeader('retry-after', '2');
+    res.json({ errors: [{ message: 'The service is starting: the database is not reachable yet', extensions: { code: 'RATE_LIMITED', reason: 'DATABASE_UNAVAILABLE', retryAfter: 2 } }] });
+  };
+
+  const schema = buildAppSchema({ ds });
   const apollo = new ApolloServer<Context>({
-    schema: buildAppSchema({ ds }),
+    schema,
     formatError,
     includeStacktraceInErrorResponses: false,
     // production: no schema discovery (introspection, "Did you mean …" suggestions); development keeps them for tools
@@ -103,28 +126,11 @@ export async function createServer(config: Config, ds: DataSource, port = config
   app.use(
     '/graphql',
     requestScope(config.sqlStatementsHeader),
-    (_req, res, next) => {
-      if (isReady()) return next();
-      res.status(503).setHeader('retry-after', '2');
-      res.json({ errors: [{ message: 'The service is starting: the database is not reachable yet', extensions: { code: 'RATE_LIMITED', reason: 'DATABASE_UNAVAILABLE', retryAfter: 2 } }] });
-    },
+    whenReady,
     ...jsonBody(),
-    expressMiddleware(apollo, {
-      context: async ({ req }): Promise<Context> => {
-        let viewer;
-        try {
-          const token = bearerToken(req.header('authorization'));
-          if (!token) throw unauthenticated('A bearer token is required (Authorization: Bearer <JWT>)');
-          viewer = await verifyToken(token);
-          const scope = currentScope();
-          if (scope) scope.actor = { sub: viewer.sub, role: viewer.role };
-        } catch (e) {
-          throw e instanceof AppError ? unauthenticated(e.message) : e;
-        }
-        return { viewer, loaders: createLoaders(ds) };
-      },
-    }),
+    expressMiddleware(apollo, { context: ({ req }) => contextFor(req) }),
   );
+  app.use('/export', requestScope(config.sqlStatementsHeader), whenReady, exportRouter(apollo, schema, contextFor));
   app.use((_req, res) => {
     res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
   });

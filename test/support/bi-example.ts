@@ -2,15 +2,15 @@ import { bulkLoad } from './bulk-load';
 import { RECORD_DEAL_CHANGES, RECORD_LEAD_EVENTS, RECORD_SPEND, RECORD_TOUCHPOINTS, UPSERT_CAMPAIGNS, UPSERT_DEALS, UPSERT_LEADS } from './ops';
 import { TestApi } from './test-server';
 
-/** The year the BI and export tests own: no other test writes 1972. */
-export const BI_YEAR = { from: '1972-01-01T00:00:00Z', to: '1973-01-01T00:00:00Z', asOf: '1973-06-01T00:00:00Z' };
+/** The years the BI and export tests own (one each): no other test writes 1972-1975. */
+export const biYear = (year: number) => ({ from: `${year}-01-01T00:00:00Z`, to: `${year + 1}-01-01T00:00:00Z` });
 
 /**
- * A small funnel in 1972 (external ids prefixed by p): two campaigns with spend, leads from three sources with
+ * A small funnel in a year (a leap year or not: same days; external ids prefixed by p): two campaigns with spend, leads from three sources with
  * hand-offs, touchpoints, and deals that are won, lost and open, so every KPI and attribution row has something in it.
  */
-export async function loadBiExample(api: TestApi, p: string): Promise<void> {
-  const day = (md: string, h = 12) => `1972-${md}T${String(h).padStart(2, '0')}:00:00.000Z`;
+export async function loadBiExample(api: TestApi, p: string, year: number): Promise<void> {
+  const day = (md: string, h = 12) => `${year}-${md}T${String(h).padStart(2, '0')}:00:00.000Z`;
   const leads: [string, string | null, string][] = [['A', 'EMAIL', '01-10'], ['B', 'EMAIL', '02-01'], ['C', 'PAID_SEARCH', '02-15'], ['D', null, '03-01'], ['E', 'PAID_SEARCH', '03-20'], ['F', 'EMAIL', '12-31']];
   const events: [string, string, string][] = [['A', 'MQL', '01-12'], ['A', 'SQL', '01-20'], ['B', 'MQL', '02-03'], ['C', 'SAL', '02-20'], ['D', 'MQL', '03-02'], ['E', 'MQL', '03-21'], ['E', 'SQL', '04-02']];
   const deals: [string, string[], number, string, [string, string][]][] = [

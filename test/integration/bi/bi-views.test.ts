@@ -2,12 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { Client } from 'pg';
 import { biConnectionString, setBiReaderPassword } from '../../../src/modules/bi/bi-reader';
 import { Role } from '../../../src/common/graphql/enums';
-import { BI_YEAR, loadBiExample } from '../../support/bi-example';
+import { biYear, loadBiExample } from '../../support/bi-example';
 import { testDatabaseUrl } from '../../support/db';
 import { startTestApi, TestApi } from '../../support/test-server';
 import { unique } from '../../support/unique';
 
 const PASSWORD = 'bi-reader-test-password';
+const BI_YEAR = biYear(1972);
 const psql = (() => {
   try {
     execFileSync('psql', ['--version'], { stdio: 'ignore' });
@@ -34,7 +35,7 @@ describe('bi schema and the bi_reader role (real PostgreSQL)', () => {
     url = biConnectionString(testDatabaseUrl(), PASSWORD);
     reader = new Client({ connectionString: url });
     await reader.connect();
-    await loadBiExample(api, unique('bi'));
+    await loadBiExample(api, unique('bi'), 1972);
   });
   afterAll(async () => {
     await reader.end();
