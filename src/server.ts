@@ -23,6 +23,7 @@ import { onBeforeCommit } from './db/transaction';
 import { processDirtyRollups } from './modules/analytics/rollups';
 import { buildAppSchema } from './schema';
 import { exportRouter } from './modules/export/export.routes';
+import { webRouter } from './web/web.routes';
 
 export interface RunningServer {
   url: string;
@@ -131,6 +132,7 @@ export async function createServer(config: Config, ds: DataSource, port = config
     expressMiddleware(apollo, { context: ({ req }) => contextFor(req) }),
   );
   app.use('/export', requestScope(config.sqlStatementsHeader), whenReady, exportRouter(apollo, schema, contextFor));
+  app.use(webRouter({ graphiql: config.nodeEnv !== 'production' }));
   app.use((_req, res) => {
     res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
   });

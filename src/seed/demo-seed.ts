@@ -9,6 +9,8 @@ import { recordLeadStageChanges, upsertLeads } from '../modules/lead/lead.servic
 import { recordTouchpoints } from '../modules/touchpoint/touchpoint.service';
 import { upsertUsers } from '../modules/user/user.service';
 import { rows } from '../db/sql';
+import { setKpiTargets } from '../modules/analytics/kpi/kpi-target.service';
+import { KpiMetric } from '../modules/analytics/kpi/kpi-series.types';
 import { pick, prng } from './prng';
 
 const DAY = 86_400_000;
@@ -129,7 +131,16 @@ export async function seedDemo(ds: DataSource, leadCount = 300): Promise<void> {
   await send(touches, (c) => recordTouchpoints(ds, svc, c, true));
   await send(deals, (c) => upsertDeals(ds, svc, c, true));
   await send(dealChanges, (c) => recordDealStageChanges(ds, svc, c, true));
+  await setKpiTargets(ds, DEMO_TARGETS);
 }
+
+/** Quarterly targets of the demo year (the dashboard's tiles show actual against them). */
+const DEMO_TARGETS = [0, 1, 2, 3].flatMap((q) => {
+  const periodStart = new Date(Date.UTC(2025, 10 + 3 * q, 1));
+  const periodEnd = new Date(Date.UTC(2025, 13 + 3 * q, 1));
+  return ([[KpiMetric.MQLS, 45], [KpiMetric.SQLS, 20], [KpiMetric.WON_DEALS, 6], [KpiMetric.REVENUE, 180_000], [KpiMetric.WIN_RATE, 0.45]] as const)
+    .map(([metric, target]) => ({ metric, periodStart, periodEnd, target }));
+});
 
 /** True when the database holds no funnel data yet (a brand-new embedded database). */
 export async function isEmpty(ds: DataSource): Promise<boolean> {

@@ -1,36 +1,13 @@
 import { DataSource } from 'typeorm';
-import { Client } from 'pg';
-import { createDataSource } from '../../../src/db/data-source';
 import { isEmpty, seedDemo } from '../../../src/seed/demo-seed';
-import { testDatabaseUrl } from '../../support/db';
+import { scratchDatabase } from '../../support/scratch-db';
 
 /** The demo funnel loads whole into an empty database, is deterministic, and re-running it creates nothing new. */
 describe('demo seed', () => {
   let ds: DataSource;
-  const name = `funnel_seed_${process.pid}_${Date.now()}`;
-  const admin = () => {
-    const url = new URL(testDatabaseUrl());
-    url.pathname = '/postgres';
-    return new Client({ connectionString: url.toString() });
-  };
-  beforeAll(async () => {
-    const c = admin();
-    await c.connect();
-    await c.query(`CREATE DATABASE ${name}`);
-    await c.end();
-    const url = new URL(testDatabaseUrl());
-    url.pathname = `/${name}`;
-    ds = createDataSource({ url: url.toString() });
-    await ds.initialize();
-    await ds.runMigrations({ transaction: 'each' });
-  });
-  afterAll(async () => {
-    await ds.destroy();
-    const c = admin();
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  });
+  let drop: () => Promise<void>;
+  beforeAll(async () => ({ ds, drop } = await scratchDatabase('funnel_seed')));
+  afterAll(() => drop());
 
   const counts = async () => (await ds.query(`SELECT
     (SELECT count(*) FROM leads)::int AS leads, (SELECT count(*) FROM deals)::int AS deals,
