@@ -1,5 +1,6 @@
 import { AccountFieldsResolver, AccountResolver } from './modules/account/account.resolver';
 import { AnalyticsResolver } from './modules/analytics/analytics.resolver';
+import { ChangeResolver } from './modules/changes/change.resolver';
 import { AttributionRowFieldsResolver } from './modules/analytics/attribution/attribution-row.resolver';
 import { CampaignFieldsResolver, CampaignResolver } from './modules/campaign/campaign.resolver';
 import { DealFieldsResolver } from './modules/deal/deal-fields.resolver';
@@ -13,7 +14,7 @@ import { UserResolver } from './modules/user/user.resolver';
 /** Root resolvers carry @Authorized; *FieldsResolver classes serve child fields of already-authorized parents. */
 export const ROOT_RESOLVERS = [
   UserResolver, AccountResolver, CampaignResolver, LeadResolver, TouchpointResolver, DealResolver, PipelineStageResolver,
-  AnalyticsResolver,
+  AnalyticsResolver, ChangeResolver,
 ] as const;
 export const FIELD_RESOLVERS = [
   AccountFieldsResolver, CampaignFieldsResolver, LeadFieldsResolver, TouchpointFieldsResolver, DealFieldsResolver,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
+import { createPubSub } from '@graphql-yoga/subscription';
 import { authChecker } from './common/auth/auth-checker';
 import { plainFieldResolvers } from './common/graphql/plain-field-resolvers';
 import { createContainer } from './container';
@@ -16,6 +17,7 @@ export function buildAppSchema(deps: Deps = { ds: undefined as never }): GraphQL
     authMode: 'error',
     container,
     validate: false,
+    pubSub: deps.changes?.pubSub ?? createPubSub(),
   });
   plainFieldResolvers(schema, container);
   return schema;

@@ -24,6 +24,8 @@ import { processDirtyRollups } from './modules/analytics/rollups';
 import { buildAppSchema } from './schema';
 import { exportRouter } from './modules/export/export.routes';
 import { webRouter } from './web/web.routes';
+import { ChangeFeed } from './modules/changes/change-feed';
+import { subscriptionServer } from './modules/changes/subscription-server';
 
 export interface RunningServer {
   url: string;
@@ -98,7 +100,9 @@ export async function createServer(config: Config, ds: DataSource, port = config
     res.json({ errors: [{ message: 'The service is starting: the database is not reachable yet', extensions: { code: 'RATE_LIMITED', reason: 'DATABASE_UNAVAILABLE', retryAfter: 2 } }] });
   };
 
-  const schema = buildAppSchema({ ds });
+  const changes = new ChangeFeed(() => (ds.options as { url?: string }).url ?? null);
+  const schema = buildAppSchema({ ds, changes });
+  const subscriptions = subscriptionServer(httpServer, schema, { ds, changes }, verifyToken);
   const apollo = new ApolloServer<Context>({
     schema,
     formatError,
@@ -119,6 +123,7 @@ export async function createServer(config: Config, ds: DataSource, port = config
       idempotencyPlugin(ds),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      { async serverWillStart() { return { drainServer: () => subscriptions.dispose() }; } },
       ...(config.nodeEnv === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
   });

@@ -1,0 +1,96 @@
+import { Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { Role } from '../../../src/common/graphql/enums';
+import { BulkOut, UPSERT_DEALS, UPSERT_LEADS, at } from '../../support/ops';
+import { startTestApi, TestApi } from '../../support/test-server';
+import { tokenFor } from '../../support/tokens';
+import { unique } from '../../support/unique';
+
+/** Events of one subscription, collected as they come. */
+function collect(client: Client, query: string, variables: Record<string, unknown> = {}) {
+  const events: any[] = [];
+  const errors: unknown[] = [];
+  let waiters: (() => void)[] = [];
+  const stop = client.subscribe({ query, variables }, {
+    next: (v) => { events.push(v); waiters.forEach((w) => w()); waiters = []; },
+    error: (e) => { errors.push(e); waiters.forEach((w) => w()); waiters = []; },
+    complete: () => undefined,
+  });
+  const until = async (pred: () => boolean, ms = 5000) => {
+    const deadline = Date.now() + ms;
+    while (!pred() && Date.now() < deadline) await new Promise<void>((r) => { waiters.push(r); setTimeout(r, 50); });
+    return pred();
+  };
+  return { events, errors, stop, until };
+}
+
+describe('subscriptions over graphql-ws (real PostgreSQL LISTEN/NOTIFY)', () => {
+  let api: TestApi;
+  let wsUrl: string;
+  const clients: Client[] = [];
+  const connect = (params: Record<string, unknown> | undefined) => {
+    const c = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: params, retryAttempts: 0, lazy: false, onNonLazyError: () => undefined });
+    clients.push(c);
+    return c;
+  };
+  beforeAll(async () => {
+    api = await startTestApi();
+    wsUrl = api.server.url.replace('http://localhost', 'ws://127.0.0.1');
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.dispose()));
+    await api.close();
+  });
+
+  it('a committed deal upsert reaches dealChanged with the deal as committed (children included); a rolled-back one never does', async () => {
+    const p = unique('sub');
+    const sub = collect(connect({ authorization: `Bearer ${tokenFor(Role.ANALYST)}` }),
+      `subscription { dealChanged { op deal { externalId name amount version leads { externalId } } } }`);
+    await new Promise((r) => setTimeout(r, 300)); // the subscription is registered
+    await api.ok(UPSERT_LEADS, { input: [{ externalId: `${p}-L`, createdAt: at('2019-03-01') }] }, Role.SERVICE);
+    await api.ok(UPSERT_DEALS, { input: [{ externalId: `${p}-D`, name: 'First', amount: 100, leadExternalIds: [`${p}-L`], createdAt: at('2019-03-02') }] }, Role.SERVICE);
+    const mine = () => sub.events.filter((e) => e.data?.dealChanged.deal?.externalId === `${p}-D`);
+    expect(await sub.until(() => mine().length >= 1)).toBe(true);
+    expect(mine()[0].data.dealChanged).toMatchObject({ op: 'CREATED', deal: { name: 'First', amount: 100, leads: [{ externalId: `${p}-L` }] } });
+
+    await api.ok(UPSERT_DEALS, { input: [{ externalId: `${p}-D`, name: 'First', amount: 250 }] }, Role.SERVICE);
+    expect(await sub.until(() => mine().some((e) => e.data.dealChanged.deal.amount === 250))).toBe(true);
+    expect(mine().find((e) => e.data.dealChanged.deal.amount === 250).data.dealChanged.op).toBe('UPDATED');
+
+    // all or none: the second item fails, the first is rolled back, and nothing is announced
+    const r = await api.ok<Record<string, BulkOut>>(UPSERT_DEALS, { input: [{ externalId: `${p}-R`, name: 'Rolled back', amount: 1, createdAt: at('2019-03-03') },
+      { externalId: `${p}-R2`, name: 'Bad', amount: -1, createdAt: at('2019-03-03') }], allOrNone: true }, Role.SERVICE);
+    expect(r.upsertDeals.errorCount).toBe(2);
+    await new Promise((res) => setTimeout(res, 500));
+    expect(sub.events.filter((e) => String(e.data?.dealChanged.deal?.externalId ?? '').startsWith(`${p}-R`))).toEqual([]);
+    expect(sub.errors).toEqual([]);
+    sub.stop();
+  });
+
+  it('leadChanged(ids:) sends only the leads asked for', async () => {
+    const p = unique('sub');
+    const [a, b] = (await api.ok<Record<string, BulkOut>>(UPSERT_LEADS, { input: [{ externalId: `${p}-A`, createdAt: at('2019-04-01') }, { externalId: `${p}-B`, createdAt: at('2019-04-01') }] }, Role.SERVICE))
+      .upsertLeads.results.map((x) => x.id!);
+    const sub = collect(connect({ authorization: `Bearer ${tokenFor(Role.MARKETING)}` }), `subscription($ids: [ID!]) { leadChanged(ids: $ids) { op lead { id externalId score } } }`, { ids: [b] });
+    await new Promise((r) => setTimeout(r, 300));
+    await api.ok(UPSERT_LEADS, { input: [{ externalId: `${p}-A`, score: 1 }, { externalId: `${p}-B`, score: 2 }] }, Role.SERVICE);
+    expect(await sub.until(() => sub.events.length >= 1)).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sub.events.map((e) => e.data.leadChanged.lead.id)).toEqual([b]);
+    expect(sub.events[0].data.leadChanged).toMatchObject({ op: 'UPDATED', lead: { externalId: `${p}-B`, score: 2 } });
+    expect(a).not.toBe(b);
+    sub.stop();
+  });
+
+  it('refuses a connection without a valid token, and queries over the socket', async () => {
+    const anonymous = collect(connect({}), `subscription { dealChanged { op } }`);
+    expect(await anonymous.until(() => anonymous.errors.length > 0)).toBe(true);
+    expect((anonymous.errors[0] as { code?: number }).code).toBe(4403);
+    const forged = collect(connect({ authorization: 'Bearer a.b.c' }), `subscription { dealChanged { op } }`);
+    expect(await forged.until(() => forged.errors.length > 0)).toBe(true);
+
+    const query = collect(connect({ authorization: `Bearer ${tokenFor(Role.ADMIN)}` }), `{ me { role } }`);
+    expect(await query.until(() => query.errors.length > 0)).toBe(true);
+    expect(JSON.stringify(query.errors)).toMatch(/subscriptions/);
+  });
+});
