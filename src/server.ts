@@ -24,6 +24,8 @@ import { processDirtyRollups } from './modules/analytics/rollups';
 import { buildAppSchema } from './schema';
 import { exportRouter } from './modules/export/export.routes';
 import { webRouter } from './web/web.routes';
+import { Metrics } from './common/metrics/metrics';
+import { setLogLevel } from './common/log/logger';
 import { ChangeFeed } from './modules/changes/change-feed';
 import { subscriptionServer } from './modules/changes/subscription-server';
 
@@ -59,6 +61,7 @@ function unauthenticated(message: string): GraphQLError {
 /** Builds and starts the HTTP server: /healthz, /readyz and /graphql (Apollo on Express 5). */
 export async function createServer(config: Config, ds: DataSource, port = config.port, isReady: () => boolean = () => true): Promise<RunningServer> {
   onBeforeCommit(processDirtyRollups);
+  setLogLevel(config.logLevel);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false); // GraphQL responses are POST results: hashing every body for an ETag is CPU for nothing
@@ -100,6 +103,15 @@ export async function createServer(config: Config, ds: DataSource, port = config
     res.json({ errors: [{ message: 'The service is starting: the database is not reachable yet', extensions: { code: 'RATE_LIMITED', reason: 'DATABASE_UNAVAILABLE', retryAfter: 2 } }] });
   };
 
+  const metrics = new Metrics(ds);
+  app.get('/metrics', async (req, res) => {
+    if (config.metricsToken && req.header('authorization') !== `Bearer ${config.metricsToken}`) {
+      res.status(401).json({ errors: [{ message: 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>', extensions: { code: 'UNAUTHENTICATED' } }] });
+      return;
+    }
+    res.setHeader('content-type', metrics.registry.contentType);
+    res.end(await metrics.registry.metrics());
+  });
   const changes = new ChangeFeed(() => (ds.options as { url?: string }).url ?? null);
   const schema = buildAppSchema({ ds, changes });
   const subscriptions = subscriptionServer(httpServer, schema, { ds, changes }, verifyToken);
@@ -119,6 +131,7 @@ export async function createServer(config: Config, ds: DataSource, port = config
     // compact JSON: Apollo pretty-prints by default (2-space indent), which costs CPU and bytes on every response
     stringifyResult: (value) => JSON.stringify(value),
     plugins: [
+      metrics.plugin(),
       limitsPlugin(config.limits),
       idempotencyPlugin(ds),
       ApolloServerPluginCacheControlDisabled(),
@@ -136,7 +149,7 @@ export async function createServer(config: Config, ds: DataSource, port = config
     ...jsonBody(),
     expressMiddleware(apollo, { context: ({ req }) => contextFor(req) }),
   );
-  app.use('/export', requestScope(config.sqlStatementsHeader), whenReady, exportRouter(apollo, schema, contextFor));
+  app.use('/export', requestScope(config.sqlStatementsHeader), whenReady, exportRouter(apollo, schema, contextFor, (labels) => metrics.exports.inc(labels)));
   app.use(webRouter({ graphiql: config.nodeEnv !== 'production' }));
   app.use((_req, res) => {
     res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });

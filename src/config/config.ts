@@ -26,6 +26,8 @@ export interface Config {
   sqlStatementsHeader: boolean;
   /** Pool and statement limits for the API's connections. */
   db: { poolSize: number; statementTimeoutMs: number; connectTimeoutMs: number };
+  /** When set, GET /metrics needs `Authorization: Bearer <this>`. */
+  metricsToken: string | null;
   /** Password set on the bi_reader role after migrating (null: left as it is); the embedded dev database defaults it. */
   biReaderPassword: string | null;
   /** Query shape and cost limits; the cost bucket is per principal (role + sub), Shopify-style. */
@@ -123,6 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
       statementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 15000, 100, 3_600_000, problems),
       connectTimeoutMs: int(env, 'DB_CONNECT_TIMEOUT_MS', 2000, 100, 120_000, problems),
     },
+    metricsToken: env.METRICS_TOKEN || null,
     biReaderPassword: env.BI_READER_PASSWORD || (!env.DATABASE_URL && nodeEnv !== 'production' ? 'bi-reader-dev' : null),
     limits: {
       maxCost: int(env, 'COST_LIMIT', 1000, 10, 1_000_000, problems),

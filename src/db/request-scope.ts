@@ -1,36 +1,20 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger as OrmLogger } from 'typeorm';
 import { logger } from '../common/log/logger';
+import { currentScope } from './request-scope-store';
 
-/** What one request carries through its async work: its id and the SQL statements it issued. */
-export interface RequestScope {
-  requestId: string;
-  statements: number;
-  /** Set once the request is authenticated / carries an Idempotency-Key (for the audit log). */
-  actor?: { sub: string; role: string };
-  idempotencyKey?: string;
-}
-const storage = new AsyncLocalStorage<RequestScope>();
-
-export function runInScope<T>(scope: RequestScope, fn: () => T): T {
-  return storage.run(scope, fn);
-}
-
-export function currentScope(): RequestScope | undefined {
-  return storage.getStore();
-}
+export { RequestScope, runInScope, currentScope } from './request-scope-store';
 
 /** TypeORM calls logQuery for every statement: we count them per request and log only failures and slow ones. */
 export class CountingLogger implements OrmLogger {
   logQuery(_query?: string, _parameters?: unknown[]): void {
-    const s = storage.getStore();
+    const s = currentScope();
     if (s) s.statements += 1;
   }
   logQueryError(error: string | Error, query: string): void {
-    logger.debug('sql error', { error: String(error), query: query.slice(0, 500), requestId: storage.getStore()?.requestId });
+    logger.debug('sql error', { error: String(error), query: query.slice(0, 500), requestId: currentScope()?.requestId });
   }
   logQuerySlow(time: number, query: string): void {
-    logger.warn('slow sql', { ms: time, query: query.slice(0, 500), requestId: storage.getStore()?.requestId });
+    logger.warn('slow sql', { ms: time, query: query.slice(0, 500), requestId: currentScope()?.requestId });
   }
   logSchemaBuild(): void {}
   logMigration(message: string): void {

@@ -1,6 +1,8 @@
-/** A small structured (JSON lines) logger; one instance per process, level from config. */
+import pino, { DestinationStream } from 'pino';
+import { currentScope } from '../../db/request-scope-store';
+
+/** Structured JSON lines on stderr through pino; one instance per process, level from config. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -9,19 +11,32 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-function serialise(fields: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(fields)) {
-    out[k] = v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v;
-  }
-  return out;
-}
+/**
+ * Never logged: credentials (bearer tokens, cookies, passwords, connection strings with them) and the personal data of
+ * leads (email, names), wherever they sit one level down in a log line's fields.
+ */
+export const REDACTED_PATHS = [
+  'authorization', 'cookie', 'password', 'token', 'email', 'firstName', 'lastName', 'databaseUrl', 'connectionString',
+  '*.authorization', '*.cookie', '*.password', '*.token', '*.email', '*.firstName', '*.lastName', '*.databaseUrl', '*.connectionString',
+  'headers.authorization', 'headers.cookie', 'req.headers.authorization', 'req.headers.cookie',
+];
 
-export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger {
-  const at = (lvl: Exclude<LogLevel, 'silent'>) => (msg: string, fields: Record<string, unknown> = {}) => {
-    if (ORDER[lvl] < ORDER[level]) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...serialise(fields) }));
-  };
+/** A pino logger with the house fields: `time` as ISO, `level` as its name, errors serialised, the request id added. */
+export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
+  const p = pino({
+    level,
+    base: undefined,
+    messageKey: 'msg',
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+    mixin: () => {
+      const requestId = currentScope()?.requestId;
+      return requestId ? { requestId } : {};
+    },
+  }, destination ?? process.stderr);
+  const at = (lvl: Exclude<LogLevel, 'silent'>) => (msg: string, fields: Record<string, unknown> = {}) => p[lvl](fields, msg);
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
@@ -32,6 +47,7 @@ export const logger: Logger = {
   warn: (m, f) => current.warn(m, f),
   error: (m, f) => current.error(m, f),
 };
-export function setLogLevel(level: LogLevel): void {
-  current = createLogger(level);
+/** The process's level (and, for tests, where lines go). */
+export function setLogLevel(level: LogLevel, destination?: DestinationStream): void {
+  current = createLogger(level, destination);
 }

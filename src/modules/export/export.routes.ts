@@ -21,12 +21,14 @@ function sendErrors(res: express.Response, errors: readonly { message: string; e
  * name through Apollo (same token check, validation, cost limit and errors) with the query parameters as its input,
  * and answers its data as tidy rows: RFC 4180 CSV with a header, or JSON `{ columns, rows }`.
  */
-export function exportRouter(apollo: ApolloServer<Context>, schema: GraphQLSchema, context: (req: express.Request) => Promise<Context>): express.Router {
+export function exportRouter(apollo: ApolloServer<Context>, schema: GraphQLSchema, context: (req: express.Request) => Promise<Context>,
+  count: (labels: { export: string; format: string; status: number }) => void = () => undefined): express.Router {
   const router = express.Router();
   router.get('/:name.:format', async (req, res, next) => {
     const spec = EXPORTS[req.params.name];
     const format = req.params.format;
     if (!spec || (format !== 'csv' && format !== 'json')) return next();
+    res.once('finish', () => count({ export: req.params.name, format, status: res.statusCode }));
     let contextValue: Context;
     let input: Record<string, unknown>;
     try {

@@ -1,0 +1,76 @@
+import { ApolloServerPlugin } from '@apollo/server';
+import { Kind, OperationDefinitionNode } from 'graphql';
+import type { Pool } from 'pg';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { Context } from '../../context';
+import { logger } from '../log/logger';
+
+/** Distinct operation labels kept; past this, new names count as "other" (a label per client-chosen name is unbounded). */
+export const MAX_OPERATION_LABELS = 200;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/** The Prometheus metrics of one server: requests and latency by operation, errors by code, the pool, Node's own. */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly names = new Set<string>();
+  readonly duration = new Histogram({
+    name: 'graphql_request_duration_seconds', help: 'GraphQL requests by operation (name, or root fields when anonymous), type and outcome',
+    labelNames: ['operation', 'type', 'outcome'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry],
+  });
+  readonly errors = new Counter({ name: 'graphql_errors_total', help: 'GraphQL errors by extensions.code', labelNames: ['code'], registers: [this.registry] });
+  readonly exports = new Counter({ name: 'export_requests_total', help: 'BI export requests by export, format and HTTP status', labelNames: ['export', 'format', 'status'], registers: [this.registry] });
+
+  constructor(ds: DataSource) {
+    collectDefaultMetrics({ register: this.registry });
+    const pool = () => (ds.driver as unknown as { master?: Pool }).master;
+    new Gauge({
+      name: 'db_pool_connections', help: 'The API pool: connections open, idle and in use, and requests waiting for one', labelNames: ['state'], registers: [this.registry],
+      collect() {
+        const p = pool();
+        this.set({ state: 'total' }, p?.totalCount ?? 0);
+        this.set({ state: 'idle' }, p?.idleCount ?? 0);
+        this.set({ state: 'in_use' }, (p?.totalCount ?? 0) - (p?.idleCount ?? 0));
+        this.set({ state: 'waiting' }, p?.waitingCount ?? 0);
+      },
+    });
+    new Gauge({ name: 'db_pool_max', help: 'Largest size of the API pool', registers: [this.registry], collect() { this.set((pool() as { options?: { max?: number } } | undefined)?.options?.max ?? 0); } });
+  }
+
+  /** A bounded label for an operation. */
+  operationLabel(op: OperationDefinitionNode | null | undefined): string {
+    if (!op) return 'unknown';
+    const name = op.name?.value ?? op.selectionSet.selections.filter((s) => s.kind === Kind.FIELD).map((s) => (s.kind === Kind.FIELD ? s.name.value : '')).sort().join(',');
+    if (!NAME.test(name.replace(/,/g, '_'))) return 'other';
+    if (this.names.has(name)) return name;
+    if (this.names.size >= MAX_OPERATION_LABELS) return 'other';
+    this.names.add(name);
+    return name;
+  }
+
+  /** Apollo plugin: observes every request (and writes the access log line at info level). */
+  plugin(): ApolloServerPlugin<Context> {
+    const metrics = this;
+    return {
+      async requestDidStart() {
+        const started = process.hrtime.bigint();
+        let operation = 'unknown';
+        let type = 'unknown';
+        return {
+          async didResolveOperation({ operation: op }) {
+            operation = metrics.operationLabel(op);
+            type = op?.operation ?? 'unknown';
+          },
+          async willSendResponse({ response, errors, contextValue }) {
+            const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+            const codes = (response.body.kind === 'single' ? response.body.singleResult.errors : undefined)?.map((e) => String(e.extensions?.code ?? 'UNKNOWN')) ?? [];
+            for (const code of codes) metrics.errors.inc({ code });
+            const outcome = codes.length || errors?.length ? 'error' : 'ok';
+            metrics.duration.observe({ operation, type, outcome }, seconds);
+            logger.info('graphql', { operation, type, outcome, ms: Math.round(seconds * 1e4) / 10, codes: codes.length ? codes : undefined, role: contextValue?.viewer?.role });
+          },
+        };
+      },
+    };
+  }
+}

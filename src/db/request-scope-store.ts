@@ -1,0 +1,19 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** What one request carries through its async work: its id and the SQL statements it issued. */
+export interface RequestScope {
+  requestId: string;
+  statements: number;
+  /** Set once the request is authenticated / carries an Idempotency-Key (for the audit log). */
+  actor?: { sub: string; role: string };
+  idempotencyKey?: string;
+}
+const storage = new AsyncLocalStorage<RequestScope>();
+
+export function runInScope<T>(scope: RequestScope, fn: () => T): T {
+  return storage.run(scope, fn);
+}
+
+export function currentScope(): RequestScope | undefined {
+  return storage.getStore();
+}
