@@ -19,11 +19,40 @@ export interface Dataset {
 }
 
 /** A one-line progress bar on stderr. */
-function progress(done: number, total: number, started: number, label: string): void {
+export function progress(done: number, total: number, started: number, label: string): void {
   const width = 30;
   const filled = Math.round((done / total) * width);
   process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${label.padEnd(28).slice(0, 28)} ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (done === total) process.stderr.write('\n');
+}
+
+/**
+ * Generates the synthetic funnel of a size into a migrated database (generate_series, set-based, with a progress bar),
+ * then rebuilds the rollups (the load skips triggers) and runs VACUUM ANALYZE; returns the milliseconds it took.
+ */
+export async function generateInto(url: string, size: Size, seed: number): Promise<number> {
+  const started = Date.now();
+  const ds = createDataSource({ url, poolSize: 2, statementTimeoutMs: 3_600_000 });
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  await ds.destroy();
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  const steps = generateSql(SIZES[size], seed / 1000);
+  for (const [i, step] of steps.entries()) {
+    progress(i, steps.length, started, step.label);
+    await client.query(step.sql);
+  }
+  await client.end();
+  progress(steps.length, steps.length + 1, started, 'rollups');
+  const rollups = createDataSource({ url, poolSize: 2, statementTimeoutMs: 3_600_000 });
+  await rollups.initialize();
+  const built = await rebuildRollups(rollups);
+  await rollups.query('VACUUM ANALYZE'); // statistics of the rebuilt rollups, visibility map for index-only scans
+  await rollups.destroy();
+  process.stderr.write(`\nrollups rebuilt: ${built.map((b) => `${b.table} ${b.rows.toLocaleString('en-US')} rows in ${(b.ms / 1000).toFixed(1)} s`).join('; ')}\n`);
+  progress(steps.length + 1, steps.length + 1, started, 'done');
+  return Date.now() - started;
 }
 
 /** A ready dataset of the same size, seed and generator, cached under an earlier schema (migration). */
@@ -75,29 +104,7 @@ export async function openDataset(size: Size, seed: number, port: number): Promi
   let generatedMs = 0;
   if (earlier) await migrateForward(db.url, earlier);
   if (fresh) {
-    const started = Date.now();
-    const ds = createDataSource({ url: db.url, poolSize: 2, statementTimeoutMs: 3_600_000 });
-    await ds.initialize();
-    await ds.runMigrations({ transaction: 'each' });
-    await ds.destroy();
-    const client = new Client({ connectionString: db.url });
-    await client.connect();
-    const steps = generateSql(SIZES[size], seed / 1000);
-    for (const [i, step] of steps.entries()) {
-      progress(i, steps.length, started, step.label);
-      await client.query(step.sql);
-    }
-    await client.end();
-    // the load skips triggers, so the rollups are built from scratch, as `npm run rollups:rebuild` does
-    progress(steps.length, steps.length + 1, started, 'rollups');
-    const rollups = createDataSource({ url: db.url, poolSize: 2, statementTimeoutMs: 3_600_000 });
-    await rollups.initialize();
-    const built = await rebuildRollups(rollups);
-    await rollups.query('VACUUM ANALYZE'); // statistics of the rebuilt rollups, visibility map for index-only scans
-    await rollups.destroy();
-    process.stderr.write(`\nrollups rebuilt: ${built.map((b) => `${b.table} ${b.rows.toLocaleString('en-US')} rows in ${(b.ms / 1000).toFixed(1)} s`).join('; ')}\n`);
-    progress(steps.length + 1, steps.length + 1, started, 'done');
-    generatedMs = Date.now() - started;
+    generatedMs = await generateInto(db.url, size, seed);
     fs.writeFileSync(marker, new Date().toISOString());
   }
   const client = new Client({ connectionString: db.url });

@@ -37,6 +37,9 @@ export function idempotencyPlugin(ds: DataSource): ApolloServerPlugin<Context> {
       if (key === undefined) return;
       let principal = '';
       let claimed = false;
+      // didResolveOperation hooks run side by side: another plugin (the cost limit) may refuse the request while the
+      // claim is still in flight, so the response hook waits for the claim before deciding to release or complete
+      let claiming: ReturnType<typeof claimKey> | null = null;
       let replay: { status: number; body: Record<string, unknown> } | null = null;
       return {
         async didResolveOperation({ operation, contextValue }) {
@@ -46,7 +49,8 @@ export function idempotencyPlugin(ds: DataSource): ApolloServerPlugin<Context> {
           const scope = currentScope();
           if (scope) scope.idempotencyKey = key;
           const hash = requestHash(request.query ?? '', request.operationName ?? undefined, request.variables);
-          const r = await claimKey(ds, principal, key, hash);
+          claiming = claimKey(ds, principal, key, hash);
+          const r = await claiming;
           if (r.claimed) {
             claimed = true;
             if (++claims % PURGE_EVERY === 0) void purgeExpiredKeys(ds).catch(() => undefined);
@@ -64,6 +68,7 @@ export function idempotencyPlugin(ds: DataSource): ApolloServerPlugin<Context> {
           return { http: { status: replay.status, headers: new HeaderMap([['idempotent-replayed', 'true']]) }, body: { kind: 'single', singleResult: replay.body } };
         },
         async willSendResponse({ response }) {
+          if (claiming && (await claiming.catch(() => null))?.claimed) claimed = true;
           if (!claimed || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           const data = result.data as Record<string, unknown> | null | undefined;

@@ -1,6 +1,8 @@
 import { Role } from '../../../src/common/graphql/enums';
 import { BulkOut, DEAL_BY_EXT, MOVE_DEAL, UPSERT_DEALS, at } from '../../support/ops';
 import { startTestApi, TestApi } from '../../support/test-server';
+import { testConfig } from '../../support/tokens';
+import { loadConfig } from '../../../src/config/config';
 import { unique } from '../../support/unique';
 
 describe('Idempotency-Key on mutations', () => {
@@ -61,6 +63,29 @@ describe('Idempotency-Key on mutations', () => {
     const fixed = await move(id, 'PROPOSAL', 1, key);
     expect(fixed.body.data?.moveDealStage).toMatchObject({ version: 2 });
     expect(await version(p)).toBe(2);
+  });
+
+  it('a request refused by the cost limit (429) keeps no key: the retry with the same key runs once the bucket refills', async () => {
+    // the cost limit and the key claim run side by side; the 429 must not leave the key claimed (IN_PROGRESS)
+    const small = await startTestApi(loadConfig({ NODE_ENV: 'test', PORT: '0', JWT_SECRET: testConfig.jwt.secret, LOG_LEVEL: 'warn', RATE_BUCKET_CAPACITY: '20', RATE_REFILL_PER_SECOND: '10' }));
+    try {
+      const p = unique('idem429');
+      const up = (key: string) => small.gql(UPSERT_DEALS, { input: [{ externalId: p, name: 'd', amount: 1, createdAt: at('2025-02-01') }] }, Role.REVOPS, { 'idempotency-key': key });
+      for (let i = 0; i < 20; i++) {
+        const key = unique(`key-429-${i}`);
+        expect((await up(unique('drain'))).status).toBeLessThan(500); // empties the bucket
+        const refused = await up(key);
+        if (refused.status !== 429) continue;
+        expect(refused.body.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+        await new Promise((r) => setTimeout(r, 1100)); // refilled
+        const retried = await up(key);
+        expect([retried.status, retried.body.errors ?? null]).toEqual([200, null]);
+        return;
+      }
+      throw new Error('the bucket never ran dry');
+    } finally {
+      await small.close();
+    }
   });
 
   it('keys belong to their principal; after 24 hours a key is new again; malformed keys are refused', async () => {
