@@ -38,12 +38,16 @@ export async function generateInto(url: string, size: Size, seed: number): Promi
   await ds.destroy();
   const client = new Client({ connectionString: url });
   await client.connect();
-  const steps = generateSql(SIZES[size], seed / 1000);
-  for (const [i, step] of steps.entries()) {
-    progress(i, steps.length, started, step.label);
-    await client.query(step.sql);
+  try {
+    const steps = generateSql(SIZES[size], seed / 1000);
+    for (const [i, step] of steps.entries()) {
+      progress(i, steps.length, started, step.label);
+      await client.query(step.sql);
+    }
+  } finally {
+    await client.end();
   }
-  await client.end();
+  const steps = { length: generateSql(SIZES[size], seed / 1000).length };
   progress(steps.length, steps.length + 1, started, 'rollups');
   const rollups = createDataSource({ url, poolSize: 2, statementTimeoutMs: 3_600_000 });
   await rollups.initialize();

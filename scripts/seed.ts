@@ -19,9 +19,15 @@ const arg = (name: string, fallback: string) => {
 export async function seedDatabase(url: string, size: Size, seed: number): Promise<number> {
   const c = new Client({ connectionString: url });
   await c.connect();
-  const seeded = await c.query(`SELECT to_regclass('leads') IS NOT NULL AND EXISTS (SELECT 1 FROM leads WHERE external_id LIKE 'blead-%') AS seeded`).then((r) => r.rows[0].seeded as boolean);
-  const superuser = (await c.query(`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`)).rows[0]?.rolsuper as boolean;
-  await c.end();
+  let seeded = false;
+  let superuser = false;
+  try {
+    const migrated = (await c.query(`SELECT to_regclass('leads') IS NOT NULL AS migrated`)).rows[0].migrated as boolean;
+    seeded = migrated && (await c.query(`SELECT EXISTS (SELECT 1 FROM leads WHERE external_id LIKE 'blead-%') AS seeded`)).rows[0].seeded;
+    superuser = (await c.query(`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`)).rows[0]?.rolsuper === true;
+  } finally {
+    await c.end();
+  }
   if (seeded) throw new Error('this database already holds the synthetic funnel; seed a fresh one (another DATA_DIR or database)');
   if (!superuser) throw new Error('the set-based load turns triggers off (session_replication_role), which needs a superuser connection');
   return generateInto(url, size, seed);
