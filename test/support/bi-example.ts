@@ -2,7 +2,7 @@ import { bulkLoad } from './bulk-load';
 import { RECORD_DEAL_CHANGES, RECORD_LEAD_EVENTS, RECORD_SPEND, RECORD_TOUCHPOINTS, UPSERT_CAMPAIGNS, UPSERT_DEALS, UPSERT_LEADS } from './ops';
 import { TestApi } from './test-server';
 
-/** The years the BI and export tests own (one each): no other test writes 1972-1975. */
+/** Years no other test writes: 1972 the BI views test, 1973 the exports test (1974 sync-deals, 1975 subscriptions). */
 export const biYear = (year: number) => ({ from: `${year}-01-01T00:00:00Z`, to: `${year + 1}-01-01T00:00:00Z` });
 
 /**

@@ -47,8 +47,8 @@ describe('subscriptions over graphql-ws (real PostgreSQL LISTEN/NOTIFY)', () => 
     const sub = collect(connect({ authorization: `Bearer ${tokenFor(Role.ANALYST)}` }),
       `subscription { dealChanged { op deal { externalId name amount version leads { externalId } } } }`);
     await new Promise((r) => setTimeout(r, 300)); // the subscription is registered
-    await api.ok(UPSERT_LEADS, { input: [{ externalId: `${p}-L`, createdAt: at('2019-03-01') }] }, Role.SERVICE);
-    await api.ok(UPSERT_DEALS, { input: [{ externalId: `${p}-D`, name: 'First', amount: 100, leadExternalIds: [`${p}-L`], createdAt: at('2019-03-02') }] }, Role.SERVICE);
+    await api.ok(UPSERT_LEADS, { input: [{ externalId: `${p}-L`, createdAt: at('1975-03-01') }] }, Role.SERVICE);
+    await api.ok(UPSERT_DEALS, { input: [{ externalId: `${p}-D`, name: 'First', amount: 100, leadExternalIds: [`${p}-L`], createdAt: at('1975-03-02') }] }, Role.SERVICE);
     const mine = () => sub.events.filter((e) => e.data?.dealChanged.deal?.externalId === `${p}-D`);
     expect(await sub.until(() => mine().length >= 1)).toBe(true);
     expect(mine()[0].data.dealChanged).toMatchObject({ op: 'CREATED', deal: { name: 'First', amount: 100, leads: [{ externalId: `${p}-L` }] } });
@@ -58,8 +58,8 @@ describe('subscriptions over graphql-ws (real PostgreSQL LISTEN/NOTIFY)', () => 
     expect(mine().find((e) => e.data.dealChanged.deal.amount === 250).data.dealChanged.op).toBe('UPDATED');
 
     // all or none: the second item fails, the first is rolled back, and nothing is announced
-    const r = await api.ok<Record<string, BulkOut>>(UPSERT_DEALS, { input: [{ externalId: `${p}-R`, name: 'Rolled back', amount: 1, createdAt: at('2019-03-03') },
-      { externalId: `${p}-R2`, name: 'Bad', amount: -1, createdAt: at('2019-03-03') }], allOrNone: true }, Role.SERVICE);
+    const r = await api.ok<Record<string, BulkOut>>(UPSERT_DEALS, { input: [{ externalId: `${p}-R`, name: 'Rolled back', amount: 1, createdAt: at('1975-03-03') },
+      { externalId: `${p}-R2`, name: 'Bad', amount: -1, createdAt: at('1975-03-03') }], allOrNone: true }, Role.SERVICE);
     expect(r.upsertDeals.errorCount).toBe(2);
     await new Promise((res) => setTimeout(res, 500));
     expect(sub.events.filter((e) => String(e.data?.dealChanged.deal?.externalId ?? '').startsWith(`${p}-R`))).toEqual([]);
@@ -69,7 +69,7 @@ describe('subscriptions over graphql-ws (real PostgreSQL LISTEN/NOTIFY)', () => 
 
   it('leadChanged(ids:) sends only the leads asked for', async () => {
     const p = unique('sub');
-    const [a, b] = (await api.ok<Record<string, BulkOut>>(UPSERT_LEADS, { input: [{ externalId: `${p}-A`, createdAt: at('2019-04-01') }, { externalId: `${p}-B`, createdAt: at('2019-04-01') }] }, Role.SERVICE))
+    const [a, b] = (await api.ok<Record<string, BulkOut>>(UPSERT_LEADS, { input: [{ externalId: `${p}-A`, createdAt: at('1975-04-01') }, { externalId: `${p}-B`, createdAt: at('1975-04-01') }] }, Role.SERVICE))
       .upsertLeads.results.map((x) => x.id!);
     const sub = collect(connect({ authorization: `Bearer ${tokenFor(Role.MARKETING)}` }), `subscription($ids: [ID!]) { leadChanged(ids: $ids) { op lead { id externalId score } } }`, { ids: [b] });
     await new Promise((r) => setTimeout(r, 300));

@@ -34,12 +34,12 @@ describe('examples/sync-deals.mjs (a script syncing deals from CSV, against the 
     const file = path.join(dir, 'deals.csv');
     fs.writeFileSync(file, [
       'externalId,name,amount,createdAt,stage,stageAt',
-      `${p}-1,"Acme, Inc. – Platform",24000,2019-05-01T09:00:00Z,PROPOSAL,2019-05-10T09:00:00Z`,
-      `${p}-2,Globex,1200.50,2019-05-02T09:00:00Z,,`,
-      `${p}-3,"Initech ""Pilot""",5000,2019-05-03T09:00:00Z,WON,2019-06-01T09:00:00Z`,
-      `${p}-4,Bad amount,-5,2019-05-04T09:00:00Z,,`,
-      `${p}-5,Umbrella,800,2019-05-05T09:00:00Z,,`,
-      `${p}-6,Hooli,9900,2019-05-06T09:00:00Z,NEGOTIATION,2019-05-20T09:00:00Z`,
+      `${p}-1,"Acme, Inc. – Platform",24000,1974-05-01T09:00:00Z,PROPOSAL,1974-05-10T09:00:00Z`,
+      `${p}-2,Globex,1200.50,1974-05-02T09:00:00Z,,`,
+      `${p}-3,"Initech ""Pilot""",5000,1974-05-03T09:00:00Z,WON,1974-06-01T09:00:00Z`,
+      `${p}-4,Bad amount,-5,1974-05-04T09:00:00Z,,`,
+      `${p}-5,Umbrella,800,1974-05-05T09:00:00Z,,`,
+      `${p}-6,Hooli,9900,1974-05-06T09:00:00Z,NEGOTIATION,1974-05-20T09:00:00Z`,
     ].join('\n') + '\n');
 
     const first = await sync(file);
