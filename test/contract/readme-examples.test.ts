@@ -1,4 +1,4 @@
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -7,19 +7,12 @@ import { Role } from '../../src/common/graphql/enums';
 import { biConnectionString, setBiReaderPassword } from '../../src/modules/bi/bi-reader';
 import { seedDemo } from '../../src/seed/demo-seed';
 import { createServer, RunningServer } from '../../src/server';
+import { havePsql } from '../support/db';
 import { scratchDatabase } from '../support/scratch-db';
 import { testConfig, tokenFor } from '../support/tokens';
 
 const ROOT = path.join(__dirname, '..', '..');
 const run = promisify(execFile);
-const havePsql = (() => {
-  try {
-    execFileSync('psql', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 /** The README's bash blocks marked `<!-- tested -->` (or `<!-- tested: what it does -->`), in order. */
 function testedBlocks(): { label: string; code: string }[] {

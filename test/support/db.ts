@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { DataSource } from 'typeorm';
 import { createDataSource } from '../../src/db/data-source';
 
@@ -13,3 +14,13 @@ export async function openTestDataSource(poolSize = 10, limits: { connectTimeout
   await ds.initialize();
   return ds;
 }
+
+/** Whether the psql client is on this machine (tests that run it say so and skip outside CI when it is not). */
+export const havePsql = (() => {
+  try {
+    execFileSync('psql', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
