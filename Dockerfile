@@ -7,6 +7,7 @@ COPY tsconfig.json tsconfig.build.json ormconfig.ts ./
 COPY src src
 COPY migrations migrations
 COPY scripts scripts
+COPY bench bench
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -14,6 +15,8 @@ WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+# the dashboard's static files are served from the source tree as they are (no build step)
+COPY --from=build /app/src/web src/web
 COPY package.json ./
 USER node
 EXPOSE 4000
