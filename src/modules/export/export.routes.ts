@@ -2,6 +2,8 @@ import { ApolloServer } from '@apollo/server';
 import express from 'express';
 import { GraphQLSchema } from 'graphql';
 import { AppError } from '../../common/errors/app-error';
+import { logger } from '../../common/log/logger';
+import { currentScope } from '../../db/request-scope';
 import { Context } from '../../context';
 import { toCsv } from './csv';
 import { EXPORTS } from './export.queries';
@@ -36,7 +38,12 @@ export function exportRouter(apollo: ApolloServer<Context>, schema: GraphQLSchem
       input = inputFromQuery(schema, spec.inputType, req.query as Record<string, string | string[]>);
     } catch (e) {
       const err = e as AppError & { extensions?: Record<string, unknown> };
-      const code = err.extensions?.code ?? err.code ?? 'INTERNAL_SERVER_ERROR';
+      const code = err.extensions?.code ?? (err instanceof AppError ? err.code : undefined);
+      if (!code) {
+        const requestId = currentScope()?.requestId;
+        logger.error('unexpected error', { requestId, err: e });
+        return sendErrors(res, [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }]);
+      }
       return sendErrors(res, [{ message: err.message, extensions: { code, ...(err.field ? { field: err.field } : {}) } }]);
     }
     const response = await apollo.executeOperation({ query: spec.query, variables: { input } }, { contextValue });
