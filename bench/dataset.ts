@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { createDataSource } from '../src/db/data-source';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { MIGRATIONS } from '../src/db/migrations';
-import { rebuildRollups } from '../src/modules/analytics/rollups';
+import { rebuildRollups, rollupsPending } from '../src/modules/analytics/rollups';
 import { generateSql, GENERATOR_VERSION } from './generate.sql';
 
 export const SIZES = { small: 10_000, medium: 100_000, large: 1_000_000 } as const;
@@ -36,10 +36,10 @@ export async function generateInto(url: string, size: Size, seed: number): Promi
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
   await ds.destroy();
+  const steps = generateSql(SIZES[size], seed / 1000);
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const steps = generateSql(SIZES[size], seed / 1000);
     for (const [i, step] of steps.entries()) {
       progress(i, steps.length, started, step.label);
       await client.query(step.sql);
@@ -47,7 +47,6 @@ export async function generateInto(url: string, size: Size, seed: number): Promi
   } finally {
     await client.end();
   }
-  const steps = { length: generateSql(SIZES[size], seed / 1000).length };
   progress(steps.length, steps.length + 1, started, 'rollups');
   const rollups = createDataSource({ url, poolSize: 2, statementTimeoutMs: 3_600_000 });
   await rollups.initialize();
@@ -82,8 +81,7 @@ async function migrateForward(url: string, from: string): Promise<void> {
   const ds = createDataSource({ url, poolSize: 2, statementTimeoutMs: 3_600_000 });
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
-  const [{ dirty }] = await ds.query(`SELECT EXISTS (SELECT 1 FROM attribution_dirty) OR EXISTS (SELECT 1 FROM funnel_dirty)
-    OR EXISTS (SELECT 1 FROM kpi_deal_dirty) OR EXISTS (SELECT 1 FROM markov_dirty) AS dirty`);
+  const dirty = await rollupsPending(ds);
   if (dirty) await rebuildRollups(ds);
   await ds.query('VACUUM ANALYZE');
   await ds.destroy();

@@ -7,11 +7,17 @@ import { processDirtyKpi, rebuildKpi } from './kpi/kpi-rollup';
 
 /** Every rollup with its rebuild: the one list `npm run rollups:rebuild` and the bench dataset go through. */
 const ROLLUPS = [
-  { table: 'attribution_credit', rebuild: rebuildCredit },
-  { table: 'funnel_day', rebuild: rebuildFunnel },
-  { table: 'kpi_handoff_day + kpi_deal_day', rebuild: rebuildKpi },
-  { table: 'markov_day', rebuild: rebuildMarkov },
+  { table: 'attribution_credit', dirty: 'attribution_dirty', rebuild: rebuildCredit },
+  { table: 'funnel_day', dirty: 'funnel_dirty', rebuild: rebuildFunnel },
+  { table: 'kpi_handoff_day + kpi_deal_day', dirty: 'kpi_deal_dirty', rebuild: rebuildKpi },
+  { table: 'markov_day', dirty: 'markov_dirty', rebuild: rebuildMarkov },
 ];
+
+/** Whether any rollup has rows marked dirty and not yet applied (a migration that adds one marks everything). */
+export async function rollupsPending(ds: DataSource): Promise<boolean> {
+  const [{ dirty }] = await ds.query(`SELECT ${ROLLUPS.map((r) => `EXISTS (SELECT 1 FROM ${r.dirty})`).join(' OR ')} AS dirty`);
+  return dirty;
+}
 
 /**
  * Before every write transaction commits (registered by the server): the rollups take the rows its writes marked dirty.

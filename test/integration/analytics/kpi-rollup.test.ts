@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { DataSource, EntityManager } from 'typeorm';
 import { Role } from '../../../src/common/graphql/enums';
 import { runInTransaction } from '../../../src/db/transaction';
-import { processDirtyRollups } from '../../../src/modules/analytics/rollups';
+import { processDirtyRollups, rollupsPending } from '../../../src/modules/analytics/rollups';
 import { KPI_FROM_SCRATCH, rebuildKpi } from '../../../src/modules/analytics/kpi/kpi-rollup';
 import { kpiRollupPlan, queryDealKpisRollup, queryLeadKpisRollup } from '../../../src/modules/analytics/kpi/kpi-rollup.query';
 import { queryDealKpis } from '../../../src/modules/analytics/kpi/deal-kpis.query';
@@ -167,7 +167,9 @@ describe('KPI rollups (kpi_handoff, kpi_deal and their day rows): incremental, e
       await api.ds.query(`INSERT INTO kpi_deal_dirty VALUES (0)`);
       await api.ds.query(`INSERT INTO funnel_dirty VALUES (0)`);
       const pending = await report();
+      expect(await rollupsPending(api.ds)).toBe(true);
       await runInTransaction(api.ds, async () => undefined); // any write transaction applies what is pending
+      expect(await rollupsPending(api.ds)).toBe(false);
       return [pending, await report()];
     });
     viaRollup.salesCycleDays.mean = r6(viaRollup.salesCycleDays.mean);
