@@ -5,7 +5,8 @@ import { createDataSource } from './db/data-source';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-postgres';
 import { isEmpty, seedDemo } from './seed/demo-seed';
 import { createServer, RunningServer } from './server';
-import { biConnectionString, setBiReaderPassword } from './modules/bi/bi-reader';
+import { biConnectionString, disableBiReader, setBiReaderPassword } from './modules/bi/bi-reader';
+import { BiWatchdog, startBiWatchdog } from './modules/bi/bi-watchdog';
 
 export interface App {
   server: RunningServer;
@@ -36,6 +37,7 @@ export async function startApp(config: Config, opts: { initialBackoffMs?: number
   let isReady = false;
   let stopped = false;
   let biUrl: string | null = null;
+  let watchdog: BiWatchdog | null = null;
   const server = await createServer(config, ds, config.port, () => isReady);
 
   const connect = async () => {
@@ -43,7 +45,9 @@ export async function startApp(config: Config, opts: { initialBackoffMs?: number
       try {
         if (!ds.isInitialized) await ds.initialize();
         await ds.runMigrations({ transaction: 'each' });
-        if (config.biReaderPassword && (await setBiReaderPassword(ds, config.biReaderPassword))) biUrl = biConnectionString(url!, config.biReaderPassword);
+        if (config.biReaderDisabled) await disableBiReader(ds);
+        else if (config.biReaderPassword && (await setBiReaderPassword(ds, config.biReaderPassword))) biUrl = biConnectionString(url!, config.biReaderPassword);
+        watchdog ??= startBiWatchdog(ds, config.biStatementTimeoutMs);
         if (embedded && config.seedDemo && (await isEmpty(ds))) {
           const t = Date.now();
           await seedDemo(ds);
@@ -63,6 +67,7 @@ export async function startApp(config: Config, opts: { initialBackoffMs?: number
     biUrl: () => biUrl,
     async stop() {
       stopped = true;
+      watchdog?.stop();
       await server.stop();
       if (ds.isInitialized) await ds.destroy();
       if (embedded) await embedded.stop();

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -7,15 +7,16 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError } from 'graphql';
 import { DataSource } from 'typeorm';
-import { bearerToken, cachedVerifier } from './common/auth/jwt';
+import { authorizationHeader, bearerToken, cachedVerifier } from './common/auth/jwt';
 import { keyStoreFor } from './common/auth/keys';
 import { createLoaders } from './common/dataloader/create-loaders';
 import { AppError } from './common/errors/app-error';
 import { formatError } from './common/errors/format-error';
 import { jsonBody, MAX_TOKENS } from './common/limits/body-size';
-import { limitsPlugin } from './common/limits/limits.plugin';
+import { limitsPlugin, OperationLimits } from './common/limits/limits.plugin';
+import { dbFaultPlugin } from './common/errors/db-fault.plugin';
 import { idempotencyPlugin } from './common/idempotency/idempotency.plugin';
-import { LIMIT_RULES } from './common/limits/validation-rules';
+import { LIMIT_RULES, MAX_VALIDATION_ERRORS } from './common/limits/validation-rules';
 import { Config } from './config/config';
 import { Context } from './context';
 import { currentScope, runInScope } from './db/request-scope';
@@ -54,6 +55,14 @@ function requestScope(exposeStatements: boolean): express.RequestHandler {
   };
 }
 
+/** Compares a presented token with the configured one in constant time. */
+function sameSecret(given: string | null, expected: string): boolean {
+  if (given === null) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }
@@ -66,7 +75,13 @@ export async function createServer(config: Config, ds: DataSource, port = config
   app.disable('x-powered-by');
   app.set('etag', false); // GraphQL responses are POST results: hashing every body for an ETag is CPU for nothing
   const verifyToken = cachedVerifier(config.jwt, keyStoreFor(config.jwt));
-  const httpServer = http.createServer(app);
+  const httpServer = http.createServer({
+    // slow clients (slowloris): headers and whole requests must arrive in time; checked every second, not Node's 30 s
+    headersTimeout: config.http.headersTimeoutMs, requestTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs, connectionsCheckingInterval: 1000, maxHeaderSize: 16 * 1024,
+  }, app);
+  httpServer.maxConnections = config.http.maxConnections;
+  httpServer.maxRequestsPerSocket = 10_000;
   let shuttingDown = false;
 
   app.get('/healthz', (_req, res) => {
@@ -86,7 +101,7 @@ export async function createServer(config: Config, ds: DataSource, port = config
   const contextFor = async (req: express.Request): Promise<Context> => {
     let viewer;
     try {
-      const token = bearerToken(req.header('authorization'));
+      const token = bearerToken(authorizationHeader(req));
       if (!token) throw unauthenticated('A bearer token is required (Authorization: Bearer <JWT>)');
       viewer = await verifyToken(token);
       const scope = currentScope();
@@ -105,7 +120,11 @@ export async function createServer(config: Config, ds: DataSource, port = config
 
   const metrics = new Metrics(ds);
   app.get('/metrics', async (req, res) => {
-    if (config.metricsToken && req.header('authorization') !== `Bearer ${config.metricsToken}`) {
+    let given: string | null = null;
+    try {
+      given = /^Bearer +(\S+)$/i.exec(authorizationHeader(req)?.trim() ?? '')?.[1] ?? null;
+    } catch { /* two headers: refused below */ }
+    if (config.metricsToken && !sameSecret(given, config.metricsToken)) {
       res.status(401).json({ errors: [{ message: 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>', extensions: { code: 'UNAUTHENTICATED' } }] });
       return;
     }
@@ -114,25 +133,29 @@ export async function createServer(config: Config, ds: DataSource, port = config
   });
   const changes = new ChangeFeed(() => (ds.options as { url?: string }).url ?? null);
   const schema = buildAppSchema({ ds, changes });
-  const subscriptions = subscriptionServer(httpServer, schema, { ds, changes }, verifyToken);
+  const limits = new OperationLimits(config.limits);
+  const introspection = config.nodeEnv !== 'production';
+  const subscriptions = subscriptionServer(httpServer, schema, { ds, changes }, { verify: verifyToken, limits, introspection });
   const apollo = new ApolloServer<Context>({
     schema,
     formatError,
     includeStacktraceInErrorResponses: false,
     // production: no schema discovery (introspection, "Did you mean …" suggestions); development keeps them for tools
-    introspection: config.nodeEnv !== 'production',
+    introspection,
     hideSchemaDetailsFromClientErrors: config.nodeEnv === 'production',
     allowBatchedHttpRequests: false,
     persistedQueries: false,
     csrfPrevention: true,
     parseOptions: { maxTokens: MAX_TOKENS },
+    // the same rules as the WebSocket door (LIMIT_RULES bound depth and recursive selections, linear in the document)
     validationRules: LIMIT_RULES,
-    maxRecursiveSelections: 10_000,
+    validationOptions: { maxErrors: MAX_VALIDATION_ERRORS },
     // compact JSON: Apollo pretty-prints by default (2-space indent), which costs CPU and bytes on every response
     stringifyResult: (value) => JSON.stringify(value),
     plugins: [
       metrics.plugin(),
-      limitsPlugin(config.limits),
+      limitsPlugin(limits),
+      dbFaultPlugin(),
       idempotencyPlugin(ds),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),

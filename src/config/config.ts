@@ -26,10 +26,16 @@ export interface Config {
   sqlStatementsHeader: boolean;
   /** Pool and statement limits for the API's connections. */
   db: { poolSize: number; statementTimeoutMs: number; connectTimeoutMs: number };
-  /** When set, GET /metrics needs `Authorization: Bearer <this>`. */
+  /** When set, GET /metrics needs `Authorization: Bearer <this>`; production requires it unless METRICS_PUBLIC=true. */
   metricsToken: string | null;
   /** Password set on the bi_reader role after migrating (null: left as it is); the embedded dev database defaults it. */
   biReaderPassword: string | null;
+  /** BI_READER_DISABLED=true: the bi_reader role may not log in (the opt-out from BI_READER_PASSWORD in production). */
+  biReaderDisabled: boolean;
+  /** Longest a bi_reader statement may run; a watchdog cancels longer ones even when the session lifted its timeout. */
+  biStatementTimeoutMs: number;
+  /** Node's HTTP server limits (slow clients): time to send the headers, the whole request, idle keep-alive; open sockets. */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
   /** Query shape and cost limits; the cost bucket is per principal (role + sub), Shopify-style. */
   limits: {
     maxCost: number;
@@ -46,6 +52,21 @@ export class ConfigError extends Error {
 }
 
 const DEV_SECRET = 'dev-only-secret-do-not-use-in-production-0123456789';
+/** Words of example and placeholder secrets (docs, compose files, tutorials): never a production secret. */
+const PLACEHOLDER = /change[-_ ]?me|replace[-_ ]?me|your[-_ ]?(own[-_ ]?)?secret|placeholder|example|dev[-_ ]?only|do[-_ ]?not[-_ ]?use|insecure|not[-_ ]?secure|default[-_ ]?secret|s3cr3t|password|secret[-_ ]?key|test[-_ ]?secret|changeit/i;
+/** Shannon entropy of the secret's own characters × its length, in bits: a rough floor on how guessable it is. */
+export function estimatedEntropyBits(s: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) h -= (n / s.length) * Math.log2(n / s.length);
+  return h * s.length;
+}
+/** A production secret (JWT, BI password, metrics token): no placeholder words, and at least `bits` of estimated entropy. */
+function checkProductionSecret(key: string, value: string, bits: number, problems: string[]): void {
+  if (PLACEHOLDER.test(value)) problems.push(`${key} looks like a placeholder or example value; generate one (e.g. openssl rand -base64 48)`);
+  else if (estimatedEntropyBits(value) < bits) problems.push(`${key} is too predictable (about ${Math.floor(estimatedEntropyBits(value))} bits; at least ${bits} wanted); generate one (e.g. openssl rand -base64 48)`);
+}
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 const NODE_ENVS = ['development', 'production', 'test'] as const;
 
@@ -127,6 +148,14 @@ export function loadConfig(env: Env = process.env): Config {
     },
     metricsToken: env.METRICS_TOKEN || null,
     biReaderPassword: env.BI_READER_PASSWORD || (!env.DATABASE_URL && nodeEnv !== 'production' ? 'bi-reader-dev' : null),
+    biReaderDisabled: bool(env, 'BI_READER_DISABLED', false, problems),
+    biStatementTimeoutMs: int(env, 'BI_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000, problems),
+    http: {
+      headersTimeoutMs: int(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000, problems),
+      requestTimeoutMs: int(env, 'HTTP_REQUEST_TIMEOUT_MS', 60_000, 100, 3_600_000, problems),
+      keepAliveTimeoutMs: int(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000, problems),
+      maxConnections: int(env, 'HTTP_MAX_CONNECTIONS', 1_000, 1, 1_000_000, problems),
+    },
     limits: {
       maxCost: int(env, 'COST_LIMIT', 1000, 10, 1_000_000, problems),
       bucketCapacity: int(env, 'RATE_BUCKET_CAPACITY', 2000, 10, 1_000_000_000, problems),
@@ -134,6 +163,16 @@ export function loadConfig(env: Env = process.env): Config {
     },
   };
   if (config.biReaderPassword !== null && config.biReaderPassword.length < 8) problems.push('BI_READER_PASSWORD must be at least 8 characters');
+  if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) problems.push('HTTP_HEADERS_TIMEOUT_MS must not be over HTTP_REQUEST_TIMEOUT_MS');
+  if (nodeEnv === 'production') {
+    // safe by default: a deployment that copied an example value, or forgot a credential, does not start
+    if (env.JWT_SECRET && secret.length >= 32) checkProductionSecret('JWT_SECRET', secret, 100, problems);
+    const metricsPublic = bool(env, 'METRICS_PUBLIC', false, problems);
+    if (config.metricsToken) checkProductionSecret('METRICS_TOKEN', config.metricsToken, 48, problems);
+    else if (!metricsPublic) problems.push('METRICS_TOKEN is required when NODE_ENV=production (or METRICS_PUBLIC=true to serve /metrics without a token)');
+    if (config.biReaderPassword) checkProductionSecret('BI_READER_PASSWORD', config.biReaderPassword, 48, problems);
+    else if (!config.biReaderDisabled) problems.push('BI_READER_PASSWORD is required when NODE_ENV=production (or BI_READER_DISABLED=true to keep the bi_reader role from logging in)');
+  }
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';
+import { own } from '../common/lookup';
 
 /** The project's root (where package.json is), from src/ under ts-jest or dist/src/ once built. */
 function projectRoot(): string {
@@ -40,7 +41,7 @@ export function webRouter(opts: { graphiql: boolean }): express.Router {
     router.get('/graphiql', page('graphiql/index.html'));
     router.get('/graphiql/graphiql.js', (_req, res) => res.sendFile(path.join(web, 'graphiql', 'graphiql.js')));
     router.get('/graphiql/assets/:file', (req, res, next) => {
-      const file = VENDOR[req.params.file];
+      const file = own(VENDOR, req.params.file);
       if (!file) return next();
       res.setHeader('cache-control', 'public, max-age=86400');
       res.sendFile(path.join(root, 'node_modules', file));

@@ -24,7 +24,8 @@ export interface TestApi {
 /** The production configuration (introspection off, suggestions hidden), with the test secret and the given env. */
 export const productionConfig = (env: Record<string, string> = {}): Config => loadConfig({
   NODE_ENV: 'production', PORT: '0', JWT_SECRET: testConfig.jwt.secret, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
-  RATE_BUCKET_CAPACITY: '1000000000', RATE_REFILL_PER_SECOND: '1000000000', ...env,
+  RATE_BUCKET_CAPACITY: '1000000000', RATE_REFILL_PER_SECOND: '1000000000',
+  METRICS_TOKEN: 'mT4kQ9zR2xV7bN1cW6yH3jP8', BI_READER_DISABLED: 'true', ...env,
 });
 
 /** The real server (Express + Apollo + TypeORM) on a free port, talking to the test database. */

@@ -29,6 +29,9 @@ export async function verifyToken(token: string, s: JwtSettings, keys: KeyStore,
   if (!decoded || typeof decoded.payload === 'string') throw unauthenticated('Token is not valid');
   if (decoded.header.alg !== keys.algorithm) throw unauthenticated('Token is not valid');
   if (typeof decoded.header.typ !== 'string' || !TYPES.has(decoded.header.typ.toLowerCase())) throw unauthenticated('Token type must be at+jwt');
+  // RFC 7515 §4.1.11: a token naming critical header parameters must be refused by anyone who does not understand
+  // them, and this API understands none
+  if (Object.hasOwn(decoded.header, 'crit')) throw unauthenticated('Token has critical header parameters (crit) this API does not understand');
   const key = await keys.keyFor(decoded.header.kid);
   if (!key) throw unauthenticated('Token is not valid');
   let payload: jwt.JwtPayload | string;
@@ -61,10 +64,13 @@ export function signToken(viewer: Viewer, s: JwtSettings & { secret: string }, e
   });
 }
 
-/** Reads `Authorization: Bearer <token>`; null when absent. A malformed header is an authentication failure. */
+/**
+ * Reads `Authorization: Bearer <token>`; null when absent. The scheme is case-insensitive (RFC 7235 §2.1); a malformed
+ * header is an authentication failure.
+ */
 export function bearerToken(header: string | undefined): string | null {
   if (header === undefined || header === '') return null;
-  const m = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*)$/.exec(header.trim());
+  const m = /^Bearer +([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*)$/i.exec(header.trim());
   if (!m) throw unauthenticated('Authorization header must be "Bearer <JWT>"');
   return m[1];
 }
@@ -87,4 +93,20 @@ export function cachedVerifier(s: JwtSettings, keys: KeyStore, ttlSeconds = 60, 
     hits.set(token, { viewer, until: Math.min(exp + SKEW_SECONDS, nowSeconds + ttlSeconds) });
     return viewer;
   };
+}
+
+/**
+ * The one Authorization header of an HTTP request (undefined when there is none). Node keeps only the first of
+ * repeated Authorization headers; two of them are ambiguous (which credential is meant?), so they are refused.
+ */
+export function authorizationHeader(req: { rawHeaders: string[] }): string | undefined {
+  let value: string | undefined;
+  let seen = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    if (req.rawHeaders[i].toLowerCase() !== 'authorization') continue;
+    seen++;
+    value = req.rawHeaders[i + 1];
+  }
+  if (seen > 1) throw unauthenticated('Send one Authorization header, not several');
+  return value;
 }

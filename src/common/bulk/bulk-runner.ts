@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../errors/app-error';
-import { fromPgError } from '../errors/pg-error';
+import { fromDbFault, fromPgError } from '../errors/pg-error';
+import { findUnstorableText } from '../validation/checks';
 import { Viewer } from '../auth/viewer';
 import { BulkItemResult, BulkResult, ItemError } from './bulk.types';
 import { runInTransaction } from '../../db/transaction';
@@ -72,12 +73,21 @@ export async function runBulk<I, P>(
         ? [{ code: 'DUPLICATE_IN_REQUEST', message: 'The same key appears more than once in this call', field: null }]
         : [],
     }));
-  const candidates = items.map((item, index) => ({ item, index })).filter(({ item }) => !isDuplicate(item));
-  let results = fresh();
+  // text no lookup or column can take as given (NUL, a lone surrogate), anywhere in an item, fails that item alone,
+  // with its field, before any batched lookup sees it
+  const unstorable = items.map((item) => findUnstorableText(item));
+  const withTextErrors = (r: BulkItemResult[]) => {
+    unstorable.forEach((hit, index) => {
+      if (hit && !r[index].errors.length) r[index].errors = [{ code: 'BAD_USER_INPUT', message: `${hit.field} ${hit.why}`, field: hit.field }];
+    });
+    return r;
+  };
+  const candidates = items.map((item, index) => ({ item, index })).filter(({ item, index }) => !isDuplicate(item) && !unstorable[index]);
+  let results = withTextErrors(fresh());
 
   try {
     await runInTransaction(ds, async (tx) => {
-      results = fresh();
+      results = withTextErrors(fresh());
       const ctx: WriteContext = { tx, viewer, now: new Date(), touchedLeads: new Set(), touchedDeals: new Set() };
       const prepared = await spec.prepare(candidates.map((c) => c.item), ctx);
       const valid: { index: number; value: P }[] = [];
@@ -103,6 +113,19 @@ export async function runBulk<I, P>(
   return { results, successCount, errorCount: results.length - successCount };
 }
 
+/**
+ * Rolls back to a savepoint after a failed write. When the connection itself is gone (the backend was killed, the
+ * server restarts), the rollback fails too: the write's own error is the one that says why, so that is what is
+ * thrown (a database fault, which the client sees as retryable), never the rollback's "connection reset".
+ */
+async function rollbackTo(ctx: WriteContext, savepoint: string, cause: unknown): Promise<void> {
+  try {
+    await ctx.tx.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+  } catch (rollbackError) {
+    throw fromDbFault(cause) ? cause : rollbackError;
+  }
+}
+
 async function writeAll<I, P>(
   spec: BulkSpec<I, P>, ctx: WriteContext, valid: { index: number; value: P }[], results: BulkItemResult[],
 ): Promise<void> {
@@ -114,7 +137,7 @@ async function writeAll<I, P>(
       written.forEach((w, i) => Object.assign(results[valid[i].index], { id: w.id, created: w.created, success: true }));
       return;
     } catch (err) {
-      await ctx.tx.query('ROLLBACK TO SAVEPOINT bulk_many');
+      await rollbackTo(ctx, 'bulk_many', err);
       if (!(err instanceof AppError) && !fromPgError(err)) throw err;
       ctx.touchedLeads.clear();
       ctx.touchedDeals.clear();
@@ -127,7 +150,7 @@ async function writeAll<I, P>(
       await ctx.tx.query('RELEASE SAVEPOINT bulk_item');
       Object.assign(results[index], { id: w.id, created: w.created, success: true });
     } catch (err) {
-      await ctx.tx.query('ROLLBACK TO SAVEPOINT bulk_item');
+      await rollbackTo(ctx, 'bulk_item', err);
       results[index].errors = toItemErrors(err);
     }
   }

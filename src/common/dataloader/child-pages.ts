@@ -55,15 +55,15 @@ export type ChildPageQuery<T> = (parentIds: readonly string[], first: number, af
  */
 export class ChildPages<T extends { id: string }> {
   static of<T extends { id: string }>(db: Queryable, spec: ChildPageSpec): ChildPages<T> {
-    return new ChildPages<T>((ids, first, after) => queryChildPages<T>(db, spec, ids, first, after));
+    return new ChildPages<T>((ids, first, after) => queryChildPages<T>(db, spec, ids, first, after), spec.sort);
   }
 
   private readonly loaders = new Map<string, DataLoader<string, Connection<T>>>();
-  constructor(private readonly query: ChildPageQuery<T>) {}
+  constructor(private readonly query: ChildPageQuery<T>, private readonly sort: SortSpec) {}
 
   load(parentId: string, page: PageRequest): Promise<Connection<T>> {
     const first = checkFirst(page.first ?? DEFAULT_PAGE);
-    const after = page.after ? decodeCursor(page.after) : null;
+    const after = page.after ? decodeCursor(page.after, this.sort) : null;
     const key = `${first}|${page.after ?? ''}`;
     let loader = this.loaders.get(key);
     if (!loader) {
@@ -79,7 +79,7 @@ export class ChildPages<T extends { id: string }> {
           byParent.set(r.parentId, list);
         }
         return parentIds.map((p) =>
-          toConnection((byParent.get(p) ?? []) as (T & { sortKey: string })[], first, page.after, (r) => r.sortKey, totals.get(p) ?? 0));
+          toConnection((byParent.get(p) ?? []) as (T & { sortKey: string })[], first, page.after, this.sort, (r) => r.sortKey, totals.get(p) ?? 0));
       });
       this.loaders.set(key, loader);
     }

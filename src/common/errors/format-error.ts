@@ -2,6 +2,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLFormattedError } from 'graphql';
 import { currentScope } from '../../db/request-scope';
 import { logger } from '../log/logger';
+import { VALIDATION_ABORTED, VALIDATION_ABORTED_MESSAGE } from '../limits/validation-rules';
 import { AppError } from './app-error';
 import { fromDbFault, fromPgError } from './pg-error';
 
@@ -35,7 +36,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {
-    const { stacktrace: _drop, exception: _drop2, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+    const { stacktrace: _drop, exception: _drop2, http: _drop3, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+    if (VALIDATION_ABORTED.test(formatted.message)) {
+      return { message: VALIDATION_ABORTED_MESSAGE, extensions: { ...extensions, limit: 'MAX_VALIDATION_ERRORS' } };
+    }
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
   }
   const requestId = currentScope()?.requestId;

@@ -41,8 +41,19 @@ export function fromPgError(err: unknown): AppError | null {
   }
 }
 
-const CONNECTION_STATES = /^(08|57P0[123]|53300|55P03)/;
-const CONNECTION_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Query runner already released|connect ECONNREFUSED|DataSource is not initialized|Client was closed|terminating connection/i;
+/**
+ * SQLSTATEs that say the server cannot serve this session now, whatever the request: connection exceptions (08),
+ * admin or crash shutdown (57P01-57P03), too many connections (53300), lock not available (55P03), a database that
+ * does not accept connections (55000) or does not exist (3D000), and authentication failures (28).
+ */
+const CONNECTION_STATES = /^(08|57P0[123]|53300|55P03|55000|3D000|28)/;
+/** Node's socket errors, by `code`. */
+const SOCKET_CODES = /^(ECONNRESET|ECONNREFUSED|ECONNABORTED|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)$/;
+const CONNECTION_MESSAGES = new RegExp([
+  'timeout exceeded when trying to connect', 'Connection terminated', 'Query runner already released', 'connect ECONNREFUSED',
+  'DataSource is not initialized', 'Client was closed', 'terminating connection', 'read ECONNRESET', 'write EPIPE',
+  'has already been released', 'Client has encountered a connection error', 'not queryable',
+].join('|'), 'i');
 
 /**
  * The database is out of reach for a moment (pool exhausted, connection killed or refused, server restarting): the
@@ -53,7 +64,8 @@ export function fromDbFault(err: unknown): AppError | null {
   const code = (e?.driverError ?? e)?.code;
   // a full pool, or a row lock held past lock_timeout (55P03): the database is busy
   const busy = /timeout exceeded when trying to connect/i.test(e?.message ?? '') || code === '55P03';
-  if ((typeof code === 'string' && CONNECTION_STATES.test(code)) || CONNECTION_MESSAGES.test(`${e?.name ?? ''} ${e?.message ?? ''}`)) {
+  if ((typeof code === 'string' && (CONNECTION_STATES.test(code) || SOCKET_CODES.test(code)))
+    || CONNECTION_MESSAGES.test(`${e?.name ?? ''} ${e?.message ?? ''}`)) {
     return new AppError('RATE_LIMITED', busy ? 'The database is busy; retry shortly' : 'The database connection was lost; nothing was written, retry shortly', {
       details: { reason: busy ? 'DATABASE_BUSY' : 'DATABASE_UNAVAILABLE', retryAfter: 1, retryable: true },
     });

@@ -1,28 +1,55 @@
+import { createHash } from 'node:crypto';
 import { badInput } from '../errors/app-error';
 import { Connection } from './connection.type';
+import type { SortSpec } from './keyset';
 
-/** A keyset position: the sort value (as text) and the id that breaks ties. Opaque to clients. */
+/** A keyset position: the sort value (as PostgreSQL prints it) and the id that breaks ties. Opaque to clients. */
 export interface Cursor {
-  v: string | number | null;
+  v: string | null;
   id: string;
 }
 
 export const MAX_PAGE = 100;
 
-export function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify([c.v, c.id]), 'utf8').toString('base64url');
+/** The ordering a cursor belongs to: a short digest of its sort expression, cast and direction. */
+export function orderingTag(sort: Pick<SortSpec, 'expr' | 'cast' | 'direction'>): string {
+  return createHash('sha256').update(`${sort.expr}\u0000${sort.cast}\u0000${sort.direction}`).digest('base64url').slice(0, 8);
 }
 
-export function decodeCursor(s: string, field = 'after'): Cursor {
+/** What a sort value must look like to be cast as its column's type (PostgreSQL's own text output of that type). */
+const VALUE_SHAPES: Record<string, RegExp> = {
+  timestamptz: /^(-?infinity|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2})$/,
+  numeric: /^-?\d{1,20}(\.\d{1,20})?$/,
+  integer: /^-?\d{1,10}$/,
+  bigint: /^-?\d{1,19}$/,
+};
+
+export function encodeCursor(sort: Pick<SortSpec, 'expr' | 'cast' | 'direction'>, c: Cursor): string {
+  return Buffer.from(JSON.stringify([orderingTag(sort), c.v, c.id]), 'utf8').toString('base64url');
+}
+
+/**
+ * A cursor for this ordering, or BAD_USER_INPUT on `field`: one this API did not give out, one given out for another
+ * ordering (CREATED_AT reused with orderBy AMOUNT), or one whose value would not cast to the sort column's type.
+ */
+export function decodeCursor(s: string, sort: Pick<SortSpec, 'expr' | 'cast' | 'direction'>, field = 'after'): Cursor {
+  let v: unknown;
   try {
     if (s.length > 512) throw new Error('long');
-    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
-    if (!Array.isArray(v) || v.length !== 2 || typeof v[1] !== 'string' || !/^\d{1,19}$/.test(v[1])) throw new Error('shape');
-    if (!(v[0] === null || typeof v[0] === 'string' || typeof v[0] === 'number')) throw new Error('value');
-    return { v: v[0], id: v[1] };
+    v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
   } catch {
     throw badInput('Not a cursor this API gave out', field);
   }
+  if (!Array.isArray(v) || v.length !== 3 || typeof v[0] !== 'string' || typeof v[2] !== 'string' || !/^\d{1,19}$/.test(v[2])) {
+    throw badInput('Not a cursor this API gave out', field);
+  }
+  if (v[0] !== orderingTag(sort)) throw badInput(`${field} is a cursor of another list or ordering; page with the orderBy it was given out for`, field);
+  const value = v[1] as unknown;
+  const shape = Object.hasOwn(VALUE_SHAPES, sort.cast) ? VALUE_SHAPES[sort.cast] : null;
+  if (!(value === null || (typeof value === 'string' && value.length <= 256 && (!shape || shape.test(value))))) {
+    throw badInput(`${field} holds a value that does not fit its ordering`, field);
+  }
+  return { v: value as string | null, id: v[2] };
 }
 
 export function checkFirst(first: number, field = 'first'): number {
@@ -33,18 +60,19 @@ export function checkFirst(first: number, field = 'first'): number {
 /** An edge whose cursor is encoded only when a query reads it (most pages ask for pageInfo.endCursor alone). */
 class LazyEdge<T extends { id: string }> {
   private encoded?: string;
-  constructor(readonly node: T, private readonly sortValue: (row: T) => string | number | null) {}
+  constructor(readonly node: T, private readonly sort: Pick<SortSpec, 'expr' | 'cast' | 'direction'>, private readonly sortValue: (row: T) => string | null) {}
   get cursor(): string {
-    return (this.encoded ??= encodeCursor({ v: this.sortValue(this.node), id: this.node.id }));
+    return (this.encoded ??= encodeCursor(this.sort, { v: this.sortValue(this.node), id: this.node.id }));
   }
 }
 
 /** Builds the connection from up to first+1 rows (the extra row only says there is a next page). */
 export function toConnection<T extends { id: string }>(
-  fetched: T[], first: number, after: string | null | undefined, sortValue: (row: T) => string | number | null, totalCount: number,
+  fetched: T[], first: number, after: string | null | undefined, sort: Pick<SortSpec, 'expr' | 'cast' | 'direction'>,
+  sortValue: (row: T) => string | null, totalCount: number,
 ): Connection<T> {
   const nodes = fetched.slice(0, first);
-  const edges = nodes.map((node) => new LazyEdge(node, sortValue));
+  const edges = nodes.map((node) => new LazyEdge(node, sort, sortValue));
   return {
     edges,
     nodes,

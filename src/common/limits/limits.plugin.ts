@@ -1,39 +1,74 @@
 import { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { DocumentNode, GraphQLError, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { Config } from '../../config/config';
 import { Context } from '../../context';
-import { operationCost } from './cost';
+import { MAX_BULK_ITEMS } from '../bulk/bulk-runner';
+import { findUnstorableText } from '../validation/checks';
+import { BULK_FIELDS, bulkItems, operationCost, rootFields } from './cost';
 import { LeakyBuckets } from './leaky-bucket';
 
+export interface Admitted {
+  requested: number;
+  remaining: number;
+  limit: number;
+}
+
+const badInput = (message: string, extensions: Record<string, unknown> = {}) =>
+  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 }, ...extensions } });
+
 /**
- * Cost limits before execution: a query over `maxCost` is refused (BAD_USER_INPUT); otherwise its cost is taken from
- * the caller's bucket (role + sub), and an empty bucket answers RATE_LIMITED with HTTP 429 and Retry-After. The
- * response carries `extensions.cost { requested, remaining, limit }`, as GitHub and Shopify do.
+ * The limits an operation passes after validation and before it runs, on every door (HTTP, exports, WebSocket), with
+ * one cost bucket per principal shared by them all:
+ * - bulk writes: at most MAX_BULK_ITEMS items in one request, all bulk root fields (and aliases) together;
+ * - text variables must be storable as sent (no lone surrogate), except in a bulk write, where each item reports it;
+ * - cost: over `maxCost` is refused (BAD_USER_INPUT); otherwise taken from the caller's bucket (role + sub), and an
+ *   empty bucket answers RATE_LIMITED with HTTP 429 and Retry-After.
  */
-export function limitsPlugin(limits: Config['limits']): ApolloServerPlugin<Context> {
-  const buckets = new LeakyBuckets(limits.bucketCapacity, limits.refillPerSecond);
+export class OperationLimits {
+  private readonly buckets: LeakyBuckets;
+
+  constructor(private readonly limits: Config['limits'], now: () => number = Date.now) {
+    this.buckets = new LeakyBuckets(limits.bucketCapacity, limits.refillPerSecond, now);
+  }
+
+  admit(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, viewer: Context['viewer']): Admitted {
+    const fields = operation.operation === 'mutation' ? rootFields(document, operation) : [];
+    const items = fields.reduce((n, f) => n + bulkItems(schema, f, variables), 0);
+    if (items > MAX_BULK_ITEMS) {
+      throw badInput(`At most ${MAX_BULK_ITEMS} bulk items per request, all bulk fields together (got ${items})`, { field: 'input', limit: 'MAX_BULK_ITEMS' });
+    }
+    const isBulk = fields.length > 0 && fields.every((f) => BULK_FIELDS.has(f.name.value));
+    const text = isBulk ? null : findUnstorableText(variables);
+    if (text) throw badInput(`Variable ${text.field} ${text.why}`, { field: text.field });
+
+    const requested = operationCost(schema, document, operation, variables);
+    if (requested > this.limits.maxCost) {
+      throw badInput(`Query cost ${requested} is over the limit of ${this.limits.maxCost}; ask for smaller pages or fewer fields`, {
+        cost: { requested, limit: this.limits.maxCost }, limit: 'MAX_COST',
+      });
+    }
+    const r = this.buckets.take(viewer ? `${viewer.role}:${viewer.sub}` : 'anonymous', requested);
+    if (!r.ok) {
+      throw new GraphQLError(`Rate limited: this query costs ${requested} points and ${r.remaining} are available; retry in ${r.retryAfterSeconds} s`, {
+        extensions: {
+          code: 'RATE_LIMITED', retryAfter: r.retryAfterSeconds, cost: { requested, remaining: r.remaining, limit: this.limits.bucketCapacity },
+          http: { status: 429, headers: new Map([['retry-after', String(r.retryAfterSeconds)]]) },
+        },
+      });
+    }
+    return { requested, remaining: r.remaining, limit: this.limits.bucketCapacity };
+  }
+}
+
+/** OperationLimits on Apollo's pipeline; the response carries `extensions.cost { requested, remaining, limit }`, as GitHub and Shopify do. */
+export function limitsPlugin(limits: OperationLimits): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
-      let cost: { requested: number; remaining: number; limit: number } | null = null;
+      let cost: Admitted | null = null;
       return {
         async didResolveOperation({ request, document, operation, contextValue, schema }) {
           if (!operation) return;
-          const requested = operationCost(schema, document, operation, request.variables ?? {});
-          if (requested > limits.maxCost) {
-            throw new GraphQLError(`Query cost ${requested} is over the limit of ${limits.maxCost}; ask for smaller pages or fewer fields`, {
-              extensions: { code: 'BAD_USER_INPUT', cost: { requested, limit: limits.maxCost }, http: { status: 400 } },
-            });
-          }
-          const r = buckets.take(contextValue.viewer ? `${contextValue.viewer.role}:${contextValue.viewer.sub}` : 'anonymous', requested);
-          if (!r.ok) {
-            throw new GraphQLError(`Rate limited: this query costs ${requested} points and ${r.remaining} are available; retry in ${r.retryAfterSeconds} s`, {
-              extensions: {
-                code: 'RATE_LIMITED', retryAfter: r.retryAfterSeconds, cost: { requested, remaining: r.remaining, limit: limits.bucketCapacity },
-                http: { status: 429, headers: new Map([['retry-after', String(r.retryAfterSeconds)]]) },
-              },
-            });
-          }
-          cost = { requested, remaining: r.remaining, limit: limits.bucketCapacity };
+          cost = limits.admit(schema, document, operation, request.variables ?? {}, contextValue.viewer);
         },
         async willSendResponse({ response }) {
           if (cost && response.body.kind === 'single') {

@@ -5,9 +5,45 @@ export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 export const MAX_AMOUNT = 1e15;
 const EARLIEST = Date.UTC(1970, 0, 1);
 
+/** A UTF-16 surrogate without its pair: text no UTF-8 encoder can write as it was given (it would become U+FFFD). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Why a string cannot be stored as given (a NUL, or a lone surrogate), or null when it can. */
+export function unstorableText(value: string): string | null {
+  if (value.includes('\u0000')) return 'contains a NUL character';
+  if (LONE_SURROGATE.test(value)) return 'contains a lone UTF-16 surrogate (not valid Unicode text)';
+  return null;
+}
+
+/**
+ * The first string anywhere in a value (an input object, a list, a variable) that cannot be stored as given, with its
+ * path (`leadExternalIds[2]`, `input[3].name`); null when every string is fine. Own keys only.
+ */
+export function findUnstorableText(value: unknown, path = ''): { field: string; why: string } | null {
+  if (typeof value === 'string') {
+    const why = unstorableText(value);
+    return why ? { field: path, why } : null;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const hit = findUnstorableText(value[i], `${path}[${i}]`);
+      if (hit) return hit;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    for (const key of Object.keys(value)) {
+      const hit = findUnstorableText((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
+      if (hit) return hit;
+    }
+  }
+  return null;
+}
+
 export function checkText(value: string | null | undefined, field: string, max = 1000): void {
   if (value == null) return;
-  if (value.includes('\u0000')) throw badInput(`${field} contains a NUL character`, field);
+  const why = unstorableText(value);
+  if (why) throw badInput(`${field} ${why}`, field);
   if (value.length > max) throw badInput(`${field} is longer than ${max} characters`, field);
 }
 

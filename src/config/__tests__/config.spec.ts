@@ -1,5 +1,8 @@
 import { ConfigError, loadConfig } from '../config';
 
+/** A secret as `openssl rand -base64 36` makes one. */
+const STRONG = 'pG2s8Vd0Qk4LwZ7yTn1Xr9Bc3Hm6Fj5Ae2Uo8Ki4Ws';
+
 describe('loadConfig', () => {
   it('has working defaults for development', () => {
     const c = loadConfig({});
@@ -11,9 +14,37 @@ describe('loadConfig', () => {
   it('reads every key', () => {
     const c = loadConfig({
       NODE_ENV: 'production', PORT: '8080', DATABASE_URL: 'postgres://u:p@db:5432/funnel', DATA_DIR: '/tmp/x',
-      JWT_SECRET: 'x'.repeat(40), JWT_ISSUER: 'iss', JWT_AUDIENCE: 'aud', SEED_DEMO: 'false', LOG_LEVEL: 'warn',
+      JWT_SECRET: STRONG, JWT_ISSUER: 'iss', JWT_AUDIENCE: 'aud', SEED_DEMO: 'false', LOG_LEVEL: 'warn',
+      METRICS_TOKEN: 'Zr8wq2LkP5vN3mX7', BI_READER_PASSWORD: 'hT6yU1oI9pA4sD2f', HTTP_HEADERS_TIMEOUT_MS: '5000',
     });
     expect(c).toMatchObject({ nodeEnv: 'production', port: 8080, databaseUrl: 'postgres://u:p@db:5432/funnel', dataDir: '/tmp/x', seedDemo: false, logLevel: 'warn', jwt: { issuer: 'iss', audience: 'aud' } });
+  });
+
+  it('production is safe by default: no placeholder or predictable secret, BI and metrics credentials required', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db/f', ...env });
+        return [];
+      } catch (e) {
+        return (e as ConfigError).problems;
+      }
+    };
+    // the value docker-compose.yml used to fall back to: long enough, but anyone who reads the file can mint tokens
+    expect(problems({ JWT_SECRET: 'change-me-to-a-long-random-secret-of-32-chars-or-more', METRICS_PUBLIC: 'true', BI_READER_DISABLED: 'true' }))
+      .toEqual(['JWT_SECRET looks like a placeholder or example value; generate one (e.g. openssl rand -base64 48)']);
+    expect(problems({ JWT_SECRET: 'x'.repeat(40), METRICS_PUBLIC: 'true', BI_READER_DISABLED: 'true' })[0]).toMatch(/^JWT_SECRET is too predictable \(about 0 bits/);
+    expect(problems({ JWT_SECRET: 'abababababababababababababababab', METRICS_PUBLIC: 'true', BI_READER_DISABLED: 'true' })[0]).toMatch(/^JWT_SECRET is too predictable \(about 32 bits/);
+    expect(problems({ JWT_SECRET: STRONG })).toEqual([
+      'METRICS_TOKEN is required when NODE_ENV=production (or METRICS_PUBLIC=true to serve /metrics without a token)',
+      'BI_READER_PASSWORD is required when NODE_ENV=production (or BI_READER_DISABLED=true to keep the bi_reader role from logging in)',
+    ]);
+    expect(problems({ JWT_SECRET: STRONG, METRICS_TOKEN: 'aaaabbbbaaaabbbb', BI_READER_PASSWORD: 'password123' })).toEqual([
+      'METRICS_TOKEN is too predictable (about 16 bits; at least 48 wanted); generate one (e.g. openssl rand -base64 48)',
+      'BI_READER_PASSWORD looks like a placeholder or example value; generate one (e.g. openssl rand -base64 48)',
+    ]);
+    expect(problems({ JWT_SECRET: STRONG, METRICS_PUBLIC: 'true', BI_READER_DISABLED: 'true' })).toEqual([]);
+    // development keeps its conveniences
+    expect(() => loadConfig({ METRICS_TOKEN: 'abc', JWT_SECRET: 'x'.repeat(40) })).not.toThrow();
   });
 
   it('lists every bad value at once and refuses to start', () => {
@@ -30,6 +61,8 @@ describe('loadConfig', () => {
       'DATABASE_URL must be a postgres:// or postgresql:// URL',
       'SEED_DEMO must be true or false (got "maybe")',
       'LOG_LEVEL must be one of debug, info, warn, error, silent (got "loud")',
+      'METRICS_TOKEN is required when NODE_ENV=production (or METRICS_PUBLIC=true to serve /metrics without a token)',
+      'BI_READER_PASSWORD is required when NODE_ENV=production (or BI_READER_DISABLED=true to keep the bi_reader role from logging in)',
     ]);
   });
 

@@ -11,7 +11,7 @@ import { DealConnection } from '../deal/deal.type';
 import { DealRow } from '../deal/deal.type';
 import { LeadConnection, LeadRow } from '../lead/lead.type';
 import { AccountInput } from './account.inputs';
-import { countAccounts, listAccounts } from './account.repository';
+import { ACCOUNT_SORT, countAccounts, listAccounts } from './account.repository';
 import { upsertAccounts } from './account.service';
 import { Account, AccountConnection } from './account.type';
 
@@ -28,7 +28,7 @@ export class AccountResolver {
 
   @Query(() => AccountConnection)
   accounts(@Args() args: PageArgs, @Info() info: GraphQLResolveInfo): Promise<Connection<Account>> {
-    return page(args, info, (first, after) => listAccounts(this.deps.ds, first, after), () => countAccounts(this.deps.ds));
+    return page(args, info, ACCOUNT_SORT, (first, after) => listAccounts(this.deps.ds, first, after), () => countAccounts(this.deps.ds));
   }
 
   @Authorized(WRITERS.accounts)

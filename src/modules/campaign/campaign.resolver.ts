@@ -9,7 +9,7 @@ import { page } from '../../common/graphql/page';
 import { PageArgs } from '../../common/graphql/page.args';
 import { Context, Deps } from '../../context';
 import { CampaignFilter, CampaignInput, CampaignSpendInput } from './campaign.inputs';
-import { countCampaigns, listCampaigns } from './campaign.repository';
+import { CAMPAIGN_SORT, countCampaigns, listCampaigns } from './campaign.repository';
 import { recordCampaignSpend, upsertCampaigns } from './campaign.service';
 import { Campaign, CampaignConnection } from './campaign.type';
 
@@ -32,7 +32,7 @@ export class CampaignResolver {
     @Arg('filter', () => CampaignFilter, { nullable: true }) filter: CampaignFilter | null,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<Campaign>> {
-    return page(args, info, (first, after) => listCampaigns(this.deps.ds, filter, first, after), () => countCampaigns(this.deps.ds, filter));
+    return page(args, info, CAMPAIGN_SORT, (first, after) => listCampaigns(this.deps.ds, filter, first, after), () => countCampaigns(this.deps.ds, filter));
   }
 
   @Authorized(WRITERS.campaigns)

@@ -46,7 +46,7 @@ export class DealResolver {
   ): Promise<Connection<DealRow>> {
     const sort = dealSort(orderBy);
     const children = dealChildren(info, ['nodes'], ['edges', 'node']);
-    return page(args, info, async (first, after) => primeDealChildren(ctx.loaders, await listDeals(this.deps.ds, filter, sort, first, after, children)),
+    return page(args, info, sort, async (first, after) => primeDealChildren(ctx.loaders, await listDeals(this.deps.ds, filter, sort, first, after, children)),
       () => countDeals(this.deps.ds, filter));
   }
 

@@ -1,5 +1,6 @@
 import { GraphQLFloat, GraphQLInt, GraphQLBoolean, GraphQLInputObjectType, GraphQLInputType, GraphQLSchema, getNullableType, isListType, isEnumType } from 'graphql';
 import { badInput } from '../../common/errors/app-error';
+import { own } from '../../common/lookup';
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -14,7 +15,7 @@ export function inputFromQuery(schema: GraphQLSchema, typeName: string, query: Q
   const input: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(query)) {
     if (raw === undefined) continue;
-    const field = fields[name];
+    const field = own(fields, name);
     if (!field) throw badInput(`Unknown parameter "${name}"; ${typeName} takes ${Object.keys(fields).sort().join(', ')}`, name);
     let t: GraphQLInputType = getNullableType(field.type);
     const list = isListType(t);

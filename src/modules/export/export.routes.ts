@@ -8,6 +8,7 @@ import { Context } from '../../context';
 import { toCsv } from './csv';
 import { EXPORTS } from './export.queries';
 import { inputFromQuery } from './export.params';
+import { own } from '../../common/lookup';
 
 const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, RATE_LIMITED: 429, INTERNAL_SERVER_ERROR: 500 };
 
@@ -15,7 +16,7 @@ function sendErrors(res: express.Response, errors: readonly { message: string; e
   const code = String(errors[0]?.extensions?.code ?? 'BAD_USER_INPUT');
   const retry = errors[0]?.extensions?.retryAfter;
   if (retry !== undefined) res.setHeader('retry-after', String(retry));
-  res.status(status ?? STATUS[code] ?? 400).json({ errors });
+  res.status(status ?? own(STATUS, code) ?? 400).json({ errors });
 }
 
 /**
@@ -27,7 +28,7 @@ export function exportRouter(apollo: ApolloServer<Context>, schema: GraphQLSchem
   count: (labels: { export: string; format: string; status: number }) => void = () => undefined): express.Router {
   const router = express.Router();
   router.get('/:name.:format', async (req, res, next) => {
-    const spec = EXPORTS[req.params.name];
+    const spec = own(EXPORTS, req.params.name);
     const format = req.params.format;
     if (!spec || (format !== 'csv' && format !== 'json')) return next();
     res.once('finish', () => count({ export: req.params.name, format, status: res.statusCode }));

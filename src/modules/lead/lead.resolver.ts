@@ -38,7 +38,7 @@ export class LeadResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<LeadRow>> {
     const sort = leadSort(orderBy);
-    return page(args, info, (first, after) => listLeads(this.deps.ds, filter, sort, first, after), () => countLeads(this.deps.ds, filter));
+    return page(args, info, sort, (first, after) => listLeads(this.deps.ds, filter, sort, first, after), () => countLeads(this.deps.ds, filter));
   }
 
   @Authorized(WRITERS.leads)

@@ -9,7 +9,7 @@ import { Context, Deps } from '../../context';
 import { Campaign } from '../campaign/campaign.type';
 import { Lead, LeadRow } from '../lead/lead.type';
 import { TouchpointFilter, TouchpointInput } from './touchpoint.inputs';
-import { countTouchpoints, listTouchpoints } from './touchpoint.repository';
+import { TOUCHPOINT_SORT, countTouchpoints, listTouchpoints } from './touchpoint.repository';
 import { recordTouchpoints } from './touchpoint.service';
 import { Touchpoint, TouchpointConnection, TouchpointRow } from './touchpoint.type';
 
@@ -24,7 +24,7 @@ export class TouchpointResolver {
     @Arg('filter', () => TouchpointFilter, { nullable: true }) filter: TouchpointFilter | null,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<TouchpointRow>> {
-    return page(args, info, (first, after) => listTouchpoints(this.deps.ds, filter, first, after), () => countTouchpoints(this.deps.ds, filter));
+    return page(args, info, TOUCHPOINT_SORT, (first, after) => listTouchpoints(this.deps.ds, filter, first, after), () => countTouchpoints(this.deps.ds, filter));
   }
 
   @Authorized(WRITERS.touchpoints)

@@ -28,6 +28,7 @@ describe('database faults (real PostgreSQL)', () => {
       const t = performance.now();
       const r = await api.gql(KPIS, {}, Role.ANALYST);
       const ms = performance.now() - t;
+      expect([r.status, r.headers.get('retry-after')]).toEqual([503, '1']);
       expect(r.body.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', reason: 'DATABASE_BUSY', retryable: true, retryAfter: 1 });
       expect(ms).toBeLessThan(1500);
       await Promise.all(held.map((q) => q.release()));
@@ -76,7 +77,8 @@ describe('database faults (real PostgreSQL)', () => {
       const r = await pending;
       await locker.rollbackTransaction();
       await locker.release();
-      expect([r.status, r.body.errors?.[0].extensions?.code, r.body.errors?.[0].extensions?.reason]).toEqual([200, 'RATE_LIMITED', 'DATABASE_UNAVAILABLE']);
+      expect([r.status, r.headers.get('retry-after'), r.body.errors?.[0].extensions?.code, r.body.errors?.[0].extensions?.reason])
+        .toEqual([503, '1', 'RATE_LIMITED', 'DATABASE_UNAVAILABLE']);
       expect((await api.ok(DEAL_BY_EXT, { e: p })).dealByExternalId).toMatchObject({ version: 1, stage: { key: 'QUALIFICATION' } });
       expect((await api.gql(MOVE_DEAL, { input: { dealId: id, stage: 'PROPOSAL', expectedVersion: 1 } }, Role.REVOPS)).body.data?.moveDealStage).toMatchObject({ version: 2 });
     });

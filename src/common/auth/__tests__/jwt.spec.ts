@@ -51,14 +51,18 @@ describe('verifyToken (RFC 8725): the negative table of security.md §2.4', () =
     ['no subject', hs256(claims({ sub: undefined }))],
     ['HS384', jwt.sign(claims(), s.secret, { algorithm: 'HS384', header: { alg: 'HS384', typ: 'at+jwt' } })],
     ['another secret', hs256(claims(), { typ: 'at+jwt' }, 'o'.repeat(40))],
+    ['a critical header parameter this API does not understand (RFC 7515 §4.1.11)', hs256(claims(), { typ: 'at+jwt', crit: ['exp-policy'], 'exp-policy': 'x' })],
+    ['an empty crit list', hs256(claims(), { typ: 'at+jwt', crit: [] })],
   ])('%s → UNAUTHENTICATED', async (_name, token) => {
     await refused(token);
   });
 
-  it('J25/J26: reads only "Bearer <JWT>" headers', () => {
+  it('J25/J26: reads only "Bearer <JWT>" headers, the scheme in any case (RFC 7235 §2.1)', () => {
     expect(bearerToken(undefined)).toBeNull();
     expect(bearerToken('Bearer a.b.c')).toBe('a.b.c');
-    for (const h of ['Basic abc', 'Bearer', 'Bearer a b', 'bearer a.b.c', 'Bearer a.b.c, Bearer d.e.f', 'x'.repeat(100)]) {
+    expect(bearerToken('bearer a.b.c')).toBe('a.b.c');
+    expect(bearerToken('BEARER a.b.c')).toBe('a.b.c');
+    for (const h of ['Basic abc', 'Bearer', 'Bearer a b', 'Bearera.b.c', 'Bearer a.b.c, Bearer d.e.f', 'x'.repeat(100)]) {
       expect(() => bearerToken(h)).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
     }
   });

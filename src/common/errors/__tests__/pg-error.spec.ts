@@ -14,6 +14,12 @@ describe('database errors → stable codes', () => {
     ['a killed connection', { driverError: { code: '57P01' }, message: 'terminating connection due to administrator command' }, 'DATABASE_UNAVAILABLE'],
     ['a released query runner', { name: 'QueryRunnerAlreadyReleasedError', message: 'Query runner already released' }, 'DATABASE_UNAVAILABLE'],
     ['a refused connection', { message: 'connect ECONNREFUSED 127.0.0.1:5432' }, 'DATABASE_UNAVAILABLE'],
+    ['a reset socket (a rollback on a killed backend)', { code: 'ECONNRESET', message: 'read ECONNRESET' }, 'DATABASE_UNAVAILABLE'],
+    ['a client released twice', { message: 'Release called on client which has already been released to the pool.' }, 'DATABASE_UNAVAILABLE'],
+    ['a database that does not accept connections', { code: '55000', message: 'database "x" is not currently accepting connections' }, 'DATABASE_UNAVAILABLE'],
+    ['a dropped database', { code: '3D000', message: 'database "x" does not exist' }, 'DATABASE_UNAVAILABLE'],
+    ['a failed password', { code: '28P01', message: 'password authentication failed for user "x"' }, 'DATABASE_UNAVAILABLE'],
+    ['no pg_hba entry', { code: '28000', message: 'no pg_hba.conf entry' }, 'DATABASE_UNAVAILABLE'],
   ])('%s is a retryable RATE_LIMITED', (_what, err, reason) => {
     expect(fromDbFault(err)).toMatchObject({ code: 'RATE_LIMITED', details: { reason, retryable: true, retryAfter: 1 } });
   });

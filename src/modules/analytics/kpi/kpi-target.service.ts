@@ -35,7 +35,7 @@ export async function setKpiTargets(ds: DataSource, input: KpiTargetInput[]): Pr
   if (input.length > MAX_TARGETS) throw badInput(`At most ${MAX_TARGETS} targets per call`, 'input');
   const seen = new Set<string>();
   input.forEach((t, i) => {
-    checkPeriod(t.periodStart, t.periodEnd, null);
+    checkPeriod(t.periodStart, t.periodEnd, null, undefined, { from: 'periodStart', to: 'periodEnd', at: `input[${i}].` });
     if (!Number.isFinite(t.target) || t.target < 0 || t.target > 1e13) throw badInput(`input[${i}].target must be a finite number ≥ 0`, 'target');
     const key = `${t.metric}|${t.periodStart.toISOString()}|${t.periodEnd.toISOString()}`;
     if (seen.has(key)) throw badInput(`input[${i}] repeats a metric and period of this call`, 'input');

@@ -6,12 +6,21 @@ export const DAY_SECONDS = 86_400;
 /** Is the instant at a UTC midnight (a whole UTC day boundary)? */
 export const isUtcMidnight = (d: Date) => d.getTime() % (DAY_SECONDS * 1000) === 0;
 
-/** A validated [from, to) period and its asOf (default: now). */
-export function checkPeriod(from: Date, to: Date, asOf: Date | null | undefined, now = new Date()): { from: Date; to: Date; asOf: Date } {
-  for (const [name, d] of [['from', from], ['to', to], ['asOf', asOf]] as const) {
-    if (d && !Number.isFinite(d.getTime())) throw badInput(`${name} is not a valid instant`, name);
+/** The input's own names for a period's bounds (`periodStart`/`periodEnd` on a KPI target), for messages and `field`. */
+export interface PeriodFields {
+  from: string;
+  to: string;
+  /** Prefix of the message, e.g. `input[2].` */
+  at?: string;
+}
+
+/** A validated [from, to) period and its asOf (default: now); errors name the input's own fields. */
+export function checkPeriod(from: Date, to: Date, asOf: Date | null | undefined, now = new Date(),
+  names: PeriodFields = { from: 'from', to: 'to' }): { from: Date; to: Date; asOf: Date } {
+  for (const [name, d] of [[names.from, from], [names.to, to], ['asOf', asOf]] as const) {
+    if (d && !Number.isFinite(d.getTime())) throw badInput(`${names.at ?? ''}${name} is not a valid instant`, name);
   }
-  if (to <= from) throw badInput('to must be after from', 'to');
+  if (to <= from) throw badInput(`${names.at ?? ''}${names.to} must be after ${names.from}`, names.to);
   return { from, to, asOf: asOf ?? now };
 }
 

@@ -13,3 +13,24 @@ describe('toCsv (RFC 4180)', () => {
     expect(toCsv(['a', 'b'], [])).toBe('a,b\r\n');
   });
 });
+
+describe('toCsv against formula injection (OWASP)', () => {
+  it.each([
+    ['=HYPERLINK("http://evil.example","open")', `"'=HYPERLINK(""http://evil.example"",""open"")"`],
+    ['+1+cmd|\' /C calc\'!A0', `'+1+cmd|' /C calc'!A0`],
+    ['-2+3', `'-2+3`],
+    ['@SUM(A1:A2)', `'@SUM(A1:A2)`],
+    ['\t=1', `'\t=1`],
+    ['\r=1', `"'\r=1"`],
+  ])('neutralises a text cell %p', (text, cell) => {
+    expect(toCsv(['name'], [{ name: text }])).toBe(`name\r\n${cell}\r\n`);
+  });
+
+  it('leaves numbers, numbers written as text and ordinary text alone', () => {
+    expect(toCsv(['a', 'b', 'c', 'd'], [{ a: -12.5, b: '-12.50', c: '+3', d: 'Acme - EMEA' }])).toBe('a,b,c,d\r\n-12.5,-12.50,+3,Acme - EMEA\r\n');
+  });
+
+  it('reads only a row\'s own properties (no inherited constructor or toString)', () => {
+    expect(toCsv(['constructor', 'toString'], [{}])).toBe('constructor,toString\r\n,\r\n');
+  });
+});
