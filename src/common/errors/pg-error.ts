@@ -52,7 +52,8 @@ const SOCKET_CODES = /^(ECONNRESET|ECONNREFUSED|ECONNABORTED|EPIPE|ETIMEDOUT|EHO
 const CONNECTION_MESSAGES = new RegExp([
   'timeout exceeded when trying to connect', 'Connection terminated', 'Query runner already released', 'connect ECONNREFUSED',
   'DataSource is not initialized', 'Client was closed', 'terminating connection', 'read ECONNRESET', 'write EPIPE',
-  'has already been released', 'Client has encountered a connection error', 'not queryable',
+  'has already been released', 'was already released', 'QueryRunnerProviderAlreadyReleased', 'Client has encountered a connection error',
+  'not queryable',
 ].join('|'), 'i');
 
 /**

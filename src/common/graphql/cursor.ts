@@ -24,6 +24,17 @@ const VALUE_SHAPES: Record<string, RegExp> = {
   bigint: /^-?\d{1,19}$/,
 };
 
+const INT4 = 2n ** 31n;
+const INT8 = 2n ** 63n;
+/** Whether a value PostgreSQL would cast to the sort column's type without an error (shape, then range). */
+function castable(value: string, cast: string): boolean {
+  const shape = Object.hasOwn(VALUE_SHAPES, cast) ? VALUE_SHAPES[cast] : null;
+  if (shape && !shape.test(value)) return false;
+  if (cast === 'integer') return BigInt(value) >= -INT4 && BigInt(value) < INT4;
+  if (cast === 'bigint') return BigInt(value) >= -INT8 && BigInt(value) < INT8;
+  return true;
+}
+
 export function encodeCursor(sort: Pick<SortSpec, 'expr' | 'cast' | 'direction'>, c: Cursor): string {
   return Buffer.from(JSON.stringify([orderingTag(sort), c.v, c.id]), 'utf8').toString('base64url');
 }
@@ -40,13 +51,12 @@ export function decodeCursor(s: string, sort: Pick<SortSpec, 'expr' | 'cast' | '
   } catch {
     throw badInput('Not a cursor this API gave out', field);
   }
-  if (!Array.isArray(v) || v.length !== 3 || typeof v[0] !== 'string' || typeof v[2] !== 'string' || !/^\d{1,19}$/.test(v[2])) {
+  if (!Array.isArray(v) || v.length !== 3 || typeof v[0] !== 'string' || typeof v[2] !== 'string' || !/^\d{1,19}$/.test(v[2]) || !castable(v[2], 'bigint')) {
     throw badInput('Not a cursor this API gave out', field);
   }
   if (v[0] !== orderingTag(sort)) throw badInput(`${field} is a cursor of another list or ordering; page with the orderBy it was given out for`, field);
   const value = v[1] as unknown;
-  const shape = Object.hasOwn(VALUE_SHAPES, sort.cast) ? VALUE_SHAPES[sort.cast] : null;
-  if (!(value === null || (typeof value === 'string' && value.length <= 256 && (!shape || shape.test(value))))) {
+  if (!(value === null || (typeof value === 'string' && value.length <= 256 && castable(value, sort.cast)))) {
     throw badInput(`${field} holds a value that does not fit its ordering`, field);
   }
   return { v: value as string | null, id: v[2] };

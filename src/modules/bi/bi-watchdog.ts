@@ -15,10 +15,14 @@ export interface BiWatchdog {
  */
 export function startBiWatchdog(ds: DataSource, limitMs: number): BiWatchdog {
   const sweep = async (): Promise<number> => {
+    // the statements over the limit first (a materialised CTE), then the cancels: in one WHERE, the planner may call
+    // pg_cancel_backend before the other conditions, on any backend (this one included)
     const rows: { pid: number }[] = await ds.query(
-      `SELECT pid FROM pg_stat_activity
-        WHERE usename = 'bi_reader' AND state = 'active' AND pid <> pg_backend_pid()
-          AND clock_timestamp() - query_start > $1::int * interval '1 millisecond' AND pg_cancel_backend(pid)`, [limitMs]);
+      `WITH over AS MATERIALIZED (
+         SELECT pid FROM pg_stat_activity
+          WHERE usename = 'bi_reader' AND state = 'active' AND pid <> pg_backend_pid()
+            AND clock_timestamp() - query_start > $1::int * interval '1 millisecond')
+       SELECT pid FROM over WHERE pg_cancel_backend(pid)`, [limitMs]);
     if (rows.length) logger.warn('bi_reader statements over the limit cancelled', { count: rows.length, limitMs });
     return rows.length;
   };

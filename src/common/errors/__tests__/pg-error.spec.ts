@@ -15,6 +15,8 @@ describe('database errors → stable codes', () => {
     ['a released query runner', { name: 'QueryRunnerAlreadyReleasedError', message: 'Query runner already released' }, 'DATABASE_UNAVAILABLE'],
     ['a refused connection', { message: 'connect ECONNREFUSED 127.0.0.1:5432' }, 'DATABASE_UNAVAILABLE'],
     ['a reset socket (a rollback on a killed backend)', { code: 'ECONNRESET', message: 'read ECONNRESET' }, 'DATABASE_UNAVAILABLE'],
+    ['a transaction whose connection died between two statements', { name: 'QueryRunnerProviderAlreadyReleasedError',
+      message: 'Database connection provided by a query runner was already released, cannot continue to use its querying methods anymore.' }, 'DATABASE_UNAVAILABLE'],
     ['a client released twice', { message: 'Release called on client which has already been released to the pool.' }, 'DATABASE_UNAVAILABLE'],
     ['a database that does not accept connections', { code: '55000', message: 'database "x" is not currently accepting connections' }, 'DATABASE_UNAVAILABLE'],
     ['a dropped database', { code: '3D000', message: 'database "x" does not exist' }, 'DATABASE_UNAVAILABLE'],

@@ -29,6 +29,11 @@ describe('cursors', () => {
     },
   );
 
+  it('refuse an id out of bigint range', () => {
+    expect(fieldOf(() => decodeCursor(raw([orderingTag(BY_CREATED), null, '9223372036854775808']), BY_CREATED))).toEqual(['BAD_USER_INPUT', 'after']);
+    expect(decodeCursor(raw([orderingTag(BY_CREATED), null, '9223372036854775807']), BY_CREATED).id).toBe('9223372036854775807');
+  });
+
   it('refuse a cursor of another ordering (CREATED_AT reused with AMOUNT, or ASC with DESC)', () => {
     const created = encodeCursor(BY_CREATED, { v: '2025-03-01 12:00:00+00', id: '1' });
     expect(fieldOf(() => decodeCursor(created, BY_AMOUNT))).toEqual(['BAD_USER_INPUT', 'after']);
@@ -38,6 +43,7 @@ describe('cursors', () => {
   it.each([
     ['text for an integer', BY_SCORE, 'high'],
     ['a fraction for an integer', BY_SCORE, '1.5'],
+    ['an integer out of int4 range', BY_SCORE, '9999999999'],
     ['text for a numeric', BY_AMOUNT, '1e400'],
     ['a date that is not PostgreSQL output', BY_CREATED, 'yesterday'],
     ['a number, not text', BY_AMOUNT, 5],
