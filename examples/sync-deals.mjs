@@ -9,7 +9,7 @@
 // Columns (header row; empty cells leave a field as it is): externalId, name, amount, accountExternalId, ownerEmail,
 // leadExternalIds (separated by ;), createdAt, expectedCloseDate, and optionally stage + stageAt (a stage change to
 // record after the upsert, e.g. PROPOSAL at 2026-03-01T10:00:00Z). Exit code: 0 all rows synced, 1 some failed, 2 fatal.
-// Plain Node 20 (fetch, crypto); no packages needed.
+// Plain Node (20 or later: fetch, crypto); no packages needed.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 

@@ -8,6 +8,7 @@ import { Viewer } from '../../common/auth/viewer';
 import { createLoaders } from '../../common/dataloader/create-loaders';
 import { AppError } from '../../common/errors/app-error';
 import { formatError } from '../../common/errors/format-error';
+import { logger } from '../../common/log/logger';
 import { BODY_LIMIT, MAX_TOKENS } from '../../common/limits/body-size';
 import { OperationLimits } from '../../common/limits/limits.plugin';
 import { MAX_VALIDATION_ERRORS, limitRules } from '../../common/limits/validation-rules';
@@ -47,6 +48,19 @@ export interface SubscriptionDoor {
 export function subscriptionServer(httpServer: http.Server, schema: GraphQLSchema, deps: Deps & { changes: NonNullable<Deps['changes']> },
   door: SubscriptionDoor): { dispose(): Promise<void> } {
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: BODY_LIMIT });
+  // a frame the protocol refuses (over maxPayload: 1009, invalid UTF-8: 1007…) is the client's mistake: ws has already
+  // closed the socket with its code; it is logged as such, not passed on to graphql-ws as an internal error
+  wss.on('connection', (socket) => {
+    const emit = socket.emit.bind(socket);
+    socket.emit = ((event: string, ...args: unknown[]) => {
+      const code = (args[0] as { code?: unknown } | undefined)?.code;
+      if (event === 'error' && typeof code === 'string' && code.startsWith('WS_ERR_')) {
+        logger.warn('websocket frame refused', { code, message: (args[0] as Error).message });
+        return true;
+      }
+      return emit(event, ...args);
+    }) as typeof socket.emit;
+  });
   const viewers = new WeakMap<object, Viewer>();
   const open = new WeakMap<object, number>();
   const rules = [...specifiedRules, ...limitRules(door.introspection)];

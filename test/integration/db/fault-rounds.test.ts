@@ -6,7 +6,11 @@ import { createServer, RunningServer } from '../../../src/server';
 import { BulkOut, UPSERT_DEALS } from '../../support/ops';
 import { testDatabaseUrl } from '../../support/db';
 import { scratchDatabase } from '../../support/scratch-db';
+import { loadConfig } from '../../../src/config/config';
 import { testConfig, tokenFor } from '../../support/tokens';
+
+/** The test configuration, quiet: every killed write logs a database-fault warning. */
+const quiet = loadConfig({ NODE_ENV: 'test', PORT: '0', JWT_SECRET: testConfig.jwt.secret, LOG_LEVEL: 'silent', RATE_BUCKET_CAPACITY: '1000000000', RATE_REFILL_PER_SECOND: '1000000000' });
 
 const KPIS = `{ kpis(input: { from: "2019-01-01T00:00:00Z", to: "2019-02-01T00:00:00Z" }) { leads } }`;
 
@@ -37,7 +41,7 @@ describe('database faults while the service writes (a database of its own, real 
   beforeAll(async () => {
     scratch = await scratchDatabase('faults');
     ds = scratch.ds;
-    server = await createServer(testConfig, ds, 0);
+    server = await createServer(quiet, ds, 0);
     admin = await outsider(scratch.url);
   });
   afterAll(async () => {
@@ -90,7 +94,7 @@ describe('database faults while the service writes (a database of its own, real 
     url.password = 'fault-login-pass';
     const own = createDataSource({ url: url.toString(), poolSize: 2 });
     await own.initialize();
-    const srv = await createServer(testConfig, own, 0);
+    const srv = await createServer(quiet, own, 0);
     try {
       expect((await gql(srv, KPIS, {}, Role.ANALYST)).body.data?.kpis).toBeDefined();
       await admin.query(`ALTER ROLE fault_login NOLOGIN`);
@@ -109,7 +113,7 @@ describe('database faults while the service writes (a database of its own, real 
 describe('a database that stops accepting connections, then is dropped', () => {
   it('ALLOW_CONNECTIONS false (55000), then DROP DATABASE (3D000): each a retryable 503, never a 500', async () => {
     const scratch = await scratchDatabase('gone');
-    const server = await createServer(testConfig, scratch.ds, 0);
+    const server = await createServer(quiet, scratch.ds, 0);
     const name = new URL(scratch.url).pathname.slice(1);
     const postgresUrl = new URL(scratch.url);
     postgresUrl.pathname = '/postgres';
