@@ -1,5 +1,5 @@
 /**
- * Worked example 2 (shared/docs/examples/attribution-2.md), moved to 2017 (same day gaps: both years are common years)
+ * Worked example 2 (docs/examples/attribution-2.md), moved to 2017 (same day gaps: both years are common years)
  * so that no other test's won deals fall in its period; external ids prefixed by p.
  */
 export function attributionExample2(p: string) {

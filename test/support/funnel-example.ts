@@ -1,6 +1,6 @@
 import { at } from './ops';
 
-/** Worked example 1 (shared/docs/examples/funnel-1.md) with external ids prefixed by p and an owner to scope by. */
+/** Worked example 1 (docs/examples/funnel-1.md) with external ids prefixed by p and an owner to scope by. */
 export function funnelExample1(p: string, ownerEmail?: string) {
   const L = (n: number) => `${p}-R${n}`;
   const D = (n: number) => `${p}-D${n}`;

@@ -1,4 +1,4 @@
-/** The stable codes a client can see in `extensions.code` (DEVELOPERS.md). */
+/** The stable codes a client can see in `extensions.code` (README, "Errors"). */
 export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'UNAUTHENTICATED'

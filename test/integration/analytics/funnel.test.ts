@@ -12,7 +12,7 @@ const FUNNEL = `query($input: FunnelInput!) { funnel(input: $input) {
 const AS_OF = '2025-05-01T12:00:00.000Z';
 const day = (d: string) => `2025-${d}T00:00:00.000Z`;
 
-/** Worked example 1 (shared/docs/examples/funnel-1.md), scoped to a fresh owner so other tests' data never counts. */
+/** Worked example 1 (docs/examples/funnel-1.md), scoped to a fresh owner so other tests' data never counts. */
 describe('Query.funnel — worked example 1', () => {
   let api: TestApi;
   let ownerId: string;

@@ -5,7 +5,7 @@ import { startTestApi, TestApi } from '../../support/test-server';
 import { unique } from '../../support/unique';
 import { funnelExample1 } from '../../support/funnel-example';
 
-/** Worked example 1 (shared/docs/examples/funnel-1.md), sent backdated and out of order. */
+/** Worked example 1 (docs/examples/funnel-1.md), sent backdated and out of order. */
 const example = (p: string) => funnelExample1(p);
 
 const EXPECTED = {

@@ -5,7 +5,7 @@ import { tokenFor } from '../../support/tokens';
 
 /**
  * The GraphQL-over-HTTP conformance audits (graphql-http 1.23.1, serverAudits) against the real server, with a token
- * (every request needs one) and introspection on, since some audits query __type (security.md §5.2). Every MUST audit
+ * (every request needs one) and introspection on, since some audits query __type. Every MUST audit
  * passes; SHOULD/MAY results other than ok are only Apollo's documented choices (400 for parse/validation/coercion
  * errors, CSRF prevention on GET without a preflight header).
  */

@@ -21,7 +21,7 @@ const hs256 = (payload: object, header: object = { typ: 'at+jwt' }, secret = s.s
 const verify = (token: string, keys = hs) => verifyToken(token, s, keys, NOW);
 const refused = async (token: string, keys = hs) => expect(verify(token, keys)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
 
-describe('verifyToken (RFC 8725): the negative table of security.md §2.4', () => {
+describe('verifyToken (RFC 8725): the tokens a verifier must refuse', () => {
   it('accepts a well-formed token, and one expired within the 30 s skew (J6)', async () => {
     await expect(verify(hs256(claims()))).resolves.toEqual({ sub: 'a@b.example', role: 'SALES' });
     await expect(verify(hs256(claims({ exp: NOW - 10, iat: NOW - 600 })))).resolves.toMatchObject({ role: 'SALES' });
