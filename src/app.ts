@@ -5,6 +5,7 @@ import { createDataSource } from './db/data-source';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-postgres';
 import { isEmpty, seedDemo } from './seed/demo-seed';
 import { createServer, RunningServer } from './server';
+import { serviceTransactions } from './container';
 import { biConnectionString, disableBiReader, setBiReaderPassword } from './modules/bi/bi-reader';
 import { BiWatchdog, startBiWatchdog } from './modules/bi/bi-watchdog';
 
@@ -50,7 +51,7 @@ export async function startApp(config: Config, opts: { initialBackoffMs?: number
         watchdog ??= startBiWatchdog(ds, config.biStatementTimeoutMs);
         if (embedded && config.seedDemo && (await isEmpty(ds))) {
           const t = Date.now();
-          await seedDemo(ds);
+          await seedDemo(serviceTransactions(ds));
           logger.info('demo funnel loaded', { ms: Date.now() - t });
         }
         isReady = true;

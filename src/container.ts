@@ -1,5 +1,17 @@
 import { ContainerType, ResolverData } from 'type-graphql';
+import { DataSource } from 'typeorm';
 import { Deps } from './context';
+import { TransactionRunner } from './db/transaction';
+import { processDirtyRollups } from './modules/analytics/rollups';
+
+/**
+ * The service's write transactions, with every step they take before they commit: the rollups (funnel, KPI,
+ * attribution credit, MARKOV) are brought up to date with what the transaction changed, so they always equal a
+ * rebuild. The API, the demo seed and any script that writes through the services use this runner.
+ */
+export function serviceTransactions(ds: DataSource): TransactionRunner {
+  return new TransactionRunner(ds, [processDirtyRollups]);
+}
 
 /** Composition root: builds each resolver once with its dependencies (no DI library). */
 export function createContainer(deps: Deps): ContainerType {

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { Viewer } from './common/auth/viewer';
 import { Loaders } from './common/dataloader/create-loaders';
 import type { ChangeFeed } from './modules/changes/change-feed';
+import type { TransactionRunner } from './db/transaction';
 
 /** Per request: who is calling and fresh DataLoaders (the request id lives in the request scope, db/request-scope.ts). */
 export interface Context {
@@ -11,7 +12,10 @@ export interface Context {
 
 /** What resolvers are constructed with (container.ts). */
 export interface Deps {
+  /** Reads. */
   ds: DataSource;
+  /** Writes: the service's transaction runner, with every step a write transaction takes before it commits. */
+  transactions: TransactionRunner;
   /** Committed deal and lead changes, for subscriptions (absent when only emitting the schema). */
   changes?: ChangeFeed;
 }

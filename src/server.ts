@@ -20,8 +20,7 @@ import { LIMIT_RULES, MAX_VALIDATION_ERRORS } from './common/limits/validation-r
 import { Config } from './config/config';
 import { Context } from './context';
 import { currentScope, runInScope } from './db/request-scope';
-import { onBeforeCommit } from './db/transaction';
-import { processDirtyRollups } from './modules/analytics/rollups';
+import { serviceTransactions } from './container';
 import { buildAppSchema } from './schema';
 import { exportRouter } from './modules/export/export.routes';
 import { webRouter } from './web/web.routes';
@@ -69,7 +68,6 @@ function unauthenticated(message: string): GraphQLError {
 
 /** Builds and starts the HTTP server: /healthz, /readyz and /graphql (Apollo on Express 5). */
 export async function createServer(config: Config, ds: DataSource, port = config.port, isReady: () => boolean = () => true): Promise<RunningServer> {
-  onBeforeCommit(processDirtyRollups);
   setLogLevel(config.logLevel);
   const app = express();
   app.disable('x-powered-by');
@@ -132,10 +130,11 @@ export async function createServer(config: Config, ds: DataSource, port = config
     res.end(await metrics.registry.metrics());
   });
   const changes = new ChangeFeed(() => (ds.options as { url?: string }).url ?? null);
-  const schema = buildAppSchema({ ds, changes });
+  const deps = { ds, transactions: serviceTransactions(ds), changes };
+  const schema = buildAppSchema(deps);
   const limits = new OperationLimits(config.limits);
   const introspection = config.nodeEnv !== 'production';
-  const subscriptions = subscriptionServer(httpServer, schema, { ds, changes }, { verify: verifyToken, limits, introspection });
+  const subscriptions = subscriptionServer(httpServer, schema, deps, { verify: verifyToken, limits, introspection });
   const apollo = new ApolloServer<Context>({
     schema,
     formatError,

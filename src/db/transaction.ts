@@ -19,29 +19,31 @@ async function setActor(tx: EntityManager): Promise<void> {
   );
 }
 
-const beforeCommit = new Set<(tx: EntityManager) => Promise<void>>();
-
-/** Work every write transaction does last, before commit (rollups kept current in the writing transaction). */
-export function onBeforeCommit(hook: (tx: EntityManager) => Promise<void>): void {
-  beforeCommit.add(hook);
-}
+/** Work a write transaction does last, before it commits (the rollups kept current in the writing transaction). */
+export type BeforeCommit = (tx: EntityManager) => Promise<void>;
 
 /**
- * One READ COMMITTED transaction, the actor set for the audit log first and the before-commit hooks last; retried (at
- * most 3 times, with jitter) on serialization failure or deadlock.
+ * Runs write transactions: READ COMMITTED, the actor set for the audit log first, the before-commit steps it was built
+ * with last; retried (at most 3 times, with jitter) on serialization failure or deadlock. The composition root
+ * (container.ts) builds the service's one runner with its steps and hands it to everything that writes, so a script
+ * writing through the services does exactly what the API does; a runner built here with no steps does only the work.
  */
-export async function runInTransaction<T>(ds: DataSource, work: (tx: EntityManager) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await ds.transaction(async (tx) => {
-        await setActor(tx);
-        const result = await work(tx);
-        for (const hook of beforeCommit) await hook(tx);
-        return result;
-      });
-    } catch (err) {
-      if (attempt >= MAX_ATTEMPTS || !RETRYABLE.has(sqlState(err) ?? '')) throw err;
-      await new Promise((r) => setTimeout(r, 10 * attempt + Math.random() * 20));
+export class TransactionRunner {
+  constructor(readonly ds: DataSource, private readonly beforeCommit: readonly BeforeCommit[] = []) {}
+
+  async run<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.ds.transaction(async (tx) => {
+          await setActor(tx);
+          const result = await work(tx);
+          for (const step of this.beforeCommit) await step(tx);
+          return result;
+        });
+      } catch (err) {
+        if (attempt >= MAX_ATTEMPTS || !RETRYABLE.has(sqlState(err) ?? '')) throw err;
+        await new Promise((r) => setTimeout(r, 10 * attempt + Math.random() * 20));
+      }
     }
   }
 }

@@ -12,6 +12,7 @@ import { rows } from '../db/sql';
 import { setKpiTargets } from '../modules/analytics/kpi/kpi-target.service';
 import { KpiMetric } from '../modules/analytics/kpi/kpi-series.types';
 import { pick, prng } from './prng';
+import { TransactionRunner } from '../db/transaction';
 
 const DAY = 86_400_000;
 /** The demo year: 2025-11-01 to 2026-11-01 (UTC), fixed so the demo is the same everywhere. */
@@ -55,7 +56,7 @@ async function send<T>(items: T[], fn: (chunk: T[]) => Promise<BulkResult>): Pro
 const iso = (t: number) => new Date(Math.round(t / 60_000) * 60_000);
 
 /** A small deterministic funnel: 300 leads over a year with hand-offs, touchpoints, deals and their stage history. */
-export async function seedDemo(ds: DataSource, leadCount = 300): Promise<void> {
+export async function seedDemo(transactions: TransactionRunner, leadCount = 300): Promise<void> {
   const rand = prng(20251101);
   const svc: Viewer = { sub: 'demo-seed', role: Role.SERVICE };
   const reps = ['ana', 'bo', 'carla', 'dan'].map((n) => `${n}@demo.example`);
@@ -65,18 +66,18 @@ export async function seedDemo(ds: DataSource, leadCount = 300): Promise<void> {
     { email: 'marketing@demo.example', name: 'Mia Marketing', role: Role.MARKETING },
     { email: 'analyst@demo.example', name: 'Ana Lyst', role: Role.ANALYST },
     ...reps.map((email) => ({ email, name: email.split('@')[0], role: Role.SALES })),
-  ], (c) => upsertUsers(ds, { sub: 'demo-seed', role: Role.ADMIN }, c, true));
+  ], (c) => upsertUsers(transactions, { sub: 'demo-seed', role: Role.ADMIN }, c, true));
 
   const accounts = Array.from({ length: 40 }, (_, i) => ({
     externalId: `acc-${i + 1}`, name: `Account ${i + 1}`, domain: `account${i + 1}.example`,
     industry: pick(rand, INDUSTRIES), region: pick(rand, REGIONS), employees: 20 + Math.floor(rand() * 5000), createdAt: iso(START - 30 * DAY),
   }));
-  await send(accounts, (c) => upsertAccounts(ds, svc, c, true));
+  await send(accounts, (c) => upsertAccounts(transactions, svc, c, true));
   await send(CAMPAIGNS.map(([externalId, name, channel, budget]) => ({ externalId, name, channel, budget, startsAt: iso(START), endsAt: iso(END) })),
-    (c) => upsertCampaigns(ds, svc, c, true));
+    (c) => upsertCampaigns(transactions, svc, c, true));
   const spend = CAMPAIGNS.flatMap(([externalId, , , budget]) =>
     Array.from({ length: 52 }, (_, w) => ({ campaignExternalId: externalId, day: iso(START + w * 7 * DAY), amount: Math.round((budget / 52) * (0.6 + rand() * 0.8)) })));
-  await send(spend, (c) => recordCampaignSpend(ds, svc, c, true));
+  await send(spend, (c) => recordCampaignSpend(transactions, svc, c, true));
 
   const leads: Parameters<typeof upsertLeads>[2] = [];
   const events: Parameters<typeof recordLeadStageChanges>[2] = [];
@@ -126,12 +127,12 @@ export async function seedDemo(ds: DataSource, leadCount = 300): Promise<void> {
       dealChanges.push({ dealExternalId: dealExt, stage: rand() < 0.45 ? 'WON' : 'LOST', occurredAt: iso(at), reason: undefined });
     }
   }
-  await send(leads, (c) => upsertLeads(ds, svc, c, true));
-  await send(events, (c) => recordLeadStageChanges(ds, svc, c, true));
-  await send(touches, (c) => recordTouchpoints(ds, svc, c, true));
-  await send(deals, (c) => upsertDeals(ds, svc, c, true));
-  await send(dealChanges, (c) => recordDealStageChanges(ds, svc, c, true));
-  await setKpiTargets(ds, DEMO_TARGETS);
+  await send(leads, (c) => upsertLeads(transactions, svc, c, true));
+  await send(events, (c) => recordLeadStageChanges(transactions, svc, c, true));
+  await send(touches, (c) => recordTouchpoints(transactions, svc, c, true));
+  await send(deals, (c) => upsertDeals(transactions, svc, c, true));
+  await send(dealChanges, (c) => recordDealStageChanges(transactions, svc, c, true));
+  await setKpiTargets(transactions, DEMO_TARGETS);
 }
 
 /** Quarterly targets of the demo year (the dashboard's tiles show actual against them). */

@@ -10,6 +10,7 @@ import { createServer, RunningServer } from '../../src/server';
 import { havePsql } from '../support/db';
 import { scratchDatabase } from '../support/scratch-db';
 import { testConfig, tokenFor } from '../support/tokens';
+import { serviceTransactions } from '../../src/container';
 
 const ROOT = path.join(__dirname, '..', '..');
 const run = promisify(execFile);
@@ -28,7 +29,7 @@ describe('the README examples for each user run as written (demo data, real Post
 
   beforeAll(async () => {
     db = await scratchDatabase('funnel_readme');
-    await seedDemo(db.ds);
+    await seedDemo(serviceTransactions(db.ds));
     const password = 'bi-reader-readme-test';
     await setBiReaderPassword(db.ds, password);
     server = await createServer(testConfig, db.ds, 0);

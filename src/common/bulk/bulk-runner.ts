@@ -4,7 +4,7 @@ import { fromDbFault, fromPgError } from '../errors/pg-error';
 import { findUnstorableText } from '../validation/checks';
 import { Viewer } from '../auth/viewer';
 import { BulkItemResult, BulkResult, ItemError } from './bulk.types';
-import { runInTransaction } from '../../db/transaction';
+import { TransactionRunner } from '../../db/transaction';
 
 export const MAX_BULK_ITEMS = 500;
 
@@ -54,7 +54,7 @@ class RollbackAll extends Error {}
  * allOrNone: any failed item rolls everything back and every other item reports ROLLED_BACK.
  */
 export async function runBulk<I, P>(
-  ds: DataSource,
+  transactions: TransactionRunner,
   viewer: Viewer,
   items: I[],
   allOrNone: boolean,
@@ -86,7 +86,7 @@ export async function runBulk<I, P>(
   let results = withTextErrors(fresh());
 
   try {
-    await runInTransaction(ds, async (tx) => {
+    await transactions.run(async (tx) => {
       results = withTextErrors(fresh());
       const ctx: WriteContext = { tx, viewer, now: new Date(), touchedLeads: new Set(), touchedDeals: new Set() };
       const prepared = await spec.prepare(candidates.map((c) => c.item), ctx);

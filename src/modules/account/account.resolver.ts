@@ -38,7 +38,7 @@ export class AccountResolver {
     @Arg('allOrNone', () => Boolean, { nullable: true, defaultValue: false }) allOrNone: boolean,
     @Ctx() ctx: Context,
   ): Promise<BulkResult> {
-    return upsertAccounts(this.deps.ds, ctx.viewer!, input, !!allOrNone);
+    return upsertAccounts(this.deps.transactions, ctx.viewer!, input, !!allOrNone);
   }
 }
 

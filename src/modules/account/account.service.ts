@@ -6,6 +6,7 @@ import { column, upsertByExternalId } from '../../common/bulk/upsert';
 import { badInput } from '../../common/errors/app-error';
 import { checkExternalId, checkInstant, checkNonNegativeInt, checkText, has } from '../../common/validation/checks';
 import { AccountInput } from './account.inputs';
+import { TransactionRunner } from '../../db/transaction';
 
 const spec: BulkSpec<AccountInput, AccountInput> = {
   key: (a) => a.externalId,
@@ -31,5 +32,5 @@ const spec: BulkSpec<AccountInput, AccountInput> = {
     ]),
 };
 
-export const upsertAccounts = (ds: DataSource, viewer: Viewer, input: AccountInput[], allOrNone: boolean): Promise<BulkResult> =>
-  runBulk(ds, viewer, input, allOrNone, spec);
+export const upsertAccounts = (transactions: TransactionRunner, viewer: Viewer, input: AccountInput[], allOrNone: boolean): Promise<BulkResult> =>
+  runBulk(transactions, viewer, input, allOrNone, spec);

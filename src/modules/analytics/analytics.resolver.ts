@@ -53,7 +53,7 @@ export class AnalyticsResolver {
   @Authorized([Role.ADMIN, Role.REVOPS])
   @Mutation(() => [KpiTarget])
   setKpiTargets(@Arg('input', () => [KpiTargetInput]) input: KpiTargetInput[]): Promise<KpiTarget[]> {
-    return setKpiTargets(this.deps.ds, input);
+    return setKpiTargets(this.deps.transactions, input);
   }
 
   @Query(() => FunnelReport)

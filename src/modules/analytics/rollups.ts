@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { runInTransaction } from '../../db/transaction';
+import { TransactionRunner } from '../../db/transaction';
 import { processDirtyCredit, rebuildCredit } from './attribution/attribution-credit';
 import { processDirtyFunnel, rebuildFunnel } from './funnel/funnel-rollup';
 import { processDirtyMarkov, rebuildMarkov } from './attribution/markov-rollup';
@@ -20,7 +20,8 @@ export async function rollupsPending(ds: DataSource): Promise<boolean> {
 }
 
 /**
- * Before every write transaction commits (registered by the server): the rollups take the rows its writes marked dirty.
+ * Before every write transaction commits (a step of the service's transaction runner, container.ts): the rollups take
+ * the rows its writes marked dirty.
  * The funnel's dirty leads (locked by it) are also the KPI rollup's. The MARKOV rollup comes after the credit rollup,
  * whose close days carry its converting transitions.
  */
@@ -35,7 +36,7 @@ export async function rebuildRollups(ds: DataSource): Promise<{ table: string; r
   const out = [];
   for (const r of ROLLUPS) {
     const t = Date.now();
-    const rows = await runInTransaction(ds, (tx) => r.rebuild(tx));
+    const rows = await new TransactionRunner(ds).run((tx) => r.rebuild(tx));
     out.push({ table: r.table, rows, ms: Date.now() - t });
   }
   return out;

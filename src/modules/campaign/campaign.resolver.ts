@@ -42,7 +42,7 @@ export class CampaignResolver {
     @Arg('allOrNone', () => Boolean, bulkArgs) allOrNone: boolean,
     @Ctx() ctx: Context,
   ): Promise<BulkResult> {
-    return upsertCampaigns(this.deps.ds, ctx.viewer!, input, !!allOrNone);
+    return upsertCampaigns(this.deps.transactions, ctx.viewer!, input, !!allOrNone);
   }
 
   @Authorized(WRITERS.campaigns)
@@ -52,7 +52,7 @@ export class CampaignResolver {
     @Arg('allOrNone', () => Boolean, bulkArgs) allOrNone: boolean,
     @Ctx() ctx: Context,
   ): Promise<BulkResult> {
-    return recordCampaignSpend(this.deps.ds, ctx.viewer!, input, !!allOrNone);
+    return recordCampaignSpend(this.deps.transactions, ctx.viewer!, input, !!allOrNone);
   }
 }
 

@@ -7,6 +7,7 @@ import { column, upsertByExternalId, upsertByNaturalKey } from '../../common/bul
 import { badInput } from '../../common/errors/app-error';
 import { checkAmount, checkDate, checkExternalId, checkInstant, checkText } from '../../common/validation/checks';
 import { CampaignInput, CampaignSpendInput } from './campaign.inputs';
+import { TransactionRunner } from '../../db/transaction';
 
 const campaignSpec: BulkSpec<CampaignInput, CampaignInput> = {
   key: (c) => c.externalId,
@@ -63,9 +64,9 @@ const spendSpec: BulkSpec<CampaignSpendInput, SpendWrite> = {
       [{ col: 'amount', value: s.amount, cast: 'numeric' }]),
 };
 
-export const upsertCampaigns = (ds: DataSource, viewer: Viewer, input: CampaignInput[], allOrNone: boolean): Promise<BulkResult> =>
-  runBulk(ds, viewer, input, allOrNone, campaignSpec);
+export const upsertCampaigns = (transactions: TransactionRunner, viewer: Viewer, input: CampaignInput[], allOrNone: boolean): Promise<BulkResult> =>
+  runBulk(transactions, viewer, input, allOrNone, campaignSpec);
 
 /** Spend is one amount per campaign and UTC day: re-recording a day replaces its amount (idempotent re-sends). */
-export const recordCampaignSpend = (ds: DataSource, viewer: Viewer, input: CampaignSpendInput[], allOrNone: boolean): Promise<BulkResult> =>
-  runBulk(ds, viewer, input, allOrNone, spendSpec);
+export const recordCampaignSpend = (transactions: TransactionRunner, viewer: Viewer, input: CampaignSpendInput[], allOrNone: boolean): Promise<BulkResult> =>
+  runBulk(transactions, viewer, input, allOrNone, spendSpec);

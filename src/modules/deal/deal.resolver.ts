@@ -57,7 +57,7 @@ export class DealResolver {
     @Arg('allOrNone', () => Boolean, bulkArgs) allOrNone: boolean,
     @Ctx() ctx: Context,
   ): Promise<BulkResult> {
-    return upsertDeals(this.deps.ds, ctx.viewer!, input, !!allOrNone);
+    return upsertDeals(this.deps.transactions, ctx.viewer!, input, !!allOrNone);
   }
 
   @Authorized(WRITERS.deals)
@@ -67,18 +67,18 @@ export class DealResolver {
     @Arg('allOrNone', () => Boolean, bulkArgs) allOrNone: boolean,
     @Ctx() ctx: Context,
   ): Promise<BulkResult> {
-    return recordDealStageChanges(this.deps.ds, ctx.viewer!, input, !!allOrNone);
+    return recordDealStageChanges(this.deps.transactions, ctx.viewer!, input, !!allOrNone);
   }
 
   @Authorized(WRITERS.deals)
   @Mutation(() => Deal, { description: 'Creates a deal from a lead: the lead reaches OPPORTUNITY at the deal\'s creation.' })
   convertLead(@Arg('input', () => ConvertLeadInput) input: ConvertLeadInput, @Ctx() ctx: Context): Promise<DealRow> {
-    return convertLead(this.deps.ds, ctx.viewer!, input);
+    return convertLead(this.deps.transactions, ctx.viewer!, input);
   }
 
   @Authorized(WRITERS.deals)
   @Mutation(() => Deal)
   moveDealStage(@Arg('input', () => MoveDealStageInput) input: MoveDealStageInput, @Ctx() ctx: Context): Promise<DealRow> {
-    return moveDealStage(this.deps.ds, ctx.viewer!, input);
+    return moveDealStage(this.deps.transactions, ctx.viewer!, input);
   }
 }

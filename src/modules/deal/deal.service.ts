@@ -7,7 +7,7 @@ import { AppError, badInput, conflict, notFound } from '../../common/errors/app-
 import { dbId } from '../../common/graphql/ids';
 import { checkAmount, checkDate, checkExternalId, checkInstant, checkText, has } from '../../common/validation/checks';
 import { rows } from '../../db/sql';
-import { runInTransaction } from '../../db/transaction';
+import { TransactionRunner } from '../../db/transaction';
 import { leadsByIds } from '../lead/lead.repository';
 import { allStages, firstOpenStage } from '../pipeline-stage/pipeline-stage.repository';
 import { PipelineStage } from '../pipeline-stage/pipeline-stage.type';
@@ -101,17 +101,17 @@ const stageChangeSpec: BulkSpec<DealStageChangeInput, DealStageChangeWrite> = {
   finish,
 };
 
-export const upsertDeals = (ds: DataSource, viewer: Viewer, input: DealInput[], allOrNone: boolean): Promise<BulkResult> =>
-  runBulk(ds, viewer, input, allOrNone, dealSpec);
+export const upsertDeals = (transactions: TransactionRunner, viewer: Viewer, input: DealInput[], allOrNone: boolean): Promise<BulkResult> =>
+  runBulk(transactions, viewer, input, allOrNone, dealSpec);
 
-export const recordDealStageChanges = (ds: DataSource, viewer: Viewer, input: DealStageChangeInput[], allOrNone: boolean): Promise<BulkResult> =>
-  runBulk(ds, viewer, input, allOrNone, stageChangeSpec);
+export const recordDealStageChanges = (transactions: TransactionRunner, viewer: Viewer, input: DealStageChangeInput[], allOrNone: boolean): Promise<BulkResult> =>
+  runBulk(transactions, viewer, input, allOrNone, stageChangeSpec);
 
 /**
  * Moves a deal to a stage if the caller's expectedVersion is still current: one conditional UPDATE decides, so of
  * concurrent moves from the same version exactly one wins and the others get CONFLICT with nothing written.
  */
-export async function moveDealStage(ds: DataSource, viewer: Viewer, input: MoveDealStageInput): Promise<DealRow> {
+export async function moveDealStage(transactions: TransactionRunner, viewer: Viewer, input: MoveDealStageInput): Promise<DealRow> {
   const now = new Date();
   const occurredAt = input.occurredAt ?? now;
   checkInstant(occurredAt, 'occurredAt', now);
@@ -119,7 +119,7 @@ export async function moveDealStage(ds: DataSource, viewer: Viewer, input: MoveD
   checkText(input.reason, 'reason', 1000);
   const dealId = dbId(input.dealId);
   if (!dealId) throw notFound('Deal', input.dealId, 'dealId');
-  return runInTransaction(ds, async (tx) => {
+  return transactions.run(async (tx) => {
     const ctx = newContext(tx, viewer);
     checkStage(await allStages(tx), input.stage);
     const { ownerId } = await dealOwnership(tx, viewer);
@@ -141,9 +141,9 @@ export async function moveDealStage(ds: DataSource, viewer: Viewer, input: MoveD
 }
 
 /** Creates a deal from a lead (the lead reaches OPPORTUNITY at the deal's creation). Re-sending it is idempotent. */
-export async function convertLead(ds: DataSource, viewer: Viewer, input: ConvertLeadInput): Promise<DealRow> {
+export async function convertLead(transactions: TransactionRunner, viewer: Viewer, input: ConvertLeadInput): Promise<DealRow> {
   const leadId = dbId(input.leadId);
-  return runInTransaction(ds, async (tx) => {
+  return transactions.run(async (tx) => {
     const ctx = newContext(tx, viewer);
     const lead = leadId ? (await leadsByIds(tx, [leadId]))[0] : undefined;
     if (!lead) throw notFound('Lead', input.leadId, 'leadId');

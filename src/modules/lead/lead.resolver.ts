@@ -48,7 +48,7 @@ export class LeadResolver {
     @Arg('allOrNone', () => Boolean, bulkArgs) allOrNone: boolean,
     @Ctx() ctx: Context,
   ): Promise<BulkResult> {
-    return upsertLeads(this.deps.ds, ctx.viewer!, input, !!allOrNone);
+    return upsertLeads(this.deps.transactions, ctx.viewer!, input, !!allOrNone);
   }
 
   @Authorized(WRITERS.leadHandoff)
@@ -58,12 +58,12 @@ export class LeadResolver {
     @Arg('allOrNone', () => Boolean, bulkArgs) allOrNone: boolean,
     @Ctx() ctx: Context,
   ): Promise<BulkResult> {
-    return recordLeadStageChanges(this.deps.ds, ctx.viewer!, input, !!allOrNone);
+    return recordLeadStageChanges(this.deps.transactions, ctx.viewer!, input, !!allOrNone);
   }
 
   @Authorized(WRITERS.leadHandoff)
   @Mutation(() => Lead, { description: 'One lead hand-off step (MQL, SAL accept, REJECTED with reason, RECYCLED, DISQUALIFIED, SQL).' })
   moveLeadStage(@Arg('input', () => MoveLeadStageInput) input: MoveLeadStageInput, @Ctx() ctx: Context): Promise<LeadRow> {
-    return moveLeadStage(this.deps.ds, ctx.viewer!, input);
+    return moveLeadStage(this.deps.transactions, ctx.viewer!, input);
   }
 }

@@ -7,7 +7,7 @@ import { badInput, notFound } from '../../common/errors/app-error';
 import { LeadEvent } from '../../common/graphql/enums';
 import { dbId } from '../../common/graphql/ids';
 import { checkEmail, checkExternalId, checkInstant, checkText, has } from '../../common/validation/checks';
-import { runInTransaction } from '../../db/transaction';
+import { TransactionRunner } from '../../db/transaction';
 import { resolveOwner, userIdsByEmail } from '../user/user.repository';
 import { LeadInput, LeadStageChangeInput, MoveLeadStageInput } from './lead.inputs';
 import { leadsByIds } from './lead.repository';
@@ -67,19 +67,19 @@ const leadEventSpec: BulkSpec<LeadStageChangeInput, LeadEventWrite> = {
   finish: (ctx) => refreshLeads(ctx.tx, ctx.touchedLeads),
 };
 
-export const upsertLeads = (ds: DataSource, viewer: Viewer, input: LeadInput[], allOrNone: boolean): Promise<BulkResult> =>
-  runBulk(ds, viewer, input, allOrNone, leadSpec);
+export const upsertLeads = (transactions: TransactionRunner, viewer: Viewer, input: LeadInput[], allOrNone: boolean): Promise<BulkResult> =>
+  runBulk(transactions, viewer, input, allOrNone, leadSpec);
 
-export const recordLeadStageChanges = (ds: DataSource, viewer: Viewer, input: LeadStageChangeInput[], allOrNone: boolean): Promise<BulkResult> =>
-  runBulk(ds, viewer, input, allOrNone, leadEventSpec);
+export const recordLeadStageChanges = (transactions: TransactionRunner, viewer: Viewer, input: LeadStageChangeInput[], allOrNone: boolean): Promise<BulkResult> =>
+  runBulk(transactions, viewer, input, allOrNone, leadEventSpec);
 
 /** One hand-off step on one lead; returns the lead as it is after the step. */
-export async function moveLeadStage(ds: DataSource, viewer: Viewer, input: MoveLeadStageInput): Promise<LeadRow> {
+export async function moveLeadStage(transactions: TransactionRunner, viewer: Viewer, input: MoveLeadStageInput): Promise<LeadRow> {
   const now = new Date();
   const occurredAt = input.occurredAt ?? now;
   checkLeadEvent(input.event, input.reason, input.note, occurredAt, now);
   const leadId = dbId(input.leadId);
-  return runInTransaction(ds, async (tx) => {
+  return transactions.run(async (tx) => {
     const found = leadId ? await leadsByIds(tx, [leadId]) : [];
     if (found.length === 0) throw notFound('Lead', input.leadId, 'leadId');
     const ctx: WriteContext = { tx, viewer, now, touchedLeads: new Set(), touchedDeals: new Set() };

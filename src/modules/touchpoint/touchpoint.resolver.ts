@@ -34,7 +34,7 @@ export class TouchpointResolver {
     @Arg('allOrNone', () => Boolean, { nullable: true, defaultValue: false }) allOrNone: boolean,
     @Ctx() ctx: Context,
   ): Promise<BulkResult> {
-    return recordTouchpoints(this.deps.ds, ctx.viewer!, input, !!allOrNone);
+    return recordTouchpoints(this.deps.transactions, ctx.viewer!, input, !!allOrNone);
   }
 }
 

@@ -6,6 +6,7 @@ import { idsByExternalId, resolveRef } from '../../common/bulk/references';
 import { checkExternalId, checkInstant } from '../../common/validation/checks';
 import { rows } from '../../db/sql';
 import { TouchpointInput } from './touchpoint.inputs';
+import { TransactionRunner } from '../../db/transaction';
 
 interface TouchpointWrite {
   externalId: string;
@@ -64,5 +65,5 @@ const spec: BulkSpec<TouchpointInput, TouchpointWrite> = {
   writeMany: upsertTouchpoints,
 };
 
-export const recordTouchpoints = (ds: DataSource, viewer: Viewer, input: TouchpointInput[], allOrNone: boolean): Promise<BulkResult> =>
-  runBulk(ds, viewer, input, allOrNone, spec);
+export const recordTouchpoints = (transactions: TransactionRunner, viewer: Viewer, input: TouchpointInput[], allOrNone: boolean): Promise<BulkResult> =>
+  runBulk(transactions, viewer, input, allOrNone, spec);

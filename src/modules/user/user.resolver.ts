@@ -31,6 +31,6 @@ export class UserResolver {
     @Arg('allOrNone', () => Boolean, { nullable: true, defaultValue: false }) allOrNone: boolean,
     @Ctx() ctx: Context,
   ): Promise<BulkResult> {
-    return upsertUsers(this.deps.ds, ctx.viewer!, input, !!allOrNone);
+    return upsertUsers(this.deps.transactions, ctx.viewer!, input, !!allOrNone);
   }
 }

@@ -5,6 +5,7 @@ import { BulkResult } from '../../common/bulk/bulk.types';
 import { upsertUser } from './user.write';
 import { checkEmail, checkText, has } from '../../common/validation/checks';
 import { UserInput } from './user.inputs';
+import { TransactionRunner } from '../../db/transaction';
 
 const spec: BulkSpec<UserInput, UserInput> = {
   key: (u) => u.email.trim().toLowerCase(),
@@ -18,6 +19,6 @@ const spec: BulkSpec<UserInput, UserInput> = {
   write: (u, ctx) => upsertUser(ctx.tx, u.email.trim().toLowerCase(), has(u, 'name'), u.name ?? null, u.role),
 };
 
-export function upsertUsers(ds: DataSource, viewer: Viewer, input: UserInput[], allOrNone: boolean): Promise<BulkResult> {
-  return runBulk(ds, viewer, input, allOrNone, spec);
+export function upsertUsers(transactions: TransactionRunner, viewer: Viewer, input: UserInput[], allOrNone: boolean): Promise<BulkResult> {
+  return runBulk(transactions, viewer, input, allOrNone, spec);
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Role } from '../../../src/common/graphql/enums';
 import { ruleBasedShares } from '../../support/attribution-evaluator';
-import { runInTransaction } from '../../../src/db/transaction';
+import { serviceTransactions } from '../../../src/container';
 import { refreshCredit } from '../../../src/modules/analytics/attribution/attribution-credit';
 import { attribution } from '../../../src/modules/analytics/attribution/attribution.service';
 import { RULE_BASED_MODELS } from '../../../src/modules/analytics/attribution/attribution-touches.sql';
@@ -136,7 +136,7 @@ describe('Query.attribution on random journeys (property, fixed seed)', () => {
       }
       const snapshot = () => api.ds.query(`SELECT c.* FROM attribution_credit c JOIN deals d ON d.id = c.deal_id WHERE d.external_id LIKE $1 || '%' ORDER BY c.deal_id, c.touchpoint_id`, [p]);
       const incremental = await snapshot();
-      await runInTransaction(api.ds, async (tx) => {
+      await serviceTransactions(api.ds).run(async (tx) => {
         const ids = (await tx.query(`SELECT id::text AS id FROM deals WHERE external_id LIKE $1 || '%'`, [p])).map((r: { id: string }) => r.id);
         await refreshCredit(tx, ids);
       });

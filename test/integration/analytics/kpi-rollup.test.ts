@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DataSource, EntityManager } from 'typeorm';
 import { Role } from '../../../src/common/graphql/enums';
-import { runInTransaction } from '../../../src/db/transaction';
+import { serviceTransactions } from '../../../src/container';
 import { processDirtyRollups, rollupsPending } from '../../../src/modules/analytics/rollups';
 import { KPI_FROM_SCRATCH, rebuildKpi } from '../../../src/modules/analytics/kpi/kpi-rollup';
 import { kpiRollupPlan, queryDealKpisRollup, queryLeadKpisRollup } from '../../../src/modules/analytics/kpi/kpi-rollup.query';
@@ -172,7 +172,7 @@ describe('KPI rollups (kpi_handoff, kpi_deal and their day rows): incremental, e
         const before = await rollupsPending(api.ds);
         const pending = await report();
         const after = await rollupsPending(api.ds);
-        await runInTransaction(api.ds, async () => undefined); // any write transaction applies what is pending
+        await serviceTransactions(api.ds).run(async () => undefined); // any write transaction applies what is pending
         if (!(before && after) && round < 20) continue;
         expect([before, after]).toEqual([true, true]);
         expect(await rollupsPending(api.ds)).toBe(false);

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { MAX_PREPARED_PER_CONNECTION, preparedRows, statementName } from '../../../src/db/prepared';
-import { runInTransaction } from '../../../src/db/transaction';
+import { serviceTransactions } from '../../../src/container';
 import { openTestDataSource } from '../../support/db';
 import { unique } from '../../support/unique';
 
@@ -53,7 +53,7 @@ describe('prepared reads (real PostgreSQL, one pooled connection)', () => {
 
   it('inside a transaction it runs on the transaction, seeing its uncommitted rows', async () => {
     const name = unique('prep-tx');
-    const seen = await runInTransaction(ds, async (tx) => {
+    const seen = await serviceTransactions(ds).run(async (tx) => {
       await tx.query(`CREATE TEMP TABLE prep_tx (name text) ON COMMIT DROP`);
       await tx.query(`INSERT INTO prep_tx VALUES ($1)`, [name]);
       return preparedRows<{ name: string }>(tx, `SELECT name FROM prep_tx`);

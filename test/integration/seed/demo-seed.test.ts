@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { isEmpty, seedDemo } from '../../../src/seed/demo-seed';
 import { scratchDatabase } from '../../support/scratch-db';
+import { serviceTransactions } from '../../../src/container';
 
 /** The demo funnel loads whole into an empty database, is deterministic, and re-running it creates nothing new. */
 describe('demo seed', () => {
@@ -17,14 +18,14 @@ describe('demo seed', () => {
 
   it('loads a few hundred leads with history, campaigns, touchpoints and deals; a second run changes nothing', async () => {
     expect(await isEmpty(ds)).toBe(true);
-    await seedDemo(ds);
+    await seedDemo(serviceTransactions(ds));
     const first = await counts();
     expect(first.leads).toBe(300);
     expect(first.deals).toBeGreaterThan(30);
     expect(first.won).toBeGreaterThan(5);
     expect(first.customers).toBe(first.won);
     expect(first.touchpoints).toBeGreaterThan(500);
-    await seedDemo(ds);
+    await seedDemo(serviceTransactions(ds));
     expect(await counts()).toEqual(first);
   });
 });

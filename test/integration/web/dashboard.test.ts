@@ -7,6 +7,7 @@ import { seedDemo } from '../../../src/seed/demo-seed';
 import { createServer, RunningServer } from '../../../src/server';
 import { scratchDatabase } from '../../support/scratch-db';
 import { testConfig, tokenFor } from '../../support/tokens';
+import { serviceTransactions } from '../../../src/container';
 
 /** Debian's Chromium (.ci/run installs it); a machine without it skips these tests, CI never does. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -40,7 +41,7 @@ const MODELS = ['FIRST_TOUCH', 'LAST_TOUCH', 'LINEAR', 'W_SHAPED', 'TIME_DECAY',
 
   beforeAll(async () => {
     db = await scratchDatabase('funnel_web');
-    await seedDemo(db.ds);
+    await seedDemo(serviceTransactions(db.ds));
     server = await createServer(testConfig, db.ds, 0);
     origin = server.url.replace('/graphql', '').replace('localhost', '127.0.0.1');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { badInput } from '../../../common/errors/app-error';
-import { runInTransaction } from '../../../db/transaction';
+import { TransactionRunner } from '../../../db/transaction';
 import { ratio } from '../shared/ratio.calc';
 import { checkPeriod } from '../shared/period';
 import { metricValue } from './kpi-metric.calc';
@@ -31,7 +31,7 @@ export async function kpiTargets(ds: DataSource, from: Date, to: Date): Promise<
 }
 
 /** Sets targets all-or-nothing (every item is validated before anything is written). */
-export async function setKpiTargets(ds: DataSource, input: KpiTargetInput[]): Promise<KpiTarget[]> {
+export async function setKpiTargets(transactions: TransactionRunner, input: KpiTargetInput[]): Promise<KpiTarget[]> {
   if (input.length > MAX_TARGETS) throw badInput(`At most ${MAX_TARGETS} targets per call`, 'input');
   const seen = new Set<string>();
   input.forEach((t, i) => {
@@ -41,6 +41,6 @@ export async function setKpiTargets(ds: DataSource, input: KpiTargetInput[]): Pr
     if (seen.has(key)) throw badInput(`input[${i}] repeats a metric and period of this call`, 'input');
     seen.add(key);
   });
-  const written = await runInTransaction(ds, (tx) => upsertTargets(tx, input));
-  return withActuals(ds, written);
+  const written = await transactions.run((tx) => upsertTargets(tx, input));
+  return withActuals(transactions.ds, written);
 }
