@@ -7,7 +7,6 @@ COPY tsconfig.json tsconfig.build.json ormconfig.ts ./
 COPY src src
 COPY migrations migrations
 COPY scripts scripts
-COPY bench bench
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig } from './src/config/config';
-import { createDataSource } from './src/db/data-source';
+import { createDataSource } from './src/data-source';
 
 /** For the TypeORM CLI (migration:generate/run/revert); needs DATABASE_URL. */
 const config = loadConfig();

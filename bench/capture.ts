@@ -1,4 +1,4 @@
-import { CountingLogger } from '../src/db/request-scope';
+import { CountingLogger } from '../src/db/counting-logger';
 
 /** Keeps every statement the service sends, so the very same SQL can be replayed straight through pg. */
 export class CapturingLogger extends CountingLogger {

@@ -5,7 +5,7 @@ import { Pool } from 'pg';
 import { signToken } from '../src/common/auth/jwt';
 import { Role } from '../src/common/graphql/enums';
 import { loadConfig } from '../src/config/config';
-import { createDataSource, SESSION_OPTIONS } from '../src/db/data-source';
+import { createDataSource, SESSION_OPTIONS } from '../src/data-source';
 import { createServer } from '../src/server';
 import { CapturingLogger } from './capture';
 import { openDataset, Size, SIZES } from './dataset';

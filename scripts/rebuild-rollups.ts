@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../src/config/config';
-import { createDataSource } from '../src/db/data-source';
+import { createDataSource } from '../src/data-source';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { rebuildRollups } from '../src/modules/analytics/rollups';
 

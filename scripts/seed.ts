@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Client } from 'pg';
-import { generateInto, Size, SIZES } from '../bench/dataset';
+import { generateInto, Size, SIZES } from '../src/seed/synthetic';
 import { ConfigError, loadConfig } from '../src/config/config';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
 

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { logger } from './common/log/logger';
 import { Config } from './config/config';
-import { createDataSource } from './db/data-source';
+import { createDataSource } from './data-source';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-postgres';
 import { isEmpty, seedDemo } from './seed/demo-seed';
 import { createServer, RunningServer } from './server';

@@ -1,10 +1,10 @@
 import { DataSource } from 'typeorm';
 import { Viewer } from './common/auth/viewer';
-import { Loaders } from './common/dataloader/create-loaders';
+import { Loaders } from './loaders';
 import type { ChangeFeed } from './modules/changes/change-feed';
 import type { TransactionRunner } from './db/transaction';
 
-/** Per request: who is calling and fresh DataLoaders (the request id lives in the request scope, db/request-scope.ts). */
+/** Per request: who is calling and fresh DataLoaders (the request id lives in the request scope, common/request/request-scope.ts). */
 export interface Context {
   viewer: Viewer | null;
   loaders: Loaders;

@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { currentScope } from './request-scope';
+import { currentScope } from '../common/request/request-scope';
 
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 3;

@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { createDataSource } from '../../src/db/data-source';
+import { createDataSource } from '../../src/data-source';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
 
 async function freePort(): Promise<number> {

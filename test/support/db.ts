@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { DataSource } from 'typeorm';
-import { createDataSource } from '../../src/db/data-source';
+import { createDataSource } from '../../src/data-source';
 
 export function testDatabaseUrl(): string {
   const url = process.env.FUNNEL_TEST_DATABASE_URL;

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { createDataSource } from '../../src/db/data-source';
+import { createDataSource } from '../../src/data-source';
 import { testDatabaseUrl } from './db';
 
 /** A database of its own on the test server (created, migrated; dropped by `drop`), for tests that need one whole. */

@@ -1,6 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLFormattedError } from 'graphql';
-import { currentScope } from '../../db/request-scope';
+import { currentScope } from '../request/request-scope';
 import { logger } from '../log/logger';
 import { VALIDATION_ABORTED, VALIDATION_ABORTED_MESSAGE } from '../limits/validation-rules';
 import { AppError } from './app-error';

@@ -3,7 +3,7 @@ import { ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { DataSource } from 'typeorm';
 import { Context } from '../../context';
-import { currentScope } from '../../db/request-scope';
+import { currentScope } from '../request/request-scope';
 import { claimKey, completeKey, purgeExpiredKeys, releaseKey } from './idempotency.repository';
 
 const KEY = /^[\x21-\x7e]{8,255}$/;

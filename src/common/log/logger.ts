@@ -1,5 +1,5 @@
 import pino, { DestinationStream } from 'pino';
-import { currentScope } from '../../db/request-scope-store';
+import { currentScope } from '../request/request-scope';
 
 /** Structured JSON lines on stderr through pino; one instance per process, level from config. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
-import { createLoaders } from '../../common/dataloader/create-loaders';
+import { createLoaders } from '../../loaders';
 import { Context, Deps } from '../../context';
 import { dealsByIds } from '../deal/deal.repository';
 import { leadsByIds } from '../lead/lead.repository';

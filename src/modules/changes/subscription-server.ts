@@ -5,7 +5,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { bearerToken } from '../../common/auth/jwt';
 import { Viewer } from '../../common/auth/viewer';
-import { createLoaders } from '../../common/dataloader/create-loaders';
+import { createLoaders } from '../../loaders';
 import { AppError } from '../../common/errors/app-error';
 import { formatError } from '../../common/errors/format-error';
 import { logger } from '../../common/log/logger';

@@ -1,5 +1,5 @@
 import { GraphQLResolveInfo } from 'graphql';
-import { Loaders } from '../../common/dataloader/create-loaders';
+import { Loaders } from '../../loaders';
 import { reviveDates, selectedFields } from '../../common/dataloader/prime';
 import { Account } from '../account/account.type';
 import { LeadRow } from '../lead/lead.type';

@@ -3,7 +3,7 @@ import express from 'express';
 import { GraphQLSchema } from 'graphql';
 import { AppError } from '../../common/errors/app-error';
 import { logger } from '../../common/log/logger';
-import { currentScope } from '../../db/request-scope';
+import { currentScope } from '../../common/request/request-scope';
 import { Context } from '../../context';
 import { toCsv } from './csv';
 import { EXPORTS } from './export.queries';

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { Role } from '../../../src/common/graphql/enums';
-import { createDataSource } from '../../../src/db/data-source';
+import { createDataSource } from '../../../src/data-source';
 import { createServer, RunningServer } from '../../../src/server';
 import { BulkOut, UPSERT_DEALS } from '../../support/ops';
 import { testDatabaseUrl } from '../../support/db';

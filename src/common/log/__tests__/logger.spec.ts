@@ -1,4 +1,4 @@
-import { runInScope } from '../../../db/request-scope-store';
+import { runInScope } from '../../request/request-scope';
 import { createLogger } from '../logger';
 
 const capture = () => {

@@ -1,5 +1,5 @@
 import { ConversionBasis, FunnelReport } from '../analytics.types';
-import { StepAggregate, toFunnelSteps } from '../funnel/funnel.calc';
+import { StepAggregate, toFunnelSteps } from './funnel-steps.calc';
 import { FunnelRow } from './funnel-steps.sql';
 
 export interface ReportFrame {

@@ -1,8 +1,8 @@
 import { DataSource, Logger } from 'typeorm';
-import { logger } from '../common/log/logger';
-import { CountingLogger } from './request-scope';
+import { logger } from './common/log/logger';
+import { CountingLogger } from './db/counting-logger';
 import { ENTITIES } from './entities';
-import { MIGRATIONS } from './migrations';
+import { MIGRATIONS } from './db/migrations';
 
 export interface DataSourceOptions {
   url: string;

@@ -1,8 +1,6 @@
 import type { Logger as OrmLogger } from 'typeorm';
 import { logger } from '../common/log/logger';
-import { currentScope } from './request-scope-store';
-
-export { RequestScope, runInScope, currentScope } from './request-scope-store';
+import { currentScope } from '../common/request/request-scope';
 
 /** TypeORM calls logQuery for every statement: we count them per request and log only failures and slow ones. */
 export class CountingLogger implements OrmLogger {

@@ -1,6 +1,6 @@
 import { ConversionBasis } from '../../analytics.types';
-import { toFunnelSteps } from '../funnel.calc';
-import { ratio } from '../../shared/ratio.calc';
+import { toFunnelSteps } from '../funnel-steps.calc';
+import { ratio } from '../ratio.calc';
 
 const steps = ['LEAD', 'MQL', 'SQL'].map((stage) => ({ stage, label: stage }));
 const agg = (count: number, inferred = 0) => ({ count, inferred, durations: count, meanDays: 1, medianDays: 1 });

@@ -1,5 +1,5 @@
 import { ConversionBasis, FunnelStep } from '../analytics.types';
-import { ratio } from '../shared/ratio.calc';
+import { ratio } from './ratio.calc';
 
 /** One step's aggregates as the SQL returns them (per group, or for all units). */
 export interface StepAggregate {
