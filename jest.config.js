@@ -8,10 +8,19 @@ module.exports = {
   maxWorkers: 2,
   testTimeout: 60000,
   projects: [
-    { displayName: 'unit', testEnvironment: 'node', transform, testMatch: ['<rootDir>/src/**/__tests__/**/*.spec.ts'], setupFiles: ['reflect-metadata'] },
     {
-      displayName: 'integration', testEnvironment: 'node', transform,
-      testMatch: ['<rootDir>/test/**/*.test.ts'], setupFiles: ['reflect-metadata'],
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/src/**/__tests__/**/*.spec.ts'],
+      setupFiles: ['reflect-metadata'],
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      setupFiles: ['reflect-metadata'],
     },
   ],
 };

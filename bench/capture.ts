@@ -9,7 +9,9 @@ export class CapturingLogger extends CountingLogger {
   }
   /** The statements of one request, without transaction control, actor settings and readiness probes. */
   take(): { sql: string; params: unknown[] }[] {
-    const out = this.captured.filter((c) => !/^(START|BEGIN|COMMIT|ROLLBACK|SELECT 1$|SELECT set_config)/i.test(c.sql.trim()));
+    const out = this.captured.filter(
+      (c) => !/^(START|BEGIN|COMMIT|ROLLBACK|SELECT 1$|SELECT set_config)/i.test(c.sql.trim()),
+    );
     this.captured = [];
     return out;
   }

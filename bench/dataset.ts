@@ -22,11 +22,15 @@ export interface Dataset {
 function earlierDataset(size: Size, seed: number): string | null {
   const cache = path.join(__dirname, '..', '..', 'bench', '.cache');
   const names = new Set(MIGRATIONS.map((m) => m.name));
-  const found = fs.existsSync(cache) ? fs.readdirSync(cache).filter((d) => {
-    const m = new RegExp(`^${size}-seed${seed}-(.+)-g${GENERATOR_VERSION}$`).exec(d);
-    return m && names.has(m[1]) && fs.existsSync(path.join(cache, d, 'READY'));
-  }) : [];
-  const newest = found.sort((a, b) => MIGRATIONS.findIndex((m) => a.includes(m.name)) - MIGRATIONS.findIndex((m) => b.includes(m.name))).pop();
+  const found = fs.existsSync(cache)
+    ? fs.readdirSync(cache).filter((d) => {
+        const m = new RegExp(`^${size}-seed${seed}-(.+)-g${GENERATOR_VERSION}$`).exec(d);
+        return m && names.has(m[1]) && fs.existsSync(path.join(cache, d, 'READY'));
+      })
+    : [];
+  const newest = found
+    .sort((a, b) => MIGRATIONS.findIndex((m) => a.includes(m.name)) - MIGRATIONS.findIndex((m) => b.includes(m.name)))
+    .pop();
   return newest ? path.join(cache, newest) : null;
 }
 
@@ -45,7 +49,9 @@ async function migrateForward(url: string, from: string): Promise<void> {
   if (dirty) await rebuildRollups(ds);
   await ds.query('VACUUM ANALYZE');
   await ds.destroy();
-  process.stderr.write(`migrated forward in ${((Date.now() - started) / 1000).toFixed(1)} s${dirty ? ' (rollups rebuilt)' : ''}\n`);
+  process.stderr.write(
+    `migrated forward in ${((Date.now() - started) / 1000).toFixed(1)} s${dirty ? ' (rollups rebuilt)' : ''}\n`,
+  );
 }
 
 /**
@@ -54,7 +60,14 @@ async function migrateForward(url: string, from: string): Promise<void> {
  */
 export async function openDataset(size: Size, seed: number, port: number): Promise<Dataset> {
   const schema = MIGRATIONS[MIGRATIONS.length - 1].name;
-  const dir = path.join(__dirname, '..', '..', 'bench', '.cache', `${size}-seed${seed}-${schema}-g${GENERATOR_VERSION}`);
+  const dir = path.join(
+    __dirname,
+    '..',
+    '..',
+    'bench',
+    '.cache',
+    `${size}-seed${seed}-${schema}-g${GENERATOR_VERSION}`,
+  );
   const marker = path.join(dir, 'READY');
   const earlier = fs.existsSync(marker) ? null : earlierDataset(size, seed);
   if (earlier) fs.renameSync(earlier, dir);
@@ -71,9 +84,11 @@ export async function openDataset(size: Size, seed: number, port: number): Promi
   }
   const client = new Client({ connectionString: db.url });
   await client.connect();
-  const c = (await client.query(`SELECT (SELECT count(*) FROM leads)::int AS leads, (SELECT count(*) FROM deals)::int AS deals,
+  const c = (
+    await client.query(`SELECT (SELECT count(*) FROM leads)::int AS leads, (SELECT count(*) FROM deals)::int AS deals,
     (SELECT count(*) FROM deals WHERE status = 'WON')::int AS won, (SELECT count(*) FROM touchpoints)::int AS touchpoints,
-    (SELECT count(*) FROM lead_stage_changes)::int AS lead_events, (SELECT count(*) FROM deal_stage_changes)::int AS deal_changes`)).rows[0];
+    (SELECT count(*) FROM lead_stage_changes)::int AS lead_events, (SELECT count(*) FROM deal_stage_changes)::int AS deal_changes`)
+  ).rows[0];
   await client.end();
   return { url: db.url, generatedMs, counts: c, stop: () => db.stop() };
 }

@@ -8,7 +8,12 @@ export interface LoadResult {
   latencies: number[];
 }
 
-export async function closedLoop(fn: () => Promise<boolean>, concurrency: number, durationMs: number, minRequests = 1): Promise<LoadResult> {
+export async function closedLoop(
+  fn: () => Promise<boolean>,
+  concurrency: number,
+  durationMs: number,
+  minRequests = 1,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   const started = performance.now();
@@ -41,27 +46,43 @@ export const median = (xs: number[]) => percentile(xs, 50);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
 /** POSTs a GraphQL document; true when the response has data and no errors. */
-export function postGraphQL(url: string, query: string, headers: Record<string, string> = {}): Promise<{ ok: boolean; status: number; headers: http.IncomingHttpHeaders; body: any }> {
+export function postGraphQL(
+  url: string,
+  query: string,
+  headers: Record<string, string> = {},
+): Promise<{ ok: boolean; status: number; headers: http.IncomingHttpHeaders; body: any }> {
   const u = new URL(url);
   const payload = JSON.stringify({ query });
   return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: u.hostname === 'localhost' ? '127.0.0.1' : u.hostname, port: u.port, path: u.pathname, method: 'POST', agent,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        try {
-          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data?: unknown; errors?: unknown };
-          const status = res.statusCode ?? 0;
-          resolve({ ok: status >= 200 && status < 300 && !body.errors && !!body.data, status, headers: res.headers, body });
-        } catch (e) {
-          reject(e);
-        }
-      });
-    });
+    const req = http.request(
+      {
+        host: u.hostname === 'localhost' ? '127.0.0.1' : u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          try {
+            const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data?: unknown; errors?: unknown };
+            const status = res.statusCode ?? 0;
+            resolve({
+              ok: status >= 200 && status < 300 && !body.errors && !!body.data,
+              status,
+              headers: res.headers,
+              body,
+            });
+          } catch (e) {
+            reject(e);
+          }
+        });
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });

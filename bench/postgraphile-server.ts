@@ -5,12 +5,15 @@ import { Pool, PoolClient } from 'pg';
 
 // PostGraphile v4 is built on graphql 15 (it brings its own copies) while this project uses 16; in this process every
 // `graphql` import resolves to PostGraphile's copy, so there is exactly one graphql instance.
-const GRAPHQL15 = path.dirname(require.resolve('graphql/package.json', { paths: [path.dirname(require.resolve('postgraphile/package.json'))] }));
+const GRAPHQL15 = path.dirname(
+  require.resolve('graphql/package.json', { paths: [path.dirname(require.resolve('postgraphile/package.json'))] }),
+);
 const M = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
 const resolve = M._resolveFilename;
 M._resolveFilename = (request: string, ...rest: unknown[]) =>
-  request === 'graphql' || request.startsWith('graphql/') ? resolve(request.replace(/^graphql/, GRAPHQL15), ...rest) : resolve(request, ...rest);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+  request === 'graphql' || request.startsWith('graphql/')
+    ? resolve(request.replace(/^graphql/, GRAPHQL15), ...rest)
+    : resolve(request, ...rest);
 const { postgraphile } = require('postgraphile') as typeof import('postgraphile');
 
 /**
@@ -42,7 +45,7 @@ const server = http.createServer((req, res) => {
     res.end(JSON.stringify({ statements }));
     return;
   }
-  middleware(req, res);
+  void middleware(req, res);
 });
 server.listen(Number(process.env.PORT ?? 5000), '127.0.0.1', () => console.log('postgraphile ready'));
 process.on('SIGTERM', () => server.close(() => pool.end().then(() => process.exit(0))));

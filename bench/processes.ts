@@ -25,8 +25,17 @@ export function peakRssMbOf(pid: number): number {
 }
 
 /** Spawns `node script` with env, waits until readyUrl answers 200 (60 s at most). */
-export async function startServer(name: string, script: string, env: Record<string, string>, url: string, readyUrl: string): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+export async function startServer(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  url: string,
+  readyUrl: string,
+): Promise<ServerProcess> {
+  const child: ChildProcess = spawn(process.execPath, [script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr = (stderr + String(d)).slice(-4000)));
   const deadline = Date.now() + 60_000;
@@ -34,19 +43,24 @@ export async function startServer(name: string, script: string, env: Record<stri
     if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}): ${stderr}`);
     try {
       if ((await fetch(readyUrl)).status === 200) break;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     if (Date.now() > deadline) throw new Error(`${name} did not become ready: ${stderr}`);
     await new Promise((r) => setTimeout(r, 200));
   }
   const pid = child.pid!;
   return {
-    name, url, pid,
+    name,
+    url,
+    pid,
     cpuMs: () => cpuMsOf(pid),
     peakRssMb: () => peakRssMbOf(pid),
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }

@@ -34,41 +34,100 @@ const LIST_CONCURRENCY = 8;
 const JWT_SECRET = 'bench-secret-that-is-long-enough-0000000000';
 
 type Candidate = 'ours' | 'postgraphile' | 'pg';
-interface Sample { rps: number; p50: number; p95: number; p99: number; errors: number; cpuMsPerRequest: number | null }
+interface Sample {
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  cpuMsPerRequest: number | null;
+}
 
 async function main(): Promise<void> {
   if (!(SIZE in SIZES)) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
   const root = path.join(__dirname, '..', '..');
   const dataset = await openDataset(SIZE, SEED, 54600 + Object.keys(SIZES).indexOf(SIZE));
-  console.error(`dataset ${SIZE}: ${JSON.stringify(dataset.counts)}${dataset.generatedMs ? ` generated in ${(dataset.generatedMs / 1000).toFixed(1)} s` : ' (cached)'}`);
+  console.error(
+    `dataset ${SIZE}: ${JSON.stringify(dataset.counts)}${dataset.generatedMs ? ` generated in ${(dataset.generatedMs / 1000).toFixed(1)} s` : ' (cached)'}`,
+  );
 
-  const ours = await startServer('service', path.join(root, 'dist', 'src', 'main.js'), {
-    DATABASE_URL: dataset.url, NODE_ENV: 'production', PORT: '54710', JWT_SECRET, LOG_LEVEL: 'error', SQL_STATEMENTS_HEADER: 'true',
-    RATE_BUCKET_CAPACITY: '1000000000', RATE_REFILL_PER_SECOND: '1000000000', COST_LIMIT: '1000000', DB_STATEMENT_TIMEOUT_MS: '600000',
-    DB_CONNECT_TIMEOUT_MS: '120000', // a 12-funnel request at the large size holds every connection for many seconds
-  }, 'http://127.0.0.1:54710/graphql', 'http://127.0.0.1:54710/readyz');
-  const peer = await startServer('postgraphile', path.join(root, 'dist', 'bench', 'postgraphile-server.js'),
-    { DATABASE_URL: dataset.url, PORT: '54711' }, 'http://127.0.0.1:54711/graphql', 'http://127.0.0.1:54711/stats');
+  const ours = await startServer(
+    'service',
+    path.join(root, 'dist', 'src', 'main.js'),
+    {
+      DATABASE_URL: dataset.url,
+      NODE_ENV: 'production',
+      PORT: '54710',
+      JWT_SECRET,
+      LOG_LEVEL: 'error',
+      SQL_STATEMENTS_HEADER: 'true',
+      RATE_BUCKET_CAPACITY: '1000000000',
+      RATE_REFILL_PER_SECOND: '1000000000',
+      COST_LIMIT: '1000000',
+      DB_STATEMENT_TIMEOUT_MS: '600000',
+      DB_CONNECT_TIMEOUT_MS: '120000', // a 12-funnel request at the large size holds every connection for many seconds
+    },
+    'http://127.0.0.1:54710/graphql',
+    'http://127.0.0.1:54710/readyz',
+  );
+  const peer = await startServer(
+    'postgraphile',
+    path.join(root, 'dist', 'bench', 'postgraphile-server.js'),
+    { DATABASE_URL: dataset.url, PORT: '54711' },
+    'http://127.0.0.1:54711/graphql',
+    'http://127.0.0.1:54711/stats',
+  );
   const servers: ServerProcess[] = [ours, peer];
   try {
-    const token = signToken({ sub: 'bench@example.com', role: Role.REVOPS }, { secret: JWT_SECRET, issuer: 'revenue-funnel', audience: 'revenue-funnel-api', maxLifetimeSeconds: 86400 });
+    const token = signToken(
+      { sub: 'bench@example.com', role: Role.REVOPS },
+      { secret: JWT_SECRET, issuer: 'revenue-funnel', audience: 'revenue-funnel-api', maxLifetimeSeconds: 86400 },
+    );
     const auth = { authorization: `Bearer ${token}` };
-    for (let i = 0; i < 100 && !(await postGraphQL(peer.url, '{ __typename }').catch(() => ({ ok: false }))).ok; i++) await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 100 && !(await postGraphQL(peer.url, '{ __typename }').catch(() => ({ ok: false }))).ok; i++)
+      await new Promise((r) => setTimeout(r, 200));
 
     // cursors and ids for the list operations
-    const p1 = (await postGraphQL(ours.url, buildOps({ ourCursor: '', pgCursor: '', page1Last: { created_at: '', id: '' }, dealId: '1' })[0].ours, auth)).body.data.deals;
-    const g1 = (await postGraphQL(peer.url, buildOps({ ourCursor: '', pgCursor: '', page1Last: { created_at: '', id: '' }, dealId: '1' })[0].postgraphile!)).body.data.allDeals;
+    const p1 = (
+      await postGraphQL(
+        ours.url,
+        buildOps({ ourCursor: '', pgCursor: '', page1Last: { created_at: '', id: '' }, dealId: '1' })[0].ours,
+        auth,
+      )
+    ).body.data.deals;
+    const g1 = (
+      await postGraphQL(
+        peer.url,
+        buildOps({ ourCursor: '', pgCursor: '', page1Last: { created_at: '', id: '' }, dealId: '1' })[0].postgraphile!,
+      )
+    ).body.data.allDeals;
     const pool = new Pool({ connectionString: dataset.url, max: LIST_CONCURRENCY, options: SESSION_OPTIONS });
     pool.on('error', () => undefined); // idle clients are cut when the cluster stops at the end
-    const last = (await pool.query(`SELECT created_at, id::text FROM deals ORDER BY created_at DESC, id DESC OFFSET 49 LIMIT 1`)).rows[0];
-    const ops = buildOps({ ourCursor: p1.pageInfo.endCursor, pgCursor: g1.pageInfo.endCursor, page1Last: last, dealId: p1.nodes[0].id })
-      .filter((op) => !ONLY || op.kind === ONLY || op.name.includes(ONLY));
+    const last = (
+      await pool.query(`SELECT created_at, id::text FROM deals ORDER BY created_at DESC, id DESC OFFSET 49 LIMIT 1`)
+    ).rows[0];
+    const ops = buildOps({
+      ourCursor: p1.pageInfo.endCursor,
+      pgCursor: g1.pageInfo.endCursor,
+      page1Last: last,
+      dealId: p1.nodes[0].id,
+    }).filter((op) => !ONLY || op.kind === ONLY || op.name.includes(ONLY));
 
     // the SQL our service runs for each analytics operation, captured in-process with the same code
     const logger = new CapturingLogger();
-    const captureDs = createDataSource({ url: dataset.url, poolSize: 12, statementTimeoutMs: 600_000, connectTimeoutMs: 120_000, logger });
+    const captureDs = createDataSource({
+      url: dataset.url,
+      poolSize: 12,
+      statementTimeoutMs: 600_000,
+      connectTimeoutMs: 120_000,
+      logger,
+    });
     await captureDs.initialize();
-    const capture = await createServer(loadConfig({ NODE_ENV: 'production', PORT: '0', JWT_SECRET, LOG_LEVEL: 'error', COST_LIMIT: '1000000' }), captureDs, 0);
+    const capture = await createServer(
+      loadConfig({ NODE_ENV: 'production', PORT: '0', JWT_SECRET, LOG_LEVEL: 'error', COST_LIMIT: '1000000' }),
+      captureDs,
+      0,
+    );
     const rawOf = new Map<string, { sql: string; params: unknown[] }[]>();
     const statementsOf = new Map<string, { ours: number; postgraphile: number | null; pg: number }>();
     for (const op of ops) {
@@ -80,12 +139,19 @@ async function main(): Promise<void> {
       const probe = await postGraphQL(ours.url, op.ours, auth);
       let pgStatements: number | null = null;
       if (op.postgraphile) {
-        const before = ((await (await fetch(peer.url.replace('/graphql', '/stats'))).json()) as { statements: number }).statements;
+        const before = ((await (await fetch(peer.url.replace('/graphql', '/stats'))).json()) as { statements: number })
+          .statements;
         const pr = await postGraphQL(peer.url, op.postgraphile);
         if (!pr.ok) throw new Error(`postgraphile ${op.name}: ${JSON.stringify(pr.body.errors)}`);
-        pgStatements = ((await (await fetch(peer.url.replace('/graphql', '/stats'))).json()) as { statements: number }).statements - before;
+        pgStatements =
+          ((await (await fetch(peer.url.replace('/graphql', '/stats'))).json()) as { statements: number }).statements -
+          before;
       }
-      statementsOf.set(op.name, { ours: Number(probe.headers['x-sql-statements']), postgraphile: pgStatements, pg: rawOf.get(op.name)!.length });
+      statementsOf.set(op.name, {
+        ours: Number(probe.headers['x-sql-statements']),
+        postgraphile: pgStatements,
+        pg: rawOf.get(op.name)!.length,
+      });
     }
     await capture.stop();
     await captureDs.destroy();
@@ -96,20 +162,30 @@ async function main(): Promise<void> {
       const ms = list ? LIST_MS : ANALYTICS_MS;
       let fn: () => Promise<boolean>;
       let server: ServerProcess | null = null;
-      if (c === 'ours') { server = ours; fn = async () => (await postGraphQL(ours.url, op.ours, auth)).ok; }
-      else if (c === 'postgraphile') {
+      if (c === 'ours') {
+        server = ours;
+        fn = async () => (await postGraphQL(ours.url, op.ours, auth)).ok;
+      } else if (c === 'postgraphile') {
         if (!op.postgraphile) return null;
-        server = peer; fn = async () => (await postGraphQL(peer.url, op.postgraphile!)).ok;
+        server = peer;
+        fn = async () => (await postGraphQL(peer.url, op.postgraphile!)).ok;
       } else {
         const statements = rawOf.get(op.name)!;
-        fn = async () => { await Promise.all(statements.map((s) => pool.query(s.sql, s.params as unknown[]))); return true; };
+        fn = async () => {
+          await Promise.all(statements.map((s) => pool.query(s.sql, s.params as unknown[])));
+          return true;
+        };
       }
       const cpu0 = server?.cpuMs() ?? 0;
       const r = await closedLoop(fn, concurrency, ms, list ? 20 : 3);
       const cpu1 = server?.cpuMs() ?? 0;
       return {
-        rps: r.requests / (r.ms / 1000), p50: median(r.latencies), p95: percentile(r.latencies, 95), p99: percentile(r.latencies, 99),
-        errors: r.errors, cpuMsPerRequest: server ? (cpu1 - cpu0) / Math.max(1, r.requests) : null,
+        rps: r.requests / (r.ms / 1000),
+        p50: median(r.latencies),
+        p95: percentile(r.latencies, 95),
+        p99: percentile(r.latencies, 99),
+        errors: r.errors,
+        cpuMsPerRequest: server ? (cpu1 - cpu0) / Math.max(1, r.requests) : null,
       };
     };
 
@@ -131,22 +207,46 @@ async function main(): Promise<void> {
     const rss = { ours: ours.peakRssMb(), postgraphile: peer.peakRssMb() };
     await pool.end();
 
-    const med = (xs: (number | null)[]) => { const v = xs.filter((x): x is number => x !== null && Number.isFinite(x)); return v.length ? median(v) : null; };
+    const med = (xs: (number | null)[]) => {
+      const v = xs.filter((x): x is number => x !== null && Number.isFinite(x));
+      return v.length ? median(v) : null;
+    };
     const results = ops.map((op) => {
       const s = samples.get(op.name)!;
-      const sum = (c: Candidate) => s[c].length ? {
-        rps: med(s[c].map((x) => x.rps)), p50: med(s[c].map((x) => x.p50)), p95: med(s[c].map((x) => x.p95)), p99: med(s[c].map((x) => x.p99)),
-        errors: s[c].reduce((n, x) => n + x.errors, 0), cpuMsPerRequest: med(s[c].map((x) => x.cpuMsPerRequest)),
-      } : null;
+      const sum = (c: Candidate) =>
+        s[c].length
+          ? {
+              rps: med(s[c].map((x) => x.rps)),
+              p50: med(s[c].map((x) => x.p50)),
+              p95: med(s[c].map((x) => x.p95)),
+              p99: med(s[c].map((x) => x.p99)),
+              errors: s[c].reduce((n, x) => n + x.errors, 0),
+              cpuMsPerRequest: med(s[c].map((x) => x.cpuMsPerRequest)),
+            }
+          : null;
       const ratio = (f: (i: number) => number | null) => med(s.ours.map((_, i) => f(i)));
       return {
-        op: op.name, kind: op.kind, statements: statementsOf.get(op.name),
-        ours: sum('ours'), postgraphile: sum('postgraphile'), pg: sum('pg'),
+        op: op.name,
+        kind: op.kind,
+        statements: statementsOf.get(op.name),
+        ours: sum('ours'),
+        postgraphile: sum('postgraphile'),
+        pg: sum('pg'),
         rpsVsPostgraphile: s.postgraphile.length ? ratio((i) => s.ours[i].rps / s.postgraphile[i].rps) : null,
         p50VsPg: ratio((i) => s.ours[i].p50 / s.pg[i].p50),
       };
     });
-    const out = { size: SIZE, seed: SEED, rounds: ROUNDS, counts: dataset.counts, generatedMs: dataset.generatedMs, peakRssMb: rss, node: process.version, at: new Date().toISOString(), results };
+    const out = {
+      size: SIZE,
+      seed: SEED,
+      rounds: ROUNDS,
+      counts: dataset.counts,
+      generatedMs: dataset.generatedMs,
+      peakRssMb: rss,
+      node: process.version,
+      at: new Date().toISOString(),
+      results,
+    };
     const md = toMarkdown(out);
     if (!ONLY) {
       fs.mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
@@ -162,7 +262,8 @@ async function main(): Promise<void> {
 }
 
 function toMarkdown(o: any): string {
-  const f = (x: number | null | undefined, d = 1) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d));
+  const f = (x: number | null | undefined, d = 1) =>
+    x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d);
   const lines = [
     `# Benchmark: ${o.size} (${o.counts.leads.toLocaleString('en')} leads, ${o.counts.deals.toLocaleString('en')} deals of which ${o.counts.won.toLocaleString('en')} won, ${o.counts.touchpoints.toLocaleString('en')} touchpoints)`,
     '',
@@ -173,10 +274,18 @@ function toMarkdown(o: any): string {
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of o.results) {
-    lines.push(`| ${r.op} | ${f(r.ours?.rps)} | ${f(r.ours?.p50)} / ${f(r.ours?.p95)} / ${f(r.ours?.p99)} | ${r.statements.ours} | ${f(r.ours?.cpuMsPerRequest, 2)} | ${f(r.postgraphile?.rps)} | ${f(r.postgraphile?.p50)} | ${r.statements.postgraphile ?? '–'} | ${f(r.postgraphile?.cpuMsPerRequest, 2)} | ${f(r.pg?.rps)} | ${f(r.pg?.p50)} | ${f(r.rpsVsPostgraphile, 2)} | ${f(r.p50VsPg, 2)} |`);
+    lines.push(
+      `| ${r.op} | ${f(r.ours?.rps)} | ${f(r.ours?.p50)} / ${f(r.ours?.p95)} / ${f(r.ours?.p99)} | ${r.statements.ours} | ${f(r.ours?.cpuMsPerRequest, 2)} | ${f(r.postgraphile?.rps)} | ${f(r.postgraphile?.p50)} | ${r.statements.postgraphile ?? '–'} | ${f(r.postgraphile?.cpuMsPerRequest, 2)} | ${f(r.pg?.rps)} | ${f(r.pg?.p50)} | ${f(r.rpsVsPostgraphile, 2)} | ${f(r.p50VsPg, 2)} |`,
+    );
   }
-  const rule = o.results.filter((r: any) => RULE_BASED.some((m) => r.op.endsWith(m)) || r.op.startsWith('funnel') || r.op.startsWith('kpis'));
-  if (rule.length) lines.push('', `Worst ours/pg p50 over funnel, kpis and the rule-based attribution models: ${f(Math.max(...rule.map((r: any) => r.p50VsPg)), 2)}.`);
+  const rule = o.results.filter(
+    (r: any) => RULE_BASED.some((m) => r.op.endsWith(m)) || r.op.startsWith('funnel') || r.op.startsWith('kpis'),
+  );
+  if (rule.length)
+    lines.push(
+      '',
+      `Worst ours/pg p50 over funnel, kpis and the rule-based attribution models: ${f(Math.max(...rule.map((r: any) => r.p50VsPg)), 2)}.`,
+    );
   return lines.join('\n') + '\n';
 }
 

@@ -31,17 +31,33 @@ const STAGES = `mutation Stages($input: [DealStageChangeInput!]!) {
 /** RFC 4180 rows (quoted fields, doubled quotes, CRLF or LF). */
 function parseCsv(text) {
   const rows = [];
-  let row = [], field = '', quoted = false;
+  let row = [],
+    field = '',
+    quoted = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') { if (c === '\r' && text[i + 1] === '\n') i++; row.push(field); rows.push(row); row = []; field = ''; }
-    else field += c;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
   }
-  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
   return rows.filter((r) => r.some((x) => x !== ''));
 }
 const csvCell = (v) => (v == null ? '' : /[",\r\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
@@ -49,9 +65,14 @@ const csvCell = (v) => (v == null ? '' : /[",\r\n]/.test(String(v)) ? `"${String
 /** A CSV record as DealInput: empty cells omitted (the API then keeps the field as it is). */
 function toInput(r) {
   const input = {};
-  for (const k of ['externalId', 'name', 'accountExternalId', 'ownerEmail', 'createdAt', 'expectedCloseDate']) if (r[k]) input[k] = r[k];
+  for (const k of ['externalId', 'name', 'accountExternalId', 'ownerEmail', 'createdAt', 'expectedCloseDate'])
+    if (r[k]) input[k] = r[k];
   if (r.amount) input.amount = Number(r.amount);
-  if (r.leadExternalIds) input.leadExternalIds = r.leadExternalIds.split(';').map((s) => s.trim()).filter(Boolean);
+  if (r.leadExternalIds)
+    input.leadExternalIds = r.leadExternalIds
+      .split(';')
+      .map((s) => s.trim())
+      .filter(Boolean);
   return input;
 }
 
@@ -64,7 +85,11 @@ async function post(query, variables, stats) {
   for (let attempt = 1; ; attempt++) {
     let res, json, wait;
     try {
-      res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': key }, body });
+      res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': key },
+        body,
+      });
       json = await res.json();
     } catch (e) {
       wait = 500 * 2 ** attempt; // network error: nothing is known to have happened, and the key makes a retry safe
@@ -72,7 +97,11 @@ async function post(query, variables, stats) {
     }
     if (json) {
       const code = json.errors?.[0]?.extensions?.code;
-      const retryable = res.status === 429 || res.status === 503 || code === 'RATE_LIMITED' || (code === 'CONFLICT' && json.errors[0].extensions.reason === 'IDEMPOTENCY_KEY_IN_USE');
+      const retryable =
+        res.status === 429 ||
+        res.status === 503 ||
+        code === 'RATE_LIMITED' ||
+        (code === 'CONFLICT' && json.errors[0].extensions.reason === 'IDEMPOTENCY_KEY_IN_USE');
       if (!retryable) {
         if (json.errors?.length) throw new Error(`${code}: ${json.errors[0].message}`);
         return json.data;
@@ -88,7 +117,9 @@ async function post(query, variables, stats) {
 
 async function main() {
   if (!file || !token) {
-    console.error('usage: TOKEN=… node examples/sync-deals.mjs deals.csv [--url …/graphql] [--batch 200] [--all-or-none]');
+    console.error(
+      'usage: TOKEN=… node examples/sync-deals.mjs deals.csv [--url …/graphql] [--batch 200] [--all-or-none]',
+    );
     process.exit(2);
   }
   const [header, ...lines] = parseCsv(readFileSync(file, 'utf8'));
@@ -103,11 +134,21 @@ async function main() {
       const rec = batch[r.index];
       if (!r.success) {
         stats.failed++;
-        failed.push({ ...rec, errorCode: r.errors[0]?.code, errorField: r.errors[0]?.field ?? '', errorMessage: r.errors[0]?.message });
+        failed.push({
+          ...rec,
+          errorCode: r.errors[0]?.code,
+          errorField: r.errors[0]?.field ?? '',
+          errorMessage: r.errors[0]?.message,
+        });
         continue;
       }
       stats[r.created ? 'created' : 'updated']++;
-      if (rec.stage) stageInput.push({ dealExternalId: rec.externalId, stage: rec.stage, occurredAt: rec.stageAt || new Date().toISOString() });
+      if (rec.stage)
+        stageInput.push({
+          dealExternalId: rec.externalId,
+          stage: rec.stage,
+          occurredAt: rec.stageAt || new Date().toISOString(),
+        });
     }
     if (stageInput.length) {
       const s = (await post(STAGES, { input: stageInput }, stats)).recordDealStageChanges;
@@ -120,9 +161,14 @@ async function main() {
   }
   if (failed.length) {
     const cols = [...header.map((h) => h.trim()), 'errorCode', 'errorField', 'errorMessage'];
-    writeFileSync(`${file}.failed.csv`, [cols.join(','), ...failed.map((f) => cols.map((c) => csvCell(f[c])).join(','))].join('\r\n') + '\r\n');
+    writeFileSync(
+      `${file}.failed.csv`,
+      [cols.join(','), ...failed.map((f) => cols.map((c) => csvCell(f[c])).join(','))].join('\r\n') + '\r\n',
+    );
   }
-  console.log(JSON.stringify({ rows: records.length, ...stats, failedFile: failed.length ? `${file}.failed.csv` : null }));
+  console.log(
+    JSON.stringify({ rows: records.length, ...stats, failedFile: failed.length ? `${file}.failed.csv` : null }),
+  );
   process.exit(failed.length ? 1 : 0);
 }
 

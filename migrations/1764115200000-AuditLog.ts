@@ -2,13 +2,39 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Tables whose writes are audited, with the derived columns (maintained by refresh_*()) that are not audited. */
 const AUDITED: [string, string[]][] = [
-  ['users', []], ['accounts', ['updated_at', 'version']], ['campaigns', ['updated_at', 'version']], ['campaign_spend', ['recorded_at']],
-  ['pipeline_stages', []], ['kpi_targets', ['updated_at']],
-  ['leads', ['updated_at', 'version', 'recorded_at', 'stage', 'status', 'rejection_reason', 'first_mql_at', 'first_sal_at', 'first_sql_at',
-    'first_opportunity_at', 'first_customer_at', 'lead_at', 'mql_at', 'sal_at', 'sql_at', 'opportunity_at', 'customer_at']],
-  ['lead_stage_changes', ['recorded_at']], ['touchpoints', ['recorded_at']],
+  ['users', []],
+  ['accounts', ['updated_at', 'version']],
+  ['campaigns', ['updated_at', 'version']],
+  ['campaign_spend', ['recorded_at']],
+  ['pipeline_stages', []],
+  ['kpi_targets', ['updated_at']],
+  [
+    'leads',
+    [
+      'updated_at',
+      'version',
+      'recorded_at',
+      'stage',
+      'status',
+      'rejection_reason',
+      'first_mql_at',
+      'first_sal_at',
+      'first_sql_at',
+      'first_opportunity_at',
+      'first_customer_at',
+      'lead_at',
+      'mql_at',
+      'sal_at',
+      'sql_at',
+      'opportunity_at',
+      'customer_at',
+    ],
+  ],
+  ['lead_stage_changes', ['recorded_at']],
+  ['touchpoints', ['recorded_at']],
   ['deals', ['updated_at', 'version', 'recorded_at', 'stage_key', 'status', 'closed_at', 'lost_reason']],
-  ['deal_leads', []], ['deal_stage_changes', ['recorded_at']],
+  ['deal_leads', []],
+  ['deal_stage_changes', ['recorded_at']],
 ];
 
 /**
@@ -81,7 +107,9 @@ REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM PUBLIC;
 `);
     for (const [table, derived] of AUDITED) {
       const args = derived.map((c) => `'${c}'`).join(', ');
-      await q.query(`CREATE TRIGGER ${table}_audit AFTER INSERT OR UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION audit_row(${args})`);
+      await q.query(
+        `CREATE TRIGGER ${table}_audit AFTER INSERT OR UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION audit_row(${args})`,
+      );
     }
     await q.query(`
 DO $do$
@@ -99,6 +127,8 @@ $do$;`);
 
   public async down(q: QueryRunner): Promise<void> {
     for (const [table] of AUDITED) await q.query(`DROP TRIGGER IF EXISTS ${table}_audit ON ${table}`);
-    await q.query(`DROP TABLE IF EXISTS audit_log; DROP FUNCTION IF EXISTS audit_row(); DROP FUNCTION IF EXISTS audit_log_is_append_only();`);
+    await q.query(
+      `DROP TABLE IF EXISTS audit_log; DROP FUNCTION IF EXISTS audit_row(); DROP FUNCTION IF EXISTS audit_log_is_append_only();`,
+    );
   }
 }

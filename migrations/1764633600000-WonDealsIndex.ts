@@ -9,7 +9,9 @@ export class WonDealsIndex1764633600000 implements MigrationInterface {
   name = 'WonDealsIndex1764633600000';
 
   public async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE INDEX deals_won_closed_at_idx ON deals (closed_at) INCLUDE (amount, created_at) WHERE status = 'WON'`);
+    await q.query(
+      `CREATE INDEX deals_won_closed_at_idx ON deals (closed_at) INCLUDE (amount, created_at) WHERE status = 'WON'`,
+    );
   }
 
   public async down(q: QueryRunner): Promise<void> {

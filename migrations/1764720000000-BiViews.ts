@@ -1,11 +1,25 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** The funnel's ladder: each stage with the column holding its reach (skipped stages inferred, definitions.md §2). */
-const LADDER = [['LEAD', 'lead_at'], ['MQL', 'mql_at'], ['SAL', 'sal_at'], ['SQL', 'sql_at'], ['OPPORTUNITY', 'opportunity_at'], ['CUSTOMER', 'customer_at']];
+const LADDER = [
+  ['LEAD', 'lead_at'],
+  ['MQL', 'mql_at'],
+  ['SAL', 'sal_at'],
+  ['SQL', 'sql_at'],
+  ['OPPORTUNITY', 'opportunity_at'],
+  ['CUSTOMER', 'customer_at'],
+];
 
 /** attribution_credit_daily's column suffix of each model it holds (default lookback 365 days, half-life 7 days). */
-const MODELS = [['FIRST_TOUCH', 'first_touch'], ['LAST_TOUCH', 'last_touch'], ['LINEAR', 'linear'], ['U_SHAPED', 'u_shaped'],
-  ['W_SHAPED', 'w_shaped'], ['FULL_PATH', 'full_path'], ['TIME_DECAY', 'time_decay']];
+const MODELS = [
+  ['FIRST_TOUCH', 'first_touch'],
+  ['LAST_TOUCH', 'last_touch'],
+  ['LINEAR', 'linear'],
+  ['U_SHAPED', 'u_shaped'],
+  ['W_SHAPED', 'w_shaped'],
+  ['FULL_PATH', 'full_path'],
+  ['TIME_DECAY', 'time_decay'],
+];
 
 /**
  * The BI door (docs/research/ecosystem.md §3.3): a `bi` schema of read-only views, flat and tidy, over the same
@@ -18,7 +32,9 @@ export class BiViews1764720000000 implements MigrationInterface {
 
   public async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE SCHEMA bi`);
-    await q.query(`COMMENT ON SCHEMA bi IS 'Read-only views for BI tools: flat facts and tidy daily rows (UTC days, as of now), the definitions of definitions.md'`);
+    await q.query(
+      `COMMENT ON SCHEMA bi IS 'Read-only views for BI tools: flat facts and tidy daily rows (UTC days, as of now), the definitions of definitions.md'`,
+    );
     await q.query(`
 CREATE VIEW bi.leads AS
   SELECT l.id, l.external_id, l.source AS channel, l.title, l.score, l.account_id, l.owner_id, l.created_at, l.stage, l.status,
@@ -35,13 +51,21 @@ CREATE VIEW bi.deals AS
 CREATE VIEW bi.deal_stage_changes AS
   SELECT c.id, c.deal_id, c.to_stage AS stage, s.category, c.amount, c.reason, c.occurred_at, c.recorded_at
   FROM deal_stage_changes c JOIN pipeline_stages s ON s.key = c.to_stage`);
-    await q.query(`CREATE VIEW bi.lead_stage_changes AS SELECT id, lead_id, event, reason, occurred_at, recorded_at FROM lead_stage_changes`);
-    await q.query(`CREATE VIEW bi.campaigns AS SELECT id, external_id, name, channel, starts_at, ends_at, budget, created_at FROM campaigns`);
+    await q.query(
+      `CREATE VIEW bi.lead_stage_changes AS SELECT id, lead_id, event, reason, occurred_at, recorded_at FROM lead_stage_changes`,
+    );
+    await q.query(
+      `CREATE VIEW bi.campaigns AS SELECT id, external_id, name, channel, starts_at, ends_at, budget, created_at FROM campaigns`,
+    );
     await q.query(`
 CREATE VIEW bi.campaign_spend AS
   SELECT sp.day, sp.campaign_id, c.name AS campaign_name, c.channel, sp.amount FROM campaign_spend sp JOIN campaigns c ON c.id = sp.campaign_id`);
-    await q.query(`CREATE VIEW bi.touchpoints AS SELECT id, external_id, lead_id, campaign_id, channel, type, occurred_at FROM touchpoints`);
-    await q.query(`CREATE VIEW bi.pipeline_stages AS SELECT key, label, position, category, probability FROM pipeline_stages`);
+    await q.query(
+      `CREATE VIEW bi.touchpoints AS SELECT id, external_id, lead_id, campaign_id, channel, type, occurred_at FROM touchpoints`,
+    );
+    await q.query(
+      `CREATE VIEW bi.pipeline_stages AS SELECT key, label, position, category, probability FROM pipeline_stages`,
+    );
     // flow counts per UTC day: leads whose reach of the stage fell on that day, by lead source
     await q.query(`
 CREATE VIEW bi.funnel_daily AS

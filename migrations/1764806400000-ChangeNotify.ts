@@ -17,8 +17,12 @@ BEGIN
   RETURN NULL;
 END
 $fn$`);
-    await q.query(`CREATE TRIGGER deals_notify AFTER INSERT OR UPDATE ON deals FOR EACH ROW EXECUTE FUNCTION notify_change('deal')`);
-    await q.query(`CREATE TRIGGER leads_notify AFTER INSERT OR UPDATE ON leads FOR EACH ROW EXECUTE FUNCTION notify_change('lead')`);
+    await q.query(
+      `CREATE TRIGGER deals_notify AFTER INSERT OR UPDATE ON deals FOR EACH ROW EXECUTE FUNCTION notify_change('deal')`,
+    );
+    await q.query(
+      `CREATE TRIGGER leads_notify AFTER INSERT OR UPDATE ON leads FOR EACH ROW EXECUTE FUNCTION notify_change('lead')`,
+    );
   }
 
   public async down(q: QueryRunner): Promise<void> {

@@ -7,7 +7,9 @@ import { rebuildRollups } from '../src/modules/analytics/rollups';
 /** `npm run rollups:rebuild`: recomputes the rollups from scratch (DATABASE_URL, or the embedded database in DATA_DIR). */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const embedded = config.databaseUrl ? null : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort });
+  const embedded = config.databaseUrl
+    ? null
+    : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort });
   const ds = createDataSource({ url: config.databaseUrl ?? embedded!.url, poolSize: 2, statementTimeoutMs: 3_600_000 });
   await ds.initialize();
   try {

@@ -19,17 +19,26 @@ const arg = (name: string, fallback: string) => {
 export async function seedDatabase(url: string, size: Size, seed: number): Promise<number> {
   const c = new Client({ connectionString: url });
   await c.connect();
-  let seeded = false;
-  let superuser = false;
+  let seeded: boolean;
+  let superuser: boolean;
   try {
     const migrated = (await c.query(`SELECT to_regclass('leads') IS NOT NULL AS migrated`)).rows[0].migrated as boolean;
-    seeded = migrated && (await c.query(`SELECT EXISTS (SELECT 1 FROM leads WHERE external_id LIKE 'blead-%') AS seeded`)).rows[0].seeded;
-    superuser = (await c.query(`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`)).rows[0]?.rolsuper === true;
+    seeded =
+      migrated &&
+      (await c.query(`SELECT EXISTS (SELECT 1 FROM leads WHERE external_id LIKE 'blead-%') AS seeded`)).rows[0].seeded;
+    superuser =
+      (await c.query(`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`)).rows[0]?.rolsuper === true;
   } finally {
     await c.end();
   }
-  if (seeded) throw new Error('this database already holds the synthetic funnel; seed a fresh one (another DATA_DIR or database)');
-  if (!superuser) throw new Error('the set-based load turns triggers off (session_replication_role), which needs a superuser connection');
+  if (seeded)
+    throw new Error(
+      'this database already holds the synthetic funnel; seed a fresh one (another DATA_DIR or database)',
+    );
+  if (!superuser)
+    throw new Error(
+      'the set-based load turns triggers off (session_replication_role), which needs a superuser connection',
+    );
   return generateInto(url, size, seed);
 }
 
@@ -38,11 +47,15 @@ async function main(): Promise<void> {
   if (!(size in SIZES)) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
   const seed = Number(arg('seed', '42'));
   const config = loadConfig();
-  const embedded = config.databaseUrl ? null : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort });
+  const embedded = config.databaseUrl
+    ? null
+    : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort });
   const url = config.databaseUrl ?? embedded!.url;
   try {
     const ms = await seedDatabase(url, size, seed);
-    console.log(`seeded ${SIZES[size].toLocaleString('en-US')} leads (${size}, seed ${seed}) in ${(ms / 1000).toFixed(1)} s`);
+    console.log(
+      `seeded ${SIZES[size].toLocaleString('en-US')} leads (${size}, seed ${seed}) in ${(ms / 1000).toFixed(1)} s`,
+    );
   } finally {
     await embedded?.stop();
   }

@@ -32,7 +32,11 @@ export async function startApp(config: Config, opts: { initialBackoffMs?: number
   if (!url) {
     embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort });
     url = embedded.url;
-    logger.info('embedded PostgreSQL started', { dataDir: config.dataDir, port: config.embeddedPgPort, created: embedded.created });
+    logger.info('embedded PostgreSQL started', {
+      dataDir: config.dataDir,
+      port: config.embeddedPgPort,
+      created: embedded.created,
+    });
   }
   const ds = createDataSource({ url, ...config.db });
   let isReady = false;
@@ -47,7 +51,8 @@ export async function startApp(config: Config, opts: { initialBackoffMs?: number
         if (!ds.isInitialized) await ds.initialize();
         await ds.runMigrations({ transaction: 'each' });
         if (config.biReaderDisabled) await disableBiReader(ds);
-        else if (config.biReaderPassword && (await setBiReaderPassword(ds, config.biReaderPassword))) biUrl = biConnectionString(url!, config.biReaderPassword);
+        else if (config.biReaderPassword && (await setBiReaderPassword(ds, config.biReaderPassword)))
+          biUrl = biConnectionString(url!, config.biReaderPassword);
         watchdog ??= startBiWatchdog(ds, config.biStatementTimeoutMs);
         if (embedded && config.seedDemo && (await isEmpty(ds))) {
           const t = Date.now();
@@ -64,7 +69,9 @@ export async function startApp(config: Config, opts: { initialBackoffMs?: number
   };
   const ready = connect();
   return {
-    server, ds, ready,
+    server,
+    ds,
+    ready,
     biUrl: () => biUrl,
     async stop() {
       stopped = true;

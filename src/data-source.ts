@@ -32,7 +32,10 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
     connectTimeoutMS: opts.connectTimeoutMs ?? 5000,
     applicationName: 'revenue-funnel-api',
     // an idle connection that died (killed, server restart): the pool drops it; log what happened, not the client object
-    poolErrorHandler: (err: unknown) => logger.warn('pg pool error', { err: { message: (err as Error)?.message, code: (err as { code?: string })?.code } }),
+    poolErrorHandler: (err: unknown) =>
+      logger.warn('pg pool error', {
+        err: { message: (err as Error)?.message, code: (err as { code?: string })?.code },
+      }),
     extra: {
       statement_timeout: opts.statementTimeoutMs ?? 15000,
       lock_timeout: 5000,

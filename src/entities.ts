@@ -10,7 +10,17 @@ import { UserEntity } from './modules/user/user.entity';
 
 /** Every table the migrations create, mapped; a test checks these match the migrated schema exactly. */
 export const ENTITIES = [
-  UserEntity, AccountEntity, CampaignEntity, CampaignSpendEntity, PipelineStageEntity, LeadEntity,
-  LeadStageChangeEntity, TouchpointEntity, DealEntity, DealLeadEntity, DealStageChangeEntity, DealStageReachEntity,
+  UserEntity,
+  AccountEntity,
+  CampaignEntity,
+  CampaignSpendEntity,
+  PipelineStageEntity,
+  LeadEntity,
+  LeadStageChangeEntity,
+  TouchpointEntity,
+  DealEntity,
+  DealLeadEntity,
+  DealStageChangeEntity,
+  DealStageReachEntity,
   KpiTargetEntity,
 ];

@@ -10,8 +10,13 @@ import { userLoaders } from './modules/user/user.loaders';
 /** Every parent → child lookup of one request, assembled from each feature's `<feature>.loaders.ts`. */
 export function createLoaders(ds: DataSource) {
   return {
-    ...userLoaders(ds), ...accountLoaders(ds), ...campaignLoaders(ds), ...leadLoaders(ds), ...dealLoaders(ds),
-    ...pipelineStageLoaders(ds), ...touchpointLoaders(ds),
+    ...userLoaders(ds),
+    ...accountLoaders(ds),
+    ...campaignLoaders(ds),
+    ...leadLoaders(ds),
+    ...dealLoaders(ds),
+    ...pipelineStageLoaders(ds),
+    ...touchpointLoaders(ds),
   };
 }
 

@@ -47,7 +47,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await app.ready;
-  const lines = [`Revenue funnel API ready at ${server.url} (started in ${Date.now() - started} ms, Node ${process.version})`];
+  const lines = [
+    `Revenue funnel API ready at ${server.url} (started in ${Date.now() - started} ms, Node ${process.version})`,
+  ];
   if (config.nodeEnv !== 'production') {
     const hours = Math.min(12, config.jwt.maxLifetimeSeconds / 3600);
     const token = signToken({ sub: DEMO_ADMIN_EMAIL, role: Role.ADMIN }, config.jwt, hours * 3600);

@@ -13,11 +13,22 @@ import { UserResolver } from './modules/user/user.resolver';
 
 /** Root resolvers carry @Authorized; *FieldsResolver classes serve child fields of already-authorized parents. */
 export const ROOT_RESOLVERS = [
-  UserResolver, AccountResolver, CampaignResolver, LeadResolver, TouchpointResolver, DealResolver, PipelineStageResolver,
-  AnalyticsResolver, ChangeResolver,
+  UserResolver,
+  AccountResolver,
+  CampaignResolver,
+  LeadResolver,
+  TouchpointResolver,
+  DealResolver,
+  PipelineStageResolver,
+  AnalyticsResolver,
+  ChangeResolver,
 ] as const;
 export const FIELD_RESOLVERS = [
-  AccountFieldsResolver, CampaignFieldsResolver, LeadFieldsResolver, TouchpointFieldsResolver, DealFieldsResolver,
+  AccountFieldsResolver,
+  CampaignFieldsResolver,
+  LeadFieldsResolver,
+  TouchpointFieldsResolver,
+  DealFieldsResolver,
   AttributionRowFieldsResolver,
 ] as const;
 export const RESOLVERS = [...ROOT_RESOLVERS, ...FIELD_RESOLVERS] as const;

@@ -9,7 +9,9 @@ import { Deps } from './context';
 import { RESOLVERS } from './resolvers';
 
 /** Builds the executable schema; without deps (for emitting the SDL) resolvers are never called. */
-export function buildAppSchema(deps: Deps = { ds: undefined as never, transactions: undefined as never }): GraphQLSchema {
+export function buildAppSchema(
+  deps: Deps = { ds: undefined as never, transactions: undefined as never },
+): GraphQLSchema {
   const container = createContainer(deps);
   const schema = buildSchemaSync({
     resolvers: RESOLVERS,

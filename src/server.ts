@@ -1,7 +1,10 @@
 import http from 'node:http';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -67,17 +70,28 @@ function unauthenticated(message: string): GraphQLError {
 }
 
 /** Builds and starts the HTTP server: /healthz, /readyz and /graphql (Apollo on Express 5). */
-export async function createServer(config: Config, ds: DataSource, port = config.port, isReady: () => boolean = () => true): Promise<RunningServer> {
+export async function createServer(
+  config: Config,
+  ds: DataSource,
+  port = config.port,
+  isReady: () => boolean = () => true,
+): Promise<RunningServer> {
   setLogLevel(config.logLevel);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false); // GraphQL responses are POST results: hashing every body for an ETag is CPU for nothing
   const verifyToken = cachedVerifier(config.jwt, keyStoreFor(config.jwt));
-  const httpServer = http.createServer({
-    // slow clients (slowloris): headers and whole requests must arrive in time; checked every second, not Node's 30 s
-    headersTimeout: config.http.headersTimeoutMs, requestTimeout: config.http.requestTimeoutMs,
-    keepAliveTimeout: config.http.keepAliveTimeoutMs, connectionsCheckingInterval: 1000, maxHeaderSize: 16 * 1024,
-  }, app);
+  const httpServer = http.createServer(
+    {
+      // slow clients (slowloris): headers and whole requests must arrive in time; checked every second, not Node's 30 s
+      headersTimeout: config.http.headersTimeoutMs,
+      requestTimeout: config.http.requestTimeoutMs,
+      keepAliveTimeout: config.http.keepAliveTimeoutMs,
+      connectionsCheckingInterval: 1000,
+      maxHeaderSize: 16 * 1024,
+    },
+    app,
+  );
   httpServer.maxConnections = config.http.maxConnections;
   httpServer.maxRequestsPerSocket = 10_000;
   let shuttingDown = false;
@@ -88,7 +102,10 @@ export async function createServer(config: Config, ds: DataSource, port = config
   app.get('/readyz', async (_req, res) => {
     try {
       if (shuttingDown || !isReady()) throw new Error('not ready');
-      await Promise.race([ds.query('SELECT 1'), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000))]);
+      await Promise.race([
+        ds.query('SELECT 1'),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000)),
+      ]);
       res.json({ status: 'ready' });
     } catch {
       res.status(503).json({ status: 'unavailable' });
@@ -113,7 +130,14 @@ export async function createServer(config: Config, ds: DataSource, port = config
   const whenReady: express.RequestHandler = (_req, res, next) => {
     if (isReady()) return next();
     res.status(503).setHeader('retry-after', '2');
-    res.json({ errors: [{ message: 'The service is starting: the database is not reachable yet', extensions: { code: 'RATE_LIMITED', reason: 'DATABASE_UNAVAILABLE', retryAfter: 2 } }] });
+    res.json({
+      errors: [
+        {
+          message: 'The service is starting: the database is not reachable yet',
+          extensions: { code: 'RATE_LIMITED', reason: 'DATABASE_UNAVAILABLE', retryAfter: 2 },
+        },
+      ],
+    });
   };
 
   const metrics = new Metrics(ds);
@@ -121,9 +145,18 @@ export async function createServer(config: Config, ds: DataSource, port = config
     let given: string | null = null;
     try {
       given = /^Bearer +(\S+)$/i.exec(authorizationHeader(req)?.trim() ?? '')?.[1] ?? null;
-    } catch { /* two headers: refused below */ }
+    } catch {
+      /* two headers: refused below */
+    }
     if (config.metricsToken && !sameSecret(given, config.metricsToken)) {
-      res.status(401).json({ errors: [{ message: 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>', extensions: { code: 'UNAUTHENTICATED' } }] });
+      res.status(401).json({
+        errors: [
+          {
+            message: 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>',
+            extensions: { code: 'UNAUTHENTICATED' },
+          },
+        ],
+      });
       return;
     }
     res.setHeader('content-type', metrics.registry.contentType);
@@ -158,7 +191,11 @@ export async function createServer(config: Config, ds: DataSource, port = config
       idempotencyPlugin(ds),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      { async serverWillStart() { return { drainServer: () => subscriptions.dispose() }; } },
+      {
+        async serverWillStart() {
+          return { drainServer: () => subscriptions.dispose() };
+        },
+      },
       ...(config.nodeEnv === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
   });
@@ -171,17 +208,31 @@ export async function createServer(config: Config, ds: DataSource, port = config
     ...jsonBody(),
     expressMiddleware(apollo, { context: ({ req }) => contextFor(req) }),
   );
-  app.use('/export', requestScope(config.sqlStatementsHeader), whenReady, exportRouter(apollo, schema, contextFor, (labels) => metrics.exports.inc(labels)));
+  app.use(
+    '/export',
+    requestScope(config.sqlStatementsHeader),
+    whenReady,
+    exportRouter(apollo, schema, contextFor, (labels) => metrics.exports.inc(labels)),
+  );
   app.use(webRouter({ graphiql: config.nodeEnv !== 'production' }));
   app.use((_req, res) => {
     res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
   });
   // Malformed JSON bodies and other request errors: a 4xx with a stable code, never a stack trace.
-  app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
-    const code = status === 500 ? 'INTERNAL_SERVER_ERROR' : status === 413 ? 'BAD_USER_INPUT' : 'BAD_REQUEST';
-    res.status(status).json({ errors: [{ message: status === 500 ? 'Internal server error' : err.message, extensions: { code } }] });
-  });
+  app.use(
+    (
+      err: Error & { status?: number; type?: string },
+      _req: express.Request,
+      res: express.Response,
+      _next: express.NextFunction,
+    ) => {
+      const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+      const code = status === 500 ? 'INTERNAL_SERVER_ERROR' : status === 413 ? 'BAD_USER_INPUT' : 'BAD_REQUEST';
+      res
+        .status(status)
+        .json({ errors: [{ message: status === 500 ? 'Internal server error' : err.message, extensions: { code } }] });
+    },
+  );
 
   await new Promise<void>((resolve) => httpServer.listen(port, '0.0.0.0', resolve));
   const address = httpServer.address();

@@ -9,10 +9,21 @@ import { DealsPageDocument, FunnelDocument, MoveDealStageDocument } from './gene
 type DealsPage = ResultOf<typeof DealsPageDocument>;
 
 export async function request<D extends import('@graphql-typed-document-node/core').TypedDocumentNode<any, any>>(
-  url: string, token: string, document: D, variables: VariablesOf<D>, print: (d: D) => string,
+  url: string,
+  token: string,
+  document: D,
+  variables: VariablesOf<D>,
+  print: (d: D) => string,
 ): Promise<ResultOf<D>> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: print(document), variables }) });
-  const body = (await res.json()) as { data?: ResultOf<D>; errors?: { message: string; extensions?: { code?: string } }[] };
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: print(document), variables }),
+  });
+  const body = (await res.json()) as {
+    data?: ResultOf<D>;
+    errors?: { message: string; extensions?: { code?: string } }[];
+  };
   if (body.errors?.length) throw new Error(`${body.errors[0].extensions?.code}: ${body.errors[0].message}`);
   return body.data!;
 }
@@ -24,6 +35,7 @@ export function boardColumns(page: DealsPage): Record<string, number> {
   return byStage;
 }
 
-export const conversion = (r: ResultOf<typeof FunnelDocument>) => r.funnel.steps.map((s) => [s.stage, s.conversionFromPrevious?.value ?? null] as const);
+export const conversion = (r: ResultOf<typeof FunnelDocument>) =>
+  r.funnel.steps.map((s) => [s.stage, s.conversionFromPrevious?.value ?? null] as const);
 
 export const move: VariablesOf<typeof MoveDealStageDocument> = { id: '1', stage: 'PROPOSAL', expectedVersion: 3 };

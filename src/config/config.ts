@@ -53,7 +53,8 @@ export class ConfigError extends Error {
 
 const DEV_SECRET = 'dev-only-secret-do-not-use-in-production-0123456789';
 /** Words of example and placeholder secrets (docs, compose files, tutorials): never a production secret. */
-const PLACEHOLDER = /change[-_ ]?me|replace[-_ ]?me|your[-_ ]?(own[-_ ]?)?secret|placeholder|example|dev[-_ ]?only|do[-_ ]?not[-_ ]?use|insecure|not[-_ ]?secure|default[-_ ]?secret|s3cr3t|password|secret[-_ ]?key|test[-_ ]?secret|changeit/i;
+const PLACEHOLDER =
+  /change[-_ ]?me|replace[-_ ]?me|your[-_ ]?(own[-_ ]?)?secret|placeholder|example|dev[-_ ]?only|do[-_ ]?not[-_ ]?use|insecure|not[-_ ]?secure|default[-_ ]?secret|s3cr3t|password|secret[-_ ]?key|test[-_ ]?secret|changeit/i;
 /** Shannon entropy of the secret's own characters × its length, in bits: a rough floor on how guessable it is. */
 export function estimatedEntropyBits(s: string): number {
   const counts = new Map<string, number>();
@@ -64,8 +65,12 @@ export function estimatedEntropyBits(s: string): number {
 }
 /** A production secret (JWT, BI password, metrics token): no placeholder words, and at least `bits` of estimated entropy. */
 function checkProductionSecret(key: string, value: string, bits: number, problems: string[]): void {
-  if (PLACEHOLDER.test(value)) problems.push(`${key} looks like a placeholder or example value; generate one (e.g. openssl rand -base64 48)`);
-  else if (estimatedEntropyBits(value) < bits) problems.push(`${key} is too predictable (about ${Math.floor(estimatedEntropyBits(value))} bits; at least ${bits} wanted); generate one (e.g. openssl rand -base64 48)`);
+  if (PLACEHOLDER.test(value))
+    problems.push(`${key} looks like a placeholder or example value; generate one (e.g. openssl rand -base64 48)`);
+  else if (estimatedEntropyBits(value) < bits)
+    problems.push(
+      `${key} is too predictable (about ${Math.floor(estimatedEntropyBits(value))} bits; at least ${bits} wanted); generate one (e.g. openssl rand -base64 48)`,
+    );
 }
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 const NODE_ENVS = ['development', 'production', 'test'] as const;
@@ -119,10 +124,13 @@ export function loadConfig(env: Env = process.env): Config {
   const jwksFile = env.JWT_JWKS_FILE || null;
   const jwksUrl = env.JWT_JWKS_URL || null;
   if (jwksFile && jwksUrl) problems.push('Set JWT_JWKS_FILE or JWT_JWKS_URL, not both');
-  if (jwksUrl && !/^https:\/\//.test(jwksUrl) && !/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(jwksUrl)) problems.push('JWT_JWKS_URL must be https (or http on loopback)');
+  if (jwksUrl && !/^https:\/\//.test(jwksUrl) && !/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(jwksUrl))
+    problems.push('JWT_JWKS_URL must be https (or http on loopback)');
   const secret = env.JWT_SECRET || (nodeEnv === 'production' || jwksFile || jwksUrl ? '' : DEV_SECRET);
-  if (!secret && !jwksFile && !jwksUrl) problems.push('JWT_SECRET (or JWT_JWKS_FILE / JWT_JWKS_URL) is required when NODE_ENV=production');
-  else if (secret && secret.length < 32) problems.push('JWT_SECRET must be at least 32 characters (HS256 needs a 256-bit key)');
+  if (!secret && !jwksFile && !jwksUrl)
+    problems.push('JWT_SECRET (or JWT_JWKS_FILE / JWT_JWKS_URL) is required when NODE_ENV=production');
+  else if (secret && secret.length < 32)
+    problems.push('JWT_SECRET must be at least 32 characters (HS256 needs a 256-bit key)');
   const config: Config = {
     nodeEnv,
     port: int(env, 'PORT', 4000, 0, 65535, problems),
@@ -147,7 +155,8 @@ export function loadConfig(env: Env = process.env): Config {
       connectTimeoutMs: int(env, 'DB_CONNECT_TIMEOUT_MS', 2000, 100, 120_000, problems),
     },
     metricsToken: env.METRICS_TOKEN || null,
-    biReaderPassword: env.BI_READER_PASSWORD || (!env.DATABASE_URL && nodeEnv !== 'production' ? 'bi-reader-dev' : null),
+    biReaderPassword:
+      env.BI_READER_PASSWORD || (!env.DATABASE_URL && nodeEnv !== 'production' ? 'bi-reader-dev' : null),
     biReaderDisabled: bool(env, 'BI_READER_DISABLED', false, problems),
     biStatementTimeoutMs: int(env, 'BI_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000, problems),
     http: {
@@ -162,16 +171,24 @@ export function loadConfig(env: Env = process.env): Config {
       refillPerSecond: int(env, 'RATE_REFILL_PER_SECOND', 100, 1, 1_000_000_000, problems),
     },
   };
-  if (config.biReaderPassword !== null && config.biReaderPassword.length < 8) problems.push('BI_READER_PASSWORD must be at least 8 characters');
-  if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) problems.push('HTTP_HEADERS_TIMEOUT_MS must not be over HTTP_REQUEST_TIMEOUT_MS');
+  if (config.biReaderPassword !== null && config.biReaderPassword.length < 8)
+    problems.push('BI_READER_PASSWORD must be at least 8 characters');
+  if (config.http.headersTimeoutMs > config.http.requestTimeoutMs)
+    problems.push('HTTP_HEADERS_TIMEOUT_MS must not be over HTTP_REQUEST_TIMEOUT_MS');
   if (nodeEnv === 'production') {
     // safe by default: a deployment that copied an example value, or forgot a credential, does not start
     if (env.JWT_SECRET && secret.length >= 32) checkProductionSecret('JWT_SECRET', secret, 100, problems);
     const metricsPublic = bool(env, 'METRICS_PUBLIC', false, problems);
     if (config.metricsToken) checkProductionSecret('METRICS_TOKEN', config.metricsToken, 48, problems);
-    else if (!metricsPublic) problems.push('METRICS_TOKEN is required when NODE_ENV=production (or METRICS_PUBLIC=true to serve /metrics without a token)');
+    else if (!metricsPublic)
+      problems.push(
+        'METRICS_TOKEN is required when NODE_ENV=production (or METRICS_PUBLIC=true to serve /metrics without a token)',
+      );
     if (config.biReaderPassword) checkProductionSecret('BI_READER_PASSWORD', config.biReaderPassword, 48, problems);
-    else if (!config.biReaderDisabled) problems.push('BI_READER_PASSWORD is required when NODE_ENV=production (or BI_READER_DISABLED=true to keep the bi_reader role from logging in)');
+    else if (!config.biReaderDisabled)
+      problems.push(
+        'BI_READER_PASSWORD is required when NODE_ENV=production (or BI_READER_DISABLED=true to keep the bi_reader role from logging in)',
+      );
   }
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -9,7 +9,11 @@ export class CountingLogger implements OrmLogger {
     if (s) s.statements += 1;
   }
   logQueryError(error: string | Error, query: string): void {
-    logger.debug('sql error', { error: String(error), query: query.slice(0, 500), requestId: currentScope()?.requestId });
+    logger.debug('sql error', {
+      error: String(error),
+      query: query.slice(0, 500),
+      requestId: currentScope()?.requestId,
+    });
   }
   logQuerySlow(time: number, query: string): void {
     logger.warn('slow sql', { ms: time, query: query.slice(0, 500), requestId: currentScope()?.requestId });

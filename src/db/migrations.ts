@@ -13,4 +13,18 @@ import { ChangeNotify1764806400000 } from '../../migrations/1764806400000-Change
 import { BiReaderHardening1764892800000 } from '../../migrations/1764892800000-BiReaderHardening';
 
 /** Every migration, in order. A merged migration is never edited; add a new one here instead. */
-export const MIGRATIONS = [Foundation1763856000000, KpiTargets1763942400000, IdempotencyKeys1764028800000, AuditLog1764115200000, AttributionCredit1764201600000, MilestoneIndexes1764288000000, FunnelRollup1764374400000, KpiRollup1764460800000, MarkovRollup1764547200000, WonDealsIndex1764633600000, BiViews1764720000000, ChangeNotify1764806400000, BiReaderHardening1764892800000];
+export const MIGRATIONS = [
+  Foundation1763856000000,
+  KpiTargets1763942400000,
+  IdempotencyKeys1764028800000,
+  AuditLog1764115200000,
+  AttributionCredit1764201600000,
+  MilestoneIndexes1764288000000,
+  FunnelRollup1764374400000,
+  KpiRollup1764460800000,
+  MarkovRollup1764547200000,
+  WonDealsIndex1764633600000,
+  BiViews1764720000000,
+  ChangeNotify1764806400000,
+  BiReaderHardening1764892800000,
+];

@@ -35,11 +35,16 @@ async function forget(client: PoolClient, known: Map<string, true>, name: string
   await client.query(`DEALLOCATE ${name}`).catch(() => undefined);
 }
 
-async function runPrepared<T extends QueryResultRow>(client: PoolClient, text: string, params: unknown[]): Promise<T[]> {
+async function runPrepared<T extends QueryResultRow>(
+  client: PoolClient,
+  text: string,
+  params: unknown[],
+): Promise<T[]> {
   const name = statementName(text);
   let known = preparedOn.get(client);
   if (!known) preparedOn.set(client, (known = new Map()));
-  if (!known.delete(name) && known.size >= MAX_PREPARED_PER_CONNECTION) await forget(client, known, known.keys().next().value as string);
+  if (!known.delete(name) && known.size >= MAX_PREPARED_PER_CONNECTION)
+    await forget(client, known, known.keys().next().value as string);
   known.set(name, true);
   try {
     return (await client.query<T>({ name, text, values: params })).rows;
@@ -63,7 +68,11 @@ async function runPrepared<T extends QueryResultRow>(client: PoolClient, text: s
  * counted and slow ones logged as TypeORM's are; errors are the driver's (SQLSTATE in `code`), which the error
  * mapping reads.
  */
-export async function preparedRows<T = Record<string, unknown>>(db: Queryable, text: string, params: unknown[] = []): Promise<T[]> {
+export async function preparedRows<T = Record<string, unknown>>(
+  db: Queryable,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const pool = db instanceof DataSource ? (db.driver as unknown as { master?: Pool }).master : undefined;
   if (!(db instanceof DataSource) || !pool) return rows<T>(db, text, params); // a transaction, or not connected yet
   db.logger.logQuery(text, params);

@@ -13,9 +13,15 @@ export interface SqlResult<T> {
  * Runs one parameterised statement and returns rows and the affected count in one shape, whatever the command
  * (TypeORM's plain query() returns [rows, count] for UPDATE/DELETE but rows for everything else).
  */
-export async function exec<T = Record<string, unknown>>(db: Queryable, text: string, params: unknown[] = []): Promise<SqlResult<T>> {
+export async function exec<T = Record<string, unknown>>(
+  db: Queryable,
+  text: string,
+  params: unknown[] = [],
+): Promise<SqlResult<T>> {
   const inTx = db instanceof EntityManager && db.queryRunner !== undefined;
-  const qr: QueryRunner = inTx ? (db as EntityManager).queryRunner! : (db instanceof DataSource ? db : db.connection).createQueryRunner();
+  const qr: QueryRunner = inTx
+    ? (db as EntityManager).queryRunner!
+    : (db instanceof DataSource ? db : db.connection).createQueryRunner();
   try {
     const r = await qr.query(text, params, true);
     const rows = (Array.isArray(r.records) ? r.records : []) as T[];
@@ -25,6 +31,10 @@ export async function exec<T = Record<string, unknown>>(db: Queryable, text: str
   }
 }
 
-export async function rows<T = Record<string, unknown>>(db: Queryable, text: string, params: unknown[] = []): Promise<T[]> {
+export async function rows<T = Record<string, unknown>>(
+  db: Queryable,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   return (await exec<T>(db, text, params)).rows;
 }

@@ -29,7 +29,10 @@ export type BeforeCommit = (tx: EntityManager) => Promise<void>;
  * writing through the services does exactly what the API does; a runner built here with no steps does only the work.
  */
 export class TransactionRunner {
-  constructor(readonly ds: DataSource, private readonly beforeCommit: readonly BeforeCommit[] = []) {}
+  constructor(
+    readonly ds: DataSource,
+    private readonly beforeCommit: readonly BeforeCommit[] = [],
+  ) {}
 
   async run<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {

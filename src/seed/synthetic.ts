@@ -6,12 +6,13 @@ import { generateSql } from './synthetic.sql';
 export const SIZES = { small: 10_000, medium: 100_000, large: 1_000_000 } as const;
 export type Size = keyof typeof SIZES;
 
-
 /** A one-line progress bar on stderr. */
 export function progress(done: number, total: number, started: number, label: string): void {
   const width = 30;
   const filled = Math.round((done / total) * width);
-  process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${label.padEnd(28).slice(0, 28)} ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  process.stderr.write(
+    `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${label.padEnd(28).slice(0, 28)} ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   if (done === total) process.stderr.write('\n');
 }
 
@@ -45,7 +46,9 @@ export async function generateInto(url: string, size: Size, seed: number): Promi
   const built = await rebuildRollups(rollups);
   await rollups.query('VACUUM ANALYZE'); // statistics of the rebuilt rollups, visibility map for index-only scans
   await rollups.destroy();
-  process.stderr.write(`\nrollups rebuilt: ${built.map((b) => `${b.table} ${b.rows.toLocaleString('en-US')} rows in ${(b.ms / 1000).toFixed(1)} s`).join('; ')}\n`);
+  process.stderr.write(
+    `\nrollups rebuilt: ${built.map((b) => `${b.table} ${b.rows.toLocaleString('en-US')} rows in ${(b.ms / 1000).toFixed(1)} s`).join('; ')}\n`,
+  );
   progress(steps.length + 1, steps.length + 1, started, 'done');
   return Date.now() - started;
 }

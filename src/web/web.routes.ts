@@ -11,7 +11,8 @@ function projectRoot(): string {
 }
 
 /** Same-origin scripts and styles only (GraphiQL and the dashboard need nothing from a CDN). */
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'";
 
 /** Files of npm packages the pages load, by the name they are served under. */
 const VENDOR: Record<string, string> = {
@@ -29,11 +30,13 @@ export function webRouter(opts: { graphiql: boolean }): express.Router {
   const root = projectRoot();
   const web = path.join(root, 'src', 'web');
   const router = express.Router();
-  const page = (file: string): express.RequestHandler => (_req, res) => {
-    res.setHeader('content-security-policy', CSP);
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.sendFile(path.join(web, file));
-  };
+  const page =
+    (file: string): express.RequestHandler =>
+    (_req, res) => {
+      res.setHeader('content-security-policy', CSP);
+      res.setHeader('x-content-type-options', 'nosniff');
+      res.sendFile(path.join(web, file));
+    };
   const files = (dir: string) => express.static(path.join(web, dir), { index: false, maxAge: '5m' });
   router.get('/', page('dashboard/index.html'));
   router.use('/dashboard', files('dashboard'));

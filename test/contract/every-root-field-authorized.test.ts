@@ -10,7 +10,10 @@ describe('root fields', () => {
     const guardedClasses = new Set(storage.authorizedResolver.map((a) => a.target));
     const guardedFields = new Set(storage.authorizedFields.map((a) => `${a.target.name}.${a.fieldName}`));
     const handlers = [...storage.queries, ...storage.mutations];
-    const names = [...Object.keys(schema.getQueryType()!.getFields()), ...Object.keys(schema.getMutationType()!.getFields())];
+    const names = [
+      ...Object.keys(schema.getQueryType()!.getFields()),
+      ...Object.keys(schema.getMutationType()!.getFields()),
+    ];
     const unguarded = names.filter((name) => {
       const h = handlers.find((x) => x.schemaName === name);
       if (!h) return true;

@@ -18,7 +18,10 @@ const run = promisify(execFile);
 /** The README's bash blocks marked `<!-- tested -->` (or `<!-- tested: what it does -->`), in order. */
 function testedBlocks(): { label: string; code: string }[] {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  return [...readme.matchAll(/<!-- tested(?:: ([^>]*?))? -->\n```bash\n([\s\S]*?)```/g)].map((m) => ({ label: m[1] ?? m[2].split('\n')[0].slice(0, 80), code: m[2] }));
+  return [...readme.matchAll(/<!-- tested(?:: ([^>]*?))? -->\n```bash\n([\s\S]*?)```/g)].map((m) => ({
+    label: m[1] ?? m[2].split('\n')[0].slice(0, 80),
+    code: m[2],
+  }));
 }
 
 describe('the README examples for each user run as written (demo data, real PostgreSQL)', () => {
@@ -33,7 +36,12 @@ describe('the README examples for each user run as written (demo data, real Post
     const password = 'bi-reader-readme-test';
     await setBiReaderPassword(db.ds, password);
     server = await createServer(testConfig, db.ds, 0);
-    env = { ...process.env, API: server.url.replace('/graphql', '').replace('localhost', '127.0.0.1'), TOKEN: tokenFor(Role.ADMIN), BI_URL: biConnectionString(db.url, password) } as Record<string, string>;
+    env = {
+      ...process.env,
+      API: server.url.replace('/graphql', '').replace('localhost', '127.0.0.1'),
+      TOKEN: tokenFor(Role.ADMIN),
+      BI_URL: biConnectionString(db.url, password),
+    } as Record<string, string>;
   }, 60_000);
   afterAll(async () => {
     await server?.stop();
@@ -44,36 +52,67 @@ describe('the README examples for each user run as written (demo data, real Post
   it('the README has tested examples for front ends, BI tools and scripts', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(7);
     const all = blocks.map((b) => b.code).join('\n');
-    for (const door of ['/graphql', 'graphql-codegen', 'graphql-ws', 'psql "$BI_URL"', '/export/kpis.csv', 'idempotency-key', 'examples/sync-deals.mjs']) expect(all).toContain(door);
+    for (const door of [
+      '/graphql',
+      'graphql-codegen',
+      'graphql-ws',
+      'psql "$BI_URL"',
+      '/export/kpis.csv',
+      'idempotency-key',
+      'examples/sync-deals.mjs',
+    ])
+      expect(all).toContain(door);
   });
 
-  it.each(testedBlocks().map((b) => [b.label, b] as const))('%s', async (_label, block) => {
-    if (block.code.includes('psql') && !havePsql) {
-      if (process.env.CI) throw new Error('CI needs psql');
-      return;
-    }
-    if (block.code.includes('dealChanged')) {
-      // waits for the next deal change: make one once it is subscribed
-      const child = spawn('bash', ['-euo', 'pipefail', '-c', block.code], { cwd: ROOT, env });
-      let out = '';
-      child.stdout.on('data', (d) => (out += String(d)));
-      child.stderr.on('data', (d) => (out += String(d)));
-      const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
-      await new Promise((r) => setTimeout(r, 1500));
-      const res = await fetch(`${env.API}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${env.TOKEN}` },
-        body: JSON.stringify({ query: 'mutation { upsertDeals(input: [{ externalId: "readme-live-1", name: "Live deal", amount: 777, createdAt: "2026-05-01T09:00:00Z" }]) { successCount } }' }) });
-      expect(res.status).toBe(200);
-      const code = await Promise.race([exited, new Promise<number>((r) => setTimeout(() => (child.kill(), r(-1)), 10_000))]);
-      expect([code, out]).toEqual([0, expect.stringContaining('"name":"Live deal"')]);
-      return;
-    }
-    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', block.code], { cwd: ROOT, env, timeout: 60_000 });
-    expect(stdout.trim()).not.toBe('');
-    const json = (() => { try { return JSON.parse(stdout); } catch { return null; } })();
-    expect(json?.errors ?? null).toBeNull();
-    if (block.code.includes('/export/kpis.csv')) expect(stdout.split('\r\n')[0]).toBe('metric,periodStart,periodEnd,value,numerator,denominator');
-    if (block.code.includes('upsertDeals')) expect(JSON.parse(stdout).data.upsertDeals).toMatchObject({ successCount: 1, errorCount: 0 });
-    if (block.code.includes('sync-deals')) expect(JSON.parse(stdout.trim().split('\n').pop()!)).toMatchObject({ rows: 3, failed: 0, stageChanges: 2 });
-    if (block.code.includes('psql')) expect(stdout).toMatch(/WIN_RATE/);
-  }, 90_000);
+  it.each(testedBlocks().map((b) => [b.label, b] as const))(
+    '%s',
+    async (_label, block) => {
+      if (block.code.includes('psql') && !havePsql) {
+        if (process.env.CI) throw new Error('CI needs psql');
+        return;
+      }
+      if (block.code.includes('dealChanged')) {
+        // waits for the next deal change: make one once it is subscribed
+        const child = spawn('bash', ['-euo', 'pipefail', '-c', block.code], { cwd: ROOT, env });
+        let out = '';
+        child.stdout.on('data', (d) => (out += String(d)));
+        child.stderr.on('data', (d) => (out += String(d)));
+        const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+        await new Promise((r) => setTimeout(r, 1500));
+        const res = await fetch(`${env.API}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${env.TOKEN}` },
+          body: JSON.stringify({
+            query:
+              'mutation { upsertDeals(input: [{ externalId: "readme-live-1", name: "Live deal", amount: 777, createdAt: "2026-05-01T09:00:00Z" }]) { successCount } }',
+          }),
+        });
+        expect(res.status).toBe(200);
+        const code = await Promise.race([
+          exited,
+          new Promise<number>((r) => setTimeout(() => (child.kill(), r(-1)), 10_000)),
+        ]);
+        expect([code, out]).toEqual([0, expect.stringContaining('"name":"Live deal"')]);
+        return;
+      }
+      const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', block.code], { cwd: ROOT, env, timeout: 60_000 });
+      expect(stdout.trim()).not.toBe('');
+      const json = (() => {
+        try {
+          return JSON.parse(stdout);
+        } catch {
+          return null;
+        }
+      })();
+      expect(json?.errors ?? null).toBeNull();
+      if (block.code.includes('/export/kpis.csv'))
+        expect(stdout.split('\r\n')[0]).toBe('metric,periodStart,periodEnd,value,numerator,denominator');
+      if (block.code.includes('upsertDeals'))
+        expect(JSON.parse(stdout).data.upsertDeals).toMatchObject({ successCount: 1, errorCount: 0 });
+      if (block.code.includes('sync-deals'))
+        expect(JSON.parse(stdout.trim().split('\n').pop()!)).toMatchObject({ rows: 3, failed: 0, stageChanges: 2 });
+      if (block.code.includes('psql')) expect(stdout).toMatch(/WIN_RATE/);
+    },
+    90_000,
+  );
 });

@@ -13,13 +13,19 @@ describe('docker-compose.yml is safe by default', () => {
     }
   });
 
-  it('does not publish PostgreSQL\'s port', () => {
+  it("does not publish PostgreSQL's port", () => {
     const postgres = compose.slice(compose.indexOf('  postgres:'), compose.indexOf('  api:'));
     expect(postgres).not.toMatch(/ports:/);
   });
 
   it('the old placeholder secret would not start the service in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'change-me-to-a-long-random-secret-of-32-chars-or-more', METRICS_PUBLIC: 'true', BI_READER_DISABLED: 'true' }))
-      .toThrow(/JWT_SECRET looks like a placeholder/);
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        JWT_SECRET: 'change-me-to-a-long-random-secret-of-32-chars-or-more',
+        METRICS_PUBLIC: 'true',
+        BI_READER_DISABLED: 'true',
+      }),
+    ).toThrow(/JWT_SECRET looks like a placeholder/);
   });
 });

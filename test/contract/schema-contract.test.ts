@@ -29,11 +29,15 @@ if (process.env.REQUIRE_SHARED_CONTRACT && !fs.existsSync(contractDir)) {
 }
 if (fs.existsSync(contractDir)) {
   describe('../shared/contract (present beside this checkout)', () => {
-    const contract = (files: string[]) => buildSchema(files.map((f) => fs.readFileSync(path.join(contractDir, f), 'utf8')).join('\n'));
-    it.each([[['core.graphql']], [IMPLEMENTED]])('%j: findBreakingChanges and findDangerousChanges are empty', (files) => {
-      const emitted = buildSchema(committed);
-      expect(findBreakingChanges(contract(files), emitted)).toEqual([]);
-      expect(findDangerousChanges(contract(files), emitted)).toEqual([]);
-    });
+    const contract = (files: string[]) =>
+      buildSchema(files.map((f) => fs.readFileSync(path.join(contractDir, f), 'utf8')).join('\n'));
+    it.each([[['core.graphql']], [IMPLEMENTED]])(
+      '%j: findBreakingChanges and findDangerousChanges are empty',
+      (files) => {
+        const emitted = buildSchema(committed);
+        expect(findBreakingChanges(contract(files), emitted)).toEqual([]);
+        expect(findDangerousChanges(contract(files), emitted)).toEqual([]);
+      },
+    );
   });
 }

@@ -2,8 +2,15 @@
  * A plain in-memory reading of definitions.md section 6 for the rule-based models: one deal's eligible touches (in
  * order: occurredAt, then externalId) → each touch's share. Times are epoch milliseconds.
  */
-export interface EvalTouch { at: number; externalId: string }
-export interface EvalDeal { createdAt: number; closedAt: number; leadCreatedAt: number }
+export interface EvalTouch {
+  at: number;
+  externalId: string;
+}
+export interface EvalDeal {
+  createdAt: number;
+  closedAt: number;
+  leadCreatedAt: number;
+}
 
 const POSITIONS: Record<string, { ft: number; lc: number; oc: number; cw: number; mid: number }> = {
   FIRST_TOUCH: { ft: 1, lc: 0, oc: 0, cw: 0, mid: 0 },
@@ -16,7 +23,9 @@ const POSITIONS: Record<string, { ft: number; lc: number; oc: number; cw: number
 export function ruleBasedShares(model: string, touches: EvalTouch[], d: EvalDeal, halfLifeDays = 7): number[] {
   const n = touches.length;
   if (!n) return [];
-  const sorted = touches.map((t, i) => ({ ...t, i })).sort((a, b) => a.at - b.at || (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
+  const sorted = touches
+    .map((t, i) => ({ ...t, i }))
+    .sort((a, b) => a.at - b.at || (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
   const out = new Array<number>(n).fill(0);
   if (model === 'LINEAR') return out.map(() => 1 / n);
   if (model === 'TIME_DECAY') {
@@ -25,13 +34,23 @@ export function ruleBasedShares(model: string, touches: EvalTouch[], d: EvalDeal
     return w.map((x) => x / total);
   }
   const s = POSITIONS[model];
-  const lastAtOrBefore = (limit: number) => { let k = -1; sorted.forEach((t, j) => { if (t.at <= limit) k = j; }); return k; };
+  const lastAtOrBefore = (limit: number) => {
+    let k = -1;
+    sorted.forEach((t, j) => {
+      if (t.at <= limit) k = j;
+    });
+    return k;
+  };
   const ft = 0;
   const cw = n - 1;
   const lc = lastAtOrBefore(d.leadCreatedAt) >= 0 ? lastAtOrBefore(d.leadCreatedAt) : ft;
   const oc = lastAtOrBefore(d.createdAt); // -1: no OC
-  const given: { pos: number; share: number }[] = [{ pos: ft, share: s.ft }, { pos: lc, share: s.lc }, { pos: oc, share: s.oc }, { pos: cw, share: s.cw }]
-    .filter((g) => g.pos >= 0 && g.share > 0);
+  const given: { pos: number; share: number }[] = [
+    { pos: ft, share: s.ft },
+    { pos: lc, share: s.lc },
+    { pos: oc, share: s.oc },
+    { pos: cw, share: s.cw },
+  ].filter((g) => g.pos >= 0 && g.share > 0);
   const held = new Set(given.map((g) => g.pos));
   const middle = sorted.map((_, j) => j).filter((j) => !held.has(j));
   const raw = new Array<number>(n).fill(0);

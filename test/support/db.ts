@@ -9,7 +9,10 @@ export function testDatabaseUrl(): string {
 }
 
 /** A DataSource on the migrated test database, for one test file. */
-export async function openTestDataSource(poolSize = 10, limits: { connectTimeoutMs?: number; statementTimeoutMs?: number } = {}): Promise<DataSource> {
+export async function openTestDataSource(
+  poolSize = 10,
+  limits: { connectTimeoutMs?: number; statementTimeoutMs?: number } = {},
+): Promise<DataSource> {
   const ds = createDataSource({ url: testDatabaseUrl(), poolSize, ...limits });
   await ds.initialize();
   return ds;

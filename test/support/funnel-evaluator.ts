@@ -5,22 +5,62 @@
 export const LADDER = ['LEAD', 'MQL', 'SAL', 'SQL', 'OPPORTUNITY', 'CUSTOMER'] as const;
 export const PIPELINE = ['QUALIFICATION', 'DISCOVERY', 'PROPOSAL', 'NEGOTIATION', 'WON'] as const;
 export type Stage = (typeof LADDER)[number];
-const STAGE_RANK: Record<string, number> = { QUALIFICATION: 1, DISCOVERY: 2, PROPOSAL: 3, NEGOTIATION: 4, WON: 1_000_005, LOST: Infinity };
-export const CATEGORY: Record<string, 'OPEN' | 'WON' | 'LOST'> = { QUALIFICATION: 'OPEN', DISCOVERY: 'OPEN', PROPOSAL: 'OPEN', NEGOTIATION: 'OPEN', WON: 'WON', LOST: 'LOST' };
+const STAGE_RANK: Record<string, number> = {
+  QUALIFICATION: 1,
+  DISCOVERY: 2,
+  PROPOSAL: 3,
+  NEGOTIATION: 4,
+  WON: 1_000_005,
+  LOST: Infinity,
+};
+export const CATEGORY: Record<string, 'OPEN' | 'WON' | 'LOST'> = {
+  QUALIFICATION: 'OPEN',
+  DISCOVERY: 'OPEN',
+  PROPOSAL: 'OPEN',
+  NEGOTIATION: 'OPEN',
+  WON: 'WON',
+  LOST: 'LOST',
+};
 
-export interface MemDeal { createdAt: number; amount: number; changes: { stage: string; at: number }[] }
-export interface MemLead { createdAt: number; source: string | null; events: { event: string; at: number; reason?: string }[]; deals: MemDeal[] }
-export interface MemQuery<S extends string = Stage> { basis: 'COHORT' | 'FLOW'; policy: 'INFER' | 'STRICT'; steps: S[]; from: number; to: number; asOf: number; windowMs: number | null }
-export interface MemStep { count: number; inferred: number; days: number[] }
+export interface MemDeal {
+  createdAt: number;
+  amount: number;
+  changes: { stage: string; at: number }[];
+}
+export interface MemLead {
+  createdAt: number;
+  source: string | null;
+  events: { event: string; at: number; reason?: string }[];
+  deals: MemDeal[];
+}
+export interface MemQuery<S extends string = Stage> {
+  basis: 'COHORT' | 'FLOW';
+  policy: 'INFER' | 'STRICT';
+  steps: S[];
+  from: number;
+  to: number;
+  asOf: number;
+  windowMs: number | null;
+}
+export interface MemStep {
+  count: number;
+  inferred: number;
+  days: number[];
+}
 
 /** The deal's log as of asOf in replay order (creation in QUALIFICATION first; ties: ladder rank, LOST last, arrival). */
 function dealLog(d: MemDeal, asOf: number) {
-  const log = [{ stage: 'QUALIFICATION', at: d.createdAt }, ...d.changes].map((c, i) => ({ ...c, i })).filter((c) => c.at <= asOf);
+  const log = [{ stage: 'QUALIFICATION', at: d.createdAt }, ...d.changes]
+    .map((c, i) => ({ ...c, i }))
+    .filter((c) => c.at <= asOf);
   return log.sort((a, b) => a.at - b.at || STAGE_RANK[a.stage] - STAGE_RANK[b.stage] || a.i - b.i);
 }
 
 /** The deal's latest change as of asOf: its stage, category and instant (null when created after asOf). */
-export function outcome(d: MemDeal, asOf: number): { stage: string; category: 'OPEN' | 'WON' | 'LOST'; at: number } | null {
+export function outcome(
+  d: MemDeal,
+  asOf: number,
+): { stage: string; category: 'OPEN' | 'WON' | 'LOST'; at: number } | null {
   const last = dealLog(d, asOf).pop();
   return last ? { stage: last.stage, category: CATEGORY[last.stage], at: last.at } : null;
 }
@@ -49,7 +89,9 @@ export function leadFirstEntries(l: MemLead, asOf: number): Map<Stage, number> {
 
 /** Pipeline first entries: OPEN stages from the log, WON only when the outcome as of asOf is WON (at its close). */
 function dealFirstEntries(d: MemDeal, asOf: number): Map<string, number> {
-  const entries: [string, number][] = dealLog(d, asOf).filter((c) => CATEGORY[c.stage] === 'OPEN').map((c) => [c.stage, c.at]);
+  const entries: [string, number][] = dealLog(d, asOf)
+    .filter((c) => CATEGORY[c.stage] === 'OPEN')
+    .map((c) => [c.stage, c.at]);
   const w = wonAt(d, asOf);
   if (w !== null) entries.push(['WON', w]);
   return earliest(entries, asOf);
@@ -57,14 +99,24 @@ function dealFirstEntries(d: MemDeal, asOf: number): Map<string, number> {
 
 /** Reach of each ladder stage: the earliest first entry of it or any higher stage (definitions.md section 2). */
 export function inferredReach<S>(ladder: readonly S[], first: Map<S, number>, s: S): number | null {
-  const ts = ladder.slice(ladder.indexOf(s)).map((t) => first.get(t)).filter((x): x is number => x !== undefined);
+  const ts = ladder
+    .slice(ladder.indexOf(s))
+    .map((t) => first.get(t))
+    .filter((x): x is number => x !== undefined);
   return ts.length ? Math.min(...ts) : null;
 }
 
-function reaches<S>(ladder: readonly S[], first: Map<S, number>, q: MemQuery<S & string>): { reach: (number | null)[]; inferred: boolean[] } {
+function reaches<S>(
+  ladder: readonly S[],
+  first: Map<S, number>,
+  q: MemQuery<S & string>,
+): { reach: (number | null)[]; inferred: boolean[] } {
   if (q.policy === 'INFER') {
     const reach = q.steps.map((s) => inferredReach(ladder, first, s));
-    return { reach, inferred: q.steps.map((s, k) => reach[k] !== null && (!first.has(s) || first.get(s)! > reach[k]!)) };
+    return {
+      reach,
+      inferred: q.steps.map((s, k) => reach[k] !== null && (!first.has(s) || first.get(s)! > reach[k]!)),
+    };
   }
   const reach: (number | null)[] = [];
   let ok = true;
@@ -83,9 +135,13 @@ function countSteps<S extends string>(ladder: readonly S[], units: Map<S, number
     q.steps.forEach((_, k) => {
       const r = reach[k];
       if (r === null) return;
-      const counted = q.basis === 'COHORT'
-        ? reach[0] !== null && reach[0] >= q.from && reach[0] < q.to && r <= Math.min(q.asOf, reach[0] + (q.windowMs ?? Infinity))
-        : r >= q.from && r < q.to && r <= q.asOf;
+      const counted =
+        q.basis === 'COHORT'
+          ? reach[0] !== null &&
+            reach[0] >= q.from &&
+            reach[0] < q.to &&
+            r <= Math.min(q.asOf, reach[0] + (q.windowMs ?? Infinity))
+          : r >= q.from && r < q.to && r <= q.asOf;
       if (!counted) return;
       out[k].count++;
       if (inferred[k]) out[k].inferred++;
@@ -96,11 +152,19 @@ function countSteps<S extends string>(ladder: readonly S[], units: Map<S, number
 }
 
 export function evaluateFunnel(leads: MemLead[], q: MemQuery): MemStep[] {
-  return countSteps(LADDER, leads.filter((l) => l.createdAt <= q.asOf).map((l) => leadFirstEntries(l, q.asOf)), q);
+  return countSteps(
+    LADDER,
+    leads.filter((l) => l.createdAt <= q.asOf).map((l) => leadFirstEntries(l, q.asOf)),
+    q,
+  );
 }
 
 export function evaluatePipelineFunnel(deals: MemDeal[], q: MemQuery<string>): MemStep[] {
-  return countSteps(PIPELINE as readonly string[], deals.filter((d) => d.createdAt <= q.asOf).map((d) => dealFirstEntries(d, q.asOf)), q);
+  return countSteps(
+    PIPELINE as readonly string[],
+    deals.filter((d) => d.createdAt <= q.asOf).map((d) => dealFirstEntries(d, q.asOf)),
+    q,
+  );
 }
 
 export const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);

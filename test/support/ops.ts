@@ -23,7 +23,14 @@ export const MOVE_DEAL = `mutation($input: MoveDealStageInput!) { moveDealStage(
 export interface BulkOut {
   successCount: number;
   errorCount: number;
-  results: { index: number; externalId: string | null; id: string | null; created: boolean; success: boolean; errors: { code: string; field: string | null }[] }[];
+  results: {
+    index: number;
+    externalId: string | null;
+    id: string | null;
+    created: boolean;
+    success: boolean;
+    errors: { code: string; field: string | null }[];
+  }[];
 }
 
 export const at = (s: string) => new Date(`${s}T12:00:00.000Z`).toISOString();

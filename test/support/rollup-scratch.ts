@@ -2,15 +2,25 @@ import { DataSource, EntityManager } from 'typeorm';
 import { snapshot } from './transactions';
 
 /** A stored rollup table (or a SELECT of its columns) and the SQL that computes it from scratch. */
-export interface ScratchTable { name: string; stored?: string; scratch: string }
+export interface ScratchTable {
+  name: string;
+  stored?: string;
+  scratch: string;
+}
 
 /**
  * The rollup's dirty tables are empty and each stored table equals its from-scratch SQL (EXCEPT both ways; the first
  * differing rows are reported), in one snapshot, or in the caller's transaction.
  */
-export async function expectStoredEqualsScratch(db: DataSource | EntityManager, dirty: string[], tables: ScratchTable[]): Promise<void> {
+export async function expectStoredEqualsScratch(
+  db: DataSource | EntityManager,
+  dirty: string[],
+  tables: ScratchTable[],
+): Promise<void> {
   const check = async (tx: EntityManager) => {
-    expect(await tx.query(`SELECT ${dirty.map((t) => `(SELECT count(*) FROM ${t})`).join(' + ')} AS n`)).toEqual([{ n: '0' }]);
+    expect(await tx.query(`SELECT ${dirty.map((t) => `(SELECT count(*) FROM ${t})`).join(' + ')} AS n`)).toEqual([
+      { n: '0' },
+    ]);
     for (const t of tables) {
       const diff = await tx.query(`
         WITH stored AS (${t.stored ?? `SELECT * FROM ${t.name}`}), scratch AS (${t.scratch})

@@ -4,7 +4,9 @@ import { createDataSource } from '../../src/data-source';
 import { testDatabaseUrl } from './db';
 
 /** A database of its own on the test server (created, migrated; dropped by `drop`), for tests that need one whole. */
-export async function scratchDatabase(prefix: string): Promise<{ url: string; ds: DataSource; drop: () => Promise<void> }> {
+export async function scratchDatabase(
+  prefix: string,
+): Promise<{ url: string; ds: DataSource; drop: () => Promise<void> }> {
   const name = `${prefix}_${process.pid}_${Date.now()}`;
   const admin = async (sql: string) => {
     const url = new URL(testDatabaseUrl());
@@ -24,7 +26,8 @@ export async function scratchDatabase(prefix: string): Promise<{ url: string; ds
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
   return {
-    url: url.toString(), ds,
+    url: url.toString(),
+    ds,
     drop: async () => {
       if (ds.isInitialized) await ds.destroy();
       await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

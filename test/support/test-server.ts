@@ -7,7 +7,11 @@ import { testConfig, tokenFor } from './tokens';
 
 export interface GqlResponse<T = Record<string, any>> {
   status: number;
-  body: { data?: T; errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[]; extensions?: Record<string, any> };
+  body: {
+    data?: T;
+    errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
+    extensions?: Record<string, any>;
+  };
   headers: Headers;
 }
 
@@ -15,18 +19,30 @@ export interface TestApi {
   ds: DataSource;
   server: RunningServer;
   /** POSTs an operation as a role (a real signed JWT), or with no token when role is null. */
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, role?: Role | null, headers?: Record<string, string>): Promise<GqlResponse<T>>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    role?: Role | null,
+    headers?: Record<string, string>,
+  ): Promise<GqlResponse<T>>;
   /** Like gql, but fails the test on any GraphQL error and returns data. */
   ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, role?: Role): Promise<T>;
   close(): Promise<void>;
 }
 
 /** The production configuration (introspection off, suggestions hidden), with the test secret and the given env. */
-export const productionConfig = (env: Record<string, string> = {}): Config => loadConfig({
-  NODE_ENV: 'production', PORT: '0', JWT_SECRET: testConfig.jwt.secret, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
-  RATE_BUCKET_CAPACITY: '1000000000', RATE_REFILL_PER_SECOND: '1000000000',
-  METRICS_TOKEN: 'mT4kQ9zR2xV7bN1cW6yH3jP8', BI_READER_DISABLED: 'true', ...env,
-});
+export const productionConfig = (env: Record<string, string> = {}): Config =>
+  loadConfig({
+    NODE_ENV: 'production',
+    PORT: '0',
+    JWT_SECRET: testConfig.jwt.secret,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    RATE_BUCKET_CAPACITY: '1000000000',
+    RATE_REFILL_PER_SECOND: '1000000000',
+    METRICS_TOKEN: 'mT4kQ9zR2xV7bN1cW6yH3jP8',
+    BI_READER_DISABLED: 'true',
+    ...env,
+  });
 
 /** The real server (Express + Apollo + TypeORM) on a free port, talking to the test database. */
 export async function startTestApi(config: Config = testConfig): Promise<TestApi> {
@@ -35,10 +51,14 @@ export async function startTestApi(config: Config = testConfig): Promise<TestApi
   const gql: TestApi['gql'] = async (query, variables = {}, role = Role.ADMIN, headers = {}) => {
     const res = await fetch(server.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(role ? { authorization: `Bearer ${tokenFor(role)}` } : {}), ...headers },
+      headers: {
+        'content-type': 'application/json',
+        ...(role ? { authorization: `Bearer ${tokenFor(role)}` } : {}),
+        ...headers,
+      },
       body: JSON.stringify({ query, variables }),
     });
-    return { status: res.status, body: (await res.json()) as GqlResponse<any>["body"], headers: res.headers };
+    return { status: res.status, body: (await res.json()) as GqlResponse<any>['body'], headers: res.headers };
   };
   return {
     ds,

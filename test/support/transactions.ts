@@ -46,8 +46,12 @@ export async function withPendingWrite<T>(ds: DataSource, work: () => Promise<T>
 /** Runs `work` in a transaction that is then rolled back, whatever it wrote (other test files never see it). */
 export async function rolledBack(ds: DataSource, work: (tx: EntityManager) => Promise<void>): Promise<void> {
   const rollback = new Error('rollback');
-  await ds.transaction(async (tx) => {
-    await work(tx);
-    throw rollback;
-  }).catch((e) => { if (e !== rollback) throw e; });
+  await ds
+    .transaction(async (tx) => {
+      await work(tx);
+      throw rollback;
+    })
+    .catch((e) => {
+      if (e !== rollback) throw e;
+    });
 }

@@ -24,20 +24,31 @@ const unauthenticated = (why: string) => new AppError('UNAUTHENTICATED', why);
  * required, iat not in the future and nbf honoured (30 s skew), lifetime at most maxLifetimeSeconds, sub and a known
  * role. RS256 keys come by `kid` from the key store (JWKS). Every failure is UNAUTHENTICATED.
  */
-export async function verifyToken(token: string, s: JwtSettings, keys: KeyStore, nowSeconds = Math.floor(Date.now() / 1000)): Promise<Viewer> {
+export async function verifyToken(
+  token: string,
+  s: JwtSettings,
+  keys: KeyStore,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Promise<Viewer> {
   const decoded = jwt.decode(token, { complete: true });
   if (!decoded || typeof decoded.payload === 'string') throw unauthenticated('Token is not valid');
   if (decoded.header.alg !== keys.algorithm) throw unauthenticated('Token is not valid');
-  if (typeof decoded.header.typ !== 'string' || !TYPES.has(decoded.header.typ.toLowerCase())) throw unauthenticated('Token type must be at+jwt');
+  if (typeof decoded.header.typ !== 'string' || !TYPES.has(decoded.header.typ.toLowerCase()))
+    throw unauthenticated('Token type must be at+jwt');
   // RFC 7515 §4.1.11: a token naming critical header parameters must be refused by anyone who does not understand
   // them, and this API understands none
-  if (Object.hasOwn(decoded.header, 'crit')) throw unauthenticated('Token has critical header parameters (crit) this API does not understand');
+  if (Object.hasOwn(decoded.header, 'crit'))
+    throw unauthenticated('Token has critical header parameters (crit) this API does not understand');
   const key = await keys.keyFor(decoded.header.kid);
   if (!key) throw unauthenticated('Token is not valid');
   let payload: jwt.JwtPayload | string;
   try {
     payload = jwt.verify(token, key, {
-      algorithms: [keys.algorithm], issuer: s.issuer, audience: s.audience, clockTolerance: SKEW_SECONDS, clockTimestamp: nowSeconds,
+      algorithms: [keys.algorithm],
+      issuer: s.issuer,
+      audience: s.audience,
+      clockTolerance: SKEW_SECONDS,
+      clockTimestamp: nowSeconds,
     });
   } catch (err) {
     throw unauthenticated((err as Error).name === 'TokenExpiredError' ? 'Token has expired' : 'Token is not valid');
@@ -46,9 +57,12 @@ export async function verifyToken(token: string, s: JwtSettings, keys: KeyStore,
   if (!Number.isInteger(payload.exp)) throw unauthenticated('Token has no expiry (exp)');
   if (!Number.isInteger(payload.iat)) throw unauthenticated('Token has no issue time (iat)');
   if (payload.iat! > nowSeconds + SKEW_SECONDS) throw unauthenticated('Token is issued in the future');
-  if (payload.exp! - payload.iat! > s.maxLifetimeSeconds) throw unauthenticated(`Token lives longer than ${s.maxLifetimeSeconds} s`);
-  if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub.length > 320) throw unauthenticated('Token has no subject (sub)');
-  if (typeof payload.role !== 'string' || !ROLES.has(payload.role)) throw unauthenticated('Token has no valid role claim');
+  if (payload.exp! - payload.iat! > s.maxLifetimeSeconds)
+    throw unauthenticated(`Token lives longer than ${s.maxLifetimeSeconds} s`);
+  if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub.length > 320)
+    throw unauthenticated('Token has no subject (sub)');
+  if (typeof payload.role !== 'string' || !ROLES.has(payload.role))
+    throw unauthenticated('Token has no valid role claim');
   return { sub: payload.sub, role: payload.role as Role };
 }
 

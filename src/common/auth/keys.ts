@@ -17,7 +17,14 @@ export function hmacKeys(secret: string): KeyStore {
   return { algorithm: 'HS256', keyFor: async () => key };
 }
 
-interface Jwk { kty?: string; kid?: string; alg?: string; use?: string; n?: string; e?: string }
+interface Jwk {
+  kty?: string;
+  kid?: string;
+  alg?: string;
+  use?: string;
+  n?: string;
+  e?: string;
+}
 
 /**
  * RS256 keys from a JWKS file or URL, by `kid`. Keys that are not RSA, not for signatures, or under 2048 bits are
@@ -25,7 +32,11 @@ interface Jwk { kty?: string; kid?: string; alg?: string; use?: string; n?: stri
  * publish the new key, then sign with it) and the whole set is re-read after 10 × refreshSeconds (retire the old key
  * after its last token expired); `jku`/`x5u` in tokens are never followed.
  */
-export function jwksKeys(source: { file?: string | null; url?: string | null }, refreshSeconds = 60, now = Date.now): KeyStore {
+export function jwksKeys(
+  source: { file?: string | null; url?: string | null },
+  refreshSeconds = 60,
+  now = Date.now,
+): KeyStore {
   let keys = new Map<string, KeyObject>();
   let loadedAt = -Infinity;
   let loading: Promise<void> | null = null;
@@ -41,7 +52,14 @@ export function jwksKeys(source: { file?: string | null; url?: string | null }, 
     try {
       const next = new Map<string, KeyObject>();
       for (const jwk of (await read()).keys ?? []) {
-        if (jwk.kty !== 'RSA' || !jwk.kid || !KID.test(jwk.kid) || (jwk.alg && jwk.alg !== 'RS256') || (jwk.use && jwk.use !== 'sig')) continue;
+        if (
+          jwk.kty !== 'RSA' ||
+          !jwk.kid ||
+          !KID.test(jwk.kid) ||
+          (jwk.alg && jwk.alg !== 'RS256') ||
+          (jwk.use && jwk.use !== 'sig')
+        )
+          continue;
         const key = createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
         if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
           logger.warn('JWKS key under 2048 bits ignored', { kid: jwk.kid });
@@ -71,6 +89,13 @@ export function jwksKeys(source: { file?: string | null; url?: string | null }, 
 }
 
 /** The key store of a configuration: JWKS (RS256) when a file or URL is set, the HS256 secret otherwise. */
-export function keyStoreFor(c: { secret: string; jwksFile: string | null; jwksUrl: string | null; jwksRefreshSeconds: number }): KeyStore {
-  return c.jwksFile || c.jwksUrl ? jwksKeys({ file: c.jwksFile, url: c.jwksUrl }, c.jwksRefreshSeconds) : hmacKeys(c.secret);
+export function keyStoreFor(c: {
+  secret: string;
+  jwksFile: string | null;
+  jwksUrl: string | null;
+  jwksRefreshSeconds: number;
+}): KeyStore {
+  return c.jwksFile || c.jwksUrl
+    ? jwksKeys({ file: c.jwksFile, url: c.jwksUrl }, c.jwksRefreshSeconds)
+    : hmacKeys(c.secret);
 }

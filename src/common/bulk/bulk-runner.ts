@@ -1,4 +1,4 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AppError } from '../errors/app-error';
 import { fromDbFault, fromPgError } from '../errors/pg-error';
 import { findUnstorableText } from '../validation/checks';
@@ -61,14 +61,20 @@ export async function runBulk<I, P>(
   spec: BulkSpec<I, P>,
 ): Promise<BulkResult> {
   if (items.length > MAX_BULK_ITEMS) {
-    throw new AppError('BAD_USER_INPUT', `At most ${MAX_BULK_ITEMS} items per call (got ${items.length})`, { field: 'input' });
+    throw new AppError('BAD_USER_INPUT', `At most ${MAX_BULK_ITEMS} items per call (got ${items.length})`, {
+      field: 'input',
+    });
   }
   const counts = new Map<string, number>();
   for (const item of items) counts.set(spec.key(item), (counts.get(spec.key(item)) ?? 0) + 1);
   const isDuplicate = (item: I) => counts.get(spec.key(item))! > 1;
   const fresh = (): BulkItemResult[] =>
     items.map((item, index) => ({
-      index, externalId: spec.externalId(item), id: null, created: false, success: false,
+      index,
+      externalId: spec.externalId(item),
+      id: null,
+      created: false,
+      success: false,
       errors: isDuplicate(item)
         ? [{ code: 'DUPLICATE_IN_REQUEST', message: 'The same key appears more than once in this call', field: null }]
         : [],
@@ -78,18 +84,24 @@ export async function runBulk<I, P>(
   const unstorable = items.map((item) => findUnstorableText(item));
   const withTextErrors = (r: BulkItemResult[]) => {
     unstorable.forEach((hit, index) => {
-      if (hit && !r[index].errors.length) r[index].errors = [{ code: 'BAD_USER_INPUT', message: `${hit.field} ${hit.why}`, field: hit.field }];
+      if (hit && !r[index].errors.length)
+        r[index].errors = [{ code: 'BAD_USER_INPUT', message: `${hit.field} ${hit.why}`, field: hit.field }];
     });
     return r;
   };
-  const candidates = items.map((item, index) => ({ item, index })).filter(({ item, index }) => !isDuplicate(item) && !unstorable[index]);
+  const candidates = items
+    .map((item, index) => ({ item, index }))
+    .filter(({ item, index }) => !isDuplicate(item) && !unstorable[index]);
   let results = withTextErrors(fresh());
 
   try {
     await transactions.run(async (tx) => {
       results = withTextErrors(fresh());
       const ctx: WriteContext = { tx, viewer, now: new Date(), touchedLeads: new Set(), touchedDeals: new Set() };
-      const prepared = await spec.prepare(candidates.map((c) => c.item), ctx);
+      const prepared = await spec.prepare(
+        candidates.map((c) => c.item),
+        ctx,
+      );
       const valid: { index: number; value: P }[] = [];
       prepared.forEach((p, i) => {
         const index = candidates[i].index;
@@ -106,7 +118,9 @@ export async function runBulk<I, P>(
     for (const r of results) {
       if (!r.success) continue;
       Object.assign(r, { id: null, created: false, success: false });
-      r.errors = [{ code: 'ROLLED_BACK', message: 'Not written: another item failed and allOrNone is true', field: null }];
+      r.errors = [
+        { code: 'ROLLED_BACK', message: 'Not written: another item failed and allOrNone is true', field: null },
+      ];
     }
   }
   const successCount = results.filter((r) => r.success).length;
@@ -127,14 +141,22 @@ async function rollbackTo(ctx: WriteContext, savepoint: string, cause: unknown):
 }
 
 async function writeAll<I, P>(
-  spec: BulkSpec<I, P>, ctx: WriteContext, valid: { index: number; value: P }[], results: BulkItemResult[],
+  spec: BulkSpec<I, P>,
+  ctx: WriteContext,
+  valid: { index: number; value: P }[],
+  results: BulkItemResult[],
 ): Promise<void> {
   if (spec.writeMany && valid.length > 1) {
     await ctx.tx.query('SAVEPOINT bulk_many');
     try {
-      const written = await spec.writeMany(valid.map((v) => v.value), ctx);
+      const written = await spec.writeMany(
+        valid.map((v) => v.value),
+        ctx,
+      );
       await ctx.tx.query('RELEASE SAVEPOINT bulk_many');
-      written.forEach((w, i) => Object.assign(results[valid[i].index], { id: w.id, created: w.created, success: true }));
+      written.forEach((w, i) =>
+        Object.assign(results[valid[i].index], { id: w.id, created: w.created, success: true }),
+      );
       return;
     } catch (err) {
       await rollbackTo(ctx, 'bulk_many', err);

@@ -24,9 +24,14 @@ export interface UpsertOutcome extends Written {
  * the calling module, never client input.
  */
 export async function upsertByExternalId(
-  tx: EntityManager, table: string, externalId: string, cols: UpsertColumn[], before: string[] = [],
+  tx: EntityManager,
+  table: string,
+  externalId: string,
+  cols: UpsertColumn[],
+  before: string[] = [],
 ): Promise<UpsertOutcome> {
-  const existing = await sqlRows(tx,
+  const existing = await sqlRows(
+    tx,
     `SELECT id::text AS id${before.map((c) => `, ${c}`).join('')} FROM ${table} WHERE external_id = $1 FOR UPDATE`,
     [externalId],
   );
@@ -38,7 +43,8 @@ export async function upsertByExternalId(
       params.push(c.value);
       return `$${params.length}::${c.cast}`;
     });
-    const rows = await sqlRows<{ id: string }>(tx,
+    const rows = await sqlRows<{ id: string }>(
+      tx,
       `INSERT INTO ${table} (external_id${insertCols.map((c) => `, ${c.col}`).join('')})
        VALUES ($1${values.map((v) => `, ${v}`).join('')})
        ON CONFLICT (external_id) DO NOTHING RETURNING id::text AS id`,
@@ -55,7 +61,8 @@ export async function upsertByExternalId(
   const sets = present.map((c, i) => `${c.col} = $${i + 2}::${c.cast}`).join(', ');
   const cur = present.map((c) => c.col).join(', ');
   const next = present.map((c, i) => `$${i + 2}::${c.cast}`).join(', ');
-  const updated = await exec(tx,
+  const updated = await exec(
+    tx,
     `UPDATE ${table} SET ${sets}, version = version + 1, updated_at = now()
      WHERE id = $1 AND ROW(${cur}, 0) IS DISTINCT FROM ROW(${next}, 0) RETURNING id`,
     params,
@@ -65,7 +72,11 @@ export async function upsertByExternalId(
 
 /** An upsert column from an input value: undefined = omitted. */
 export const column = (col: string, cast: string, value: unknown, insertDefault?: string): UpsertColumn => ({
-  col, cast, value, present: value !== undefined, insertDefault,
+  col,
+  cast,
+  value,
+  present: value !== undefined,
+  insertDefault,
 });
 
 export interface KeyedColumn {
@@ -79,19 +90,30 @@ export interface KeyedColumn {
  * same values writes nothing; with other values it corrects them. `insertOnly` columns (actor…) are set on insert.
  */
 export async function upsertByNaturalKey(
-  tx: EntityManager, table: string, key: KeyedColumn[], values: KeyedColumn[], insertOnly: KeyedColumn[] = [],
+  tx: EntityManager,
+  table: string,
+  key: KeyedColumn[],
+  values: KeyedColumn[],
+  insertOnly: KeyedColumn[] = [],
 ): Promise<Written & { changed: boolean }> {
   const all = [...key, ...values, ...insertOnly];
   const params = all.map((c) => c.value);
   const ph = (i: number) => `$${i + 1}::${all[i].cast}`;
   const keyCols = key.map((c) => c.col).join(', ');
-  const r = await sqlRows<{ id: string; created: boolean }>(tx, `
+  const r = await sqlRows<{ id: string; created: boolean }>(
+    tx,
+    `
     INSERT INTO ${table} AS t (${all.map((c) => c.col).join(', ')}) VALUES (${all.map((_, i) => ph(i)).join(', ')})
     ON CONFLICT (${keyCols}) DO UPDATE SET ${values.map((c) => `${c.col} = EXCLUDED.${c.col}`).join(', ')}
       WHERE ROW(${values.map((c) => `t.${c.col}`).join(', ')}, 0) IS DISTINCT FROM ROW(${values.map((c) => `EXCLUDED.${c.col}`).join(', ')}, 0)
-    RETURNING id::text AS id, (xmax = 0) AS created`, params);
+    RETURNING id::text AS id, (xmax = 0) AS created`,
+    params,
+  );
   if (r.length) return { ...r[0], changed: true };
-  const existing = await sqlRows<{ id: string }>(tx,
-    `SELECT id::text AS id FROM ${table} WHERE ${key.map((c, i) => `${c.col} = ${ph(i)}`).join(' AND ')}`, params.slice(0, key.length));
+  const existing = await sqlRows<{ id: string }>(
+    tx,
+    `SELECT id::text AS id FROM ${table} WHERE ${key.map((c, i) => `${c.col} = ${ph(i)}`).join(' AND ')}`,
+    params.slice(0, key.length),
+  );
   return { id: existing[0].id, created: false, changed: false };
 }

@@ -65,11 +65,16 @@ export class PrimedLoader<K, V> extends DataLoader<K, V> {
 }
 
 /** A loader of rows by id: one `WHERE id = ANY($1)` per batch. */
-export function byIdLoader<T extends { id: string }>(load: (ids: readonly string[]) => Promise<T[]>): PrimedLoader<string, T | null> {
+export function byIdLoader<T extends { id: string }>(
+  load: (ids: readonly string[]) => Promise<T[]>,
+): PrimedLoader<string, T | null> {
   return new PrimedLoader(async (ids) => byKey(ids, await load(ids), (r) => r.id));
 }
 
 /** A loader of child lists by parent id: one statement per batch. */
-export function listLoader<T>(load: (ids: readonly string[]) => Promise<T[]>, parentOf: (t: T) => string): PrimedLoader<string, T[]> {
+export function listLoader<T>(
+  load: (ids: readonly string[]) => Promise<T[]>,
+  parentOf: (t: T) => string,
+): PrimedLoader<string, T[]> {
   return new PrimedLoader(async (ids) => groupByKey(ids, await load(ids), parentOf));
 }

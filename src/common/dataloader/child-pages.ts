@@ -31,11 +31,19 @@ export interface ChildPageSpec {
 }
 
 /** One statement for the page of every parent: per-parent totals, then row_number() within each parent. */
-export async function queryChildPages<T>(db: Queryable, spec: ChildPageSpec, parentIds: readonly string[], first: number, after: Cursor | null): Promise<(T & ChildRow)[]> {
+export async function queryChildPages<T>(
+  db: Queryable,
+  spec: ChildPageSpec,
+  parentIds: readonly string[],
+  first: number,
+  after: Cursor | null,
+): Promise<(T & ChildRow)[]> {
   const where = new Where([parentIds, first + 1]);
   where.add(`${spec.parent} = ANY($1::bigint[])`);
   addKeyset(where, spec.sort, after);
-  return preparedRows<T & ChildRow>(db, `
+  return preparedRows<T & ChildRow>(
+    db,
+    `
     WITH totals AS (SELECT ${spec.parent} AS parent_id, count(*) AS total FROM ${spec.from} WHERE ${spec.parent} = ANY($1::bigint[]) GROUP BY 1),
     page AS (
       SELECT ${spec.columns}, ${spec.parent}::text AS "parentId", ${spec.sort.expr}::text AS "sortKey",
@@ -44,10 +52,16 @@ export async function queryChildPages<T>(db: Queryable, spec: ChildPageSpec, par
     )
     SELECT page.*, totals.parent_id::text AS "parentId", totals.total
     FROM totals LEFT JOIN page ON page."parentId" = totals.parent_id::text AND page.rn <= $2
-    ORDER BY totals.parent_id, page.rn`, where.params);
+    ORDER BY totals.parent_id, page.rn`,
+    where.params,
+  );
 }
 
-export type ChildPageQuery<T> = (parentIds: readonly string[], first: number, after: Cursor | null) => Promise<(T & ChildRow)[]>;
+export type ChildPageQuery<T> = (
+  parentIds: readonly string[],
+  first: number,
+  after: Cursor | null,
+) => Promise<(T & ChildRow)[]>;
 
 /**
  * Paged to-many children (Account.leads, Lead.touchpoints…) batched per request: one loader per distinct
@@ -59,7 +73,10 @@ export class ChildPages<T extends { id: string }> {
   }
 
   private readonly loaders = new Map<string, DataLoader<string, Connection<T>>>();
-  constructor(private readonly query: ChildPageQuery<T>, private readonly sort: SortSpec) {}
+  constructor(
+    private readonly query: ChildPageQuery<T>,
+    private readonly sort: SortSpec,
+  ) {}
 
   load(parentId: string, page: PageRequest): Promise<Connection<T>> {
     const first = checkFirst(page.first ?? DEFAULT_PAGE);
@@ -79,7 +96,15 @@ export class ChildPages<T extends { id: string }> {
           byParent.set(r.parentId, list);
         }
         return parentIds.map((p) =>
-          toConnection((byParent.get(p) ?? []) as (T & { sortKey: string })[], first, page.after, this.sort, (r) => r.sortKey, totals.get(p) ?? 0));
+          toConnection(
+            (byParent.get(p) ?? []) as (T & { sortKey: string })[],
+            first,
+            page.after,
+            this.sort,
+            (r) => r.sortKey,
+            totals.get(p) ?? 0,
+          ),
+        );
       });
       this.loaders.set(key, loader);
     }

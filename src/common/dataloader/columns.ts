@@ -1,4 +1,12 @@
-import { GraphQLResolveInfo, isAbstractType, isObjectType, OperationDefinitionNode, SelectionSetNode, GraphQLCompositeType, getNamedType } from 'graphql';
+import {
+  GraphQLResolveInfo,
+  isAbstractType,
+  isObjectType,
+  OperationDefinitionNode,
+  SelectionSetNode,
+  GraphQLCompositeType,
+  getNamedType,
+} from 'graphql';
 
 /**
  * Selection-aware columns (PostGraphile's and Join Monster's trick): a statement that embeds children for look-ahead
@@ -13,7 +21,10 @@ export type ColumnMap = ReadonlyMap<string, string>;
 
 export function columnMap(selectList: string): ColumnMap {
   const map = new Map<string, string>();
-  for (const item of selectList.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of selectList
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const as = /^(.*)\s+AS\s+"?([A-Za-z_][A-Za-z0-9_]*)"?$/i.exec(item);
     map.set(as ? as[2] : item.slice(item.lastIndexOf('.') + 1), item);
   }
@@ -22,7 +33,10 @@ export function columnMap(selectList: string): ColumnMap {
 
 /** The select list for the given keys (in the map's order); every column when `keys` is undefined. */
 export function selectList(columns: ColumnMap, keys?: ReadonlySet<string>): string {
-  return [...columns].filter(([k]) => !keys || keys.has(k)).map(([, item]) => item).join(', ');
+  return [...columns]
+    .filter(([k]) => !keys || keys.has(k))
+    .map(([, item]) => item)
+    .join(', ');
 }
 
 /** Per operation: type name → the field names selected on it anywhere (computed once per parsed document). */
@@ -54,12 +68,19 @@ export function fieldsByType(info: GraphQLResolveInfo): Map<string, Set<string>>
         const fragment = sel.kind === 'InlineFragment' ? sel : info.fragments[sel.name.value];
         if (!fragment) continue;
         if (sel.kind === 'FragmentSpread') seen.add(sel.name.value);
-        const cond = fragment.typeCondition ? (info.schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType) : parent;
+        const cond = fragment.typeCondition
+          ? (info.schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType)
+          : parent;
         walk(fragment.selectionSet, cond);
       }
     }
   };
-  const root = info.operation.operation === 'query' ? info.schema.getQueryType() : info.operation.operation === 'mutation' ? info.schema.getMutationType() : info.schema.getSubscriptionType();
+  const root =
+    info.operation.operation === 'query'
+      ? info.schema.getQueryType()
+      : info.operation.operation === 'mutation'
+        ? info.schema.getMutationType()
+        : info.schema.getSubscriptionType();
   if (root) walk(info.operation.selectionSet, root);
   out = found;
   cache.set(info.operation, out);
@@ -70,7 +91,12 @@ export function fieldsByType(info: GraphQLResolveInfo): Map<string, Set<string>>
  * The row keys to fetch for `typeName` in this operation: the selected fields that are columns, plus `always` (ids and
  * the foreign keys field resolvers follow).
  */
-export function columnsFor(info: GraphQLResolveInfo, typeName: string, columns: ColumnMap, always: readonly string[]): Set<string> {
+export function columnsFor(
+  info: GraphQLResolveInfo,
+  typeName: string,
+  columns: ColumnMap,
+  always: readonly string[],
+): Set<string> {
   const selected = fieldsByType(info).get(typeName) ?? new Set<string>();
   const keys = new Set(always);
   for (const f of selected) if (columns.has(f)) keys.add(f);

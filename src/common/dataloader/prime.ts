@@ -36,4 +36,3 @@ export function reviveDates<T>(row: Record<string, unknown>, keys: readonly stri
   for (const k of keys) if (typeof row[k] === 'string') row[k] = new Date(row[k] as string);
   return row as T;
 }
-

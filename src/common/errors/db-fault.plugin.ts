@@ -5,7 +5,9 @@ export const DB_RETRY_AFTER_SECONDS = 1;
 
 /** A formatted error that says the database was out of reach or busy (fromDbFault): retryable, nothing written. */
 export const isDbFault = (e: { extensions?: Record<string, unknown> }) =>
-  e.extensions?.code === 'RATE_LIMITED' && typeof e.extensions.reason === 'string' && e.extensions.reason.startsWith('DATABASE_');
+  e.extensions?.code === 'RATE_LIMITED' &&
+  typeof e.extensions.reason === 'string' &&
+  e.extensions.reason.startsWith('DATABASE_');
 
 /**
  * A response whose errors include a database fault is a 503 with Retry-After, as the start-up gate answers: an HTTP

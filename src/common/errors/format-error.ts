@@ -8,9 +8,19 @@ import { fromDbFault, fromPgError } from './pg-error';
 
 /** Codes Apollo/graphql-js give client mistakes (parse, validation, variable coercion, bad HTTP request). */
 const CLIENT_CODES = new Set([
-  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT',
-  'RATE_LIMITED', 'IDEMPOTENCY_KEY_REUSED',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'IDEMPOTENCY_KEY_REUSED',
 ]);
 
 function fromApp(e: AppError, f: GraphQLFormattedError): GraphQLFormattedError {
@@ -31,12 +41,18 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (original instanceof AppError) return fromApp(original, formatted);
   const mapped = fromPgError(original) ?? fromDbFault(original);
   if (mapped) {
-    if (mapped.code === 'RATE_LIMITED') logger.warn('database fault', { requestId: currentScope()?.requestId, err: original });
+    if (mapped.code === 'RATE_LIMITED')
+      logger.warn('database fault', { requestId: currentScope()?.requestId, err: original });
     return fromApp(mapped, formatted);
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {
-    const { stacktrace: _drop, exception: _drop2, http: _drop3, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+    const {
+      stacktrace: _drop,
+      exception: _drop2,
+      http: _drop3,
+      ...extensions
+    } = (formatted.extensions ?? {}) as Record<string, unknown>;
     if (VALIDATION_ABORTED.test(formatted.message)) {
       return { message: VALIDATION_ABORTED_MESSAGE, extensions: { ...extensions, limit: 'MAX_VALIDATION_ERRORS' } };
     }
@@ -44,5 +60,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   const requestId = currentScope()?.requestId;
   logger.error('unexpected error', { requestId, err: original, path: formatted.path });
-  return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } };
+  return {
+    message: 'Internal server error',
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+  };
 }

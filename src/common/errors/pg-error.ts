@@ -15,12 +15,19 @@ export function fromPgError(err: unknown): AppError | null {
   if (typeof code !== 'string') return null;
   switch (code) {
     case '23505':
-      return new AppError('CONFLICT', 'A record with the same unique key already exists', { details: { constraint: pg.constraint } });
+      return new AppError('CONFLICT', 'A record with the same unique key already exists', {
+        details: { constraint: pg.constraint },
+      });
     case '23503':
-      return new AppError('NOT_FOUND', 'A referenced record does not exist', { details: { constraint: pg.constraint } });
+      return new AppError('NOT_FOUND', 'A referenced record does not exist', {
+        details: { constraint: pg.constraint },
+      });
     case '23514':
     case '23502':
-      return new AppError('BAD_USER_INPUT', 'A value is not allowed here', { details: { constraint: pg.constraint }, field: pg.column });
+      return new AppError('BAD_USER_INPUT', 'A value is not allowed here', {
+        details: { constraint: pg.constraint },
+        field: pg.column,
+      });
     case '22003':
       return new AppError('BAD_USER_INPUT', 'A number is out of range');
     case '22021':
@@ -32,7 +39,11 @@ export function fromPgError(err: unknown): AppError | null {
     case '22008':
       return new AppError('BAD_USER_INPUT', 'A date or time is out of range');
     case '57014':
-      return new AppError('BAD_USER_INPUT', 'The query ran longer than the statement timeout; ask for a shorter period or smaller pages', { details: { reason: 'QUERY_TIMEOUT' } });
+      return new AppError(
+        'BAD_USER_INPUT',
+        'The query ran longer than the statement timeout; ask for a shorter period or smaller pages',
+        { details: { reason: 'QUERY_TIMEOUT' } },
+      );
     case '40001':
     case '40P01':
       return new AppError('CONFLICT', 'A concurrent write got in the way; retry', { details: { retryable: true } });
@@ -48,13 +59,27 @@ export function fromPgError(err: unknown): AppError | null {
  */
 const CONNECTION_STATES = /^(08|57P0[123]|53300|55P03|55000|3D000|28)/;
 /** Node's socket errors, by `code`. */
-const SOCKET_CODES = /^(ECONNRESET|ECONNREFUSED|ECONNABORTED|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)$/;
-const CONNECTION_MESSAGES = new RegExp([
-  'timeout exceeded when trying to connect', 'Connection terminated', 'Query runner already released', 'connect ECONNREFUSED',
-  'DataSource is not initialized', 'Client was closed', 'terminating connection', 'read ECONNRESET', 'write EPIPE',
-  'has already been released', 'was already released', 'QueryRunnerProviderAlreadyReleased', 'Client has encountered a connection error',
-  'not queryable',
-].join('|'), 'i');
+const SOCKET_CODES =
+  /^(ECONNRESET|ECONNREFUSED|ECONNABORTED|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)$/;
+const CONNECTION_MESSAGES = new RegExp(
+  [
+    'timeout exceeded when trying to connect',
+    'Connection terminated',
+    'Query runner already released',
+    'connect ECONNREFUSED',
+    'DataSource is not initialized',
+    'Client was closed',
+    'terminating connection',
+    'read ECONNRESET',
+    'write EPIPE',
+    'has already been released',
+    'was already released',
+    'QueryRunnerProviderAlreadyReleased',
+    'Client has encountered a connection error',
+    'not queryable',
+  ].join('|'),
+  'i',
+);
 
 /**
  * The database is out of reach for a moment (pool exhausted, connection killed or refused, server restarting): the
@@ -65,11 +90,19 @@ export function fromDbFault(err: unknown): AppError | null {
   const code = (e?.driverError ?? e)?.code;
   // a full pool, or a row lock held past lock_timeout (55P03): the database is busy
   const busy = /timeout exceeded when trying to connect/i.test(e?.message ?? '') || code === '55P03';
-  if ((typeof code === 'string' && (CONNECTION_STATES.test(code) || SOCKET_CODES.test(code)))
-    || CONNECTION_MESSAGES.test(`${e?.name ?? ''} ${e?.message ?? ''}`)) {
-    return new AppError('RATE_LIMITED', busy ? 'The database is busy; retry shortly' : 'The database connection was lost; nothing was written, retry shortly', {
-      details: { reason: busy ? 'DATABASE_BUSY' : 'DATABASE_UNAVAILABLE', retryAfter: 1, retryable: true },
-    });
+  if (
+    (typeof code === 'string' && (CONNECTION_STATES.test(code) || SOCKET_CODES.test(code))) ||
+    CONNECTION_MESSAGES.test(`${e?.name ?? ''} ${e?.message ?? ''}`)
+  ) {
+    return new AppError(
+      'RATE_LIMITED',
+      busy
+        ? 'The database is busy; retry shortly'
+        : 'The database connection was lost; nothing was written, retry shortly',
+      {
+        details: { reason: busy ? 'DATABASE_BUSY' : 'DATABASE_UNAVAILABLE', retryAfter: 1, retryable: true },
+      },
+    );
   }
   return null;
 }

@@ -13,7 +13,10 @@ export const MAX_PAGE = 100;
 
 /** The ordering a cursor belongs to: a short digest of its sort expression, cast and direction. */
 export function orderingTag(sort: Pick<SortSpec, 'expr' | 'cast' | 'direction'>): string {
-  return createHash('sha256').update(`${sort.expr}\u0000${sort.cast}\u0000${sort.direction}`).digest('base64url').slice(0, 8);
+  return createHash('sha256')
+    .update(`${sort.expr}\u0000${sort.cast}\u0000${sort.direction}`)
+    .digest('base64url')
+    .slice(0, 8);
 }
 
 /** What a sort value must look like to be cast as its column's type (PostgreSQL's own text output of that type). */
@@ -51,10 +54,21 @@ export function decodeCursor(s: string, sort: Pick<SortSpec, 'expr' | 'cast' | '
   } catch {
     throw badInput('Not a cursor this API gave out', field);
   }
-  if (!Array.isArray(v) || v.length !== 3 || typeof v[0] !== 'string' || typeof v[2] !== 'string' || !/^\d{1,19}$/.test(v[2]) || !castable(v[2], 'bigint')) {
+  if (
+    !Array.isArray(v) ||
+    v.length !== 3 ||
+    typeof v[0] !== 'string' ||
+    typeof v[2] !== 'string' ||
+    !/^\d{1,19}$/.test(v[2]) ||
+    !castable(v[2], 'bigint')
+  ) {
     throw badInput('Not a cursor this API gave out', field);
   }
-  if (v[0] !== orderingTag(sort)) throw badInput(`${field} is a cursor of another list or ordering; page with the orderBy it was given out for`, field);
+  if (v[0] !== orderingTag(sort))
+    throw badInput(
+      `${field} is a cursor of another list or ordering; page with the orderBy it was given out for`,
+      field,
+    );
   const value = v[1] as unknown;
   if (!(value === null || (typeof value === 'string' && value.length <= 256 && castable(value, sort.cast)))) {
     throw badInput(`${field} holds a value that does not fit its ordering`, field);
@@ -63,14 +77,19 @@ export function decodeCursor(s: string, sort: Pick<SortSpec, 'expr' | 'cast' | '
 }
 
 export function checkFirst(first: number, field = 'first'): number {
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badInput(`${field} must be from 1 to ${MAX_PAGE}`, field);
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE)
+    throw badInput(`${field} must be from 1 to ${MAX_PAGE}`, field);
   return first;
 }
 
 /** An edge whose cursor is encoded only when a query reads it (most pages ask for pageInfo.endCursor alone). */
 class LazyEdge<T extends { id: string }> {
   private encoded?: string;
-  constructor(readonly node: T, private readonly sort: Pick<SortSpec, 'expr' | 'cast' | 'direction'>, private readonly sortValue: (row: T) => string | null) {}
+  constructor(
+    readonly node: T,
+    private readonly sort: Pick<SortSpec, 'expr' | 'cast' | 'direction'>,
+    private readonly sortValue: (row: T) => string | null,
+  ) {}
   get cursor(): string {
     return (this.encoded ??= encodeCursor(this.sort, { v: this.sortValue(this.node), id: this.node.id }));
   }
@@ -78,8 +97,12 @@ class LazyEdge<T extends { id: string }> {
 
 /** Builds the connection from up to first+1 rows (the extra row only says there is a next page). */
 export function toConnection<T extends { id: string }>(
-  fetched: T[], first: number, after: string | null | undefined, sort: Pick<SortSpec, 'expr' | 'cast' | 'direction'>,
-  sortValue: (row: T) => string | null, totalCount: number,
+  fetched: T[],
+  first: number,
+  after: string | null | undefined,
+  sort: Pick<SortSpec, 'expr' | 'cast' | 'direction'>,
+  sortValue: (row: T) => string | null,
+  totalCount: number,
 ): Connection<T> {
   const nodes = fetched.slice(0, first);
   const edges = nodes.map((node) => new LazyEdge(node, sort, sortValue));

@@ -35,7 +35,9 @@ export class Where {
 export function addKeyset(where: Where, sort: SortSpec, after: Cursor | null): void {
   if (!after) return;
   const op = sort.direction === 'ASC' ? '>' : '<';
-  where.add(`(${sort.expr}, ${sort.idExpr}) ${op} (${where.param(after.v)}::${sort.cast}, ${where.param(after.id)}::bigint)`);
+  where.add(
+    `(${sort.expr}, ${sort.idExpr}) ${op} (${where.param(after.v)}::${sort.cast}, ${where.param(after.id)}::bigint)`,
+  );
 }
 
 export function orderBy(sort: SortSpec): string {
@@ -47,6 +49,7 @@ export function orderBy(sort: SortSpec): string {
  * statement then gets one cached plan (a parameterised LIMIT makes PostgreSQL re-plan it on every execution).
  */
 export function pageLimit(first: number): string {
-  if (!Number.isSafeInteger(first) || first < 0 || first > 10_000) throw new Error(`page size ${first} is not a whole number of rows`);
+  if (!Number.isSafeInteger(first) || first < 0 || first > 10_000)
+    throw new Error(`page size ${first} is not a whole number of rows`);
   return `LIMIT ${first + 1}`;
 }

@@ -20,6 +20,9 @@ export async function page<T extends { id: string; sortKey: string }>(
 ): Promise<Connection<T>> {
   const first = checkFirst(args.first ?? DEFAULT_PAGE);
   const after = args.after ? decodeCursor(args.after, sort) : null;
-  const [rows, total] = await Promise.all([fetch(first, after), selects(info, 'totalCount') ? count() : Promise.resolve(-1)]);
+  const [rows, total] = await Promise.all([
+    fetch(first, after),
+    selects(info, 'totalCount') ? count() : Promise.resolve(-1),
+  ]);
   return toConnection(rows, first, args.after, sort, (r) => r.sortKey, total);
 }

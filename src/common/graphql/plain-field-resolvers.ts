@@ -18,15 +18,25 @@ interface ParamInfo {
  */
 export function plainFieldResolvers(schema: GraphQLSchema, container: ContainerType): number {
   const storage = getMetadataStorage() as unknown as {
-    fieldResolvers: { target: new (...a: never[]) => object; methodName: string; schemaName: string; params?: ParamInfo[];
-      roles?: unknown[]; middlewares?: unknown[]; kind: string; getObjectType?: () => unknown }[];
+    fieldResolvers: {
+      target: new (...a: never[]) => object;
+      methodName: string;
+      schemaName: string;
+      params?: ParamInfo[];
+      roles?: unknown[];
+      middlewares?: unknown[];
+      kind: string;
+      getObjectType?: () => unknown;
+    }[];
     objectTypes: { target: unknown; name: string }[];
   };
   let made = 0;
   for (const fr of storage.fieldResolvers) {
     if (fr.kind !== 'external' || fr.roles || fr.middlewares?.length || !fr.getObjectType) continue;
     const params = [...(fr.params ?? [])].sort((a, b) => a.index - b.index);
-    const plain = params.every((p) => !p.propertyName && (p.kind === 'context' || (p.kind === 'root' && (!p.getType || p.getType() === Object))));
+    const plain = params.every(
+      (p) => !p.propertyName && (p.kind === 'context' || (p.kind === 'root' && (!p.getType || p.getType() === Object))),
+    );
     if (!plain) continue;
     const typeName = storage.objectTypes.find((o) => o.target === fr.getObjectType!())?.name;
     const type = typeName ? schema.getType(typeName) : undefined;
@@ -38,7 +48,12 @@ export function plainFieldResolvers(schema: GraphQLSchema, container: ContainerT
     let resolve: GraphQLFieldResolver<unknown, unknown>;
     if (kinds.join() === 'root,context') resolve = (root, _args, ctx) => method.call(instance, root, ctx);
     else if (kinds.join() === 'root') resolve = (root) => method.call(instance, root);
-    else resolve = (root, _args, ctx) => method.apply(instance, kinds.map((k) => (k === 'root' ? root : ctx)));
+    else
+      resolve = (root, _args, ctx) =>
+        method.apply(
+          instance,
+          kinds.map((k) => (k === 'root' ? root : ctx)),
+        );
     field.resolve = resolve;
     made++;
   }

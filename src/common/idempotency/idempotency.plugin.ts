@@ -8,17 +8,30 @@ import { claimKey, completeKey, purgeExpiredKeys, releaseKey } from './idempoten
 
 const KEY = /^[\x21-\x7e]{8,255}$/;
 /** Errors that mean nothing was done: the key is released so that a corrected or later retry may use it. */
-const NOTHING_DONE = new Set(['BAD_USER_INPUT', 'INTERNAL_SERVER_ERROR', 'RATE_LIMITED', 'UNAUTHENTICATED', 'FORBIDDEN']);
+const NOTHING_DONE = new Set([
+  'BAD_USER_INPUT',
+  'INTERNAL_SERVER_ERROR',
+  'RATE_LIMITED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+]);
 const PURGE_EVERY = 200;
 
 /** Same operation and variables, whatever the key order in the JSON: sha256 of a canonical form. */
 function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+    );
   return v;
 }
 const requestHash = (query: string, operationName: string | undefined, variables: unknown) =>
-  createHash('sha256').update(JSON.stringify([query, operationName ?? null, canonical(variables ?? {})])).digest('hex');
+  createHash('sha256')
+    .update(JSON.stringify([query, operationName ?? null, canonical(variables ?? {})]))
+    .digest('hex');
 
 const error = (message: string, code: string, status: number, extra: Record<string, unknown> = {}) =>
   new GraphQLError(message, { extensions: { code, ...extra, http: { status } } });
@@ -44,7 +57,8 @@ export function idempotencyPlugin(ds: DataSource): ApolloServerPlugin<Context> {
       return {
         async didResolveOperation({ operation, contextValue }) {
           if (operation?.operation !== 'mutation') return;
-          if (!KEY.test(key)) throw error('Idempotency-Key must be 8 to 255 visible ASCII characters', 'BAD_USER_INPUT', 400);
+          if (!KEY.test(key))
+            throw error('Idempotency-Key must be 8 to 255 visible ASCII characters', 'BAD_USER_INPUT', 400);
           principal = contextValue.viewer ? `${contextValue.viewer.role}:${contextValue.viewer.sub}` : 'anonymous';
           const scope = currentScope();
           if (scope) scope.idempotencyKey = key;
@@ -56,26 +70,43 @@ export function idempotencyPlugin(ds: DataSource): ApolloServerPlugin<Context> {
             if (++claims % PURGE_EVERY === 0) void purgeExpiredKeys(ds).catch(() => undefined);
             return;
           }
-          if (!r.stored) throw error('The Idempotency-Key could not be claimed; retry', 'CONFLICT', 409, { reason: 'IDEMPOTENCY_KEY_IN_USE', retryable: true });
-          if (r.stored.request_hash !== hash) throw error('This Idempotency-Key was used with a different request', 'IDEMPOTENCY_KEY_REUSED', 422);
+          if (!r.stored)
+            throw error('The Idempotency-Key could not be claimed; retry', 'CONFLICT', 409, {
+              reason: 'IDEMPOTENCY_KEY_IN_USE',
+              retryable: true,
+            });
+          if (r.stored.request_hash !== hash)
+            throw error('This Idempotency-Key was used with a different request', 'IDEMPOTENCY_KEY_REUSED', 422);
           if (r.stored.status === 'IN_PROGRESS') {
-            throw error('A request with this Idempotency-Key is still running; retry shortly', 'CONFLICT', 409, { reason: 'IDEMPOTENCY_KEY_IN_USE', retryable: true });
+            throw error('A request with this Idempotency-Key is still running; retry shortly', 'CONFLICT', 409, {
+              reason: 'IDEMPOTENCY_KEY_IN_USE',
+              retryable: true,
+            });
           }
           replay = { status: r.stored.http_status ?? 200, body: r.stored.response ?? {} };
         },
         async responseForOperation() {
           if (!replay) return null;
-          return { http: { status: replay.status, headers: new HeaderMap([['idempotent-replayed', 'true']]) }, body: { kind: 'single', singleResult: replay.body } };
+          return {
+            http: { status: replay.status, headers: new HeaderMap([['idempotent-replayed', 'true']]) },
+            body: { kind: 'single', singleResult: replay.body },
+          };
         },
         async willSendResponse({ response }) {
           if (claiming && (await claiming.catch(() => null))?.claimed) claimed = true;
           if (!claimed || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           const data = result.data as Record<string, unknown> | null | undefined;
-          const nothingDone = !!result.errors?.length && (!data || Object.values(data).every((v) => v === null))
-            && result.errors.every((e) => NOTHING_DONE.has(String(e.extensions?.code)));
+          const nothingDone =
+            !!result.errors?.length &&
+            (!data || Object.values(data).every((v) => v === null)) &&
+            result.errors.every((e) => NOTHING_DONE.has(String(e.extensions?.code)));
           if (nothingDone) await releaseKey(ds, principal, key);
-          else await completeKey(ds, principal, key, response.http.status ?? 200, { data: result.data, ...(result.errors ? { errors: result.errors } : {}) });
+          else
+            await completeKey(ds, principal, key, response.http.status ?? 200, {
+              data: result.data,
+              ...(result.errors ? { errors: result.errors } : {}),
+            });
         },
       };
     },

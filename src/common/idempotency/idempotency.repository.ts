@@ -16,8 +16,15 @@ export interface StoredKey {
  * Claims (principal, key) for a request: a new key, one older than the retention, or a lapsed claim of the same
  * request. One autocommitted statement, so of concurrent claims exactly one wins. Returns the existing row otherwise.
  */
-export async function claimKey(ds: DataSource, principal: string, key: string, hash: string): Promise<{ claimed: true } | { claimed: false; stored: StoredKey | null }> {
-  const won = await rows(ds, `
+export async function claimKey(
+  ds: DataSource,
+  principal: string,
+  key: string,
+  hash: string,
+): Promise<{ claimed: true } | { claimed: false; stored: StoredKey | null }> {
+  const won = await rows(
+    ds,
+    `
     INSERT INTO idempotency_keys AS k (principal, key, request_hash, status, locked_until)
     VALUES ($1, $2, $3, 'IN_PROGRESS', now() + make_interval(secs => $4))
     ON CONFLICT (principal, key) DO UPDATE
@@ -25,21 +32,41 @@ export async function claimKey(ds: DataSource, principal: string, key: string, h
           locked_until = EXCLUDED.locked_until, created_at = now()
       WHERE k.created_at < now() - interval '${RETENTION}'
          OR (k.status = 'IN_PROGRESS' AND k.locked_until < now() AND k.request_hash = EXCLUDED.request_hash)
-    RETURNING 1`, [principal, key, hash, LEASE_SECONDS]);
+    RETURNING 1`,
+    [principal, key, hash, LEASE_SECONDS],
+  );
   if (won.length) return { claimed: true };
-  const stored = await rows<StoredKey>(ds, `SELECT status, request_hash, http_status, response FROM idempotency_keys WHERE principal = $1 AND key = $2`, [principal, key]);
+  const stored = await rows<StoredKey>(
+    ds,
+    `SELECT status, request_hash, http_status, response FROM idempotency_keys WHERE principal = $1 AND key = $2`,
+    [principal, key],
+  );
   return { claimed: false, stored: stored[0] ?? null };
 }
 
-export async function completeKey(ds: DataSource, principal: string, key: string, httpStatus: number, response: unknown): Promise<void> {
-  await rows(ds, `UPDATE idempotency_keys SET status = 'DONE', http_status = $3, response = $4 WHERE principal = $1 AND key = $2`, [principal, key, httpStatus, JSON.stringify(response)]);
+export async function completeKey(
+  ds: DataSource,
+  principal: string,
+  key: string,
+  httpStatus: number,
+  response: unknown,
+): Promise<void> {
+  await rows(
+    ds,
+    `UPDATE idempotency_keys SET status = 'DONE', http_status = $3, response = $4 WHERE principal = $1 AND key = $2`,
+    [principal, key, httpStatus, JSON.stringify(response)],
+  );
 }
 
 /** A request refused before it did anything (bad input) keeps no key: the corrected retry may use it. */
 export async function releaseKey(ds: DataSource, principal: string, key: string): Promise<void> {
-  await rows(ds, `DELETE FROM idempotency_keys WHERE principal = $1 AND key = $2 AND status = 'IN_PROGRESS'`, [principal, key]);
+  await rows(ds, `DELETE FROM idempotency_keys WHERE principal = $1 AND key = $2 AND status = 'IN_PROGRESS'`, [
+    principal,
+    key,
+  ]);
 }
 
 export async function purgeExpiredKeys(ds: DataSource): Promise<number> {
-  return (await rows(ds, `DELETE FROM idempotency_keys WHERE created_at < now() - interval '${RETENTION}' RETURNING 1`)).length;
+  return (await rows(ds, `DELETE FROM idempotency_keys WHERE created_at < now() - interval '${RETENTION}' RETURNING 1`))
+    .length;
 }

@@ -11,10 +11,15 @@ function isBulkMutation(body: unknown): boolean {
   const b = body as { query?: unknown; operationName?: unknown };
   if (typeof b?.query !== 'string') return false;
   try {
-    const ops = parse(b.query, { maxTokens: MAX_TOKENS }).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    const ops = parse(b.query, { maxTokens: MAX_TOKENS }).definitions.filter(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    );
     const op = ops.length === 1 ? ops[0] : ops.find((o) => o.name?.value === b.operationName);
-    return !!op && op.operation === 'mutation'
-      && op.selectionSet.selections.every((s) => s.kind === Kind.FIELD && BULK_FIELDS.has(s.name.value));
+    return (
+      !!op &&
+      op.operation === 'mutation' &&
+      op.selectionSet.selections.every((s) => s.kind === Kind.FIELD && BULK_FIELDS.has(s.name.value))
+    );
   } catch {
     return false;
   }
@@ -27,7 +32,11 @@ function isBulkMutation(body: unknown): boolean {
 function checkUtf8(req: unknown, _res: unknown, buf: Buffer): void {
   (req as { bodyBytes: number }).bodyBytes = buf.length;
   if (!isUtf8(buf)) {
-    throw Object.assign(new Error('The request body is not valid UTF-8'), { status: 400, type: 'encoding.invalid', expose: true });
+    throw Object.assign(new Error('The request body is not valid UTF-8'), {
+      status: 400,
+      type: 'encoding.invalid',
+      expose: true,
+    });
   }
 }
 
@@ -38,7 +47,14 @@ export function jsonBody(): express.RequestHandler[] {
     (req, res, next) => {
       const bytes = (req as unknown as { bodyBytes?: number }).bodyBytes ?? 0;
       if (bytes > BODY_LIMIT && !isBulkMutation(req.body)) {
-        res.status(413).json({ errors: [{ message: `Request body is over ${BODY_LIMIT / 1024} kB (bulk mutations may send up to 1 MB)`, extensions: { code: 'BAD_USER_INPUT' } }] });
+        res.status(413).json({
+          errors: [
+            {
+              message: `Request body is over ${BODY_LIMIT / 1024} kB (bulk mutations may send up to 1 MB)`,
+              extensions: { code: 'BAD_USER_INPUT' },
+            },
+          ],
+        });
         return;
       }
       next();

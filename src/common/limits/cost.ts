@@ -1,23 +1,52 @@
 import {
-  DocumentNode, FragmentDefinitionNode, getNamedType, GraphQLObjectType, GraphQLSchema, isLeafType, isObjectType, Kind,
-  OperationDefinitionNode, SelectionSetNode, valueFromAST, GraphQLField, FieldNode,
+  DocumentNode,
+  FragmentDefinitionNode,
+  getNamedType,
+  GraphQLObjectType,
+  GraphQLSchema,
+  isLeafType,
+  isObjectType,
+  Kind,
+  OperationDefinitionNode,
+  SelectionSetNode,
+  valueFromAST,
+  GraphQLField,
+  FieldNode,
 } from 'graphql';
 
 /** Aggregating analytics fields scan the funnel: priced like a page of 50 objects. */
-const FIELD_COST = new Map<string, number>([['funnel', 50], ['pipelineFunnel', 50], ['kpis', 50], ['kpiSeries', 50], ['attribution', 50], ['kpiTargets', 10]]);
+const FIELD_COST = new Map<string, number>([
+  ['funnel', 50],
+  ['pipelineFunnel', 50],
+  ['kpis', 50],
+  ['kpiSeries', 50],
+  ['attribution', 50],
+  ['kpiTargets', 10],
+]);
 const MUTATION_COST = 10;
 const DEFAULT_FIRST = 20;
 
 /** The bulk write mutations: each takes a list `input`, priced one point per item on top of the mutation's price. */
 export const BULK_FIELDS: ReadonlySet<string> = new Set([
-  'upsertUsers', 'upsertAccounts', 'upsertCampaigns', 'recordCampaignSpend', 'upsertLeads', 'recordTouchpoints',
-  'recordLeadStageChanges', 'upsertDeals', 'recordDealStageChanges', 'setKpiTargets',
+  'upsertUsers',
+  'upsertAccounts',
+  'upsertCampaigns',
+  'recordCampaignSpend',
+  'upsertLeads',
+  'recordTouchpoints',
+  'recordLeadStageChanges',
+  'upsertDeals',
+  'recordDealStageChanges',
+  'setKpiTargets',
 ]);
 
 /** Items of one bulk root field (its `input` list, from a literal or the request's variables); 0 for other fields. */
 export function bulkItems(schema: GraphQLSchema, field: FieldNode, variables: Record<string, unknown>): number {
   if (!BULK_FIELDS.has(field.name.value)) return 0;
-  const def = schema.getMutationType()?.getFields()[field.name.value]?.args.find((a) => a.name === 'input');
+  const def = schema
+    .getMutationType()
+    ?.getFields()
+    [field.name.value]?.args.find((a) => a.name === 'input');
   const node = field.arguments?.find((a) => a.name.value === 'input');
   if (!def || !node) return 0;
   if (node.value.kind === Kind.LIST) return node.value.values.length;
@@ -27,7 +56,11 @@ export function bulkItems(schema: GraphQLSchema, field: FieldNode, variables: Re
 
 /** The root fields of an operation, through fragments (a mutation's fields are what it writes). */
 export function rootFields(doc: DocumentNode, operation: OperationDefinitionNode): FieldNode[] {
-  const fragments = new Map(doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+  const fragments = new Map(
+    doc.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((d) => [d.name.value, d]),
+  );
   const out: FieldNode[] = [];
   const seen = new Set<string>();
   const visit = (set: SelectionSetNode) => {
@@ -50,10 +83,23 @@ export function rootFields(doc: DocumentNode, operation: OperationDefinitionNode
  * selections, mutations 10, bulk mutations 10 + one per item, analytics fields 50. Each fragment is priced once per
  * type it is spread on (memoised), so the time is linear in the document however its fragments nest.
  */
-export function operationCost(schema: GraphQLSchema, doc: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> = {}): number {
-  const fragments = new Map(doc.definitions
-    .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+export function operationCost(
+  schema: GraphQLSchema,
+  doc: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> = {},
+): number {
+  const fragments = new Map(
+    doc.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((d) => [d.name.value, d]),
+  );
+  const root =
+    operation.operation === 'mutation'
+      ? schema.getMutationType()
+      : operation.operation === 'subscription'
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   if (!root) return 0;
   const memo = new Map<string, number>();
   const walking = new Set<string>();
@@ -91,7 +137,7 @@ export function operationCost(schema: GraphQLSchema, doc: DocumentNode, operatio
           cost = 2 + first * (cost - 1);
         }
         if (isRoot && operation.operation === 'mutation') cost += MUTATION_COST + bulkItems(schema, sel, variables);
-        total += cost + (isRoot ? FIELD_COST.get(sel.name.value) ?? 0 : 0);
+        total += cost + (isRoot ? (FIELD_COST.get(sel.name.value) ?? 0) : 0);
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
         const t = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : type;
         total += setCost(isObjectType(t) ? t : type, sel.selectionSet, isRoot);

@@ -5,16 +5,27 @@
 export class LeakyBuckets {
   private readonly buckets = new Map<string, { points: number; at: number }>();
 
-  constructor(private readonly capacity: number, private readonly refillPerSecond: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly refillPerSecond: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Takes `cost` points from the principal's bucket: remaining points, or the whole seconds to wait before retrying. */
-  take(principal: string, cost: number): { ok: true; remaining: number } | { ok: false; retryAfterSeconds: number; remaining: number } {
+  take(
+    principal: string,
+    cost: number,
+  ): { ok: true; remaining: number } | { ok: false; retryAfterSeconds: number; remaining: number } {
     const t = this.now();
     const b = this.buckets.get(principal) ?? { points: this.capacity, at: t };
     const points = Math.min(this.capacity, b.points + ((t - b.at) / 1000) * this.refillPerSecond);
     if (cost > points) {
       this.buckets.set(principal, { points, at: t });
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((Math.min(cost, this.capacity) - points) / this.refillPerSecond)), remaining: Math.floor(points) };
+      return {
+        ok: false,
+        retryAfterSeconds: Math.max(1, Math.ceil((Math.min(cost, this.capacity) - points) / this.refillPerSecond)),
+        remaining: Math.floor(points),
+      };
     }
     this.buckets.set(principal, { points: points - cost, at: t });
     if (this.buckets.size > 100_000) this.evictFull(t);
@@ -23,6 +34,7 @@ export class LeakyBuckets {
 
   /** Forgets buckets that have refilled completely (they equal a fresh one), bounding memory. */
   private evictFull(t: number): void {
-    for (const [k, b] of this.buckets) if (b.points + ((t - b.at) / 1000) * this.refillPerSecond >= this.capacity) this.buckets.delete(k);
+    for (const [k, b] of this.buckets)
+      if (b.points + ((t - b.at) / 1000) * this.refillPerSecond >= this.capacity) this.buckets.delete(k);
   }
 }

@@ -27,15 +27,27 @@ const badInput = (message: string, extensions: Record<string, unknown> = {}) =>
 export class OperationLimits {
   private readonly buckets: LeakyBuckets;
 
-  constructor(private readonly limits: Config['limits'], now: () => number = Date.now) {
+  constructor(
+    private readonly limits: Config['limits'],
+    now: () => number = Date.now,
+  ) {
     this.buckets = new LeakyBuckets(limits.bucketCapacity, limits.refillPerSecond, now);
   }
 
-  admit(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, viewer: Context['viewer']): Admitted {
+  admit(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown>,
+    viewer: Context['viewer'],
+  ): Admitted {
     const fields = operation.operation === 'mutation' ? rootFields(document, operation) : [];
     const items = fields.reduce((n, f) => n + bulkItems(schema, f, variables), 0);
     if (items > MAX_BULK_ITEMS) {
-      throw badInput(`At most ${MAX_BULK_ITEMS} bulk items per request, all bulk fields together (got ${items})`, { field: 'input', limit: 'MAX_BULK_ITEMS' });
+      throw badInput(`At most ${MAX_BULK_ITEMS} bulk items per request, all bulk fields together (got ${items})`, {
+        field: 'input',
+        limit: 'MAX_BULK_ITEMS',
+      });
     }
     const isBulk = fields.length > 0 && fields.every((f) => BULK_FIELDS.has(f.name.value));
     const text = isBulk ? null : findUnstorableText(variables);
@@ -43,18 +55,27 @@ export class OperationLimits {
 
     const requested = operationCost(schema, document, operation, variables);
     if (requested > this.limits.maxCost) {
-      throw badInput(`Query cost ${requested} is over the limit of ${this.limits.maxCost}; ask for smaller pages or fewer fields`, {
-        cost: { requested, limit: this.limits.maxCost }, limit: 'MAX_COST',
-      });
+      throw badInput(
+        `Query cost ${requested} is over the limit of ${this.limits.maxCost}; ask for smaller pages or fewer fields`,
+        {
+          cost: { requested, limit: this.limits.maxCost },
+          limit: 'MAX_COST',
+        },
+      );
     }
     const r = this.buckets.take(viewer ? `${viewer.role}:${viewer.sub}` : 'anonymous', requested);
     if (!r.ok) {
-      throw new GraphQLError(`Rate limited: this query costs ${requested} points and ${r.remaining} are available; retry in ${r.retryAfterSeconds} s`, {
-        extensions: {
-          code: 'RATE_LIMITED', retryAfter: r.retryAfterSeconds, cost: { requested, remaining: r.remaining, limit: this.limits.bucketCapacity },
-          http: { status: 429, headers: new Map([['retry-after', String(r.retryAfterSeconds)]]) },
+      throw new GraphQLError(
+        `Rate limited: this query costs ${requested} points and ${r.remaining} are available; retry in ${r.retryAfterSeconds} s`,
+        {
+          extensions: {
+            code: 'RATE_LIMITED',
+            retryAfter: r.retryAfterSeconds,
+            cost: { requested, remaining: r.remaining, limit: this.limits.bucketCapacity },
+            http: { status: 429, headers: new Map([['retry-after', String(r.retryAfterSeconds)]]) },
+          },
         },
-      });
+      );
     }
     return { requested, remaining: r.remaining, limit: this.limits.bucketCapacity };
   }

@@ -1,6 +1,13 @@
 import {
-  ASTVisitor, DocumentNode, FragmentDefinitionNode, GraphQLError, Kind, NoSchemaIntrospectionCustomRule, SelectionSetNode,
-  ValidationContext, ValidationRule,
+  ASTVisitor,
+  DocumentNode,
+  FragmentDefinitionNode,
+  GraphQLError,
+  Kind,
+  NoSchemaIntrospectionCustomRule,
+  SelectionSetNode,
+  ValidationContext,
+  ValidationRule,
 } from 'graphql';
 
 export const MAX_DEPTH = 8;
@@ -9,7 +16,8 @@ export const MAX_DIRECTIVES = 10;
 /** Fields an operation may select once every fragment spread is expanded (Apollo's recursive-selection limit). */
 export const MAX_SELECTIONS = 10_000;
 
-const limitError = (message: string, limit: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', limit } });
+const limitError = (message: string, limit: string) =>
+  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', limit } });
 
 /** What one selection set costs to walk: its deepest path and how many fields it expands to. */
 interface Walk {
@@ -75,9 +83,15 @@ const walkerFor = (doc: DocumentNode) => {
 export const depthLimit: ValidationRule = (ctx: ValidationContext): ASTVisitor => ({
   OperationDefinition(op) {
     const w = walkerFor(ctx.getDocument()).walk(op.selectionSet);
-    if (w.depth > MAX_DEPTH) ctx.reportError(limitError(`Query is ${w.depth} levels deep; the limit is ${MAX_DEPTH}`, 'MAX_DEPTH'));
+    if (w.depth > MAX_DEPTH)
+      ctx.reportError(limitError(`Query is ${w.depth} levels deep; the limit is ${MAX_DEPTH}`, 'MAX_DEPTH'));
     if (w.selections > MAX_SELECTIONS) {
-      ctx.reportError(limitError(`Query selects ${w.selections} fields once its fragments are expanded; the limit is ${MAX_SELECTIONS}`, 'MAX_SELECTIONS'));
+      ctx.reportError(
+        limitError(
+          `Query selects ${w.selections} fields once its fragments are expanded; the limit is ${MAX_SELECTIONS}`,
+          'MAX_SELECTIONS',
+        ),
+      );
     }
   },
 });
@@ -95,8 +109,12 @@ export const aliasAndDirectiveLimit: ValidationRule = (ctx: ValidationContext): 
     },
     Document: {
       leave() {
-        if (aliases > MAX_ALIASES) ctx.reportError(limitError(`Query uses ${aliases} aliases; the limit is ${MAX_ALIASES}`, 'MAX_ALIASES'));
-        if (directives > MAX_DIRECTIVES) ctx.reportError(limitError(`Query uses ${directives} directives; the limit is ${MAX_DIRECTIVES}`, 'MAX_DIRECTIVES'));
+        if (aliases > MAX_ALIASES)
+          ctx.reportError(limitError(`Query uses ${aliases} aliases; the limit is ${MAX_ALIASES}`, 'MAX_ALIASES'));
+        if (directives > MAX_DIRECTIVES)
+          ctx.reportError(
+            limitError(`Query uses ${directives} directives; the limit is ${MAX_DIRECTIVES}`, 'MAX_DIRECTIVES'),
+          );
       },
     },
   };
@@ -107,8 +125,9 @@ export const LIMIT_RULES = [depthLimit, aliasAndDirectiveLimit];
 /** graphql-js stops after this many validation errors; the message then says so (see VALIDATION_ABORTED). */
 export const MAX_VALIDATION_ERRORS = 100;
 export const VALIDATION_ABORTED = /^Too many validation errors, error limit reached\. Validation aborted\.$/;
-export const VALIDATION_ABORTED_MESSAGE = `Validation stopped after ${MAX_VALIDATION_ERRORS} errors (the limit of errors reported per request): `
-  + 'the same field asked for many times in conflicting ways, or many unknown fields. Fix the errors above and send again';
+export const VALIDATION_ABORTED_MESSAGE =
+  `Validation stopped after ${MAX_VALIDATION_ERRORS} errors (the limit of errors reported per request): ` +
+  'the same field asked for many times in conflicting ways, or many unknown fields. Fix the errors above and send again';
 
 /**
  * Every rule an operation passes before it runs, on every door (HTTP through Apollo, WebSocket through graphql-ws):

@@ -16,27 +16,52 @@ export interface Logger {
  * leads (email, names), wherever they sit one level down in a log line's fields.
  */
 export const REDACTED_PATHS = [
-  'authorization', 'cookie', 'password', 'token', 'email', 'firstName', 'lastName', 'databaseUrl', 'connectionString',
-  '*.authorization', '*.cookie', '*.password', '*.token', '*.email', '*.firstName', '*.lastName', '*.databaseUrl', '*.connectionString',
-  'headers.authorization', 'headers.cookie', 'req.headers.authorization', 'req.headers.cookie',
+  'authorization',
+  'cookie',
+  'password',
+  'token',
+  'email',
+  'firstName',
+  'lastName',
+  'databaseUrl',
+  'connectionString',
+  '*.authorization',
+  '*.cookie',
+  '*.password',
+  '*.token',
+  '*.email',
+  '*.firstName',
+  '*.lastName',
+  '*.databaseUrl',
+  '*.connectionString',
+  'headers.authorization',
+  'headers.cookie',
+  'req.headers.authorization',
+  'req.headers.cookie',
 ];
 
 /** A pino logger with the house fields: `time` as ISO, `level` as its name, errors serialised, the request id added. */
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
-  const p = pino({
-    level,
-    base: undefined,
-    messageKey: 'msg',
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
-    mixin: () => {
-      const requestId = currentScope()?.requestId;
-      return requestId ? { requestId } : {};
+  const p = pino(
+    {
+      level,
+      base: undefined,
+      messageKey: 'msg',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+      mixin: () => {
+        const requestId = currentScope()?.requestId;
+        return requestId ? { requestId } : {};
+      },
     },
-  }, destination ?? process.stderr);
-  const at = (lvl: Exclude<LogLevel, 'silent'>) => (msg: string, fields: Record<string, unknown> = {}) => p[lvl](fields, msg);
+    destination ?? process.stderr,
+  );
+  const at =
+    (lvl: Exclude<LogLevel, 'silent'>) =>
+    (msg: string, fields: Record<string, unknown> = {}) =>
+      p[lvl](fields, msg);
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 

@@ -15,17 +15,33 @@ export class Metrics {
   readonly registry = new Registry();
   private readonly names = new Set<string>();
   readonly duration = new Histogram({
-    name: 'graphql_request_duration_seconds', help: 'GraphQL requests by operation (name, or root fields when anonymous), type and outcome',
-    labelNames: ['operation', 'type', 'outcome'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry],
+    name: 'graphql_request_duration_seconds',
+    help: 'GraphQL requests by operation (name, or root fields when anonymous), type and outcome',
+    labelNames: ['operation', 'type', 'outcome'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
   });
-  readonly errors = new Counter({ name: 'graphql_errors_total', help: 'GraphQL errors by extensions.code', labelNames: ['code'], registers: [this.registry] });
-  readonly exports = new Counter({ name: 'export_requests_total', help: 'BI export requests by export, format and HTTP status', labelNames: ['export', 'format', 'status'], registers: [this.registry] });
+  readonly errors = new Counter({
+    name: 'graphql_errors_total',
+    help: 'GraphQL errors by extensions.code',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
+  readonly exports = new Counter({
+    name: 'export_requests_total',
+    help: 'BI export requests by export, format and HTTP status',
+    labelNames: ['export', 'format', 'status'],
+    registers: [this.registry],
+  });
 
   constructor(ds: DataSource) {
     collectDefaultMetrics({ register: this.registry });
     const pool = () => (ds.driver as unknown as { master?: Pool }).master;
     new Gauge({
-      name: 'db_pool_connections', help: 'The API pool: connections open, idle and in use, and requests waiting for one', labelNames: ['state'], registers: [this.registry],
+      name: 'db_pool_connections',
+      help: 'The API pool: connections open, idle and in use, and requests waiting for one',
+      labelNames: ['state'],
+      registers: [this.registry],
       collect() {
         const p = pool();
         this.set({ state: 'total' }, p?.totalCount ?? 0);
@@ -34,13 +50,26 @@ export class Metrics {
         this.set({ state: 'waiting' }, p?.waitingCount ?? 0);
       },
     });
-    new Gauge({ name: 'db_pool_max', help: 'Largest size of the API pool', registers: [this.registry], collect() { this.set((pool() as { options?: { max?: number } } | undefined)?.options?.max ?? 0); } });
+    new Gauge({
+      name: 'db_pool_max',
+      help: 'Largest size of the API pool',
+      registers: [this.registry],
+      collect() {
+        this.set((pool() as { options?: { max?: number } } | undefined)?.options?.max ?? 0);
+      },
+    });
   }
 
   /** A bounded label for an operation. */
   operationLabel(op: OperationDefinitionNode | null | undefined): string {
     if (!op) return 'unknown';
-    const name = op.name?.value ?? op.selectionSet.selections.filter((s) => s.kind === Kind.FIELD).map((s) => (s.kind === Kind.FIELD ? s.name.value : '')).sort().join(',');
+    const name =
+      op.name?.value ??
+      op.selectionSet.selections
+        .filter((s) => s.kind === Kind.FIELD)
+        .map((s) => (s.kind === Kind.FIELD ? s.name.value : ''))
+        .sort()
+        .join(',');
     if (!NAME.test(name.replace(/,/g, '_'))) return 'other';
     if (this.names.has(name)) return name;
     if (this.names.size >= MAX_OPERATION_LABELS) return 'other';
@@ -50,7 +79,9 @@ export class Metrics {
 
   /** Apollo plugin: observes every request (and writes the access log line at info level). */
   plugin(): ApolloServerPlugin<Context> {
-    const metrics = this;
+    const label = (op: OperationDefinitionNode | null | undefined) => this.operationLabel(op);
+    const errorsTotal = this.errors;
+    const duration = this.duration;
     return {
       async requestDidStart() {
         const started = process.hrtime.bigint();
@@ -58,16 +89,26 @@ export class Metrics {
         let type = 'unknown';
         return {
           async didResolveOperation({ operation: op }) {
-            operation = metrics.operationLabel(op);
+            operation = label(op);
             type = op?.operation ?? 'unknown';
           },
           async willSendResponse({ response, errors, contextValue }) {
             const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-            const codes = (response.body.kind === 'single' ? response.body.singleResult.errors : undefined)?.map((e) => String(e.extensions?.code ?? 'UNKNOWN')) ?? [];
-            for (const code of codes) metrics.errors.inc({ code });
+            const codes =
+              (response.body.kind === 'single' ? response.body.singleResult.errors : undefined)?.map((e) =>
+                String(e.extensions?.code ?? 'UNKNOWN'),
+              ) ?? [];
+            for (const code of codes) errorsTotal.inc({ code });
             const outcome = codes.length || errors?.length ? 'error' : 'ok';
-            metrics.duration.observe({ operation, type, outcome }, seconds);
-            logger.info('graphql', { operation, type, outcome, ms: Math.round(seconds * 1e4) / 10, codes: codes.length ? codes : undefined, role: contextValue?.viewer?.role });
+            duration.observe({ operation, type, outcome }, seconds);
+            logger.info('graphql', {
+              operation,
+              type,
+              outcome,
+              ms: Math.round(seconds * 1e4) / 10,
+              codes: codes.length ? codes : undefined,
+              role: contextValue?.viewer?.role,
+            });
           },
         };
       },

@@ -72,7 +72,8 @@ export function checkInstant(value: Date | null | undefined, field: string, now:
 export function checkDate(value: Date | null | undefined, field: string): void {
   if (value == null) return;
   const t = value.getTime();
-  if (!Number.isFinite(t) || t < EARLIEST || t > Date.UTC(2200, 0, 1)) throw badInput(`${field} is out of range`, field);
+  if (!Number.isFinite(t) || t < EARLIEST || t > Date.UTC(2200, 0, 1))
+    throw badInput(`${field} is out of range`, field);
 }
 
 export function checkEmail(value: string | null | undefined, field: string): void {
@@ -87,4 +88,5 @@ export function checkNonNegativeInt(value: number | null | undefined, field: str
 }
 
 /** True when the input object carries the key at all (explicit null counts; omitted does not). */
-export const has = <T extends object>(input: T, key: keyof T): boolean => Object.prototype.hasOwnProperty.call(input, key);
+export const has = <T extends object>(input: T, key: keyof T): boolean =>
+  Object.prototype.hasOwnProperty.call(input, key);

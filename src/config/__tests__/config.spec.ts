@@ -6,18 +6,41 @@ const STRONG = 'pG2s8Vd0Qk4LwZ7yTn1Xr9Bc3Hm6Fj5Ae2Uo8Ki4Ws';
 describe('loadConfig', () => {
   it('has working defaults for development', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ nodeEnv: 'development', port: 4000, databaseUrl: null, seedDemo: true, logLevel: 'info' });
+    expect(c).toMatchObject({
+      nodeEnv: 'development',
+      port: 4000,
+      databaseUrl: null,
+      seedDemo: true,
+      logLevel: 'info',
+    });
     expect(c.dataDir.endsWith('.data')).toBe(true);
     expect(c.jwt.secret.length).toBeGreaterThanOrEqual(32);
   });
 
   it('reads every key', () => {
     const c = loadConfig({
-      NODE_ENV: 'production', PORT: '8080', DATABASE_URL: 'postgres://u:p@db:5432/funnel', DATA_DIR: '/tmp/x',
-      JWT_SECRET: STRONG, JWT_ISSUER: 'iss', JWT_AUDIENCE: 'aud', SEED_DEMO: 'false', LOG_LEVEL: 'warn',
-      METRICS_TOKEN: 'Zr8wq2LkP5vN3mX7', BI_READER_PASSWORD: 'hT6yU1oI9pA4sD2f', HTTP_HEADERS_TIMEOUT_MS: '5000',
+      NODE_ENV: 'production',
+      PORT: '8080',
+      DATABASE_URL: 'postgres://u:p@db:5432/funnel',
+      DATA_DIR: '/tmp/x',
+      JWT_SECRET: STRONG,
+      JWT_ISSUER: 'iss',
+      JWT_AUDIENCE: 'aud',
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'warn',
+      METRICS_TOKEN: 'Zr8wq2LkP5vN3mX7',
+      BI_READER_PASSWORD: 'hT6yU1oI9pA4sD2f',
+      HTTP_HEADERS_TIMEOUT_MS: '5000',
     });
-    expect(c).toMatchObject({ nodeEnv: 'production', port: 8080, databaseUrl: 'postgres://u:p@db:5432/funnel', dataDir: '/tmp/x', seedDemo: false, logLevel: 'warn', jwt: { issuer: 'iss', audience: 'aud' } });
+    expect(c).toMatchObject({
+      nodeEnv: 'production',
+      port: 8080,
+      databaseUrl: 'postgres://u:p@db:5432/funnel',
+      dataDir: '/tmp/x',
+      seedDemo: false,
+      logLevel: 'warn',
+      jwt: { issuer: 'iss', audience: 'aud' },
+    });
   });
 
   it('production is safe by default: no placeholder or predictable secret, BI and metrics credentials required', () => {
@@ -30,15 +53,30 @@ describe('loadConfig', () => {
       }
     };
     // the value docker-compose.yml used to fall back to: long enough, but anyone who reads the file can mint tokens
-    expect(problems({ JWT_SECRET: 'change-me-to-a-long-random-secret-of-32-chars-or-more', METRICS_PUBLIC: 'true', BI_READER_DISABLED: 'true' }))
-      .toEqual(['JWT_SECRET looks like a placeholder or example value; generate one (e.g. openssl rand -base64 48)']);
-    expect(problems({ JWT_SECRET: 'x'.repeat(40), METRICS_PUBLIC: 'true', BI_READER_DISABLED: 'true' })[0]).toMatch(/^JWT_SECRET is too predictable \(about 0 bits/);
-    expect(problems({ JWT_SECRET: 'abababababababababababababababab', METRICS_PUBLIC: 'true', BI_READER_DISABLED: 'true' })[0]).toMatch(/^JWT_SECRET is too predictable \(about 32 bits/);
+    expect(
+      problems({
+        JWT_SECRET: 'change-me-to-a-long-random-secret-of-32-chars-or-more',
+        METRICS_PUBLIC: 'true',
+        BI_READER_DISABLED: 'true',
+      }),
+    ).toEqual(['JWT_SECRET looks like a placeholder or example value; generate one (e.g. openssl rand -base64 48)']);
+    expect(problems({ JWT_SECRET: 'x'.repeat(40), METRICS_PUBLIC: 'true', BI_READER_DISABLED: 'true' })[0]).toMatch(
+      /^JWT_SECRET is too predictable \(about 0 bits/,
+    );
+    expect(
+      problems({
+        JWT_SECRET: 'abababababababababababababababab',
+        METRICS_PUBLIC: 'true',
+        BI_READER_DISABLED: 'true',
+      })[0],
+    ).toMatch(/^JWT_SECRET is too predictable \(about 32 bits/);
     expect(problems({ JWT_SECRET: STRONG })).toEqual([
       'METRICS_TOKEN is required when NODE_ENV=production (or METRICS_PUBLIC=true to serve /metrics without a token)',
       'BI_READER_PASSWORD is required when NODE_ENV=production (or BI_READER_DISABLED=true to keep the bi_reader role from logging in)',
     ]);
-    expect(problems({ JWT_SECRET: STRONG, METRICS_TOKEN: 'aaaabbbbaaaabbbb', BI_READER_PASSWORD: 'password123' })).toEqual([
+    expect(
+      problems({ JWT_SECRET: STRONG, METRICS_TOKEN: 'aaaabbbbaaaabbbb', BI_READER_PASSWORD: 'password123' }),
+    ).toEqual([
       'METRICS_TOKEN is too predictable (about 16 bits; at least 48 wanted); generate one (e.g. openssl rand -base64 48)',
       'BI_READER_PASSWORD looks like a placeholder or example value; generate one (e.g. openssl rand -base64 48)',
     ]);
@@ -50,7 +88,13 @@ describe('loadConfig', () => {
   it('lists every bad value at once and refuses to start', () => {
     let err: unknown;
     try {
-      loadConfig({ NODE_ENV: 'production', PORT: 'eighty', DATABASE_URL: 'mysql://x', SEED_DEMO: 'maybe', LOG_LEVEL: 'loud' });
+      loadConfig({
+        NODE_ENV: 'production',
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        SEED_DEMO: 'maybe',
+        LOG_LEVEL: 'loud',
+      });
     } catch (e) {
       err = e;
     }

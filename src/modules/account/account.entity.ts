@@ -5,7 +5,11 @@ import { Check, Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'ty
 @Index('accounts_created_at_id_idx', ['createdAt', 'id'])
 @Check('accounts_employees_check', `employees >= 0`)
 export class AccountEntity {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'accounts_pkey' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'accounts_pkey',
+  })
   id: string;
   @Column('text', { name: 'external_id', nullable: true }) externalId: string | null;
   @Column('text') name: string;

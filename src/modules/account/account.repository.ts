@@ -14,10 +14,18 @@ export async function accountsByIds(db: Queryable, ids: readonly string[]): Prom
   return preparedRows<Account>(db, `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = ANY($1::bigint[])`, [ids]);
 }
 
-export async function listAccounts(db: Queryable, first: number, after: Cursor | null): Promise<(Account & { sortKey: string })[]> {
+export async function listAccounts(
+  db: Queryable,
+  first: number,
+  after: Cursor | null,
+): Promise<(Account & { sortKey: string })[]> {
   const w = new Where();
   addKeyset(w, ACCOUNT_SORT, after);
-  return preparedRows(db, `SELECT ${ACCOUNT_COLUMNS}, ${ACCOUNT_SORT.expr}::text AS "sortKey" FROM accounts a ${w.sql()} ${orderBy(ACCOUNT_SORT)} ${pageLimit(first)}`, w.params);
+  return preparedRows(
+    db,
+    `SELECT ${ACCOUNT_COLUMNS}, ${ACCOUNT_SORT.expr}::text AS "sortKey" FROM accounts a ${w.sql()} ${orderBy(ACCOUNT_SORT)} ${pageLimit(first)}`,
+    w.params,
+  );
 }
 
 export async function countAccounts(db: Queryable): Promise<number> {

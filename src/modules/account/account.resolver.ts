@@ -28,7 +28,13 @@ export class AccountResolver {
 
   @Query(() => AccountConnection)
   accounts(@Args() args: PageArgs, @Info() info: GraphQLResolveInfo): Promise<Connection<Account>> {
-    return page(args, info, ACCOUNT_SORT, (first, after) => listAccounts(this.deps.ds, first, after), () => countAccounts(this.deps.ds));
+    return page(
+      args,
+      info,
+      ACCOUNT_SORT,
+      (first, after) => listAccounts(this.deps.ds, first, after),
+      () => countAccounts(this.deps.ds),
+    );
   }
 
   @Authorized(WRITERS.accounts)

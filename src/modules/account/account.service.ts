@@ -1,4 +1,3 @@
-import { DataSource } from 'typeorm';
 import { Viewer } from '../../common/auth/viewer';
 import { BulkSpec, prepareEach, runBulk } from '../../common/bulk/bulk-runner';
 import { BulkResult } from '../../common/bulk/bulk.types';
@@ -32,5 +31,9 @@ const spec: BulkSpec<AccountInput, AccountInput> = {
     ]),
 };
 
-export const upsertAccounts = (transactions: TransactionRunner, viewer: Viewer, input: AccountInput[], allOrNone: boolean): Promise<BulkResult> =>
-  runBulk(transactions, viewer, input, allOrNone, spec);
+export const upsertAccounts = (
+  transactions: TransactionRunner,
+  viewer: Viewer,
+  input: AccountInput[],
+  allOrNone: boolean,
+): Promise<BulkResult> => runBulk(transactions, viewer, input, allOrNone, spec);

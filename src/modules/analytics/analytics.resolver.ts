@@ -29,7 +29,10 @@ export class AnalyticsResolver {
   }
 
   @Query(() => AttributionReport)
-  async attribution(@Arg('input', () => AttributionInput) input: AttributionInput, @Ctx() ctx: Context): Promise<AttributionReport> {
+  async attribution(
+    @Arg('input', () => AttributionInput) input: AttributionInput,
+    @Ctx() ctx: Context,
+  ): Promise<AttributionReport> {
     const report = await attribution(this.deps.ds, input);
     for (const row of report.rows) if (row.embeddedCampaign) ctx.loaders.campaign.prime(row.key, row.embeddedCampaign);
     return report;

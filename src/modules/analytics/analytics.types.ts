@@ -1,13 +1,29 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 
-export enum ConversionBasis { COHORT = 'COHORT', FLOW = 'FLOW' }
-export enum SkippedStagePolicy { INFER = 'INFER', STRICT = 'STRICT' }
-export enum FunnelBreakdown { CHANNEL = 'CHANNEL', CAMPAIGN = 'CAMPAIGN', INDUSTRY = 'INDUSTRY', REGION = 'REGION', OWNER = 'OWNER' }
+export enum ConversionBasis {
+  COHORT = 'COHORT',
+  FLOW = 'FLOW',
+}
+export enum SkippedStagePolicy {
+  INFER = 'INFER',
+  STRICT = 'STRICT',
+}
+export enum FunnelBreakdown {
+  CHANNEL = 'CHANNEL',
+  CAMPAIGN = 'CAMPAIGN',
+  INDUSTRY = 'INDUSTRY',
+  REGION = 'REGION',
+  OWNER = 'OWNER',
+}
 registerEnumType(ConversionBasis, { name: 'ConversionBasis' });
 registerEnumType(SkippedStagePolicy, { name: 'SkippedStagePolicy' });
 registerEnumType(FunnelBreakdown, { name: 'FunnelBreakdown' });
 
-@ObjectType({ simpleResolvers: true, description: 'numerator / denominator; value is null when the denominator is 0. Re-aggregate with numerator and denominator.' })
+@ObjectType({
+  simpleResolvers: true,
+  description:
+    'numerator / denominator; value is null when the denominator is 0. Re-aggregate with numerator and denominator.',
+})
 export class Ratio {
   @Field(() => Float) numerator: number;
   @Field(() => Float) denominator: number;
@@ -30,7 +46,10 @@ export class FunnelStep {
   @Field(() => Ratio, { nullable: true }) conversionFromPrevious: Ratio | null;
   @Field(() => Ratio) conversionFromFirst: Ratio;
   @Field(() => Int, { nullable: true, description: 'COHORT only; null for FLOW.' }) dropOff: number | null;
-  @Field(() => DurationStats, { nullable: true, description: 'Days from the previous step\'s reach to this one\'s, over the units counted here.' })
+  @Field(() => DurationStats, {
+    nullable: true,
+    description: "Days from the previous step's reach to this one's, over the units counted here.",
+  })
   daysFromPrevious: DurationStats | null;
 }
 

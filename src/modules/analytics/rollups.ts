@@ -15,7 +15,9 @@ const ROLLUPS = [
 
 /** Whether any rollup has rows marked dirty and not yet applied (a migration that adds one marks everything). */
 export async function rollupsPending(ds: DataSource): Promise<boolean> {
-  const [{ dirty }] = await ds.query(`SELECT ${ROLLUPS.map((r) => `EXISTS (SELECT 1 FROM ${r.dirty})`).join(' OR ')} AS dirty`);
+  const [{ dirty }] = await ds.query(
+    `SELECT ${ROLLUPS.map((r) => `EXISTS (SELECT 1 FROM ${r.dirty})`).join(' OR ')} AS dirty`,
+  );
   return dirty;
 }
 

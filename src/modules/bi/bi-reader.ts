@@ -10,11 +10,16 @@ export async function setBiReaderPassword(ds: DataSource, password: string): Pro
   try {
     const [{ exists }] = await ds.query(`SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bi_reader') AS exists`);
     if (!exists) return false;
-    const [{ sql }] = await ds.query(`SELECT format('ALTER ROLE bi_reader LOGIN PASSWORD %L', $1::text) AS sql`, [password]);
+    const [{ sql }] = await ds.query(`SELECT format('ALTER ROLE bi_reader LOGIN PASSWORD %L', $1::text) AS sql`, [
+      password,
+    ]);
     await ds.query(sql);
     return true;
   } catch (err) {
-    logger.warn('could not set the bi_reader password (set it as the database owner: ALTER ROLE bi_reader PASSWORD ...)', { err: (err as Error).message });
+    logger.warn(
+      'could not set the bi_reader password (set it as the database owner: ALTER ROLE bi_reader PASSWORD ...)',
+      { err: (err as Error).message },
+    );
     return false;
   }
 }
@@ -22,9 +27,13 @@ export async function setBiReaderPassword(ds: DataSource, password: string): Pro
 /** BI_READER_DISABLED: the role may not log in at all (NOLOGIN); a warning where the service may not alter roles. */
 export async function disableBiReader(ds: DataSource): Promise<void> {
   try {
-    await ds.query(`DO $do$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bi_reader') THEN ALTER ROLE bi_reader NOLOGIN; END IF; END $do$`);
+    await ds.query(
+      `DO $do$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bi_reader') THEN ALTER ROLE bi_reader NOLOGIN; END IF; END $do$`,
+    );
   } catch (err) {
-    logger.warn('could not disable the bi_reader role (as the database owner: ALTER ROLE bi_reader NOLOGIN)', { err: (err as Error).message });
+    logger.warn('could not disable the bi_reader role (as the database owner: ALTER ROLE bi_reader NOLOGIN)', {
+      err: (err as Error).message,
+    });
   }
 }
 

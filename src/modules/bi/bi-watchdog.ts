@@ -22,16 +22,23 @@ export function startBiWatchdog(ds: DataSource, limitMs: number): BiWatchdog {
          SELECT pid FROM pg_stat_activity
           WHERE usename = 'bi_reader' AND state = 'active' AND pid <> pg_backend_pid()
             AND clock_timestamp() - query_start > $1::int * interval '1 millisecond')
-       SELECT pid FROM over WHERE pg_cancel_backend(pid)`, [limitMs]);
+       SELECT pid FROM over WHERE pg_cancel_backend(pid)`,
+      [limitMs],
+    );
     if (rows.length) logger.warn('bi_reader statements over the limit cancelled', { count: rows.length, limitMs });
     return rows.length;
   };
   let running = false;
-  const timer = setInterval(() => {
-    if (running || !ds.isInitialized) return;
-    running = true;
-    sweep().catch((err) => logger.warn('bi_reader watchdog sweep failed', { err: (err as Error).message })).finally(() => (running = false));
-  }, Math.min(5000, Math.max(50, Math.floor(limitMs / 4))));
+  const timer = setInterval(
+    () => {
+      if (running || !ds.isInitialized) return;
+      running = true;
+      sweep()
+        .catch((err) => logger.warn('bi_reader watchdog sweep failed', { err: (err as Error).message }))
+        .finally(() => (running = false));
+    },
+    Math.min(5000, Math.max(50, Math.floor(limitMs / 4))),
+  );
   timer.unref();
   return { sweep, stop: () => clearInterval(timer) };
 }

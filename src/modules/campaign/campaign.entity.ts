@@ -7,7 +7,11 @@ import { CHANNEL_CHECK } from '../../common/graphql/enums';
 @Check('campaigns_channel_check', `channel IN (${CHANNEL_CHECK})`)
 @Check('campaigns_budget_check', `budget >= 0`)
 export class CampaignEntity {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'campaigns_pkey' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'campaigns_pkey',
+  })
   id: string;
   @Column('text', { name: 'external_id', nullable: true }) externalId: string | null;
   @Column('text') name: string;
@@ -25,7 +29,11 @@ export class CampaignEntity {
 @Index('campaign_spend_day_idx', ['day'])
 @Check('campaign_spend_amount_check', `amount >= 0`)
 export class CampaignSpendEntity {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'campaign_spend_pkey' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'campaign_spend_pkey',
+  })
   id: string;
   @Column('bigint', { name: 'campaign_id' }) campaignId: string;
   @ManyToOne(() => CampaignEntity, { onDelete: 'CASCADE', nullable: false })

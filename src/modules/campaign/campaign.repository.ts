@@ -10,7 +10,9 @@ export const CAMPAIGN_COLUMNS = `c.id::text AS id, c.external_id AS "externalId"
 export const CAMPAIGN_SORT: SortSpec = { expr: 'c.created_at', cast: 'timestamptz', direction: 'ASC', idExpr: 'c.id' };
 
 export async function campaignsByIds(db: Queryable, ids: readonly string[]): Promise<Campaign[]> {
-  return preparedRows<Campaign>(db, `SELECT ${CAMPAIGN_COLUMNS} FROM campaigns c WHERE c.id = ANY($1::bigint[])`, [ids]);
+  return preparedRows<Campaign>(db, `SELECT ${CAMPAIGN_COLUMNS} FROM campaigns c WHERE c.id = ANY($1::bigint[])`, [
+    ids,
+  ]);
 }
 
 function filterWhere(filter: CampaignFilter | null | undefined): Where {
@@ -19,10 +21,19 @@ function filterWhere(filter: CampaignFilter | null | undefined): Where {
   return w;
 }
 
-export async function listCampaigns(db: Queryable, filter: CampaignFilter | null | undefined, first: number, after: Cursor | null): Promise<(Campaign & { sortKey: string })[]> {
+export async function listCampaigns(
+  db: Queryable,
+  filter: CampaignFilter | null | undefined,
+  first: number,
+  after: Cursor | null,
+): Promise<(Campaign & { sortKey: string })[]> {
   const w = filterWhere(filter);
   addKeyset(w, CAMPAIGN_SORT, after);
-  return preparedRows(db, `SELECT ${CAMPAIGN_COLUMNS}, ${CAMPAIGN_SORT.expr}::text AS "sortKey" FROM campaigns c ${w.sql()} ${orderBy(CAMPAIGN_SORT)} ${pageLimit(first)}`, w.params);
+  return preparedRows(
+    db,
+    `SELECT ${CAMPAIGN_COLUMNS}, ${CAMPAIGN_SORT.expr}::text AS "sortKey" FROM campaigns c ${w.sql()} ${orderBy(CAMPAIGN_SORT)} ${pageLimit(first)}`,
+    w.params,
+  );
 }
 
 export async function countCampaigns(db: Queryable, filter: CampaignFilter | null | undefined): Promise<number> {
@@ -34,12 +45,21 @@ export async function countCampaigns(db: Queryable, filter: CampaignFilter | nul
  * Campaign.spend for many campaigns over one range: the sum of daily spend with day in [from, to), where a day
  * counts when its UTC midnight falls in the range; all spend when both bounds are omitted.
  */
-export async function spendByCampaignIds(db: Queryable, ids: readonly string[], from: Date | null, to: Date | null): Promise<Map<string, number>> {
-  const r = await rows<{ id: string; spend: number }>(db, `
+export async function spendByCampaignIds(
+  db: Queryable,
+  ids: readonly string[],
+  from: Date | null,
+  to: Date | null,
+): Promise<Map<string, number>> {
+  const r = await rows<{ id: string; spend: number }>(
+    db,
+    `
     SELECT s.campaign_id::text AS id, sum(s.amount)::float8 AS spend FROM campaign_spend s
     WHERE s.campaign_id = ANY($1::bigint[])
       AND ($2::timestamptz IS NULL OR (s.day::timestamp AT TIME ZONE 'UTC') >= $2)
       AND ($3::timestamptz IS NULL OR (s.day::timestamp AT TIME ZONE 'UTC') < $3)
-    GROUP BY s.campaign_id`, [ids, from, to]);
+    GROUP BY s.campaign_id`,
+    [ids, from, to],
+  );
   return new Map(r.map((x) => [x.id, x.spend]));
 }

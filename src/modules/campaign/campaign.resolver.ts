@@ -1,5 +1,18 @@
 import { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, Authorized, Ctx, FieldResolver, Float, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  Float,
+  ID,
+  Info,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { WRITERS } from '../../common/auth/viewer';
 import { BulkResult } from '../../common/bulk/bulk.types';
 import { badInput } from '../../common/errors/app-error';
@@ -32,7 +45,13 @@ export class CampaignResolver {
     @Arg('filter', () => CampaignFilter, { nullable: true }) filter: CampaignFilter | null,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<Campaign>> {
-    return page(args, info, CAMPAIGN_SORT, (first, after) => listCampaigns(this.deps.ds, filter, first, after), () => countCampaigns(this.deps.ds, filter));
+    return page(
+      args,
+      info,
+      CAMPAIGN_SORT,
+      (first, after) => listCampaigns(this.deps.ds, filter, first, after),
+      () => countCampaigns(this.deps.ds, filter),
+    );
   }
 
   @Authorized(WRITERS.campaigns)
@@ -58,7 +77,9 @@ export class CampaignResolver {
 
 @Resolver(() => Campaign)
 export class CampaignFieldsResolver {
-  @FieldResolver(() => Float, { description: 'Sum of recorded spend in [from, to), or all spend when both are omitted.' })
+  @FieldResolver(() => Float, {
+    description: 'Sum of recorded spend in [from, to), or all spend when both are omitted.',
+  })
   spend(
     @Root() c: Campaign,
     @Arg('from', () => Date, { nullable: true }) from: Date | null,

@@ -1,4 +1,3 @@
-import { DataSource } from 'typeorm';
 import { Viewer } from '../../common/auth/viewer';
 import { BulkSpec, prepareEach, runBulk, Written } from '../../common/bulk/bulk-runner';
 import { BulkResult } from '../../common/bulk/bulk.types';
@@ -24,13 +23,19 @@ const campaignSpec: BulkSpec<CampaignInput, CampaignInput> = {
       return c;
     }),
   async write(c, ctx): Promise<Written> {
-    const out = await upsertByExternalId(ctx.tx, 'campaigns', c.externalId, [
-      column('name', 'text', c.name),
-      column('channel', 'text', c.channel),
-      column('starts_at', 'timestamptz', c.startsAt),
-      column('ends_at', 'timestamptz', c.endsAt),
-      column('budget', 'numeric', c.budget),
-    ], ['channel']);
+    const out = await upsertByExternalId(
+      ctx.tx,
+      'campaigns',
+      c.externalId,
+      [
+        column('name', 'text', c.name),
+        column('channel', 'text', c.channel),
+        column('starts_at', 'timestamptz', c.startsAt),
+        column('ends_at', 'timestamptz', c.endsAt),
+        column('budget', 'numeric', c.budget),
+      ],
+      ['channel'],
+    );
     // Touchpoints carry their campaign's channel; keep them in step when it changes.
     if (!out.created && out.before && out.before.channel !== c.channel) {
       await ctx.tx.query(`UPDATE touchpoints SET channel = $2 WHERE campaign_id = $1`, [out.id, c.channel]);
@@ -51,22 +56,44 @@ const spendSpec: BulkSpec<CampaignSpendInput, SpendWrite> = {
   key: (s) => `${s.campaignExternalId}|${Number.isFinite(s.day?.getTime?.()) ? utcDay(s.day) : 'invalid'}`,
   externalId: (s) => s.campaignExternalId,
   async prepare(items, ctx) {
-    const campaigns = await idsByExternalId(ctx.tx, 'campaigns', items.map((s) => s.campaignExternalId));
+    const campaigns = await idsByExternalId(
+      ctx.tx,
+      'campaigns',
+      items.map((s) => s.campaignExternalId),
+    );
     return prepareEach(items, (s) => {
       checkInstant(s.day, 'day', ctx.now);
       checkAmount(s.amount, 'amount');
-      return { campaignId: resolveRef(campaigns, s.campaignExternalId, 'Campaign', 'campaignExternalId')!, day: utcDay(s.day), amount: s.amount };
+      return {
+        campaignId: resolveRef(campaigns, s.campaignExternalId, 'Campaign', 'campaignExternalId')!,
+        day: utcDay(s.day),
+        amount: s.amount,
+      };
     });
   },
   write: (s, ctx) =>
-    upsertByNaturalKey(ctx.tx, 'campaign_spend',
-      [{ col: 'campaign_id', value: s.campaignId, cast: 'bigint' }, { col: 'day', value: s.day, cast: 'date' }],
-      [{ col: 'amount', value: s.amount, cast: 'numeric' }]),
+    upsertByNaturalKey(
+      ctx.tx,
+      'campaign_spend',
+      [
+        { col: 'campaign_id', value: s.campaignId, cast: 'bigint' },
+        { col: 'day', value: s.day, cast: 'date' },
+      ],
+      [{ col: 'amount', value: s.amount, cast: 'numeric' }],
+    ),
 };
 
-export const upsertCampaigns = (transactions: TransactionRunner, viewer: Viewer, input: CampaignInput[], allOrNone: boolean): Promise<BulkResult> =>
-  runBulk(transactions, viewer, input, allOrNone, campaignSpec);
+export const upsertCampaigns = (
+  transactions: TransactionRunner,
+  viewer: Viewer,
+  input: CampaignInput[],
+  allOrNone: boolean,
+): Promise<BulkResult> => runBulk(transactions, viewer, input, allOrNone, campaignSpec);
 
 /** Spend is one amount per campaign and UTC day: re-recording a day replaces its amount (idempotent re-sends). */
-export const recordCampaignSpend = (transactions: TransactionRunner, viewer: Viewer, input: CampaignSpendInput[], allOrNone: boolean): Promise<BulkResult> =>
-  runBulk(transactions, viewer, input, allOrNone, spendSpec);
+export const recordCampaignSpend = (
+  transactions: TransactionRunner,
+  viewer: Viewer,
+  input: CampaignSpendInput[],
+  allOrNone: boolean,
+): Promise<BulkResult> => runBulk(transactions, viewer, input, allOrNone, spendSpec);

@@ -9,7 +9,8 @@ import { ChangeOp, DealChange, LeadChange } from './change.types';
 const OP = { INSERT: ChangeOp.CREATED, UPDATE: ChangeOp.UPDATED } as const;
 
 /** Every committed change of the topic's kind, or of the given ids only. */
-const wanted = ({ payload, args }: { payload: Change; args: { ids?: string[] | null } }) => !args.ids?.length || args.ids.includes(payload.id);
+const wanted = ({ payload, args }: { payload: Change; args: { ids?: string[] | null } }) =>
+  !args.ids?.length || args.ids.includes(payload.id);
 
 /**
  * Deal and lead changes over graphql-ws (`ws://…/graphql`), from the change feed's topics: each event reads the record
@@ -21,14 +22,30 @@ const wanted = ({ payload, args }: { payload: Change; args: { ids?: string[] | n
 export class ChangeResolver {
   constructor(private readonly deps: Deps) {}
 
-  @Subscription(() => DealChange, { description: 'Committed changes to deals (all, or the given ids).', topics: 'deal', filter: wanted })
-  async dealChanged(@Root() change: Change, @Ctx() ctx: Context, @Arg('ids', () => [ID], { nullable: true }) _ids?: string[]): Promise<DealChange> {
+  @Subscription(() => DealChange, {
+    description: 'Committed changes to deals (all, or the given ids).',
+    topics: 'deal',
+    filter: wanted,
+  })
+  async dealChanged(
+    @Root() change: Change,
+    @Ctx() ctx: Context,
+    @Arg('ids', () => [ID], { nullable: true }) _ids?: string[],
+  ): Promise<DealChange> {
     ctx.loaders = createLoaders(this.deps.ds);
     return { op: OP[change.op], deal: (await dealsByIds(this.deps.ds, [change.id]))[0] ?? null };
   }
 
-  @Subscription(() => LeadChange, { description: 'Committed changes to leads (all, or the given ids).', topics: 'lead', filter: wanted })
-  async leadChanged(@Root() change: Change, @Ctx() ctx: Context, @Arg('ids', () => [ID], { nullable: true }) _ids?: string[]): Promise<LeadChange> {
+  @Subscription(() => LeadChange, {
+    description: 'Committed changes to leads (all, or the given ids).',
+    topics: 'lead',
+    filter: wanted,
+  })
+  async leadChanged(
+    @Root() change: Change,
+    @Ctx() ctx: Context,
+    @Arg('ids', () => [ID], { nullable: true }) _ids?: string[],
+  ): Promise<LeadChange> {
     ctx.loaders = createLoaders(this.deps.ds);
     return { op: OP[change.op], lead: (await leadsByIds(this.deps.ds, [change.id]))[0] ?? null };
   }

@@ -1,5 +1,13 @@
 import http from 'node:http';
-import { GraphQLError, GraphQLSchema, OperationDefinitionNode, getOperationAST, parse, specifiedRules, validate } from 'graphql';
+import {
+  GraphQLError,
+  GraphQLSchema,
+  OperationDefinitionNode,
+  getOperationAST,
+  parse,
+  specifiedRules,
+  validate,
+} from 'graphql';
 import jwt from 'jsonwebtoken';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -21,9 +29,14 @@ export const CLOSE_FORBIDDEN = 4403;
 export const CLOSE_TOKEN_EXPIRED = 4401;
 
 const refuse = (message: string) => [new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } })];
-const validationFailed = (errors: readonly GraphQLError[]) => errors.map((e) => new GraphQLError(e.message, {
-  nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...e.extensions },
-}));
+const validationFailed = (errors: readonly GraphQLError[]) =>
+  errors.map(
+    (e) =>
+      new GraphQLError(e.message, {
+        nodes: e.nodes,
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...e.extensions },
+      }),
+  );
 /** A close reason is at most 123 bytes (RFC 6455 §5.5): the message, cut on a character boundary. */
 const closeReason = (s: string) => {
   let out = s;
@@ -45,8 +58,12 @@ export interface SubscriptionDoor {
  * socket closes with 4403 and the reason HTTP would give; when it expires, the socket closes with 4401 at its `exp`.
  * Only subscription operations; errors go through the same formatting (stable codes, nothing internal).
  */
-export function subscriptionServer(httpServer: http.Server, schema: GraphQLSchema, deps: Deps & { changes: NonNullable<Deps['changes']> },
-  door: SubscriptionDoor): { dispose(): Promise<void> } {
+export function subscriptionServer(
+  httpServer: http.Server,
+  schema: GraphQLSchema,
+  deps: Deps & { changes: NonNullable<Deps['changes']> },
+  door: SubscriptionDoor,
+): { dispose(): Promise<void> } {
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: BODY_LIMIT });
   // a frame the protocol refuses (over maxPayload: 1009, invalid UTF-8: 1007…) is the client's mistake: ws has already
   // closed the socket with its code; it is logged as such, not passed on to graphql-ws as an internal error
@@ -64,60 +81,80 @@ export function subscriptionServer(httpServer: http.Server, schema: GraphQLSchem
   const viewers = new WeakMap<object, Viewer>();
   const open = new WeakMap<object, number>();
   const rules = [...specifiedRules, ...limitRules(door.introspection)];
-  const cleanup = useServer<{ authorization?: string }, { socket: WebSocket; request: http.IncomingMessage }>({
-    schema,
-    onConnect: async (ctx) => {
-      const socket = ctx.extra.socket;
-      let viewer: Viewer;
-      let exp: number | undefined;
-      try {
-        const token = bearerToken(typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined);
-        if (!token) throw new AppError('UNAUTHENTICATED', 'A bearer token is required in the connection params (authorization: "Bearer <JWT>")');
-        viewer = await door.verify(token);
-        exp = (jwt.decode(token) as jwt.JwtPayload | null)?.exp;
-      } catch (e) {
-        socket.close(CLOSE_FORBIDDEN, closeReason(e instanceof AppError ? e.message : 'Token is not valid'));
-        return false;
-      }
-      viewers.set(socket, viewer);
-      if (typeof exp === 'number') {
-        const timer = setTimeout(() => socket.close(CLOSE_TOKEN_EXPIRED, 'Token has expired'), Math.max(0, exp * 1000 - Date.now()));
-        socket.once('close', () => clearTimeout(timer));
-      }
-      await deps.changes.start();
-      return true;
+  const cleanup = useServer<{ authorization?: string }, { socket: WebSocket; request: http.IncomingMessage }>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const socket = ctx.extra.socket;
+        let viewer: Viewer;
+        let exp: number | undefined;
+        try {
+          const token = bearerToken(
+            typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined,
+          );
+          if (!token)
+            throw new AppError(
+              'UNAUTHENTICATED',
+              'A bearer token is required in the connection params (authorization: "Bearer <JWT>")',
+            );
+          viewer = await door.verify(token);
+          exp = (jwt.decode(token) as jwt.JwtPayload | null)?.exp;
+        } catch (e) {
+          socket.close(CLOSE_FORBIDDEN, closeReason(e instanceof AppError ? e.message : 'Token is not valid'));
+          return false;
+        }
+        viewers.set(socket, viewer);
+        if (typeof exp === 'number') {
+          const timer = setTimeout(
+            () => socket.close(CLOSE_TOKEN_EXPIRED, 'Token has expired'),
+            Math.max(0, exp * 1000 - Date.now()),
+          );
+          socket.once('close', () => clearTimeout(timer));
+        }
+        await deps.changes.start();
+        return true;
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        let document;
+        try {
+          document = parse(payload.query, { maxTokens: MAX_TOKENS });
+        } catch (e) {
+          return [e as GraphQLError];
+        }
+        const errors = validate(schema, document, rules, { maxErrors: MAX_VALIDATION_ERRORS });
+        if (errors.length) return validationFailed(errors);
+        const operation: OperationDefinitionNode | null | undefined = getOperationAST(document, payload.operationName);
+        if (operation?.operation !== 'subscription')
+          return refuse('Send queries and mutations over HTTP; WebSocket is for subscriptions');
+        const viewer = viewers.get(ctx.extra.socket) ?? null;
+        const variables = payload.variables ?? {};
+        try {
+          door.limits.admit(schema, document, operation, variables, viewer);
+        } catch (e) {
+          return [e as GraphQLError];
+        }
+        const count = open.get(ctx.extra.socket) ?? 0;
+        if (count >= MAX_SUBSCRIPTIONS_PER_CONNECTION)
+          return refuse(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`);
+        open.set(ctx.extra.socket, count + 1);
+        const contextValue: Context = { viewer, loaders: createLoaders(deps.ds) };
+        return {
+          schema,
+          document,
+          variableValues: variables,
+          operationName: payload.operationName ?? undefined,
+          contextValue,
+        };
+      },
+      onComplete: (ctx) => {
+        open.set(ctx.extra.socket, Math.max(0, (open.get(ctx.extra.socket) ?? 1) - 1));
+      },
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors?.length ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : undefined,
     },
-    onSubscribe: (ctx, _id, payload) => {
-      let document;
-      try {
-        document = parse(payload.query, { maxTokens: MAX_TOKENS });
-      } catch (e) {
-        return [e as GraphQLError];
-      }
-      const errors = validate(schema, document, rules, { maxErrors: MAX_VALIDATION_ERRORS });
-      if (errors.length) return validationFailed(errors);
-      const operation: OperationDefinitionNode | null | undefined = getOperationAST(document, payload.operationName);
-      if (operation?.operation !== 'subscription') return refuse('Send queries and mutations over HTTP; WebSocket is for subscriptions');
-      const viewer = viewers.get(ctx.extra.socket) ?? null;
-      const variables = payload.variables ?? {};
-      try {
-        door.limits.admit(schema, document, operation, variables, viewer);
-      } catch (e) {
-        return [e as GraphQLError];
-      }
-      const count = open.get(ctx.extra.socket) ?? 0;
-      if (count >= MAX_SUBSCRIPTIONS_PER_CONNECTION) return refuse(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`);
-      open.set(ctx.extra.socket, count + 1);
-      const contextValue: Context = { viewer, loaders: createLoaders(deps.ds) };
-      return { schema, document, variableValues: variables, operationName: payload.operationName ?? undefined, contextValue };
-    },
-    onComplete: (ctx) => {
-      open.set(ctx.extra.socket, Math.max(0, (open.get(ctx.extra.socket) ?? 1) - 1));
-    },
-    onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
-    onNext: (_ctx, _id, _payload, _args, result) => (result.errors?.length
-      ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : undefined),
-  }, wss);
+    wss,
+  );
   return {
     async dispose() {
       await cleanup.dispose();

@@ -33,7 +33,8 @@ export function dealChildren(info: GraphQLResolveInfo, ...paths: string[][]): De
 export function primeDealChildren<T extends DealWithChildren>(loaders: Loaders, deals: T[]): T[] {
   for (const d of deals) {
     if (d._account !== undefined) {
-      if (d.accountId) loaders.account.prime(d.accountId, d._account ? reviveDates<Account>(d._account, ['createdAt']) : null);
+      if (d.accountId)
+        loaders.account.prime(d.accountId, d._account ? reviveDates<Account>(d._account, ['createdAt']) : null);
       d._account = undefined;
     }
     if (d._owner !== undefined) {
@@ -41,7 +42,10 @@ export function primeDealChildren<T extends DealWithChildren>(loaders: Loaders, 
       d._owner = undefined;
     }
     if (d._leads !== undefined) {
-      loaders.leadsByDeal.prime(d.id, d._leads.map((l) => reviveDates<LeadRow>(l, LEAD_DATES)));
+      loaders.leadsByDeal.prime(
+        d.id,
+        d._leads.map((l) => reviveDates<LeadRow>(l, LEAD_DATES)),
+      );
       d._leads = undefined;
     }
   }

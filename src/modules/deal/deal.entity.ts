@@ -1,4 +1,14 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import {
+  Check,
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  Unique,
+} from 'typeorm';
 import { AccountEntity } from '../account/account.entity';
 import { LeadEntity } from '../lead/lead.entity';
 import { PipelineStageEntity } from '../pipeline-stage/pipeline-stage.entity';
@@ -16,7 +26,11 @@ import { UserEntity } from '../user/user.entity';
 @Check('deals_amount_check', `amount >= 0`)
 @Check('deals_status_check', `status IN ('OPEN','WON','LOST')`)
 export class DealEntity {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'deals_pkey' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'deals_pkey',
+  })
   id: string;
   @Column('text', { name: 'external_id', nullable: true }) externalId: string | null;
   @Column('text') name: string;
@@ -62,7 +76,11 @@ export class DealLeadEntity {
 @Index('deal_stage_changes_deal_id_occurred_at_idx', ['dealId', 'occurredAt'])
 @Check('deal_stage_changes_amount_check', `amount >= 0`)
 export class DealStageChangeEntity {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'deal_stage_changes_pkey' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'deal_stage_changes_pkey',
+  })
   id: string;
   @Column('bigint', { name: 'deal_id' }) dealId: string;
   @ManyToOne(() => DealEntity, { onDelete: 'CASCADE', nullable: false })

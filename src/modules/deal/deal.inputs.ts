@@ -1,7 +1,11 @@
 import { Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { DealStatus, OrderDirection } from '../../common/graphql/enums';
 
-export enum DealOrderField { CREATED_AT = 'CREATED_AT', AMOUNT = 'AMOUNT', CLOSED_AT = 'CLOSED_AT' }
+export enum DealOrderField {
+  CREATED_AT = 'CREATED_AT',
+  AMOUNT = 'AMOUNT',
+  CLOSED_AT = 'CLOSED_AT',
+}
 registerEnumType(DealOrderField, { name: 'DealOrderField' });
 
 @InputType()
@@ -30,7 +34,10 @@ export class DealInput {
   @Field(() => String, { nullable: true }) accountExternalId?: string | null;
   @Field(() => String, { nullable: true }) ownerEmail?: string | null;
   @Field(() => [String], { nullable: true }) leadExternalIds?: string[] | null;
-  @Field(() => String, { nullable: true, description: 'Pipeline stage key the deal is created in; defaults to the first OPEN stage.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Pipeline stage key the deal is created in; defaults to the first OPEN stage.',
+  })
   stage?: string | null;
   @Field(() => Date, { nullable: true, description: 'When the opportunity was created. Defaults to now on create.' })
   createdAt?: Date | null;
@@ -42,7 +49,10 @@ export class DealStageChangeInput {
   @Field() dealExternalId: string;
   @Field() stage: string;
   @Field() occurredAt: Date;
-  @Field(() => Float, { nullable: true, description: 'The deal\'s amount as of this change (updates the deal when it is the latest change).' })
+  @Field(() => Float, {
+    nullable: true,
+    description: "The deal's amount as of this change (updates the deal when it is the latest change).",
+  })
   amount?: number | null;
   @Field(() => String, { nullable: true }) reason?: string | null;
 }
@@ -51,7 +61,9 @@ export class DealStageChangeInput {
 export class MoveDealStageInput {
   @Field(() => ID) dealId: string;
   @Field() stage: string;
-  @Field(() => Int, { description: 'The version the caller last read; a stale version fails with CONFLICT and changes nothing.' })
+  @Field(() => Int, {
+    description: 'The version the caller last read; a stale version fails with CONFLICT and changes nothing.',
+  })
   expectedVersion: number;
   @Field(() => Date, { nullable: true }) occurredAt?: Date | null;
   @Field(() => Float, { nullable: true }) amount?: number | null;

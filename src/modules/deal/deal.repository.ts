@@ -63,27 +63,56 @@ export interface DealChildren {
   owner?: ReadonlySet<string>;
   leads?: ReadonlySet<string>;
 }
-export type DealWithChildren = DealRow & { _account?: Record<string, unknown> | null; _owner?: Record<string, unknown> | null; _leads?: Record<string, unknown>[] };
+export type DealWithChildren = DealRow & {
+  _account?: Record<string, unknown> | null;
+  _owner?: Record<string, unknown> | null;
+  _leads?: Record<string, unknown>[];
+};
 
 function childColumns(c: DealChildren): string {
   const cols = [
-    c.account ? oneAsJson('_account', `SELECT ${selectList(ACCOUNT_FIELDS, c.account)} FROM accounts a WHERE a.id = d.account_id`) : '',
-    c.owner ? oneAsJson('_owner', `SELECT ${selectList(USER_FIELDS, c.owner)} FROM users u WHERE u.id = d.owner_id`) : '',
-    c.leads ? manyAsJson('_leads', `SELECT ${selectList(LEAD_FIELDS, c.leads)}, l.created_at AS o1, l.id AS o2 FROM deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = d.id`) : '',
+    c.account
+      ? oneAsJson(
+          '_account',
+          `SELECT ${selectList(ACCOUNT_FIELDS, c.account)} FROM accounts a WHERE a.id = d.account_id`,
+        )
+      : '',
+    c.owner
+      ? oneAsJson('_owner', `SELECT ${selectList(USER_FIELDS, c.owner)} FROM users u WHERE u.id = d.owner_id`)
+      : '',
+    c.leads
+      ? manyAsJson(
+          '_leads',
+          `SELECT ${selectList(LEAD_FIELDS, c.leads)}, l.created_at AS o1, l.id AS o2 FROM deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = d.id`,
+        )
+      : '',
   ].filter(Boolean);
   return `${selectList(DEAL_FIELDS, c.deal)}${cols.length ? `, ${cols.join(', ')}` : ''}`;
 }
 
 export async function listDeals(
-  db: Queryable, filter: DealFilter | null | undefined, sort: SortSpec, first: number, after: Cursor | null, children: DealChildren = {},
+  db: Queryable,
+  filter: DealFilter | null | undefined,
+  sort: SortSpec,
+  first: number,
+  after: Cursor | null,
+  children: DealChildren = {},
 ): Promise<(DealWithChildren & { sortKey: string })[]> {
   const w = filterWhere(filter);
   addKeyset(w, sort, after);
-  return preparedRows(db, `SELECT ${childColumns(children)}, ${sort.expr}::text AS "sortKey" FROM deals d ${w.sql()} ${orderBy(sort)} ${pageLimit(first)}`, w.params);
+  return preparedRows(
+    db,
+    `SELECT ${childColumns(children)}, ${sort.expr}::text AS "sortKey" FROM deals d ${w.sql()} ${orderBy(sort)} ${pageLimit(first)}`,
+    w.params,
+  );
 }
 
 /** Deals by id with the asked-for columns and children embedded. */
-export async function dealsByIdsWithChildren(db: Queryable, ids: readonly string[], children: DealChildren): Promise<DealWithChildren[]> {
+export async function dealsByIdsWithChildren(
+  db: Queryable,
+  ids: readonly string[],
+  children: DealChildren,
+): Promise<DealWithChildren[]> {
   return preparedRows(db, `SELECT ${childColumns(children)} FROM deals d WHERE d.id = ANY($1::bigint[])`, [ids]);
 }
 
@@ -94,14 +123,23 @@ export async function countDeals(db: Queryable, filter: DealFilter | null | unde
 
 /** Account.deals, oldest first. */
 export const ACCOUNT_DEALS: ChildPageSpec = {
-  from: 'deals d', columns: DEAL_COLUMNS, parent: 'd.account_id',
+  from: 'deals d',
+  columns: DEAL_COLUMNS,
+  parent: 'd.account_id',
   sort: { expr: 'd.created_at', cast: 'timestamptz', direction: 'ASC', idExpr: 'd.id' },
 };
 
 /** Lead.deals for many leads: [leadId, deal] pairs. */
-export async function dealsByLeadIds(db: Queryable, leadIds: readonly string[]): Promise<(DealRow & { leadId: string })[]> {
-  return preparedRows(db, `SELECT dl.lead_id::text AS "leadId", ${DEAL_COLUMNS}
-    FROM deal_leads dl JOIN deals d ON d.id = dl.deal_id WHERE dl.lead_id = ANY($1::bigint[]) ORDER BY d.created_at, d.id`, [leadIds]);
+export async function dealsByLeadIds(
+  db: Queryable,
+  leadIds: readonly string[],
+): Promise<(DealRow & { leadId: string })[]> {
+  return preparedRows(
+    db,
+    `SELECT dl.lead_id::text AS "leadId", ${DEAL_COLUMNS}
+    FROM deal_leads dl JOIN deals d ON d.id = dl.deal_id WHERE dl.lead_id = ANY($1::bigint[]) ORDER BY d.created_at, d.id`,
+    [leadIds],
+  );
 }
 
 /** The replay order of a deal's stage log (definitions.md section 1): time, ladder rank (LOST last), arrival. */
@@ -110,13 +148,20 @@ export const DEAL_CHANGE_ORDER = `c.occurred_at, coalesce(pipeline_rank(s.catego
 export const DEAL_CHANGE_ORDER_DESC = `c.occurred_at DESC, coalesce(pipeline_rank(s.category, s.position), 2000000000) DESC, c.recorded_at DESC, c.id DESC`;
 
 /** Deal.stageHistory for many deals, in replay order, fromStage being the stage before each change. */
-export async function stageHistoryByDealIds(db: Queryable, dealIds: readonly string[]): Promise<(DealStageChange & { dealId: string })[]> {
-  return rows(db, `
+export async function stageHistoryByDealIds(
+  db: Queryable,
+  dealIds: readonly string[],
+): Promise<(DealStageChange & { dealId: string })[]> {
+  return rows(
+    db,
+    `
     SELECT c.deal_id::text AS "dealId", c.id::text AS id,
            lag(c.to_stage) OVER (PARTITION BY c.deal_id ORDER BY ${DEAL_CHANGE_ORDER}) AS "fromStage",
            c.to_stage AS "toStage", c.amount::float8 AS amount, c.reason, c.occurred_at AS "occurredAt",
            c.recorded_at AS "recordedAt", c.actor
     FROM deal_stage_changes c JOIN pipeline_stages s ON s.key = c.to_stage
     WHERE c.deal_id = ANY($1::bigint[])
-    ORDER BY c.deal_id, ${DEAL_CHANGE_ORDER}`, [dealIds]);
+    ORDER BY c.deal_id, ${DEAL_CHANGE_ORDER}`,
+    [dealIds],
+  );
 }

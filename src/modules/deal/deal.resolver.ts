@@ -7,7 +7,14 @@ import { dbId } from '../../common/graphql/ids';
 import { page } from '../../common/graphql/page';
 import { PageArgs } from '../../common/graphql/page.args';
 import { Context, Deps } from '../../context';
-import { ConvertLeadInput, DealFilter, DealInput, DealOrder, DealStageChangeInput, MoveDealStageInput } from './deal.inputs';
+import {
+  ConvertLeadInput,
+  DealFilter,
+  DealInput,
+  DealOrder,
+  DealStageChangeInput,
+  MoveDealStageInput,
+} from './deal.inputs';
 import { countDeals, dealSort, dealsByExternalIds, dealsByIdsWithChildren, listDeals } from './deal.repository';
 import { dealChildren, primeDealChildren } from './deal-prime';
 import { convertLead, moveDealStage, recordDealStageChanges, upsertDeals } from './deal.service';
@@ -21,7 +28,11 @@ export class DealResolver {
   constructor(private readonly deps: Deps) {}
 
   @Query(() => Deal, { nullable: true })
-  async deal(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<DealRow | null> {
+  async deal(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<DealRow | null> {
     const key = dbId(id);
     if (!key) return null;
     const children = dealChildren(info, []);
@@ -46,8 +57,14 @@ export class DealResolver {
   ): Promise<Connection<DealRow>> {
     const sort = dealSort(orderBy);
     const children = dealChildren(info, ['nodes'], ['edges', 'node']);
-    return page(args, info, sort, async (first, after) => primeDealChildren(ctx.loaders, await listDeals(this.deps.ds, filter, sort, first, after, children)),
-      () => countDeals(this.deps.ds, filter));
+    return page(
+      args,
+      info,
+      sort,
+      async (first, after) =>
+        primeDealChildren(ctx.loaders, await listDeals(this.deps.ds, filter, sort, first, after, children)),
+      () => countDeals(this.deps.ds, filter),
+    );
   }
 
   @Authorized(WRITERS.deals)
@@ -71,14 +88,19 @@ export class DealResolver {
   }
 
   @Authorized(WRITERS.deals)
-  @Mutation(() => Deal, { description: 'Creates a deal from a lead: the lead reaches OPPORTUNITY at the deal\'s creation.' })
+  @Mutation(() => Deal, {
+    description: "Creates a deal from a lead: the lead reaches OPPORTUNITY at the deal's creation.",
+  })
   convertLead(@Arg('input', () => ConvertLeadInput) input: ConvertLeadInput, @Ctx() ctx: Context): Promise<DealRow> {
     return convertLead(this.deps.transactions, ctx.viewer!, input);
   }
 
   @Authorized(WRITERS.deals)
   @Mutation(() => Deal)
-  moveDealStage(@Arg('input', () => MoveDealStageInput) input: MoveDealStageInput, @Ctx() ctx: Context): Promise<DealRow> {
+  moveDealStage(
+    @Arg('input', () => MoveDealStageInput) input: MoveDealStageInput,
+    @Ctx() ctx: Context,
+  ): Promise<DealRow> {
     return moveDealStage(this.deps.transactions, ctx.viewer!, input);
   }
 }

@@ -1,4 +1,4 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Viewer } from '../../common/auth/viewer';
 import { BulkSpec, WriteContext, prepareEach, runBulk } from '../../common/bulk/bulk-runner';
 import { BulkResult } from '../../common/bulk/bulk.types';
@@ -16,10 +16,22 @@ import { ConvertLeadInput, DealInput, DealStageChangeInput, MoveDealStageInput }
 import { dealsByExternalIds, dealsByIds } from './deal.repository';
 import { checkCanChange, dealOwnership, lockDealOwners, ownerForWrite } from './deal-ownership';
 import { DealRow } from './deal.type';
-import { DealStageChangeWrite, DealWrite, bumpDealVersion, insertStageChange, refreshDealsAndLeads, writeDeal } from './deal.write';
+import {
+  DealStageChangeWrite,
+  DealWrite,
+  bumpDealVersion,
+  insertStageChange,
+  refreshDealsAndLeads,
+  writeDeal,
+} from './deal.write';
 
-const newContext = (tx: EntityManager, viewer: Viewer): WriteContext =>
-  ({ tx, viewer, now: new Date(), touchedLeads: new Set(), touchedDeals: new Set() });
+const newContext = (tx: EntityManager, viewer: Viewer): WriteContext => ({
+  tx,
+  viewer,
+  now: new Date(),
+  touchedLeads: new Set(),
+  touchedDeals: new Set(),
+});
 
 function checkStage(stages: PipelineStage[], key: string, field = 'stage'): string {
   if (!stages.some((s) => s.key === key)) throw badInput(`Unknown pipeline stage ${JSON.stringify(key)}`, field);
@@ -28,7 +40,12 @@ function checkStage(stages: PipelineStage[], key: string, field = 'stage'): stri
 
 /** Validates a DealInput and resolves its references with maps loaded for the whole batch. */
 function toDealWrite(
-  d: DealInput, now: Date, stages: PipelineStage[], accounts: Map<string, string>, owners: Map<string, string>, leads: Map<string, string>,
+  d: DealInput,
+  now: Date,
+  stages: PipelineStage[],
+  accounts: Map<string, string>,
+  owners: Map<string, string>,
+  leads: Map<string, string>,
 ): DealWrite {
   checkExternalId(d.externalId);
   if (d.name.trim() === '') throw badInput('name must not be empty', 'name');
@@ -39,23 +56,46 @@ function toDealWrite(
   if (has(d, 'createdAt') && d.createdAt === null) throw badInput('createdAt cannot be cleared', 'createdAt');
   if (has(d, 'stage') && d.stage === null) throw badInput('stage cannot be cleared', 'stage');
   if (d.stage != null) checkStage(stages, d.stage);
-  const leadIds = d.leadExternalIds == null ? d.leadExternalIds : [...new Set(d.leadExternalIds)].map((x) => resolveRef(leads, x, 'Lead', 'leadExternalIds')!);
+  const leadIds =
+    d.leadExternalIds == null
+      ? d.leadExternalIds
+      : [...new Set(d.leadExternalIds)].map((x) => resolveRef(leads, x, 'Lead', 'leadExternalIds')!);
   return {
-    externalId: d.externalId, name: d.name, amount: d.amount,
+    externalId: d.externalId,
+    name: d.name,
+    amount: d.amount,
     accountId: resolveRef(accounts, d.accountExternalId, 'Account', 'accountExternalId'),
     ownerId: resolveOwner(owners, d.ownerEmail),
-    leadIds, stage: d.stage ?? undefined, defaultStage: firstOpenStage(stages).key,
-    createdAt: d.createdAt ?? undefined, expectedCloseDate: d.expectedCloseDate,
+    leadIds,
+    stage: d.stage ?? undefined,
+    defaultStage: firstOpenStage(stages).key,
+    createdAt: d.createdAt ?? undefined,
+    expectedCloseDate: d.expectedCloseDate,
   };
 }
 
 async function prepareDeals(items: DealInput[], ctx: WriteContext) {
   const stages = await allStages(ctx.tx);
-  const accounts = await idsByExternalId(ctx.tx, 'accounts', items.map((d) => d.accountExternalId));
-  const owners = await userIdsByEmail(ctx.tx, items.map((d) => d.ownerEmail));
-  const leads = await idsByExternalId(ctx.tx, 'leads', items.flatMap((d) => d.leadExternalIds ?? []));
+  const accounts = await idsByExternalId(
+    ctx.tx,
+    'accounts',
+    items.map((d) => d.accountExternalId),
+  );
+  const owners = await userIdsByEmail(
+    ctx.tx,
+    items.map((d) => d.ownerEmail),
+  );
+  const leads = await idsByExternalId(
+    ctx.tx,
+    'leads',
+    items.flatMap((d) => d.leadExternalIds ?? []),
+  );
   const ownership = await dealOwnership(ctx.tx, ctx.viewer);
-  const existing = await lockDealOwners(ctx.tx, ownership, items.map((d) => d.externalId));
+  const existing = await lockDealOwners(
+    ctx.tx,
+    ownership,
+    items.map((d) => d.externalId),
+  );
   return prepareEach(items, (d) => {
     const w = toDealWrite(d, ctx.now, stages, accounts, owners, leads);
     checkCanChange(ownership, existing.get(d.externalId), d.externalId, 'externalId');
@@ -78,9 +118,17 @@ const stageChangeSpec: BulkSpec<DealStageChangeInput, DealStageChangeWrite> = {
   externalId: (c) => c.dealExternalId,
   async prepare(items, ctx) {
     const stages = await allStages(ctx.tx);
-    const deals = await idsByExternalId(ctx.tx, 'deals', items.map((c) => c.dealExternalId));
+    const deals = await idsByExternalId(
+      ctx.tx,
+      'deals',
+      items.map((c) => c.dealExternalId),
+    );
     const ownership = await dealOwnership(ctx.tx, ctx.viewer);
-    const owners = await lockDealOwners(ctx.tx, ownership, items.map((c) => c.dealExternalId));
+    const owners = await lockDealOwners(
+      ctx.tx,
+      ownership,
+      items.map((c) => c.dealExternalId),
+    );
     return prepareEach(items, (c) => {
       checkCanChange(ownership, owners.get(c.dealExternalId), c.dealExternalId, 'dealExternalId');
       checkStage(stages, c.stage);
@@ -89,7 +137,10 @@ const stageChangeSpec: BulkSpec<DealStageChangeInput, DealStageChangeWrite> = {
       checkText(c.reason, 'reason', 1000);
       return {
         dealId: resolveRef(deals, c.dealExternalId, 'Deal', 'dealExternalId')!,
-        stage: c.stage, occurredAt: c.occurredAt, amount: c.amount ?? null, reason: c.reason ?? null,
+        stage: c.stage,
+        occurredAt: c.occurredAt,
+        amount: c.amount ?? null,
+        reason: c.reason ?? null,
       };
     });
   },
@@ -101,17 +152,29 @@ const stageChangeSpec: BulkSpec<DealStageChangeInput, DealStageChangeWrite> = {
   finish,
 };
 
-export const upsertDeals = (transactions: TransactionRunner, viewer: Viewer, input: DealInput[], allOrNone: boolean): Promise<BulkResult> =>
-  runBulk(transactions, viewer, input, allOrNone, dealSpec);
+export const upsertDeals = (
+  transactions: TransactionRunner,
+  viewer: Viewer,
+  input: DealInput[],
+  allOrNone: boolean,
+): Promise<BulkResult> => runBulk(transactions, viewer, input, allOrNone, dealSpec);
 
-export const recordDealStageChanges = (transactions: TransactionRunner, viewer: Viewer, input: DealStageChangeInput[], allOrNone: boolean): Promise<BulkResult> =>
-  runBulk(transactions, viewer, input, allOrNone, stageChangeSpec);
+export const recordDealStageChanges = (
+  transactions: TransactionRunner,
+  viewer: Viewer,
+  input: DealStageChangeInput[],
+  allOrNone: boolean,
+): Promise<BulkResult> => runBulk(transactions, viewer, input, allOrNone, stageChangeSpec);
 
 /**
  * Moves a deal to a stage if the caller's expectedVersion is still current: one conditional UPDATE decides, so of
  * concurrent moves from the same version exactly one wins and the others get CONFLICT with nothing written.
  */
-export async function moveDealStage(transactions: TransactionRunner, viewer: Viewer, input: MoveDealStageInput): Promise<DealRow> {
+export async function moveDealStage(
+  transactions: TransactionRunner,
+  viewer: Viewer,
+  input: MoveDealStageInput,
+): Promise<DealRow> {
   const now = new Date();
   const occurredAt = input.occurredAt ?? now;
   checkInstant(occurredAt, 'occurredAt', now);
@@ -124,16 +187,31 @@ export async function moveDealStage(transactions: TransactionRunner, viewer: Vie
     checkStage(await allStages(tx), input.stage);
     const { ownerId } = await dealOwnership(tx, viewer);
     // the version and (for SALES) the owner are checked by the one UPDATE that claims the deal
-    const claimed = await rows<{ stage_key: string }>(tx,
+    const claimed = await rows<{ stage_key: string }>(
+      tx,
       `UPDATE deals SET version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 AND ($3::bigint IS NULL OR owner_id = $3) RETURNING stage_key`,
-      [dealId, input.expectedVersion, ownerId]);
+      [dealId, input.expectedVersion, ownerId],
+    );
     if (claimed.length === 0) {
-      const current = await rows<{ version: number }>(tx, `SELECT version FROM deals WHERE id = $1 AND ($2::bigint IS NULL OR owner_id = $2)`, [dealId, ownerId]);
+      const current = await rows<{ version: number }>(
+        tx,
+        `SELECT version FROM deals WHERE id = $1 AND ($2::bigint IS NULL OR owner_id = $2)`,
+        [dealId, ownerId],
+      );
       if (current.length === 0) throw notFound('Deal', input.dealId, 'dealId');
-      throw conflict(`The deal has changed since version ${input.expectedVersion}; re-read it and retry`, { currentVersion: current[0].version });
+      throw conflict(`The deal has changed since version ${input.expectedVersion}; re-read it and retry`, {
+        currentVersion: current[0].version,
+      });
     }
-    if (claimed[0].stage_key === input.stage && !input.occurredAt) throw badInput(`The deal is already in stage ${input.stage}`, 'stage');
-    const w = await insertStageChange(ctx, { dealId, stage: input.stage, occurredAt, amount: input.amount ?? null, reason: input.reason ?? null });
+    if (claimed[0].stage_key === input.stage && !input.occurredAt)
+      throw badInput(`The deal is already in stage ${input.stage}`, 'stage');
+    const w = await insertStageChange(ctx, {
+      dealId,
+      stage: input.stage,
+      occurredAt,
+      amount: input.amount ?? null,
+      reason: input.reason ?? null,
+    });
     if (!w.created) throw conflict('This stage change (same stage and occurredAt) is already recorded');
     await refreshDealsAndLeads(tx, ctx.touchedDeals, ctx.touchedLeads);
     return (await dealsByIds(tx, [dealId]))[0];
@@ -141,7 +219,11 @@ export async function moveDealStage(transactions: TransactionRunner, viewer: Vie
 }
 
 /** Creates a deal from a lead (the lead reaches OPPORTUNITY at the deal's creation). Re-sending it is idempotent. */
-export async function convertLead(transactions: TransactionRunner, viewer: Viewer, input: ConvertLeadInput): Promise<DealRow> {
+export async function convertLead(
+  transactions: TransactionRunner,
+  viewer: Viewer,
+  input: ConvertLeadInput,
+): Promise<DealRow> {
   const leadId = dbId(input.leadId);
   return transactions.run(async (tx) => {
     const ctx = newContext(tx, viewer);
@@ -149,18 +231,26 @@ export async function convertLead(transactions: TransactionRunner, viewer: Viewe
     if (!lead) throw notFound('Lead', input.leadId, 'leadId');
     const existing = (await dealsByExternalIds(tx, [input.deal.externalId]))[0];
     if (existing) {
-      const linked = await rows(tx, `SELECT 1 FROM deal_leads WHERE deal_id = $1 AND lead_id = $2`, [existing.id, leadId]);
+      const linked = await rows(tx, `SELECT 1 FROM deal_leads WHERE deal_id = $1 AND lead_id = $2`, [
+        existing.id,
+        leadId,
+      ]);
       if (linked.length) return existing;
       throw conflict(`A deal with externalId ${JSON.stringify(input.deal.externalId)} already exists`);
     }
-    const leadExternalIds = [...new Set([...(input.deal.leadExternalIds ?? []), lead.externalId].filter((x): x is string => !!x))];
+    const leadExternalIds = [
+      ...new Set([...(input.deal.leadExternalIds ?? []), lead.externalId].filter((x): x is string => !!x)),
+    ];
     const deal = Object.assign(new DealInput(), input.deal, { leadExternalIds });
     const [prepared] = await prepareDeals([deal], ctx);
     if (!prepared.ok) {
       const e = prepared.errors[0];
       throw new AppError(e.code as AppError['code'], e.message, { field: e.field ? `deal.${e.field}` : undefined });
     }
-    const w = await writeDeal({ ...prepared.value, leadIds: [...new Set([...(prepared.value.leadIds ?? []), leadId!])] }, ctx);
+    const w = await writeDeal(
+      { ...prepared.value, leadIds: [...new Set([...(prepared.value.leadIds ?? []), leadId!])] },
+      ctx,
+    );
     await finish(ctx);
     return (await dealsByIds(tx, [w.id]))[0];
   });

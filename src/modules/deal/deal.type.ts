@@ -27,7 +27,10 @@ export class Deal {
   // stage, account, owner, leads, stageHistory: field resolvers
   @Field(() => DealStatus) status: DealStatus;
   @Field({ description: 'When the opportunity was created (its first stage entry).' }) createdAt: Date;
-  @Field(() => Date, { nullable: true, description: 'When the deal\'s final outcome (WON or LOST) was reached; null while open.' })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When the deal's final outcome (WON or LOST) was reached; null while open.",
+  })
   closedAt: Date | null;
   @Field(() => Date, { nullable: true }) expectedCloseDate: Date | null;
   @Field(() => String, { nullable: true }) lostReason: string | null;

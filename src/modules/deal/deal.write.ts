@@ -26,25 +26,40 @@ export interface DealWrite {
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 export async function writeDeal(w: DealWrite, ctx: WriteContext): Promise<Written> {
-  const out = await upsertByExternalId(ctx.tx, 'deals', w.externalId, [
-    column('name', 'text', w.name),
-    column('amount', 'numeric', w.amount),
-    column('account_id', 'bigint', w.accountId),
-    column('owner_id', 'bigint', w.ownerId),
-    column('expected_close_date', 'timestamptz', w.expectedCloseDate),
-    column('created_at', 'timestamptz', w.createdAt, 'now()'),
-    column('stage_key', 'text', undefined, quote(w.stage ?? w.defaultStage)),
-  ], ['created_at', 'stage_key']);
+  const out = await upsertByExternalId(
+    ctx.tx,
+    'deals',
+    w.externalId,
+    [
+      column('name', 'text', w.name),
+      column('amount', 'numeric', w.amount),
+      column('account_id', 'bigint', w.accountId),
+      column('owner_id', 'bigint', w.ownerId),
+      column('expected_close_date', 'timestamptz', w.expectedCloseDate),
+      column('created_at', 'timestamptz', w.createdAt, 'now()'),
+      column('stage_key', 'text', undefined, quote(w.stage ?? w.defaultStage)),
+    ],
+    ['created_at', 'stage_key'],
+  );
   let more = false; // changes beyond the deal's own columns (which upsertByExternalId versioned already)
   if (out.created) {
     await ctx.tx.query(
       `INSERT INTO deal_stage_changes (deal_id, to_stage, amount, occurred_at, actor)
-       SELECT id, stage_key, amount, created_at, $2 FROM deals WHERE id = $1`, [out.id, ctx.viewer.sub]);
+       SELECT id, stage_key, amount, created_at, $2 FROM deals WHERE id = $1`,
+      [out.id, ctx.viewer.sub],
+    );
   } else {
     const before = out.before!;
-    if (w.createdAt && (before.created_at as Date).getTime() !== w.createdAt.getTime()) await moveCreation(ctx.tx, out.id, w.createdAt);
+    if (w.createdAt && (before.created_at as Date).getTime() !== w.createdAt.getTime())
+      await moveCreation(ctx.tx, out.id, w.createdAt);
     if (w.stage && w.stage !== before.stage_key) {
-      await insertStageChange(ctx, { dealId: out.id, stage: w.stage, occurredAt: ctx.now, amount: w.amount, reason: null });
+      await insertStageChange(ctx, {
+        dealId: out.id,
+        stage: w.stage,
+        occurredAt: ctx.now,
+        amount: w.amount,
+        reason: null,
+      });
       more = true;
     }
   }
@@ -60,22 +75,35 @@ export async function bumpDealVersion(tx: EntityManager, dealId: string): Promis
 
 /** Moves the creation entry (the first of the log); no other change may then come before it. */
 async function moveCreation(tx: EntityManager, dealId: string, createdAt: Date): Promise<void> {
-  const earlier = await rows(tx, `
+  const earlier = await rows(
+    tx,
+    `
     SELECT 1 FROM deal_stage_changes c WHERE c.deal_id = $1 AND c.occurred_at < $2
       AND c.id <> (SELECT id FROM deal_stage_changes WHERE deal_id = $1 ORDER BY occurred_at, id LIMIT 1) LIMIT 1`,
-    [dealId, createdAt]);
-  if (earlier.length) throw badInput('createdAt would come after some of the deal\'s stage changes', 'createdAt');
-  await tx.query(`UPDATE deal_stage_changes SET occurred_at = $2
-    WHERE id = (SELECT id FROM deal_stage_changes WHERE deal_id = $1 ORDER BY occurred_at, id LIMIT 1)`, [dealId, createdAt]);
+    [dealId, createdAt],
+  );
+  if (earlier.length) throw badInput("createdAt would come after some of the deal's stage changes", 'createdAt');
+  await tx.query(
+    `UPDATE deal_stage_changes SET occurred_at = $2
+    WHERE id = (SELECT id FROM deal_stage_changes WHERE deal_id = $1 ORDER BY occurred_at, id LIMIT 1)`,
+    [dealId, createdAt],
+  );
 }
 
 /** Replaces the deal's leads; old and new leads get their milestones recomputed. Returns whether links changed. */
 async function relinkLeads(ctx: WriteContext, dealId: string, leadIds: string[]): Promise<boolean> {
-  const removed = await rows<{ lead_id: string }>(ctx.tx,
-    `DELETE FROM deal_leads WHERE deal_id = $1 AND NOT (lead_id = ANY($2::bigint[])) RETURNING lead_id::text`, [dealId, leadIds]);
-  const added = await rows<{ lead_id: string }>(ctx.tx, `
+  const removed = await rows<{ lead_id: string }>(
+    ctx.tx,
+    `DELETE FROM deal_leads WHERE deal_id = $1 AND NOT (lead_id = ANY($2::bigint[])) RETURNING lead_id::text`,
+    [dealId, leadIds],
+  );
+  const added = await rows<{ lead_id: string }>(
+    ctx.tx,
+    `
     INSERT INTO deal_leads (deal_id, lead_id) SELECT $1, unnest($2::bigint[])
-    ON CONFLICT DO NOTHING RETURNING lead_id::text`, [dealId, leadIds]);
+    ON CONFLICT DO NOTHING RETURNING lead_id::text`,
+    [dealId, leadIds],
+  );
   for (const r of [...removed, ...added]) ctx.touchedLeads.add(r.lead_id);
   return removed.length + added.length > 0;
 }
@@ -92,33 +120,59 @@ export interface DealStageChangeWrite {
  * Appends one stage change (the same deal, stage and instant again is the same change: unchanged, or its amount and
  * reason corrected). When the change is the latest of the log and carries an amount, it becomes the deal's amount.
  */
-export async function insertStageChange(ctx: WriteContext, c: DealStageChangeWrite): Promise<Written & { changed: boolean }> {
-  const deal = await rows<{ created_at: Date }>(ctx.tx, `SELECT created_at FROM deals WHERE id = $1 FOR UPDATE`, [c.dealId]);
+export async function insertStageChange(
+  ctx: WriteContext,
+  c: DealStageChangeWrite,
+): Promise<Written & { changed: boolean }> {
+  const deal = await rows<{ created_at: Date }>(ctx.tx, `SELECT created_at FROM deals WHERE id = $1 FOR UPDATE`, [
+    c.dealId,
+  ]);
   if (deal.length === 0) throw new AppError('NOT_FOUND', 'Deal was not found', { field: 'dealId' });
   if (c.occurredAt < deal[0].created_at) throw badInput('occurredAt is before the deal was created', 'occurredAt');
-  const w = await upsertByNaturalKey(ctx.tx, 'deal_stage_changes',
-    [{ col: 'deal_id', value: c.dealId, cast: 'bigint' }, { col: 'to_stage', value: c.stage, cast: 'text' }, { col: 'occurred_at', value: c.occurredAt, cast: 'timestamptz' }],
-    [{ col: 'amount', value: c.amount, cast: 'numeric' }, { col: 'reason', value: c.reason, cast: 'text' }],
-    [{ col: 'actor', value: ctx.viewer.sub, cast: 'text' }]);
+  const w = await upsertByNaturalKey(
+    ctx.tx,
+    'deal_stage_changes',
+    [
+      { col: 'deal_id', value: c.dealId, cast: 'bigint' },
+      { col: 'to_stage', value: c.stage, cast: 'text' },
+      { col: 'occurred_at', value: c.occurredAt, cast: 'timestamptz' },
+    ],
+    [
+      { col: 'amount', value: c.amount, cast: 'numeric' },
+      { col: 'reason', value: c.reason, cast: 'text' },
+    ],
+    [{ col: 'actor', value: ctx.viewer.sub, cast: 'text' }],
+  );
   if (!w.changed) return w;
   if (c.amount !== null) {
-    await exec(ctx.tx, `
+    await exec(
+      ctx.tx,
+      `
       UPDATE deals SET amount = $3 WHERE id = $1 AND $2::bigint = (
         SELECT c.id FROM deal_stage_changes c JOIN pipeline_stages s ON s.key = c.to_stage
         WHERE c.deal_id = $1 ORDER BY ${DEAL_CHANGE_ORDER_DESC} LIMIT 1)`,
-      [c.dealId, w.id, c.amount]);
+      [c.dealId, w.id, c.amount],
+    );
   }
   ctx.touchedDeals.add(c.dealId);
   return w;
 }
 
 /** Recomputes the deals' outcome and reaches, then the milestones of every lead linked to them (same transaction). */
-export async function refreshDealsAndLeads(tx: EntityManager, dealIds: Iterable<string>, leadIds: Iterable<string>): Promise<void> {
+export async function refreshDealsAndLeads(
+  tx: EntityManager,
+  dealIds: Iterable<string>,
+  leadIds: Iterable<string>,
+): Promise<void> {
   const deals = [...dealIds];
   const leads = new Set(leadIds);
   if (deals.length) {
     await tx.query(`SELECT refresh_deals($1::bigint[])`, [deals]);
-    const linked = await rows<{ id: string }>(tx, `SELECT DISTINCT lead_id::text AS id FROM deal_leads WHERE deal_id = ANY($1::bigint[])`, [deals]);
+    const linked = await rows<{ id: string }>(
+      tx,
+      `SELECT DISTINCT lead_id::text AS id FROM deal_leads WHERE deal_id = ANY($1::bigint[])`,
+      [deals],
+    );
     for (const l of linked) leads.add(l.id);
   }
   await refreshLeads(tx, leads);

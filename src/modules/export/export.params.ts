@@ -1,4 +1,14 @@
-import { GraphQLFloat, GraphQLInt, GraphQLBoolean, GraphQLInputObjectType, GraphQLInputType, GraphQLSchema, getNullableType, isListType, isEnumType } from 'graphql';
+import {
+  GraphQLFloat,
+  GraphQLInt,
+  GraphQLBoolean,
+  GraphQLInputObjectType,
+  GraphQLInputType,
+  GraphQLSchema,
+  getNullableType,
+  isListType,
+  isEnumType,
+} from 'graphql';
 import { badInput } from '../../common/errors/app-error';
 import { own } from '../../common/lookup';
 
@@ -16,7 +26,8 @@ export function inputFromQuery(schema: GraphQLSchema, typeName: string, query: Q
   for (const [name, raw] of Object.entries(query)) {
     if (raw === undefined) continue;
     const field = own(fields, name);
-    if (!field) throw badInput(`Unknown parameter "${name}"; ${typeName} takes ${Object.keys(fields).sort().join(', ')}`, name);
+    if (!field)
+      throw badInput(`Unknown parameter "${name}"; ${typeName} takes ${Object.keys(fields).sort().join(', ')}`, name);
     let t: GraphQLInputType = getNullableType(field.type);
     const list = isListType(t);
     if (isListType(t)) t = getNullableType(t.ofType);
@@ -25,7 +36,10 @@ export function inputFromQuery(schema: GraphQLSchema, typeName: string, query: Q
       if (t === GraphQLBoolean) return s === 'true' ? true : s === 'false' ? false : s;
       return isEnumType(t) ? s.toUpperCase() : s;
     };
-    const values = (Array.isArray(raw) ? raw : [raw]).flatMap((v) => (list ? String(v).split(',') : [String(v)])).map((v) => v.trim()).filter((v) => v !== '');
+    const values = (Array.isArray(raw) ? raw : [raw])
+      .flatMap((v) => (list ? String(v).split(',') : [String(v)]))
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
     if (!list && values.length > 1) throw badInput(`Parameter "${name}" takes one value`, name);
     input[name] = list ? values.map(convert) : values.length ? convert(values[0]) : null;
   }

@@ -6,7 +6,48 @@ export interface ExportSpec {
   inputType: string;
   query: string;
   columns: readonly string[];
-  rows(data: Record<string, any>): Record<string, Cell>[];
+  rows(data: Record<string, unknown>): Record<string, Cell>[];
+}
+
+/** The shapes the export queries below select (GraphQL validated them against the schema). */
+interface RatioOut {
+  numerator: number;
+  denominator: number;
+  value: number | null;
+}
+interface AttributionOut {
+  model: string;
+  from: string;
+  to: string;
+  wonDeals: number;
+  unattributedDeals: number;
+  unattributedRevenue: number;
+  rows: {
+    key: string;
+    label: string;
+    channel: string | null;
+    revenue: number;
+    deals: number;
+    touchpoints: number;
+    spend: number;
+    roi: RatioOut;
+    roas: RatioOut;
+  }[];
+}
+interface FunnelStepOut {
+  stage: string;
+  count: number;
+  inferredCount: number;
+  dropOff: number | null;
+  conversionFromPrevious: RatioOut | null;
+  conversionFromFirst: RatioOut;
+}
+interface FunnelOut {
+  basis: string;
+  from: string;
+  to: string;
+  steps: FunnelStepOut[];
+  groups: { key: string; steps: FunnelStepOut[] }[];
 }
 
 const RATIO = 'numerator denominator value';
@@ -17,22 +58,56 @@ export const EXPORTS: Record<string, ExportSpec> = {
     inputType: 'KpiSeriesInput',
     query: `query Export($input: KpiSeriesInput!) { kpiSeries(input: $input) { metric periodStart periodEnd value numerator denominator } }`,
     columns: ['metric', 'periodStart', 'periodEnd', 'value', 'numerator', 'denominator'],
-    rows: (d) => d.kpiSeries,
+    rows: (d) => d.kpiSeries as Record<string, Cell>[],
   },
   attribution: {
     inputType: 'AttributionInput',
     query: `query Export($input: AttributionInput!) { attribution(input: $input) { model from to wonDeals unattributedDeals unattributedRevenue
       rows { key label channel revenue deals touchpoints spend roi { ${RATIO} } roas { ${RATIO} } } } }`,
-    columns: ['model', 'periodStart', 'periodEnd', 'key', 'label', 'channel', 'revenue', 'deals', 'touchpoints', 'spend', 'roi', 'roiNumerator', 'roiDenominator', 'roas'],
+    columns: [
+      'model',
+      'periodStart',
+      'periodEnd',
+      'key',
+      'label',
+      'channel',
+      'revenue',
+      'deals',
+      'touchpoints',
+      'spend',
+      'roi',
+      'roiNumerator',
+      'roiDenominator',
+      'roas',
+    ],
     // one row per campaign or channel, and the won revenue no touch explains as a last UNATTRIBUTED row: the revenue
     // column sums to the period's won revenue and the deals column to its won deals
     rows: (d) => {
-      const a = d.attribution;
+      const a = d.attribution as AttributionOut;
       const base = { model: a.model, periodStart: a.from, periodEnd: a.to };
       return [
-        ...a.rows.map((r: any) => ({ ...base, key: r.key, label: r.label, channel: r.channel, revenue: r.revenue, deals: r.deals, touchpoints: r.touchpoints,
-          spend: r.spend, roi: r.roi.value, roiNumerator: r.roi.numerator, roiDenominator: r.roi.denominator, roas: r.roas.value })),
-        { ...base, key: 'UNATTRIBUTED', label: 'Won revenue without an eligible touch', revenue: a.unattributedRevenue, deals: a.unattributedDeals, touchpoints: 0 },
+        ...a.rows.map((r) => ({
+          ...base,
+          key: r.key,
+          label: r.label,
+          channel: r.channel,
+          revenue: r.revenue,
+          deals: r.deals,
+          touchpoints: r.touchpoints,
+          spend: r.spend,
+          roi: r.roi.value,
+          roiNumerator: r.roi.numerator,
+          roiDenominator: r.roi.denominator,
+          roas: r.roas.value,
+        })),
+        {
+          ...base,
+          key: 'UNATTRIBUTED',
+          label: 'Won revenue without an eligible touch',
+          revenue: a.unattributedRevenue,
+          deals: a.unattributedDeals,
+          touchpoints: 0,
+        },
       ];
     },
   },
@@ -41,18 +116,43 @@ export const EXPORTS: Record<string, ExportSpec> = {
     query: `query Export($input: FunnelInput!) { funnel(input: $input) { basis from to
       steps { stage count inferredCount dropOff conversionFromPrevious { ${RATIO} } conversionFromFirst { ${RATIO} } }
       groups { key steps { stage count inferredCount dropOff conversionFromPrevious { ${RATIO} } conversionFromFirst { ${RATIO} } } } } }`,
-    columns: ['basis', 'periodStart', 'periodEnd', 'group', 'stage', 'count', 'inferredCount', 'dropOff', 'conversionFromPrevious', 'previousNumerator',
-      'previousDenominator', 'conversionFromFirst', 'firstNumerator', 'firstDenominator'],
+    columns: [
+      'basis',
+      'periodStart',
+      'periodEnd',
+      'group',
+      'stage',
+      'count',
+      'inferredCount',
+      'dropOff',
+      'conversionFromPrevious',
+      'previousNumerator',
+      'previousDenominator',
+      'conversionFromFirst',
+      'firstNumerator',
+      'firstDenominator',
+    ],
     // the total (group empty), then each breakdown group
     rows: (d) => {
-      const f = d.funnel;
-      const flat = (group: string | null, steps: any[]) => steps.map((s) => ({
-        basis: f.basis, periodStart: f.from, periodEnd: f.to, group, stage: s.stage, count: s.count, inferredCount: s.inferredCount, dropOff: s.dropOff,
-        conversionFromPrevious: s.conversionFromPrevious?.value, previousNumerator: s.conversionFromPrevious?.numerator,
-        previousDenominator: s.conversionFromPrevious?.denominator, conversionFromFirst: s.conversionFromFirst.value,
-        firstNumerator: s.conversionFromFirst.numerator, firstDenominator: s.conversionFromFirst.denominator,
-      }));
-      return [...flat(null, f.steps), ...f.groups.flatMap((g: any) => flat(g.key, g.steps))];
+      const f = d.funnel as FunnelOut;
+      const flat = (group: string | null, steps: FunnelStepOut[]) =>
+        steps.map((s) => ({
+          basis: f.basis,
+          periodStart: f.from,
+          periodEnd: f.to,
+          group,
+          stage: s.stage,
+          count: s.count,
+          inferredCount: s.inferredCount,
+          dropOff: s.dropOff,
+          conversionFromPrevious: s.conversionFromPrevious?.value,
+          previousNumerator: s.conversionFromPrevious?.numerator,
+          previousDenominator: s.conversionFromPrevious?.denominator,
+          conversionFromFirst: s.conversionFromFirst.value,
+          firstNumerator: s.conversionFromFirst.numerator,
+          firstDenominator: s.conversionFromFirst.denominator,
+        }));
+      return [...flat(null, f.steps), ...f.groups.flatMap((g) => flat(g.key, g.steps))];
     },
   },
 };

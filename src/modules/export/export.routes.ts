@@ -10,9 +10,19 @@ import { EXPORTS } from './export.queries';
 import { inputFromQuery } from './export.params';
 import { own } from '../../common/lookup';
 
-const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, RATE_LIMITED: 429, INTERNAL_SERVER_ERROR: 500 };
+const STATUS: Record<string, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  INTERNAL_SERVER_ERROR: 500,
+};
 
-function sendErrors(res: express.Response, errors: readonly { message: string; extensions?: Record<string, unknown> }[], status?: number): void {
+function sendErrors(
+  res: express.Response,
+  errors: readonly { message: string; extensions?: Record<string, unknown> }[],
+  status?: number,
+): void {
   const code = String(errors[0]?.extensions?.code ?? 'BAD_USER_INPUT');
   const retry = errors[0]?.extensions?.retryAfter;
   if (retry !== undefined) res.setHeader('retry-after', String(retry));
@@ -24,8 +34,12 @@ function sendErrors(res: express.Response, errors: readonly { message: string; e
  * name through Apollo (same token check, validation, cost limit and errors) with the query parameters as its input,
  * and answers its data as tidy rows: RFC 4180 CSV with a header, or JSON `{ columns, rows }`.
  */
-export function exportRouter(apollo: ApolloServer<Context>, schema: GraphQLSchema, context: (req: express.Request) => Promise<Context>,
-  count: (labels: { export: string; format: string; status: number }) => void = () => undefined): express.Router {
+export function exportRouter(
+  apollo: ApolloServer<Context>,
+  schema: GraphQLSchema,
+  context: (req: express.Request) => Promise<Context>,
+  count: (labels: { export: string; format: string; status: number }) => void = () => undefined,
+): express.Router {
   const router = express.Router();
   router.get('/:name.:format', async (req, res, next) => {
     const spec = own(EXPORTS, req.params.name);
@@ -43,13 +57,22 @@ export function exportRouter(apollo: ApolloServer<Context>, schema: GraphQLSchem
       if (!code) {
         const requestId = currentScope()?.requestId;
         logger.error('unexpected error', { requestId, err: e });
-        return sendErrors(res, [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }]);
+        return sendErrors(res, [
+          { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } },
+        ]);
       }
-      return sendErrors(res, [{ message: err.message, extensions: { code, ...(err.field ? { field: err.field } : {}) } }]);
+      return sendErrors(res, [
+        { message: err.message, extensions: { code, ...(err.field ? { field: err.field } : {}) } },
+      ]);
     }
     const response = await apollo.executeOperation({ query: spec.query, variables: { input } }, { contextValue });
     const result = response.body.kind === 'single' ? response.body.singleResult : null;
-    if (!result || result.errors?.length || !result.data) return sendErrors(res, result?.errors ?? [{ message: 'No result', extensions: { code: 'INTERNAL_SERVER_ERROR' } }], response.http.status);
+    if (!result || result.errors?.length || !result.data)
+      return sendErrors(
+        res,
+        result?.errors ?? [{ message: 'No result', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+        response.http.status,
+      );
     const rows = spec.rows(result.data as Record<string, unknown>);
     res.setHeader('cache-control', 'private, max-age=60');
     if (format === 'json') {

@@ -5,9 +5,16 @@ import { LeadEntity } from './lead.entity';
 @Entity({ name: 'lead_stage_changes' })
 @Unique('lead_stage_changes_lead_id_event_occurred_at_key', ['leadId', 'event', 'occurredAt'])
 @Check('lead_stage_changes_event_check', `event IN ('LEAD','MQL','SAL','SQL','REJECTED','RECYCLED','DISQUALIFIED')`)
-@Check('lead_stage_changes_reason_check', `reason IN ('BAD_FIT','NO_BUDGET','NO_AUTHORITY','NO_NEED','TIMING','NO_RESPONSE','DUPLICATE','COMPETITOR','OTHER')`)
+@Check(
+  'lead_stage_changes_reason_check',
+  `reason IN ('BAD_FIT','NO_BUDGET','NO_AUTHORITY','NO_NEED','TIMING','NO_RESPONSE','DUPLICATE','COMPETITOR','OTHER')`,
+)
 export class LeadStageChangeEntity {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'lead_stage_changes_pkey' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'lead_stage_changes_pkey',
+  })
   id: string;
   @Column('bigint', { name: 'lead_id' }) leadId: string;
   @ManyToOne(() => LeadEntity, { onDelete: 'CASCADE', nullable: false })

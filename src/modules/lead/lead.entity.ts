@@ -18,7 +18,11 @@ import { UserEntity } from '../user/user.entity';
 @Check('leads_stage_check', `stage IN ('LEAD','MQL','SAL','SQL','OPPORTUNITY','CUSTOMER')`)
 @Check('leads_status_check', `status IN ('OPEN','REJECTED','DISQUALIFIED')`)
 export class LeadEntity {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'leads_pkey' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'leads_pkey',
+  })
   id: string;
   @Column('text', { name: 'external_id', nullable: true }) externalId: string | null;
   @Column('text', { nullable: true }) email: string | null;

@@ -1,8 +1,18 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { Channel, LeadEvent, LeadStatus, LifecycleStage, OrderDirection, RejectionReason } from '../../common/graphql/enums';
+import {
+  Channel,
+  LeadEvent,
+  LeadStatus,
+  LifecycleStage,
+  OrderDirection,
+  RejectionReason,
+} from '../../common/graphql/enums';
 import { registerEnumType } from 'type-graphql';
 
-export enum LeadOrderField { CREATED_AT = 'CREATED_AT', SCORE = 'SCORE' }
+export enum LeadOrderField {
+  CREATED_AT = 'CREATED_AT',
+  SCORE = 'SCORE',
+}
 registerEnumType(LeadOrderField, { name: 'LeadOrderField' });
 
 @InputType()
@@ -33,7 +43,10 @@ export class LeadInput {
   @Field(() => String, { nullable: true }) ownerEmail?: string | null;
   @Field(() => Channel, { nullable: true }) source?: Channel | null;
   @Field(() => Int, { nullable: true }) score?: number | null;
-  @Field(() => Date, { nullable: true, description: 'When the lead entered the funnel (its LEAD event). Defaults to now on create.' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the lead entered the funnel (its LEAD event). Defaults to now on create.',
+  })
   createdAt?: Date | null;
 }
 

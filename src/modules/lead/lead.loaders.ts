@@ -8,7 +8,10 @@ import { LeadRow } from './lead.type';
 /** A request's lead lookups: by id, a deal's leads, a lead's stage history, an account's page of leads. */
 export const leadLoaders = (ds: DataSource) => ({
   lead: byIdLoader((ids) => leadsByIds(ds, ids)),
-  leadsByDeal: listLoader<LeadRow & { dealId: string }>((ids) => leadsByDealIds(ds, ids), (r) => r.dealId) as PrimedLoader<string, LeadRow[]>,
+  leadsByDeal: listLoader<LeadRow & { dealId: string }>(
+    (ids) => leadsByDealIds(ds, ids),
+    (r) => r.dealId,
+  ) as PrimedLoader<string, LeadRow[]>,
   leadHistory: new DataLoader(async (ids: readonly string[]) => {
     const m = await stageHistoryByLeadIds(ds, ids);
     return ids.map((id) => m.get(id) ?? []);

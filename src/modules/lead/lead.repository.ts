@@ -20,7 +20,10 @@ const SORTS: Record<LeadOrderField, string> = {
   [LeadOrderField.CREATED_AT]: 'l.created_at',
   [LeadOrderField.SCORE]: 'coalesce(l.score, -2147483648)',
 };
-const CASTS: Record<LeadOrderField, string> = { [LeadOrderField.CREATED_AT]: 'timestamptz', [LeadOrderField.SCORE]: 'integer' };
+const CASTS: Record<LeadOrderField, string> = {
+  [LeadOrderField.CREATED_AT]: 'timestamptz',
+  [LeadOrderField.SCORE]: 'integer',
+};
 
 export function leadSort(order?: LeadOrder | null): SortSpec {
   const field = order?.field ?? LeadOrderField.CREATED_AT;
@@ -50,11 +53,19 @@ function filterWhere(filter: LeadFilter | null | undefined): Where {
 
 /** One page (first + 1 rows, keyset after the cursor) of leads matching the filter. */
 export async function listLeads(
-  db: Queryable, filter: LeadFilter | null | undefined, sort: SortSpec, first: number, after: Cursor | null,
+  db: Queryable,
+  filter: LeadFilter | null | undefined,
+  sort: SortSpec,
+  first: number,
+  after: Cursor | null,
 ): Promise<(LeadRow & { sortKey: string })[]> {
   const w = filterWhere(filter);
   addKeyset(w, sort, after);
-  return preparedRows(db, `SELECT ${LEAD_COLUMNS}, ${sort.expr}::text AS "sortKey" FROM leads l ${w.sql()} ${orderBy(sort)} ${pageLimit(first)}`, w.params);
+  return preparedRows(
+    db,
+    `SELECT ${LEAD_COLUMNS}, ${sort.expr}::text AS "sortKey" FROM leads l ${w.sql()} ${orderBy(sort)} ${pageLimit(first)}`,
+    w.params,
+  );
 }
 
 export async function countLeads(db: Queryable, filter: LeadFilter | null | undefined): Promise<number> {
@@ -65,14 +76,23 @@ export async function countLeads(db: Queryable, filter: LeadFilter | null | unde
 
 /** Account.leads, oldest first. */
 export const ACCOUNT_LEADS: ChildPageSpec = {
-  from: 'leads l', columns: LEAD_COLUMNS, parent: 'l.account_id',
+  from: 'leads l',
+  columns: LEAD_COLUMNS,
+  parent: 'l.account_id',
   sort: { expr: 'l.created_at', cast: 'timestamptz', direction: 'ASC', idExpr: 'l.id' },
 };
 
 /** Deal.leads for many deals: [dealId, lead] pairs. */
-export async function leadsByDealIds(db: Queryable, dealIds: readonly string[]): Promise<(LeadRow & { dealId: string })[]> {
-  return preparedRows(db, `SELECT dl.deal_id::text AS "dealId", ${LEAD_COLUMNS}
-    FROM deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = ANY($1::bigint[]) ORDER BY l.created_at, l.id`, [dealIds]);
+export async function leadsByDealIds(
+  db: Queryable,
+  dealIds: readonly string[],
+): Promise<(LeadRow & { dealId: string })[]> {
+  return preparedRows(
+    db,
+    `SELECT dl.deal_id::text AS "dealId", ${LEAD_COLUMNS}
+    FROM deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = ANY($1::bigint[]) ORDER BY l.created_at, l.id`,
+    [dealIds],
+  );
 }
 
 interface HistoryRow {
@@ -87,12 +107,19 @@ interface HistoryRow {
 }
 
 /** Lead.stageHistory for many leads, in replay order, with fromStage/toStage from the replay. */
-export async function stageHistoryByLeadIds(db: Queryable, leadIds: readonly string[]): Promise<Map<string, LeadStageChange[]>> {
-  const r = await rows<HistoryRow>(db, `
+export async function stageHistoryByLeadIds(
+  db: Queryable,
+  leadIds: readonly string[],
+): Promise<Map<string, LeadStageChange[]>> {
+  const r = await rows<HistoryRow>(
+    db,
+    `
     SELECT e.lead_id::text AS "leadId", e.log_id::text AS "logId", e.event, e.reason, c.note,
            e.occurred_at AS "occurredAt", e.recorded_at AS "recordedAt", c.actor
     FROM lead_events($1::bigint[]) e LEFT JOIN lead_stage_changes c ON c.id = e.log_id
-    ORDER BY e.lead_id, e.occurred_at, e.rnk, e.recorded_at, e.seq`, [leadIds]);
+    ORDER BY e.lead_id, e.occurred_at, e.rnk, e.recorded_at, e.seq`,
+    [leadIds],
+  );
   const byLead = new Map<string, HistoryRow[]>();
   for (const row of r) {
     const list = byLead.get(row.leadId);
@@ -102,13 +129,23 @@ export async function stageHistoryByLeadIds(db: Queryable, leadIds: readonly str
   const out = new Map<string, LeadStageChange[]>();
   for (const [leadId, events] of byLead) {
     const byLog = new Map(events.filter((e) => e.logId).map((e) => [e.logId!, e]));
-    out.set(leadId, replayStageMoves(events).map((m) => {
-      const e = byLog.get(m.logId)!;
-      return {
-        id: m.logId, event: e.event as LeadStageChange['event'], fromStage: m.fromStage, toStage: m.toStage,
-        reason: e.reason as LeadStageChange['reason'], note: e.note, occurredAt: e.occurredAt, recordedAt: e.recordedAt, actor: e.actor,
-      };
-    }));
+    out.set(
+      leadId,
+      replayStageMoves(events).map((m) => {
+        const e = byLog.get(m.logId)!;
+        return {
+          id: m.logId,
+          event: e.event as LeadStageChange['event'],
+          fromStage: m.fromStage,
+          toStage: m.toStage,
+          reason: e.reason as LeadStageChange['reason'],
+          note: e.note,
+          occurredAt: e.occurredAt,
+          recordedAt: e.recordedAt,
+          actor: e.actor,
+        };
+      }),
+    );
   }
   return out;
 }

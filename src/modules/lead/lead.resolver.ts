@@ -38,7 +38,13 @@ export class LeadResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<LeadRow>> {
     const sort = leadSort(orderBy);
-    return page(args, info, sort, (first, after) => listLeads(this.deps.ds, filter, sort, first, after), () => countLeads(this.deps.ds, filter));
+    return page(
+      args,
+      info,
+      sort,
+      (first, after) => listLeads(this.deps.ds, filter, sort, first, after),
+      () => countLeads(this.deps.ds, filter),
+    );
   }
 
   @Authorized(WRITERS.leads)
@@ -62,8 +68,13 @@ export class LeadResolver {
   }
 
   @Authorized(WRITERS.leadHandoff)
-  @Mutation(() => Lead, { description: 'One lead hand-off step (MQL, SAL accept, REJECTED with reason, RECYCLED, DISQUALIFIED, SQL).' })
-  moveLeadStage(@Arg('input', () => MoveLeadStageInput) input: MoveLeadStageInput, @Ctx() ctx: Context): Promise<LeadRow> {
+  @Mutation(() => Lead, {
+    description: 'One lead hand-off step (MQL, SAL accept, REJECTED with reason, RECYCLED, DISQUALIFIED, SQL).',
+  })
+  moveLeadStage(
+    @Arg('input', () => MoveLeadStageInput) input: MoveLeadStageInput,
+    @Ctx() ctx: Context,
+  ): Promise<LeadRow> {
     return moveLeadStage(this.deps.transactions, ctx.viewer!, input);
   }
 }

@@ -1,4 +1,3 @@
-import { DataSource } from 'typeorm';
 import { Viewer } from '../../common/auth/viewer';
 import { BulkSpec, WriteContext, prepareEach, runBulk } from '../../common/bulk/bulk-runner';
 import { BulkResult } from '../../common/bulk/bulk.types';
@@ -16,9 +15,17 @@ import { LeadEventWrite, LeadWrite, refreshLeads, writeLead, writeLeadEvent } fr
 
 const RETURNS = new Set<string>([LeadEvent.REJECTED, LeadEvent.RECYCLED, LeadEvent.DISQUALIFIED]);
 
-function checkLeadEvent(event: LeadEvent, reason: string | null | undefined, note: string | null | undefined, occurredAt: Date, now: Date): void {
-  if (event === LeadEvent.LEAD) throw badInput('A lead\'s LEAD entry is its createdAt: set it with upsertLeads', 'event');
-  if (reason != null && !RETURNS.has(event)) throw badInput('reason is only for REJECTED, RECYCLED and DISQUALIFIED', 'reason');
+function checkLeadEvent(
+  event: LeadEvent,
+  reason: string | null | undefined,
+  note: string | null | undefined,
+  occurredAt: Date,
+  now: Date,
+): void {
+  if (event === LeadEvent.LEAD)
+    throw badInput("A lead's LEAD entry is its createdAt: set it with upsertLeads", 'event');
+  if (reason != null && !RETURNS.has(event))
+    throw badInput('reason is only for REJECTED, RECYCLED and DISQUALIFIED', 'reason');
   checkText(note, 'note', 2000);
   checkInstant(occurredAt, 'occurredAt', now);
 }
@@ -27,8 +34,15 @@ const leadSpec: BulkSpec<LeadInput, LeadWrite> = {
   key: (l) => l.externalId,
   externalId: (l) => l.externalId,
   async prepare(items, ctx) {
-    const accounts = await idsByExternalId(ctx.tx, 'accounts', items.map((l) => l.accountExternalId));
-    const owners = await userIdsByEmail(ctx.tx, items.map((l) => l.ownerEmail));
+    const accounts = await idsByExternalId(
+      ctx.tx,
+      'accounts',
+      items.map((l) => l.accountExternalId),
+    );
+    const owners = await userIdsByEmail(
+      ctx.tx,
+      items.map((l) => l.ownerEmail),
+    );
     return prepareEach(items, (l) => {
       checkExternalId(l.externalId);
       checkEmail(l.email, 'email');
@@ -37,7 +51,12 @@ const leadSpec: BulkSpec<LeadInput, LeadWrite> = {
       if (has(l, 'createdAt') && l.createdAt === null) throw badInput('createdAt cannot be cleared', 'createdAt');
       return {
         externalId: l.externalId,
-        email: l.email, firstName: l.firstName, lastName: l.lastName, title: l.title, source: l.source, score: l.score,
+        email: l.email,
+        firstName: l.firstName,
+        lastName: l.lastName,
+        title: l.title,
+        source: l.source,
+        score: l.score,
         createdAt: l.createdAt,
         accountId: resolveRef(accounts, l.accountExternalId, 'Account', 'accountExternalId'),
         ownerId: resolveOwner(owners, l.ownerEmail),
@@ -54,12 +73,19 @@ const leadEventSpec: BulkSpec<LeadStageChangeInput, LeadEventWrite> = {
   key: eventKey,
   externalId: (e) => e.leadExternalId,
   async prepare(items, ctx) {
-    const leads = await idsByExternalId(ctx.tx, 'leads', items.map((e) => e.leadExternalId));
+    const leads = await idsByExternalId(
+      ctx.tx,
+      'leads',
+      items.map((e) => e.leadExternalId),
+    );
     return prepareEach(items, (e) => {
       checkLeadEvent(e.event, e.reason, e.note, e.occurredAt, ctx.now);
       return {
         leadId: resolveRef(leads, e.leadExternalId, 'Lead', 'leadExternalId')!,
-        event: e.event, occurredAt: e.occurredAt, reason: e.reason ?? null, note: e.note ?? null,
+        event: e.event,
+        occurredAt: e.occurredAt,
+        reason: e.reason ?? null,
+        note: e.note ?? null,
       };
     });
   },
@@ -67,14 +93,26 @@ const leadEventSpec: BulkSpec<LeadStageChangeInput, LeadEventWrite> = {
   finish: (ctx) => refreshLeads(ctx.tx, ctx.touchedLeads),
 };
 
-export const upsertLeads = (transactions: TransactionRunner, viewer: Viewer, input: LeadInput[], allOrNone: boolean): Promise<BulkResult> =>
-  runBulk(transactions, viewer, input, allOrNone, leadSpec);
+export const upsertLeads = (
+  transactions: TransactionRunner,
+  viewer: Viewer,
+  input: LeadInput[],
+  allOrNone: boolean,
+): Promise<BulkResult> => runBulk(transactions, viewer, input, allOrNone, leadSpec);
 
-export const recordLeadStageChanges = (transactions: TransactionRunner, viewer: Viewer, input: LeadStageChangeInput[], allOrNone: boolean): Promise<BulkResult> =>
-  runBulk(transactions, viewer, input, allOrNone, leadEventSpec);
+export const recordLeadStageChanges = (
+  transactions: TransactionRunner,
+  viewer: Viewer,
+  input: LeadStageChangeInput[],
+  allOrNone: boolean,
+): Promise<BulkResult> => runBulk(transactions, viewer, input, allOrNone, leadEventSpec);
 
 /** One hand-off step on one lead; returns the lead as it is after the step. */
-export async function moveLeadStage(transactions: TransactionRunner, viewer: Viewer, input: MoveLeadStageInput): Promise<LeadRow> {
+export async function moveLeadStage(
+  transactions: TransactionRunner,
+  viewer: Viewer,
+  input: MoveLeadStageInput,
+): Promise<LeadRow> {
   const now = new Date();
   const occurredAt = input.occurredAt ?? now;
   checkLeadEvent(input.event, input.reason, input.note, occurredAt, now);
@@ -83,7 +121,10 @@ export async function moveLeadStage(transactions: TransactionRunner, viewer: Vie
     const found = leadId ? await leadsByIds(tx, [leadId]) : [];
     if (found.length === 0) throw notFound('Lead', input.leadId, 'leadId');
     const ctx: WriteContext = { tx, viewer, now, touchedLeads: new Set(), touchedDeals: new Set() };
-    await writeLeadEvent({ leadId: leadId!, event: input.event, occurredAt, reason: input.reason ?? null, note: input.note ?? null }, ctx);
+    await writeLeadEvent(
+      { leadId: leadId!, event: input.event, occurredAt, reason: input.reason ?? null, note: input.note ?? null },
+      ctx,
+    );
     await refreshLeads(tx, ctx.touchedLeads);
     return (await leadsByIds(tx, [leadId!]))[0];
   });

@@ -37,7 +37,10 @@ export class Lead {
   @Field(() => LeadStatus) status: LeadStatus;
   @Field(() => RejectionReason, { nullable: true }) rejectionReason: RejectionReason | null;
   @Field() createdAt: Date;
-  @Field(() => Date, { nullable: true, description: 'First time the lead reached each ladder stage, skipped stages inferred (definitions.md).' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'First time the lead reached each ladder stage, skipped stages inferred (definitions.md).',
+  })
   mqlAt: Date | null;
   @Field(() => Date, { nullable: true }) salAt: Date | null;
   @Field(() => Date, { nullable: true }) sqlAt: Date | null;

@@ -18,17 +18,23 @@ export interface LeadWrite {
 }
 
 export async function writeLead(w: LeadWrite, ctx: WriteContext): Promise<Written> {
-  const out = await upsertByExternalId(ctx.tx, 'leads', w.externalId, [
-    column('email', 'text', w.email),
-    column('first_name', 'text', w.firstName),
-    column('last_name', 'text', w.lastName),
-    column('title', 'text', w.title),
-    column('account_id', 'bigint', w.accountId),
-    column('owner_id', 'bigint', w.ownerId),
-    column('source', 'text', w.source),
-    column('score', 'integer', w.score),
-    column('created_at', 'timestamptz', w.createdAt ?? undefined, 'now()'),
-  ], ['created_at']);
+  const out = await upsertByExternalId(
+    ctx.tx,
+    'leads',
+    w.externalId,
+    [
+      column('email', 'text', w.email),
+      column('first_name', 'text', w.firstName),
+      column('last_name', 'text', w.lastName),
+      column('title', 'text', w.title),
+      column('account_id', 'bigint', w.accountId),
+      column('owner_id', 'bigint', w.ownerId),
+      column('source', 'text', w.source),
+      column('score', 'integer', w.score),
+      column('created_at', 'timestamptz', w.createdAt ?? undefined, 'now()'),
+    ],
+    ['created_at'],
+  );
   if (out.created) {
     await ctx.tx.query(
       `INSERT INTO lead_stage_changes (lead_id, event, occurred_at, actor) SELECT id, 'LEAD', created_at, $2 FROM leads WHERE id = $1`,
@@ -36,7 +42,10 @@ export async function writeLead(w: LeadWrite, ctx: WriteContext): Promise<Writte
     );
     ctx.touchedLeads.add(out.id);
   } else if (w.createdAt && out.changed) {
-    await ctx.tx.query(`UPDATE lead_stage_changes SET occurred_at = $2 WHERE lead_id = $1 AND event = 'LEAD'`, [out.id, w.createdAt]);
+    await ctx.tx.query(`UPDATE lead_stage_changes SET occurred_at = $2 WHERE lead_id = $1 AND event = 'LEAD'`, [
+      out.id,
+      w.createdAt,
+    ]);
     ctx.touchedLeads.add(out.id);
   }
   return out;
@@ -55,10 +64,20 @@ export interface LeadEventWrite {
  * it writes nothing (or corrects its reason/note). Bumps the lead's version when anything was written.
  */
 export async function writeLeadEvent(e: LeadEventWrite, ctx: WriteContext): Promise<Written> {
-  const w = await upsertByNaturalKey(ctx.tx, 'lead_stage_changes',
-    [{ col: 'lead_id', value: e.leadId, cast: 'bigint' }, { col: 'event', value: e.event, cast: 'text' }, { col: 'occurred_at', value: e.occurredAt, cast: 'timestamptz' }],
-    [{ col: 'reason', value: e.reason, cast: 'text' }, { col: 'note', value: e.note, cast: 'text' }],
-    [{ col: 'actor', value: ctx.viewer.sub, cast: 'text' }]);
+  const w = await upsertByNaturalKey(
+    ctx.tx,
+    'lead_stage_changes',
+    [
+      { col: 'lead_id', value: e.leadId, cast: 'bigint' },
+      { col: 'event', value: e.event, cast: 'text' },
+      { col: 'occurred_at', value: e.occurredAt, cast: 'timestamptz' },
+    ],
+    [
+      { col: 'reason', value: e.reason, cast: 'text' },
+      { col: 'note', value: e.note, cast: 'text' },
+    ],
+    [{ col: 'actor', value: ctx.viewer.sub, cast: 'text' }],
+  );
   if (!w.changed) return w;
   await bumpLeadVersions(ctx.tx, [e.leadId]);
   ctx.touchedLeads.add(e.leadId);
@@ -66,7 +85,8 @@ export async function writeLeadEvent(e: LeadEventWrite, ctx: WriteContext): Prom
 }
 
 export async function bumpLeadVersions(tx: EntityManager, ids: string[]): Promise<void> {
-  if (ids.length) await exec(tx, `UPDATE leads SET version = version + 1, updated_at = now() WHERE id = ANY($1::bigint[])`, [ids]);
+  if (ids.length)
+    await exec(tx, `UPDATE leads SET version = version + 1, updated_at = now() WHERE id = ANY($1::bigint[])`, [ids]);
 }
 
 /** Recomputes stage, status and milestones of the leads from their logs and deals (same transaction). */

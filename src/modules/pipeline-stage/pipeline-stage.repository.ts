@@ -4,7 +4,10 @@ import { StageCategory } from '../../common/graphql/enums';
 import { PipelineStage } from './pipeline-stage.type';
 
 export async function allStages(db: Queryable): Promise<PipelineStage[]> {
-  return preparedRows<PipelineStage>(db, `SELECT key, label, position, category, probability::float8 AS probability FROM pipeline_stages ORDER BY position`);
+  return preparedRows<PipelineStage>(
+    db,
+    `SELECT key, label, position, category, probability::float8 AS probability FROM pipeline_stages ORDER BY position`,
+  );
 }
 
 /** The stage a deal starts in when none is given: the first OPEN stage by position. */

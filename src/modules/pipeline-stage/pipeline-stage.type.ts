@@ -7,5 +7,6 @@ export class PipelineStage {
   @Field() label: string;
   @Field(() => Int) position: number;
   @Field(() => StageCategory) category: StageCategory;
-  @Field(() => Float, { description: 'Default win probability of an open deal in this stage, 0..1.' }) probability: number;
+  @Field(() => Float, { description: 'Default win probability of an open deal in this stage, 0..1.' })
+  probability: number;
 }

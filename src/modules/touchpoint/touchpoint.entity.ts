@@ -8,9 +8,16 @@ import { LeadEntity } from '../lead/lead.entity';
 @Index('touchpoints_lead_id_occurred_at_idx', ['leadId', 'occurredAt', 'id'])
 @Index('touchpoints_campaign_id_idx', ['campaignId'])
 @Index('touchpoints_occurred_at_id_idx', ['occurredAt', 'id'])
-@Check('touchpoints_type_check', `type IN ('AD_CLICK','EMAIL_CLICK','FORM_SUBMISSION','CONTENT_DOWNLOAD','WEBINAR_ATTENDED','EVENT_ATTENDED','WEB_VISIT','MEETING','SALES_CALL','OTHER')`)
+@Check(
+  'touchpoints_type_check',
+  `type IN ('AD_CLICK','EMAIL_CLICK','FORM_SUBMISSION','CONTENT_DOWNLOAD','WEBINAR_ATTENDED','EVENT_ATTENDED','WEB_VISIT','MEETING','SALES_CALL','OTHER')`,
+)
 export class TouchpointEntity {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'touchpoints_pkey' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'touchpoints_pkey',
+  })
   id: string;
   @Column('text', { name: 'external_id', nullable: true }) externalId: string | null;
   @Column('bigint', { name: 'lead_id' }) leadId: string;

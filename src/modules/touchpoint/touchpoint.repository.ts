@@ -9,7 +9,12 @@ import { TouchpointRow } from './touchpoint.type';
 
 export const TOUCHPOINT_COLUMNS = `t.id::text AS id, t.external_id AS "externalId", t.lead_id::text AS "leadId",
   t.campaign_id::text AS "campaignId", t.channel, t.type, t.occurred_at AS "occurredAt"`;
-export const TOUCHPOINT_SORT: SortSpec = { expr: 't.occurred_at', cast: 'timestamptz', direction: 'ASC', idExpr: 't.id' };
+export const TOUCHPOINT_SORT: SortSpec = {
+  expr: 't.occurred_at',
+  cast: 'timestamptz',
+  direction: 'ASC',
+  idExpr: 't.id',
+};
 
 function filterWhere(filter: TouchpointFilter | null | undefined): Where {
   const w = new Where();
@@ -22,10 +27,19 @@ function filterWhere(filter: TouchpointFilter | null | undefined): Where {
   return w;
 }
 
-export async function listTouchpoints(db: Queryable, filter: TouchpointFilter | null | undefined, first: number, after: Cursor | null): Promise<(TouchpointRow & { sortKey: string })[]> {
+export async function listTouchpoints(
+  db: Queryable,
+  filter: TouchpointFilter | null | undefined,
+  first: number,
+  after: Cursor | null,
+): Promise<(TouchpointRow & { sortKey: string })[]> {
   const w = filterWhere(filter);
   addKeyset(w, TOUCHPOINT_SORT, after);
-  return preparedRows(db, `SELECT ${TOUCHPOINT_COLUMNS}, ${TOUCHPOINT_SORT.expr}::text AS "sortKey" FROM touchpoints t ${w.sql()} ${orderBy(TOUCHPOINT_SORT)} ${pageLimit(first)}`, w.params);
+  return preparedRows(
+    db,
+    `SELECT ${TOUCHPOINT_COLUMNS}, ${TOUCHPOINT_SORT.expr}::text AS "sortKey" FROM touchpoints t ${w.sql()} ${orderBy(TOUCHPOINT_SORT)} ${pageLimit(first)}`,
+    w.params,
+  );
 }
 
 export async function countTouchpoints(db: Queryable, filter: TouchpointFilter | null | undefined): Promise<number> {
@@ -34,4 +48,9 @@ export async function countTouchpoints(db: Queryable, filter: TouchpointFilter |
 }
 
 /** Lead.touchpoints, oldest first. */
-export const LEAD_TOUCHPOINTS: ChildPageSpec = { from: 'touchpoints t', columns: TOUCHPOINT_COLUMNS, parent: 't.lead_id', sort: TOUCHPOINT_SORT };
+export const LEAD_TOUCHPOINTS: ChildPageSpec = {
+  from: 'touchpoints t',
+  columns: TOUCHPOINT_COLUMNS,
+  parent: 't.lead_id',
+  sort: TOUCHPOINT_SORT,
+};

@@ -24,7 +24,13 @@ export class TouchpointResolver {
     @Arg('filter', () => TouchpointFilter, { nullable: true }) filter: TouchpointFilter | null,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<TouchpointRow>> {
-    return page(args, info, TOUCHPOINT_SORT, (first, after) => listTouchpoints(this.deps.ds, filter, first, after), () => countTouchpoints(this.deps.ds, filter));
+    return page(
+      args,
+      info,
+      TOUCHPOINT_SORT,
+      (first, after) => listTouchpoints(this.deps.ds, filter, first, after),
+      () => countTouchpoints(this.deps.ds, filter),
+    );
   }
 
   @Authorized(WRITERS.touchpoints)

@@ -1,4 +1,3 @@
-import { DataSource } from 'typeorm';
 import { Viewer } from '../../common/auth/viewer';
 import { BulkSpec, WriteContext, Written, prepareEach, runBulk } from '../../common/bulk/bulk-runner';
 import { BulkResult } from '../../common/bulk/bulk.types';
@@ -18,7 +17,9 @@ interface TouchpointWrite {
 
 /** Upserts touchpoints by external id in one statement; the channel is the campaign's. */
 async function upsertTouchpoints(values: TouchpointWrite[], ctx: WriteContext): Promise<Written[]> {
-  const written = await rows<{ id: string; externalId: string; created: boolean }>(ctx.tx, `
+  const written = await rows<{ id: string; externalId: string; created: boolean }>(
+    ctx.tx,
+    `
     INSERT INTO touchpoints AS t (external_id, lead_id, campaign_id, channel, type, occurred_at)
     SELECT v.external_id, v.lead_id, v.campaign_id, c.channel, v.type, v.occurred_at
     FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::timestamptz[])
@@ -29,8 +30,14 @@ async function upsertTouchpoints(values: TouchpointWrite[], ctx: WriteContext): 
       WHERE (t.lead_id, t.campaign_id, t.type, t.occurred_at) IS DISTINCT FROM
             (EXCLUDED.lead_id, EXCLUDED.campaign_id, EXCLUDED.type, EXCLUDED.occurred_at)
     RETURNING t.id::text AS id, t.external_id AS "externalId", (xmax = 0) AS created`,
-    [values.map((v) => v.externalId), values.map((v) => v.leadId), values.map((v) => v.campaignId),
-      values.map((v) => v.type), values.map((v) => v.occurredAt)]);
+    [
+      values.map((v) => v.externalId),
+      values.map((v) => v.leadId),
+      values.map((v) => v.campaignId),
+      values.map((v) => v.type),
+      values.map((v) => v.occurredAt),
+    ],
+  );
   const byExt = new Map(written.map((w) => [w.externalId, w]));
   const unchanged = values.filter((v) => !byExt.has(v.externalId)).map((v) => v.externalId);
   if (unchanged.length) {
@@ -47,8 +54,16 @@ const spec: BulkSpec<TouchpointInput, TouchpointWrite> = {
   key: (t) => t.externalId,
   externalId: (t) => t.externalId,
   async prepare(items, ctx) {
-    const leads = await idsByExternalId(ctx.tx, 'leads', items.map((t) => t.leadExternalId));
-    const campaigns = await idsByExternalId(ctx.tx, 'campaigns', items.map((t) => t.campaignExternalId));
+    const leads = await idsByExternalId(
+      ctx.tx,
+      'leads',
+      items.map((t) => t.leadExternalId),
+    );
+    const campaigns = await idsByExternalId(
+      ctx.tx,
+      'campaigns',
+      items.map((t) => t.campaignExternalId),
+    );
     return prepareEach(items, (t) => {
       checkExternalId(t.externalId);
       checkInstant(t.occurredAt, 'occurredAt', ctx.now);
@@ -65,5 +80,9 @@ const spec: BulkSpec<TouchpointInput, TouchpointWrite> = {
   writeMany: upsertTouchpoints,
 };
 
-export const recordTouchpoints = (transactions: TransactionRunner, viewer: Viewer, input: TouchpointInput[], allOrNone: boolean): Promise<BulkResult> =>
-  runBulk(transactions, viewer, input, allOrNone, spec);
+export const recordTouchpoints = (
+  transactions: TransactionRunner,
+  viewer: Viewer,
+  input: TouchpointInput[],
+  allOrNone: boolean,
+): Promise<BulkResult> => runBulk(transactions, viewer, input, allOrNone, spec);

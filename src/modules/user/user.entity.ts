@@ -5,7 +5,11 @@ import { Check, Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 @Check('users_email_lower_check', `email = lower(email)`)
 @Check('users_role_check', `role IN ('ADMIN','REVOPS','MARKETING','SALES','ANALYST','SERVICE')`)
 export class UserEntity {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'users_pkey' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'users_pkey',
+  })
   id: string;
   @Column('text') email: string;
   @Column('text', { nullable: true }) name: string | null;

@@ -21,10 +21,17 @@ export async function allUsers(db: Queryable): Promise<User[]> {
 }
 
 /** email (lower-cased) → id, for the given emails that exist (null/undefined entries are skipped). */
-export async function userIdsByEmail(db: Queryable, emails: (string | null | undefined)[]): Promise<Map<string, string>> {
+export async function userIdsByEmail(
+  db: Queryable,
+  emails: (string | null | undefined)[],
+): Promise<Map<string, string>> {
   const wanted = [...new Set(emails.filter((e): e is string => !!e).map((e) => e.toLowerCase()))];
   if (wanted.length === 0) return new Map();
-  const r = await rows<{ id: string; email: string }>(db, `SELECT id::text AS id, email FROM users WHERE email = ANY($1::text[])`, [wanted]);
+  const r = await rows<{ id: string; email: string }>(
+    db,
+    `SELECT id::text AS id, email FROM users WHERE email = ANY($1::text[])`,
+    [wanted],
+  );
   return new Map(r.map((x) => [x.email, x.id]));
 }
 

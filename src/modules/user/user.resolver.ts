@@ -12,7 +12,10 @@ import { User } from './user.type';
 export class UserResolver {
   constructor(private readonly deps: Deps) {}
 
-  @Query(() => User, { nullable: true, description: 'The caller: its user record when the token subject is a known email, with the token\'s role.' })
+  @Query(() => User, {
+    nullable: true,
+    description: "The caller: its user record when the token subject is a known email, with the token's role.",
+  })
   async me(@Ctx() ctx: Context): Promise<User | null> {
     const v = ctx.viewer!;
     const user = await userByEmail(this.deps.ds, v.sub);

@@ -1,4 +1,3 @@
-import { DataSource } from 'typeorm';
 import { Viewer } from '../../common/auth/viewer';
 import { BulkSpec, prepareEach, runBulk } from '../../common/bulk/bulk-runner';
 import { BulkResult } from '../../common/bulk/bulk.types';
@@ -19,6 +18,11 @@ const spec: BulkSpec<UserInput, UserInput> = {
   write: (u, ctx) => upsertUser(ctx.tx, u.email.trim().toLowerCase(), has(u, 'name'), u.name ?? null, u.role),
 };
 
-export function upsertUsers(transactions: TransactionRunner, viewer: Viewer, input: UserInput[], allOrNone: boolean): Promise<BulkResult> {
+export function upsertUsers(
+  transactions: TransactionRunner,
+  viewer: Viewer,
+  input: UserInput[],
+  allOrNone: boolean,
+): Promise<BulkResult> {
   return runBulk(transactions, viewer, input, allOrNone, spec);
 }

@@ -4,7 +4,11 @@ import { exec, rows } from '../../db/sql';
 
 /** Users are keyed on their (lower-case) email, which plays the external id's part. */
 export async function upsertUser(
-  tx: EntityManager, email: string, hasName: boolean, name: string | null, role: string,
+  tx: EntityManager,
+  email: string,
+  hasName: boolean,
+  name: string | null,
+  role: string,
 ): Promise<Written> {
   const inserted = await rows<{ id: string }>(
     tx,

@@ -7,7 +7,14 @@ import { queryFunnelRollup, rollupPlan } from '../../../src/modules/analytics/fu
 import { FunnelQuery, LADDER, queryFunnel } from '../../../src/modules/analytics/funnel/funnel.query';
 import { FunnelRow } from '../../../src/modules/analytics/shared/funnel-steps.sql';
 import { bulkLoad, freshOwner } from '../../support/bulk-load';
-import { RECORD_LEAD_EVENTS, RECORD_TOUCHPOINTS, UPSERT_ACCOUNTS, UPSERT_CAMPAIGNS, UPSERT_DEALS, UPSERT_LEADS } from '../../support/ops';
+import {
+  RECORD_LEAD_EVENTS,
+  RECORD_TOUCHPOINTS,
+  UPSERT_ACCOUNTS,
+  UPSERT_CAMPAIGNS,
+  UPSERT_DEALS,
+  UPSERT_LEADS,
+} from '../../support/ops';
 import { arbLead, DAY, loadHistory } from '../../support/random-history';
 import { expectStoredEqualsScratch } from '../../support/rollup-scratch';
 import { startTestApi, TestApi } from '../../support/test-server';
@@ -27,12 +34,17 @@ async function expectRollupEqualsLive(tx: EntityManager, q: FunnelQuery) {
   expect(rolled).not.toBeNull();
   const live = await queryFunnel(tx, q);
   expect(comparable(rolled!, !!q.breakdown)).toEqual(comparable(live, !!q.breakdown));
-  if (q.basis === ConversionBasis.COHORT && q.windowSeconds !== null) expect(rolled![0]?.maxAnchor ?? null).toEqual(live[0]?.maxAnchor ?? null);
+  if (q.basis === ConversionBasis.COHORT && q.windowSeconds !== null)
+    expect(rolled![0]?.maxAnchor ?? null).toEqual(live[0]?.maxAnchor ?? null);
 }
 
 /** The stored rollup equals one computed from scratch from the base tables, in one snapshot. */
-const expectRollupEqualsScratch = (ds: DataSource) => expectStoredEqualsScratch(ds, ['funnel_dirty'],
-  [{ name: 'funnel_day', stored: 'SELECT day, a, b, dim, grp, n, inf FROM funnel_day', scratch: fromScratchSql() }]);
+const expectRollupEqualsScratch = (ds: DataSource) =>
+  expectStoredEqualsScratch(
+    ds,
+    ['funnel_dirty'],
+    [{ name: 'funnel_day', stored: 'SELECT day, a, b, dim, grp, n, inf FROM funnel_day', scratch: fromScratchSql() }],
+  );
 
 const arbQuery = fc.record({
   basis: fc.constantFrom(ConversionBasis.COHORT, ConversionBasis.FLOW),
@@ -50,17 +62,33 @@ describe('per-day funnel rollup (funnel_day): incremental, exact, and used only 
   afterAll(() => api.close());
 
   it('answers random funnels over random histories exactly as the on-the-fly query (owner-scoped, property)', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(arbLead, { minLength: 1, maxLength: 6 }), fc.array(arbQuery, { minLength: 6, maxLength: 6 }), async (leads, queries) => {
-      const ownerId = await loadHistory(api, leads);
-      await snapshot(api.ds, async (tx) => {
-        for (const g of queries) {
-          await expectRollupEqualsLive(tx, {
-            basis: g.basis, policy: SkippedStagePolicy.INFER, steps: g.steps, from: new Date(MIDNIGHT + g.from * DAY), to: new Date(MIDNIGHT + (g.from + g.span) * DAY),
-            asOf: FUTURE(), windowSeconds: g.windowDays === null ? null : g.windowDays * 86_400, breakdown: g.breakdown, sources: null, ownerIds: [ownerId], currentOutcomes: true,
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(arbLead, { minLength: 1, maxLength: 6 }),
+        fc.array(arbQuery, { minLength: 6, maxLength: 6 }),
+        async (leads, queries) => {
+          const ownerId = await loadHistory(api, leads);
+          await snapshot(api.ds, async (tx) => {
+            for (const g of queries) {
+              await expectRollupEqualsLive(tx, {
+                basis: g.basis,
+                policy: SkippedStagePolicy.INFER,
+                steps: g.steps,
+                from: new Date(MIDNIGHT + g.from * DAY),
+                to: new Date(MIDNIGHT + (g.from + g.span) * DAY),
+                asOf: FUTURE(),
+                windowSeconds: g.windowDays === null ? null : g.windowDays * 86_400,
+                breakdown: g.breakdown,
+                sources: null,
+                ownerIds: [ownerId],
+                currentOutcomes: true,
+              });
+            }
           });
-        }
-      });
-    }), { seed: 20261123, numRuns: 20 });
+        },
+      ),
+      { seed: 20261123, numRuns: 20 },
+    );
     await expectRollupEqualsScratch(api.ds);
   });
 
@@ -71,25 +99,85 @@ describe('per-day funnel rollup (funnel_day): incremental, exact, and used only 
     const at = (d: number, h = 12) => new Date(MIDNIGHT + d * DAY + h * 3_600_000).toISOString();
     await bulkLoad(api, [
       [UPSERT_ACCOUNTS, [{ externalId: `${p}-A`, name: 'A', industry: 'SaaS', region: 'EMEA' }]],
-      [UPSERT_CAMPAIGNS, [{ externalId: `${p}-C1`, name: 'c1', channel: 'EMAIL' }, { externalId: `${p}-C2`, name: 'c2', channel: 'EVENT' }]],
-      [UPSERT_LEADS, [0, 1, 2].map((i) => ({ externalId: `${p}-L${i}`, createdAt: at(i), ownerEmail: owner, source: 'EMAIL', accountExternalId: `${p}-A` }))],
-      [RECORD_TOUCHPOINTS, [{ externalId: `${p}-T1`, leadExternalId: `${p}-L0`, campaignExternalId: `${p}-C1`, type: 'AD_CLICK', occurredAt: at(0, 8) }]],
+      [
+        UPSERT_CAMPAIGNS,
+        [
+          { externalId: `${p}-C1`, name: 'c1', channel: 'EMAIL' },
+          { externalId: `${p}-C2`, name: 'c2', channel: 'EVENT' },
+        ],
+      ],
+      [
+        UPSERT_LEADS,
+        [0, 1, 2].map((i) => ({
+          externalId: `${p}-L${i}`,
+          createdAt: at(i),
+          ownerEmail: owner,
+          source: 'EMAIL',
+          accountExternalId: `${p}-A`,
+        })),
+      ],
+      [
+        RECORD_TOUCHPOINTS,
+        [
+          {
+            externalId: `${p}-T1`,
+            leadExternalId: `${p}-L0`,
+            campaignExternalId: `${p}-C1`,
+            type: 'AD_CLICK',
+            occurredAt: at(0, 8),
+          },
+        ],
+      ],
     ]);
     await expectRollupEqualsScratch(api.ds);
     await bulkLoad(api, [
-      [RECORD_LEAD_EVENTS, [{ leadExternalId: `${p}-L0`, event: 'MQL', occurredAt: at(3) }, { leadExternalId: `${p}-L1`, event: 'SQL', occurredAt: at(40) }]],
-      [UPSERT_DEALS, [{ externalId: `${p}-D`, name: 'd', amount: 10, ownerEmail: owner, leadExternalIds: [`${p}-L0`, `${p}-L2`], createdAt: at(9) }]],
+      [
+        RECORD_LEAD_EVENTS,
+        [
+          { leadExternalId: `${p}-L0`, event: 'MQL', occurredAt: at(3) },
+          { leadExternalId: `${p}-L1`, event: 'SQL', occurredAt: at(40) },
+        ],
+      ],
+      [
+        UPSERT_DEALS,
+        [
+          {
+            externalId: `${p}-D`,
+            name: 'd',
+            amount: 10,
+            ownerEmail: owner,
+            leadExternalIds: [`${p}-L0`, `${p}-L2`],
+            createdAt: at(9),
+          },
+        ],
+      ],
       // earlier than L0's first touch: the lead's CAMPAIGN group moves to C2
-      [RECORD_TOUCHPOINTS, [{ externalId: `${p}-T0`, leadExternalId: `${p}-L0`, campaignExternalId: `${p}-C2`, type: 'AD_CLICK', occurredAt: at(0, 1) }]],
+      [
+        RECORD_TOUCHPOINTS,
+        [
+          {
+            externalId: `${p}-T0`,
+            leadExternalId: `${p}-L0`,
+            campaignExternalId: `${p}-C2`,
+            type: 'AD_CLICK',
+            occurredAt: at(0, 1),
+          },
+        ],
+      ],
     ]);
     await expectRollupEqualsScratch(api.ds);
     await bulkLoad(api, [
       [UPSERT_ACCOUNTS, [{ externalId: `${p}-A`, name: 'A', industry: 'Retail', region: 'APAC' }]],
-      [UPSERT_LEADS, [{ externalId: `${p}-L1`, createdAt: at(30), ownerEmail: other, source: 'EVENT', accountExternalId: `${p}-A` }]],
+      [
+        UPSERT_LEADS,
+        [{ externalId: `${p}-L1`, createdAt: at(30), ownerEmail: other, source: 'EVENT', accountExternalId: `${p}-A` }],
+      ],
     ]);
     await expectRollupEqualsScratch(api.ds);
     const [{ campaign, industry }] = await api.ds.query(
-      `SELECT c.external_id AS campaign, f.industry FROM funnel_lead f JOIN leads l ON l.id = f.lead_id JOIN campaigns c ON c.id = f.campaign::bigint WHERE l.external_id = $1`, [`${p}-L0`]);
+      `SELECT c.external_id AS campaign, f.industry FROM funnel_lead f JOIN leads l ON l.id = f.lead_id JOIN campaigns c ON c.id = f.campaign::bigint WHERE l.external_id = $1`,
+      [`${p}-L0`],
+    );
     expect([campaign, industry]).toEqual([`${p}-C2`, 'Retail']);
   });
 
@@ -98,22 +186,49 @@ describe('per-day funnel rollup (funnel_day): incremental, exact, and used only 
       for (const breakdown of [null, ...Object.values(FunnelBreakdown)]) {
         for (const basis of [ConversionBasis.COHORT, ConversionBasis.FLOW]) {
           await expectRollupEqualsLive(tx, {
-            basis, policy: SkippedStagePolicy.INFER, steps: LADDER, from: new Date(MIDNIGHT - 30 * DAY), to: new Date(MIDNIGHT + 400 * DAY),
-            asOf: FUTURE(), windowSeconds: 30 * 86_400, breakdown, sources: null, ownerIds: null, currentOutcomes: true,
+            basis,
+            policy: SkippedStagePolicy.INFER,
+            steps: LADDER,
+            from: new Date(MIDNIGHT - 30 * DAY),
+            to: new Date(MIDNIGHT + 400 * DAY),
+            asOf: FUTURE(),
+            windowSeconds: 30 * 86_400,
+            breakdown,
+            sources: null,
+            ownerIds: null,
+            currentOutcomes: true,
           });
         }
       }
       await expectRollupEqualsLive(tx, {
-        basis: ConversionBasis.COHORT, policy: SkippedStagePolicy.INFER, steps: [LADDER[1], LADDER[3]], from: new Date(MIDNIGHT), to: new Date(MIDNIGHT + 200 * DAY),
-        asOf: FUTURE(), windowSeconds: null, breakdown: FunnelBreakdown.CHANNEL, sources: ['EMAIL', 'EVENT'], ownerIds: null, currentOutcomes: true,
+        basis: ConversionBasis.COHORT,
+        policy: SkippedStagePolicy.INFER,
+        steps: [LADDER[1], LADDER[3]],
+        from: new Date(MIDNIGHT),
+        to: new Date(MIDNIGHT + 200 * DAY),
+        asOf: FUTURE(),
+        windowSeconds: null,
+        breakdown: FunnelBreakdown.CHANNEL,
+        sources: ['EMAIL', 'EVENT'],
+        ownerIds: null,
+        currentOutcomes: true,
       });
     });
   });
 
   it('is not used where it would not be exact: durations, STRICT, past asOf, partial days, fractional windows, two filters', () => {
     const q: FunnelQuery = {
-      basis: ConversionBasis.COHORT, policy: SkippedStagePolicy.INFER, steps: LADDER, from: new Date(MIDNIGHT), to: new Date(MIDNIGHT + DAY),
-      asOf: FUTURE(), windowSeconds: 7 * 86_400, breakdown: null, sources: null, ownerIds: null, currentOutcomes: true,
+      basis: ConversionBasis.COHORT,
+      policy: SkippedStagePolicy.INFER,
+      steps: LADDER,
+      from: new Date(MIDNIGHT),
+      to: new Date(MIDNIGHT + DAY),
+      asOf: FUTURE(),
+      windowSeconds: 7 * 86_400,
+      breakdown: null,
+      sources: null,
+      ownerIds: null,
+      currentOutcomes: true,
     };
     expect(rollupPlan(q, false)).toEqual({ dim: 'ALL', grps: null, windowDays: 7 });
     expect(rollupPlan(q, true)).toBeNull();
@@ -127,8 +242,17 @@ describe('per-day funnel rollup (funnel_day): incremental, exact, and used only 
 
   it('falls back to the on-the-fly query while a committed change is not applied, and answers the same', async () => {
     const q: FunnelQuery = {
-      basis: ConversionBasis.COHORT, policy: SkippedStagePolicy.INFER, steps: LADDER, from: new Date(MIDNIGHT), to: new Date(MIDNIGHT + 365 * DAY),
-      asOf: FUTURE(), windowSeconds: null, breakdown: null, sources: null, ownerIds: null, currentOutcomes: true,
+      basis: ConversionBasis.COHORT,
+      policy: SkippedStagePolicy.INFER,
+      steps: LADDER,
+      from: new Date(MIDNIGHT),
+      to: new Date(MIDNIGHT + 365 * DAY),
+      asOf: FUTURE(),
+      windowSeconds: null,
+      breakdown: null,
+      sources: null,
+      ownerIds: null,
+      currentOutcomes: true,
     };
     await api.ds.transaction(async (tx) => {
       await tx.query(`INSERT INTO funnel_dirty VALUES (0)`);
@@ -138,8 +262,20 @@ describe('per-day funnel rollup (funnel_day): incremental, exact, and used only 
     });
     const steps = `steps { stage count inferredCount conversionFromPrevious { numerator denominator value } }`;
     const input = { from: q.from.toISOString(), to: q.to.toISOString(), asOf: q.asOf.toISOString() };
-    const viaRollup = (await api.ok(`query($input: FunnelInput!) { funnel(input: $input) { isComplete ${steps} } }`, { input }, Role.ANALYST)).funnel;
-    const live = (await api.ok(`query($input: FunnelInput!) { funnel(input: $input) { isComplete ${steps} s2: steps { daysFromPrevious { count } } } }`, { input }, Role.ANALYST)).funnel;
+    const viaRollup = (
+      await api.ok(
+        `query($input: FunnelInput!) { funnel(input: $input) { isComplete ${steps} } }`,
+        { input },
+        Role.ANALYST,
+      )
+    ).funnel;
+    const live = (
+      await api.ok(
+        `query($input: FunnelInput!) { funnel(input: $input) { isComplete ${steps} s2: steps { daysFromPrevious { count } } } }`,
+        { input },
+        Role.ANALYST,
+      )
+    ).funnel;
     expect(viaRollup.steps).toEqual(live.steps);
   });
 

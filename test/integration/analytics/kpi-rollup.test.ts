@@ -4,11 +4,23 @@ import { Role } from '../../../src/common/graphql/enums';
 import { serviceTransactions } from '../../../src/container';
 import { processDirtyRollups, rollupsPending } from '../../../src/modules/analytics/rollups';
 import { KPI_FROM_SCRATCH, rebuildKpi } from '../../../src/modules/analytics/kpi/kpi-rollup';
-import { kpiRollupPlan, queryDealKpisRollup, queryLeadKpisRollup } from '../../../src/modules/analytics/kpi/kpi-rollup.query';
+import {
+  kpiRollupPlan,
+  queryDealKpisRollup,
+  queryLeadKpisRollup,
+} from '../../../src/modules/analytics/kpi/kpi-rollup.query';
 import { queryDealKpis } from '../../../src/modules/analytics/kpi/deal-kpis.query';
 import { KpiScope, queryLeadKpis } from '../../../src/modules/analytics/kpi/lead-kpis.query';
 import { bulkLoad, freshOwner } from '../../support/bulk-load';
-import { RECORD_DEAL_CHANGES, RECORD_LEAD_EVENTS, RECORD_TOUCHPOINTS, UPSERT_ACCOUNTS, UPSERT_CAMPAIGNS, UPSERT_DEALS, UPSERT_LEADS } from '../../support/ops';
+import {
+  RECORD_DEAL_CHANGES,
+  RECORD_LEAD_EVENTS,
+  RECORD_TOUCHPOINTS,
+  UPSERT_ACCOUNTS,
+  UPSERT_CAMPAIGNS,
+  UPSERT_DEALS,
+  UPSERT_LEADS,
+} from '../../support/ops';
 import { arbLead, DAY, loadHistory, r6 } from '../../support/random-history';
 import { expectStoredEqualsScratch } from '../../support/rollup-scratch';
 import { startTestApi, TestApi } from '../../support/test-server';
@@ -20,7 +32,8 @@ const FUTURE = () => new Date(Date.now() + 10 * 60_000); // asOf after every fac
 const TABLES = ['kpi_handoff', 'kpi_deal', 'kpi_handoff_day', 'kpi_deal_day'] as const;
 
 /** Means are sums over days in the rollup and over units on the fly: equal to 1e-6. Everything else exactly. */
-const comparable = (rows: object[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, /Mean/.test(k) ? r6(v) : v])));
+const comparable = (rows: object[]) =>
+  rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, /Mean/.test(k) ? r6(v) : v])));
 
 /** The rollups answer the scope (they must), and exactly as the on-the-fly queries. */
 async function expectRollupEqualsLive(tx: EntityManager, s: KpiScope, slaHours: number) {
@@ -35,7 +48,11 @@ async function expectRollupEqualsLive(tx: EntityManager, s: KpiScope, slaHours: 
 
 /** The stored KPI rollups equal ones computed from scratch from the base tables, in one snapshot (or transaction). */
 const expectRollupEqualsScratch = (db: DataSource | EntityManager) =>
-  expectStoredEqualsScratch(db, ['funnel_dirty', 'kpi_deal_dirty'], TABLES.map((t) => ({ name: t, scratch: KPI_FROM_SCRATCH[t]() })));
+  expectStoredEqualsScratch(
+    db,
+    ['funnel_dirty', 'kpi_deal_dirty'],
+    TABLES.map((t) => ({ name: t, scratch: KPI_FROM_SCRATCH[t]() })),
+  );
 
 const arbScope = fc.record({
   from: fc.integer({ min: -5, max: 100 }),
@@ -53,22 +70,38 @@ describe('KPI rollups (kpi_handoff, kpi_deal and their day rows): incremental, e
   afterAll(() => api.close());
 
   it('answer random KPI series over random histories exactly as the on-the-fly queries (owner-scoped, property)', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(arbLead, { minLength: 1, maxLength: 6 }), fc.boolean(), fc.array(arbScope, { minLength: 4, maxLength: 4 }), async (leads, oneAccount, scopes) => {
-      const ownerId = await loadHistory(api, leads, oneAccount);
-      await snapshot(api.ds, async (tx) => {
-        for (const g of scopes) {
-          const edges = [g.from, ...g.spans].map((_, i, a) => new Date(MIDNIGHT + a.slice(0, i + 1).reduce((x, y) => x + y, 0) * DAY));
-          const common = { edges, asOf: FUTURE(), windowSeconds: g.windowDays === null ? null : g.windowDays * 86_400, currentOutcomes: true };
-          await expectRollupEqualsLive(tx, { ...common, sources: null, ownerIds: [ownerId] }, g.slaHours);
-          // by source, over every owner's data: the whole database in one snapshot
-          if (g.bySource) await expectRollupEqualsLive(tx, { ...common, sources: ['EMAIL'], ownerIds: null }, g.slaHours);
-        }
-      });
-    }), { seed: 20261124, numRuns: 20 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(arbLead, { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        fc.array(arbScope, { minLength: 4, maxLength: 4 }),
+        async (leads, oneAccount, scopes) => {
+          const ownerId = await loadHistory(api, leads, oneAccount);
+          await snapshot(api.ds, async (tx) => {
+            for (const g of scopes) {
+              const edges = [g.from, ...g.spans].map(
+                (_, i, a) => new Date(MIDNIGHT + a.slice(0, i + 1).reduce((x, y) => x + y, 0) * DAY),
+              );
+              const common = {
+                edges,
+                asOf: FUTURE(),
+                windowSeconds: g.windowDays === null ? null : g.windowDays * 86_400,
+                currentOutcomes: true,
+              };
+              await expectRollupEqualsLive(tx, { ...common, sources: null, ownerIds: [ownerId] }, g.slaHours);
+              // by source, over every owner's data: the whole database in one snapshot
+              if (g.bySource)
+                await expectRollupEqualsLive(tx, { ...common, sources: ['EMAIL'], ownerIds: null }, g.slaHours);
+            }
+          });
+        },
+      ),
+      { seed: 20261124, numRuns: 20 },
+    );
     await expectRollupEqualsScratch(api.ds);
   });
 
-  it('stay equal to a from-scratch computation through edits: events, wins that move a customer\'s first win, touches, sources, owners, stage probabilities', async () => {
+  it("stay equal to a from-scratch computation through edits: events, wins that move a customer's first win, touches, sources, owners, stage probabilities", async () => {
     const p = unique('kroll');
     const { email: owner, id: ownerId } = await freshOwner(api, p);
     const { email: other } = await freshOwner(api, `${p}o`);
@@ -76,42 +109,125 @@ describe('KPI rollups (kpi_handoff, kpi_deal and their day rows): incremental, e
     await bulkLoad(api, [
       [UPSERT_ACCOUNTS, [{ externalId: `${p}-A`, name: 'A' }]],
       [UPSERT_CAMPAIGNS, [{ externalId: `${p}-C`, name: 'c', channel: 'EMAIL' }]],
-      [UPSERT_LEADS, [0, 1, 2, 3].map((i) => ({ externalId: `${p}-L${i}`, createdAt: at(i), ownerEmail: owner, source: 'REFERRAL', accountExternalId: `${p}-A` }))],
-      [RECORD_LEAD_EVENTS, [
-        { leadExternalId: `${p}-L0`, event: 'MQL', occurredAt: at(2) }, { leadExternalId: `${p}-L0`, event: 'SAL', occurredAt: at(2, 20) },
-        { leadExternalId: `${p}-L1`, event: 'MQL', occurredAt: at(3) }, { leadExternalId: `${p}-L1`, event: 'REJECTED', reason: 'TIMING', occurredAt: at(5) },
-        { leadExternalId: `${p}-L2`, event: 'MQL', occurredAt: at(4) },
-        { leadExternalId: `${p}-L3`, event: 'MQL', occurredAt: at(6) }, { leadExternalId: `${p}-L3`, event: 'SAL', occurredAt: at(6, 19.5) },
-      ]],
-      [UPSERT_DEALS, [0, 1].map((i) => ({ externalId: `${p}-D${i}`, name: 'd', amount: 100 + i, ownerEmail: owner, leadExternalIds: [`${p}-L${i}`], accountExternalId: `${p}-A`, createdAt: at(10 + i) }))],
-      [RECORD_DEAL_CHANGES, [{ dealExternalId: `${p}-D0`, stage: 'WON', occurredAt: at(40) }, { dealExternalId: `${p}-D1`, stage: 'PROPOSAL', occurredAt: at(20) }]],
+      [
+        UPSERT_LEADS,
+        [0, 1, 2, 3].map((i) => ({
+          externalId: `${p}-L${i}`,
+          createdAt: at(i),
+          ownerEmail: owner,
+          source: 'REFERRAL',
+          accountExternalId: `${p}-A`,
+        })),
+      ],
+      [
+        RECORD_LEAD_EVENTS,
+        [
+          { leadExternalId: `${p}-L0`, event: 'MQL', occurredAt: at(2) },
+          { leadExternalId: `${p}-L0`, event: 'SAL', occurredAt: at(2, 20) },
+          { leadExternalId: `${p}-L1`, event: 'MQL', occurredAt: at(3) },
+          { leadExternalId: `${p}-L1`, event: 'REJECTED', reason: 'TIMING', occurredAt: at(5) },
+          { leadExternalId: `${p}-L2`, event: 'MQL', occurredAt: at(4) },
+          { leadExternalId: `${p}-L3`, event: 'MQL', occurredAt: at(6) },
+          { leadExternalId: `${p}-L3`, event: 'SAL', occurredAt: at(6, 19.5) },
+        ],
+      ],
+      [
+        UPSERT_DEALS,
+        [0, 1].map((i) => ({
+          externalId: `${p}-D${i}`,
+          name: 'd',
+          amount: 100 + i,
+          ownerEmail: owner,
+          leadExternalIds: [`${p}-L${i}`],
+          accountExternalId: `${p}-A`,
+          createdAt: at(10 + i),
+        })),
+      ],
+      [
+        RECORD_DEAL_CHANGES,
+        [
+          { dealExternalId: `${p}-D0`, stage: 'WON', occurredAt: at(40) },
+          { dealExternalId: `${p}-D1`, stage: 'PROPOSAL', occurredAt: at(20) },
+        ],
+      ],
     ]);
     await expectRollupEqualsScratch(api.ds);
     // responses of 8 and 7.5 hours share a bucket: an SLA of 7.75 hours between them is counted from the units
     const edges = [new Date(MIDNIGHT), new Date(MIDNIGHT + 60 * DAY)];
-    await snapshot(api.ds, (tx) => expectRollupEqualsLive(tx, { edges, asOf: FUTURE(), windowSeconds: null, sources: null, ownerIds: [ownerId], currentOutcomes: true }, 7.75));
-    const plan = kpiRollupPlan({ edges, asOf: FUTURE(), windowSeconds: null, sources: null, ownerIds: [ownerId], currentOutcomes: true });
-    const [sla] = (await queryLeadKpisRollup(api.ds, { edges, asOf: FUTURE(), windowSeconds: null, sources: null, ownerIds: [ownerId], currentOutcomes: true }, plan!, 7.75))!;
+    await snapshot(api.ds, (tx) =>
+      expectRollupEqualsLive(
+        tx,
+        { edges, asOf: FUTURE(), windowSeconds: null, sources: null, ownerIds: [ownerId], currentOutcomes: true },
+        7.75,
+      ),
+    );
+    const plan = kpiRollupPlan({
+      edges,
+      asOf: FUTURE(),
+      windowSeconds: null,
+      sources: null,
+      ownerIds: [ownerId],
+      currentOutcomes: true,
+    });
+    const [sla] = (await queryLeadKpisRollup(
+      api.ds,
+      { edges, asOf: FUTURE(), windowSeconds: null, sources: null, ownerIds: [ownerId], currentOutcomes: true },
+      plan!,
+      7.75,
+    ))!;
     expect([sla.onTime, sla.breached, sla.responseMedianHours]).toEqual([1, 3, 8]);
-    const firstWin = async () => (await api.ds.query(
-      `SELECT d.external_id AS deal, k.first_win FROM kpi_deal k JOIN deals d ON d.id = k.deal_id WHERE d.external_id LIKE $1 AND k.first_win[1] ORDER BY 1`, [`${p}-%`]));
+    const firstWin = async () =>
+      await api.ds.query(
+        `SELECT d.external_id AS deal, k.first_win FROM kpi_deal k JOIN deals d ON d.id = k.deal_id WHERE d.external_id LIKE $1 AND k.first_win[1] ORDER BY 1`,
+        [`${p}-%`],
+      );
     expect(await firstWin()).toEqual([{ deal: `${p}-D0`, first_win: [true, true, true] }]);
     await bulkLoad(api, [
       // D1 is won before D0: the customer's first win moves to D1, in D0's and D1's rows
       [RECORD_DEAL_CHANGES, [{ dealExternalId: `${p}-D1`, stage: 'WON', occurredAt: at(30) }]],
       // a marketing touch of D0's lead within its influence window; L2 accepted (SQL) after 30 hours
-      [RECORD_TOUCHPOINTS, [{ externalId: `${p}-T`, leadExternalId: `${p}-L0`, campaignExternalId: `${p}-C`, type: 'AD_CLICK', occurredAt: at(15) }]],
+      [
+        RECORD_TOUCHPOINTS,
+        [
+          {
+            externalId: `${p}-T`,
+            leadExternalId: `${p}-L0`,
+            campaignExternalId: `${p}-C`,
+            type: 'AD_CLICK',
+            occurredAt: at(15),
+          },
+        ],
+      ],
       [RECORD_LEAD_EVENTS, [{ leadExternalId: `${p}-L2`, event: 'SQL', occurredAt: at(5, 18) }]],
     ]);
     await expectRollupEqualsScratch(api.ds);
     expect(await firstWin()).toEqual([{ deal: `${p}-D1`, first_win: [true, true, true] }]);
-    const [{ influenced }] = await api.ds.query(`SELECT k.influenced FROM kpi_deal k JOIN deals d ON d.id = k.deal_id WHERE d.external_id = $1`, [`${p}-D0`]);
+    const [{ influenced }] = await api.ds.query(
+      `SELECT k.influenced FROM kpi_deal k JOIN deals d ON d.id = k.deal_id WHERE d.external_id = $1`,
+      [`${p}-D0`],
+    );
     expect(influenced).toBe(true);
     await bulkLoad(api, [
       // L1 moves to another owner and source: its hand-off's groups and its deal's source move
-      [UPSERT_LEADS, [{ externalId: `${p}-L1`, createdAt: at(1), ownerEmail: other, source: 'EVENT', accountExternalId: `${p}-A` }]],
+      [
+        UPSERT_LEADS,
+        [{ externalId: `${p}-L1`, createdAt: at(1), ownerEmail: other, source: 'EVENT', accountExternalId: `${p}-A` }],
+      ],
       // D1 moves to another owner and out of the account: D0 is the account's first win again
-      [UPSERT_DEALS, [{ externalId: `${p}-D1`, name: 'd', amount: 150, ownerEmail: other, leadExternalIds: [`${p}-L1`], accountExternalId: null, createdAt: at(11) }]],
+      [
+        UPSERT_DEALS,
+        [
+          {
+            externalId: `${p}-D1`,
+            name: 'd',
+            amount: 150,
+            ownerEmail: other,
+            leadExternalIds: [`${p}-L1`],
+            accountExternalId: null,
+            createdAt: at(11),
+          },
+        ],
+      ],
     ]);
     await expectRollupEqualsScratch(api.ds);
     expect((await firstWin()).map((r: { deal: string }) => r.deal)).toEqual([`${p}-D0`, `${p}-D1`]);
@@ -127,7 +243,11 @@ describe('KPI rollups (kpi_handoff, kpi_deal and their day rows): incremental, e
   it('over the whole database, by every filter shape, equal the on-the-fly queries in one snapshot', async () => {
     await snapshot(api.ds, async (tx) => {
       const edges = [-30, 30, 90, 400].map((d) => new Date(MIDNIGHT + d * DAY));
-      for (const f of [{ sources: null, ownerIds: null }, { sources: ['EMAIL'], ownerIds: null }, { sources: ['REFERRAL'], ownerIds: null }]) {
+      for (const f of [
+        { sources: null, ownerIds: null },
+        { sources: ['EMAIL'], ownerIds: null },
+        { sources: ['REFERRAL'], ownerIds: null },
+      ]) {
         for (const windowSeconds of [null, 7 * 86_400]) {
           await expectRollupEqualsLive(tx, { edges, asOf: FUTURE(), windowSeconds, currentOutcomes: true, ...f }, 24);
         }
@@ -136,7 +256,14 @@ describe('KPI rollups (kpi_handoff, kpi_deal and their day rows): incremental, e
   });
 
   it('are not used where they would not be exact: past asOf, partial days, fractional windows, two filters, two groups', () => {
-    const s: KpiScope = { edges: [new Date(MIDNIGHT), new Date(MIDNIGHT + DAY)], asOf: FUTURE(), windowSeconds: 7 * 86_400, sources: null, ownerIds: null, currentOutcomes: true };
+    const s: KpiScope = {
+      edges: [new Date(MIDNIGHT), new Date(MIDNIGHT + DAY)],
+      asOf: FUTURE(),
+      windowSeconds: 7 * 86_400,
+      sources: null,
+      ownerIds: null,
+      currentOutcomes: true,
+    };
     expect(kpiRollupPlan(s)).toEqual({ dim: 'ALL', grp: 'ALL', windowDays: 7 });
     expect(kpiRollupPlan({ ...s, sources: ['EMAIL'] })).toEqual({ dim: 'CHANNEL', grp: 'EMAIL', windowDays: 7 });
     expect(kpiRollupPlan({ ...s, ownerIds: ['7'] })).toEqual({ dim: 'OWNER', grp: '7', windowDays: 7 });
@@ -148,7 +275,14 @@ describe('KPI rollups (kpi_handoff, kpi_deal and their day rows): incremental, e
   });
 
   it('fall back to the on-the-fly queries while a committed change is not applied, and answer the same through the API', async () => {
-    const s: KpiScope = { edges: [new Date(MIDNIGHT), new Date(MIDNIGHT + 365 * DAY)], asOf: FUTURE(), windowSeconds: null, sources: null, ownerIds: null, currentOutcomes: true };
+    const s: KpiScope = {
+      edges: [new Date(MIDNIGHT), new Date(MIDNIGHT + 365 * DAY)],
+      asOf: FUTURE(),
+      windowSeconds: null,
+      sources: null,
+      ownerIds: null,
+      currentOutcomes: true,
+    };
     await rolledBack(api.ds, async (tx) => {
       await tx.query(`INSERT INTO kpi_deal_dirty VALUES (0)`);
       await tx.query(`INSERT INTO funnel_dirty VALUES (0)`);
@@ -160,8 +294,14 @@ describe('KPI rollups (kpi_handoff, kpi_deal and their day rows): incremental, e
     const fields = `leads mqls sqls wonDeals revenue newCustomers winRate { numerator denominator } salesCycleDays { count mean median }
       mqlToSqlRate { numerator denominator } leadRejectionRate { numerator denominator } leadResponseHours { count median }
       slaCompliance { numerator denominator } openPipeline weightedPipeline`;
-    const input = { from: new Date(MIDNIGHT).toISOString(), to: new Date(MIDNIGHT + 200 * DAY).toISOString(), ownerIds: [ownerId], slaHours: 30 };
-    const report = async () => (await api.ok(`query($input: KpiInput!) { kpis(input: $input) { ${fields} } }`, { input }, Role.ANALYST)).kpis;
+    const input = {
+      from: new Date(MIDNIGHT).toISOString(),
+      to: new Date(MIDNIGHT + 200 * DAY).toISOString(),
+      ownerIds: [ownerId],
+      slaHours: 30,
+    };
+    const report = async () =>
+      (await api.ok(`query($input: KpiInput!) { kpis(input: $input) { ${fields} } }`, { input }, Role.ANALYST)).kpis;
     // committed dirty rows make every rollup read fall back, so no other file's snapshot reads meanwhile
     // another file's write transaction applies committed dirty rows too: the report counts as "pending" only when the
     // rows were there before and after it; otherwise the round is tried again

@@ -13,7 +13,11 @@ describe('KPI targets', () => {
   let api: TestApi;
   beforeAll(async () => {
     api = await startTestApi();
-    await api.ok(UPSERT_LEADS, { input: [{ externalId: unique('tgt'), createdAt: '2019-06-01T09:00:00Z' }] }, Role.SERVICE);
+    await api.ok(
+      UPSERT_LEADS,
+      { input: [{ externalId: unique('tgt'), createdAt: '2019-06-01T09:00:00Z' }] },
+      Role.SERVICE,
+    );
   });
   afterAll(() => api.close());
 
@@ -29,15 +33,25 @@ describe('KPI targets', () => {
     ]);
     const again = (await api.ok(SET, { input: [{ ...input[0], target: 2 }] }, Role.ADMIN)).setKpiTargets;
     expect(again[0]).toMatchObject({ id: set[0].id, target: 2, attainment: { value: 0.5 } });
-    const listed = (await api.ok(GET, { from: '2019-01-01T00:00:00Z', to: '2020-01-01T00:00:00Z' }, Role.ANALYST)).kpiTargets;
-    expect(listed.map((t: any) => [t.metric, t.target, t.actual])).toEqual([['LEADS', 2, 1], ['WIN_RATE', 0.3, null]]);
+    const listed = (await api.ok(GET, { from: '2019-01-01T00:00:00Z', to: '2020-01-01T00:00:00Z' }, Role.ANALYST))
+      .kpiTargets;
+    expect(listed.map((t: any) => [t.metric, t.target, t.actual])).toEqual([
+      ['LEADS', 2, 1],
+      ['WIN_RATE', 0.3, null],
+    ]);
   });
 
   it('is all-or-nothing: one bad target writes none', async () => {
-    const r = await api.gql(SET, { input: [
-      { metric: 'REVENUE', periodStart: START, periodEnd: END, target: 100 },
-      { metric: 'REVENUE', periodStart: END, periodEnd: START, target: 100 },
-    ] }, Role.REVOPS);
+    const r = await api.gql(
+      SET,
+      {
+        input: [
+          { metric: 'REVENUE', periodStart: START, periodEnd: END, target: 100 },
+          { metric: 'REVENUE', periodStart: END, periodEnd: START, target: 100 },
+        ],
+      },
+      Role.REVOPS,
+    );
     expect(r.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     const listed = (await api.ok(GET, { from: START, to: END }, Role.ANALYST)).kpiTargets;
     expect(listed.some((t: any) => t.metric === 'REVENUE')).toBe(false);

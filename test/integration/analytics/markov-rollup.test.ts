@@ -2,12 +2,31 @@ import fc from 'fast-check';
 import { DataSource, EntityManager } from 'typeorm';
 import { Role } from '../../../src/common/graphql/enums';
 import { processDirtyRollups } from '../../../src/modules/analytics/rollups';
-import { MARKOV_FROM_SCRATCH, MARKOV_LOCK, rebuildMarkov } from '../../../src/modules/analytics/attribution/markov-rollup';
-import { AttributionQuery, queryAttribution, queryAttributionCredit } from '../../../src/modules/analytics/attribution/attribution.query';
+import {
+  MARKOV_FROM_SCRATCH,
+  MARKOV_LOCK,
+  rebuildMarkov,
+} from '../../../src/modules/analytics/attribution/markov-rollup';
+import {
+  AttributionQuery,
+  queryAttribution,
+  queryAttributionCredit,
+} from '../../../src/modules/analytics/attribution/attribution.query';
 import { attribution } from '../../../src/modules/analytics/attribution/attribution.service';
 import { AttributionGroupBy, AttributionModel } from '../../../src/modules/analytics/attribution/attribution.types';
-import { countsFromRows, TransitionCounts, transitionCounts } from '../../../src/modules/analytics/attribution/markov.calc';
-import { BulkOut, RECORD_DEAL_CHANGES, RECORD_TOUCHPOINTS, UPSERT_CAMPAIGNS, UPSERT_DEALS, UPSERT_LEADS } from '../../support/ops';
+import {
+  countsFromRows,
+  TransitionCounts,
+  transitionCounts,
+} from '../../../src/modules/analytics/attribution/markov.calc';
+import {
+  BulkOut,
+  RECORD_DEAL_CHANGES,
+  RECORD_TOUCHPOINTS,
+  UPSERT_CAMPAIGNS,
+  UPSERT_DEALS,
+  UPSERT_LEADS,
+} from '../../support/ops';
 import { expectStoredEqualsScratch } from '../../support/rollup-scratch';
 import { startTestApi, TestApi } from '../../support/test-server';
 import { rolledBack, snapshot } from '../../support/transactions';
@@ -23,17 +42,33 @@ const LATER = () => new Date(Date.now() + 10 * 60_000); // asOf after every fact
 
 /** A lead's touches (campaign, day in its run's 500 days, hour) and deals linking one or two leads, won or lost. */
 const arbRun = fc.record({
-  leads: fc.array(fc.array(fc.record({
+  leads: fc.array(
+    fc.array(
+      fc.record({
         // early touches too, before the lookback of the periods below
-    campaign: fc.integer({ min: 0, max: 3 }), day: fc.oneof(fc.integer({ min: 0, max: 80 }), fc.integer({ min: 0, max: SPAN - 60 })), hour: fc.constantFrom(0, 0, 13),
-  }), { minLength: 1, maxLength: 7 }), { minLength: 2, maxLength: 10 }),
+        campaign: fc.integer({ min: 0, max: 3 }),
+        day: fc.oneof(fc.integer({ min: 0, max: 80 }), fc.integer({ min: 0, max: SPAN - 60 })),
+        hour: fc.constantFrom(0, 0, 13),
+      }),
+      { minLength: 1, maxLength: 7 },
+    ),
+    { minLength: 2, maxLength: 10 },
+  ),
   // close days mostly inside the periods below, so their leads leave the non-converting journeys
-  deals: fc.array(fc.record({
-    leads: fc.uniqueArray(fc.nat(), { minLength: 1, maxLength: 2 }),
-    created: fc.integer({ min: 320, max: SPAN - 100 }), closesAfter: fc.integer({ min: 0, max: 60 }), won: fc.constantFrom(true, true, true, false),
-  }), { minLength: 1, maxLength: 10 }),
+  deals: fc.array(
+    fc.record({
+      leads: fc.uniqueArray(fc.nat(), { minLength: 1, maxLength: 2 }),
+      created: fc.integer({ min: 320, max: SPAN - 100 }),
+      closesAfter: fc.integer({ min: 0, max: 60 }),
+      won: fc.constantFrom(true, true, true, false),
+    }),
+    { minLength: 1, maxLength: 10 },
+  ),
   // each period starts up to 30 days before a deal's close (not before day 300: the lookback stays in the run's days)
-  periods: fc.array(fc.record({ deal: fc.nat(), before: fc.integer({ min: 0, max: 30 }), days: fc.integer({ min: 1, max: 150 }) }), { minLength: 1, maxLength: 3 }),
+  periods: fc.array(
+    fc.record({ deal: fc.nat(), before: fc.integer({ min: 0, max: 30 }), days: fc.integer({ min: 1, max: 150 }) }),
+    { minLength: 1, maxLength: 3 },
+  ),
 });
 type Run = typeof arbRun extends fc.Arbitrary<infer R> ? R : never;
 
@@ -53,14 +88,49 @@ async function load(api: TestApi, run: Run): Promise<number> {
     const out = Object.values(await api.ok<Record<string, BulkOut>>(doc, { input, allOrNone: true }, Role.SERVICE))[0];
     expect(out.results.flatMap((r) => r.errors)).toEqual([]);
   };
-  await send(UPSERT_CAMPAIGNS, CHANNELS.map((channel, k) => ({ externalId: `${p}-K${k}`, name: `K${k}`, channel })));
-  await send(UPSERT_LEADS, run.leads.map((_, i) => ({ externalId: `${p}-L${i}`, createdAt: iso(0) })));
-  await send(RECORD_TOUCHPOINTS, run.leads.flatMap((touches, i) => touches.map((t, k) => ({
-    externalId: `${p}-T${i}-${k}`, leadExternalId: `${p}-L${i}`, campaignExternalId: `${p}-K${t.campaign}`, type: 'WEB_VISIT', occurredAt: iso(t.day * DAY + t.hour * HOUR),
-  }))));
-  const deals = run.deals.map((d, j) => ({ ...d, externalId: `${p}-D${j}`, leads: [...new Set(d.leads.map((l) => l % run.leads.length))] }));
-  await send(UPSERT_DEALS, deals.map((d) => ({ externalId: d.externalId, name: 'd', amount: 1000 + d.created, leadExternalIds: d.leads.map((l) => `${p}-L${l}`), createdAt: iso(d.created * DAY) })));
-  await send(RECORD_DEAL_CHANGES, deals.map((d) => ({ dealExternalId: d.externalId, stage: d.won ? 'WON' : 'LOST', occurredAt: iso((d.created + d.closesAfter) * DAY + 5 * HOUR) })));
+  await send(
+    UPSERT_CAMPAIGNS,
+    CHANNELS.map((channel, k) => ({ externalId: `${p}-K${k}`, name: `K${k}`, channel })),
+  );
+  await send(
+    UPSERT_LEADS,
+    run.leads.map((_, i) => ({ externalId: `${p}-L${i}`, createdAt: iso(0) })),
+  );
+  await send(
+    RECORD_TOUCHPOINTS,
+    run.leads.flatMap((touches, i) =>
+      touches.map((t, k) => ({
+        externalId: `${p}-T${i}-${k}`,
+        leadExternalId: `${p}-L${i}`,
+        campaignExternalId: `${p}-K${t.campaign}`,
+        type: 'WEB_VISIT',
+        occurredAt: iso(t.day * DAY + t.hour * HOUR),
+      })),
+    ),
+  );
+  const deals = run.deals.map((d, j) => ({
+    ...d,
+    externalId: `${p}-D${j}`,
+    leads: [...new Set(d.leads.map((l) => l % run.leads.length))],
+  }));
+  await send(
+    UPSERT_DEALS,
+    deals.map((d) => ({
+      externalId: d.externalId,
+      name: 'd',
+      amount: 1000 + d.created,
+      leadExternalIds: d.leads.map((l) => `${p}-L${l}`),
+      createdAt: iso(d.created * DAY),
+    })),
+  );
+  await send(
+    RECORD_DEAL_CHANGES,
+    deals.map((d) => ({
+      dealExternalId: d.externalId,
+      stage: d.won ? 'WON' : 'LOST',
+      occurredAt: iso((d.created + d.closesAfter) * DAY + 5 * HOUR),
+    })),
+  );
   return base;
 }
 
@@ -78,7 +148,11 @@ async function expectCountsEqualLive(ds: DataSource, q: AttributionQuery) {
 
 /** The stored MARKOV rollup equals one computed from scratch from the base tables, in one snapshot (or transaction). */
 const expectRollupEqualsScratch = (db: DataSource | EntityManager) =>
-  expectStoredEqualsScratch(db, ['markov_dirty', 'attribution_dirty'], TABLES.map((t) => ({ name: t, scratch: MARKOV_FROM_SCRATCH[t]() })));
+  expectStoredEqualsScratch(
+    db,
+    ['markov_dirty', 'attribution_dirty'],
+    TABLES.map((t) => ({ name: t, scratch: MARKOV_FROM_SCRATCH[t]() })),
+  );
 
 /** A report's rows (in key order: equal credit may sort either way) compared to the cent (revenue) and to 1e-9 (deals). */
 const view = (r: Awaited<ReturnType<typeof attribution>>) => ({
@@ -92,51 +166,89 @@ describe('MARKOV rollup (markov_touch, markov_won, markov_day) and SHAPLEY credi
   afterAll(() => api.close());
 
   it('random journeys (touches across the window edges, leads of several won deals, deals of two leads): the rollup’s transition counts equal the journeys’ for any whole-day period, by campaign and by channel; MARKOV and SHAPLEY reports equal the on-the-fly ones', async () => {
-    await fc.assert(fc.asyncProperty(arbRun, async (run) => {
-      const base = await load(api, run);
-      for (const period of run.periods) {
-        const deal = run.deals[period.deal % run.deals.length];
-        const fromDay = Math.max(300, deal.created + deal.closesAfter - period.before);
-        for (const groupBy of [AttributionGroupBy.CAMPAIGN, AttributionGroupBy.CHANNEL]) {
-          const from = new Date(base + fromDay * DAY);
-          const to = new Date(base + (fromDay + period.days) * DAY);
-          const q = { model: AttributionModel.MARKOV, groupBy, from, to, asOf: LATER(), lookbackDays: 365, halfLifeDays: 7, currentOutcomes: true };
-          await expectCountsEqualLive(api.ds, q);
-          for (const model of [AttributionModel.MARKOV, AttributionModel.SHAPLEY]) {
-            const input = { model, groupBy, from, to, asOf: q.asOf };
-            expect([model, view(await attribution(api.ds, input))]).toEqual([model, view(await attribution(api.ds, input, { rollup: false }))]);
+    await fc.assert(
+      fc.asyncProperty(arbRun, async (run) => {
+        const base = await load(api, run);
+        for (const period of run.periods) {
+          const deal = run.deals[period.deal % run.deals.length];
+          const fromDay = Math.max(300, deal.created + deal.closesAfter - period.before);
+          for (const groupBy of [AttributionGroupBy.CAMPAIGN, AttributionGroupBy.CHANNEL]) {
+            const from = new Date(base + fromDay * DAY);
+            const to = new Date(base + (fromDay + period.days) * DAY);
+            const q = {
+              model: AttributionModel.MARKOV,
+              groupBy,
+              from,
+              to,
+              asOf: LATER(),
+              lookbackDays: 365,
+              halfLifeDays: 7,
+              currentOutcomes: true,
+            };
+            await expectCountsEqualLive(api.ds, q);
+            for (const model of [AttributionModel.MARKOV, AttributionModel.SHAPLEY]) {
+              const input = { model, groupBy, from, to, asOf: q.asOf };
+              expect([model, view(await attribution(api.ds, input))]).toEqual([
+                model,
+                view(await attribution(api.ds, input, { rollup: false })),
+              ]);
+            }
           }
         }
-      }
-    }), { seed: 20261125, numRuns: 12 });
+      }),
+      { seed: 20261125, numRuns: 12 },
+    );
     await expectRollupEqualsScratch(api.ds);
   }, 240_000);
 
   it('edits of touches (moved across days, another campaign, removed), of links and of outcomes are applied before commit: the rollup equals a from-scratch computation', async () => {
     await load(api, fc.sample(arbRun, { seed: 11, numRuns: 1 })[0]);
     await expectRollupEqualsScratch(api.ds);
-    const p = (await api.ds.query(`SELECT external_id FROM leads WHERE external_id LIKE 'markov%' ORDER BY id DESC LIMIT 1`))[0].external_id.replace(/-L\d+$/, '');
+    const p = (
+      await api.ds.query(`SELECT external_id FROM leads WHERE external_id LIKE 'markov%' ORDER BY id DESC LIMIT 1`)
+    )[0].external_id.replace(/-L\d+$/, '');
     await rolledBack(api.ds, async (tx) => {
       // first touches alone, of a lead with exactly one won close day (its whole journey is a W row of that day)
-      const [won] = await tx.query(`SELECT w.lead_id FROM markov_won w JOIN leads l ON l.id = w.lead_id WHERE l.external_id LIKE $1 || '%' AND w.n_x = 1
-        AND (SELECT count(*) FROM touchpoints t WHERE t.lead_id = w.lead_id) >= 2 ORDER BY w.lead_id LIMIT 1`, [p]);
+      const [won] = await tx.query(
+        `SELECT w.lead_id FROM markov_won w JOIN leads l ON l.id = w.lead_id WHERE l.external_id LIKE $1 || '%' AND w.n_x = 1
+        AND (SELECT count(*) FROM touchpoints t WHERE t.lead_id = w.lead_id) >= 2 ORDER BY w.lead_id LIMIT 1`,
+        [p],
+      );
       expect(won).toBeDefined();
-      const mine = (await tx.query(`SELECT id FROM touchpoints WHERE lead_id = $1 ORDER BY id`, [won.lead_id])).map((r: { id: string }) => r.id);
+      const mine = (await tx.query(`SELECT id FROM touchpoints WHERE lead_id = $1 ORDER BY id`, [won.lead_id])).map(
+        (r: { id: string }) => r.id,
+      );
       // (another campaign keeps its lead's first and last days, so only its journey, not its markov_won row, changes)
-      await tx.query(`UPDATE touchpoints t SET campaign_id = c.id, channel = c.channel FROM campaigns c
-        WHERE t.id = $1 AND c.external_id = CASE WHEN t.channel = 'WEBINAR' THEN $2 || '-K2' ELSE $2 || '-K3' END`, [mine[1], p]);
+      await tx.query(
+        `UPDATE touchpoints t SET campaign_id = c.id, channel = c.channel FROM campaigns c
+        WHERE t.id = $1 AND c.external_id = CASE WHEN t.channel = 'WEBINAR' THEN $2 || '-K2' ELSE $2 || '-K3' END`,
+        [mine[1], p],
+      );
       await processDirtyRollups(tx);
       await expectRollupEqualsScratch(tx);
-      await tx.query(`UPDATE touchpoints SET occurred_at = occurred_at + interval '37 days 3 hours' WHERE id = $1`, [mine[0]]);
+      await tx.query(`UPDATE touchpoints SET occurred_at = occurred_at + interval '37 days 3 hours' WHERE id = $1`, [
+        mine[0],
+      ]);
       await processDirtyRollups(tx);
       await expectRollupEqualsScratch(tx);
       // then a removed touch, outcomes flipped and every lead linked to every deal of the run
-      const touches = (await tx.query(`SELECT t.id FROM touchpoints t JOIN leads l ON l.id = t.lead_id WHERE l.external_id LIKE $1 || '%' ORDER BY t.id`, [p])).map((r: { id: string }) => r.id);
+      const touches = (
+        await tx.query(
+          `SELECT t.id FROM touchpoints t JOIN leads l ON l.id = t.lead_id WHERE l.external_id LIKE $1 || '%' ORDER BY t.id`,
+          [p],
+        )
+      ).map((r: { id: string }) => r.id);
       await tx.query(`DELETE FROM touchpoints WHERE id = $1`, [touches[2]]);
-      await tx.query(`UPDATE deals SET status = CASE status WHEN 'WON' THEN 'LOST' ELSE 'WON' END, closed_at = coalesce(closed_at, created_at) + interval '2 days'
-        WHERE external_id LIKE $1 || '%'`, [p]);
-      await tx.query(`INSERT INTO deal_leads (deal_id, lead_id) SELECT d.id, l.id FROM deals d, leads l
-        WHERE d.external_id LIKE $1 || '%' AND l.external_id LIKE $1 || '%' ON CONFLICT DO NOTHING`, [p]);
+      await tx.query(
+        `UPDATE deals SET status = CASE status WHEN 'WON' THEN 'LOST' ELSE 'WON' END, closed_at = coalesce(closed_at, created_at) + interval '2 days'
+        WHERE external_id LIKE $1 || '%'`,
+        [p],
+      );
+      await tx.query(
+        `INSERT INTO deal_leads (deal_id, lead_id) SELECT d.id, l.id FROM deals d, leads l
+        WHERE d.external_id LIKE $1 || '%' AND l.external_id LIKE $1 || '%' ON CONFLICT DO NOTHING`,
+        [p],
+      );
       await processDirtyRollups(tx);
       await expectRollupEqualsScratch(tx);
     });
@@ -147,10 +259,22 @@ describe('MARKOV rollup (markov_touch, markov_won, markov_day) and SHAPLEY credi
       await tx.query(MARKOV_LOCK); // other test files write meanwhile
       await tx.query(`CREATE TEMP TABLE before_day AS SELECT * FROM markov_day`);
       await rebuildMarkov(tx);
-      expect(await tx.query(`SELECT * FROM (SELECT * FROM before_day EXCEPT SELECT * FROM markov_day) a UNION ALL SELECT * FROM (SELECT * FROM markov_day EXCEPT SELECT * FROM before_day) b LIMIT 5`)).toEqual([]);
+      expect(
+        await tx.query(
+          `SELECT * FROM (SELECT * FROM before_day EXCEPT SELECT * FROM markov_day) a UNION ALL SELECT * FROM (SELECT * FROM markov_day EXCEPT SELECT * FROM before_day) b LIMIT 5`,
+        ),
+      ).toEqual([]);
       await expectRollupEqualsScratch(tx);
     });
-    const q = { model: AttributionModel.MARKOV, groupBy: AttributionGroupBy.CAMPAIGN, from: new Date(Date.UTC(1981, 0, 1)), to: new Date(Date.UTC(1982, 0, 1)), lookbackDays: 365, halfLifeDays: 7, currentOutcomes: true };
+    const q = {
+      model: AttributionModel.MARKOV,
+      groupBy: AttributionGroupBy.CAMPAIGN,
+      from: new Date(Date.UTC(1981, 0, 1)),
+      to: new Date(Date.UTC(1982, 0, 1)),
+      lookbackDays: 365,
+      halfLifeDays: 7,
+      currentOutcomes: true,
+    };
     expect((await queryAttributionCredit(api.ds, { ...q, asOf: LATER() })).stale).toBe(false);
     await rolledBack(api.ds, async (tx) => {
       await tx.query(`INSERT INTO markov_dirty VALUES (0)`);

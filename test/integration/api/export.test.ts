@@ -15,13 +15,22 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    else field += c;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += c;
   }
   return rows;
 }
@@ -29,7 +38,11 @@ function parseCsv(text: string): string[][] {
 /** CSV rows as objects, numbers where the API gives numbers (empty = null). */
 const records = (csv: string) => {
   const [header, ...lines] = parseCsv(csv);
-  return lines.map((l) => Object.fromEntries(header.map((h, i) => [h, l[i] === '' ? null : /^-?\d+(\.\d+)?(e-?\d+)?$/.test(l[i]) ? Number(l[i]) : l[i]])));
+  return lines.map((l) =>
+    Object.fromEntries(
+      header.map((h, i) => [h, l[i] === '' ? null : /^-?\d+(\.\d+)?(e-?\d+)?$/.test(l[i]) ? Number(l[i]) : l[i]]),
+    ),
+  );
 };
 
 describe('GET /export/*.csv|json (BI over HTTP, real PostgreSQL)', () => {
@@ -42,12 +55,26 @@ describe('GET /export/*.csv|json (BI over HTTP, real PostgreSQL)', () => {
   });
   afterAll(() => api.close());
 
-  const get = (path: string, role: Role | null = Role.ANALYST) => fetch(`${base}/${path}`, { headers: role ? { authorization: `Bearer ${tokenFor(role)}` } : {} });
+  const get = (path: string, role: Role | null = Role.ANALYST) =>
+    fetch(`${base}/${path}`, { headers: role ? { authorization: `Bearer ${tokenFor(role)}` } : {} });
 
   it('kpis.csv and kpis.json are kpiSeries with the same parameters, as tidy rows with numerator and denominator', async () => {
     const params = `metrics=LEADS,WIN_RATE,REVENUE,SPEND&from=${YEAR.from}&to=${YEAR.to}&interval=QUARTER&sources=EMAIL,PAID_SEARCH`;
-    const series = (await api.ok(`query($input: KpiSeriesInput!) { kpiSeries(input: $input) { metric periodStart periodEnd value numerator denominator } }`,
-      { input: { metrics: ['LEADS', 'WIN_RATE', 'REVENUE', 'SPEND'], from: YEAR.from, to: YEAR.to, interval: 'QUARTER', sources: ['EMAIL', 'PAID_SEARCH'] } }, Role.ANALYST)).kpiSeries;
+    const series = (
+      await api.ok(
+        `query($input: KpiSeriesInput!) { kpiSeries(input: $input) { metric periodStart periodEnd value numerator denominator } }`,
+        {
+          input: {
+            metrics: ['LEADS', 'WIN_RATE', 'REVENUE', 'SPEND'],
+            from: YEAR.from,
+            to: YEAR.to,
+            interval: 'QUARTER',
+            sources: ['EMAIL', 'PAID_SEARCH'],
+          },
+        },
+        Role.ANALYST,
+      )
+    ).kpiSeries;
     expect(series.length).toBe(16);
     expect(series.some((p: { value: number | null }) => p.value)).toBe(true);
 
@@ -60,28 +87,57 @@ describe('GET /export/*.csv|json (BI over HTTP, real PostgreSQL)', () => {
     expect(records(text)).toEqual(series);
 
     const json = await (await get(`kpis.json?${params}`)).json();
-    expect(json).toEqual({ columns: ['metric', 'periodStart', 'periodEnd', 'value', 'numerator', 'denominator'], rows: series });
+    expect(json).toEqual({
+      columns: ['metric', 'periodStart', 'periodEnd', 'value', 'numerator', 'denominator'],
+      rows: series,
+    });
   });
 
   it('attribution.csv: one row per campaign and an UNATTRIBUTED row, so the revenue column sums to the won revenue', async () => {
-    const a = (await api.ok(`query($input: AttributionInput!) { attribution(input: $input) { revenue wonDeals rows { key revenue deals spend } } }`,
-      { input: { model: 'U_SHAPED', from: YEAR.from, to: YEAR.to } }, Role.ANALYST)).attribution;
+    const a = (
+      await api.ok(
+        `query($input: AttributionInput!) { attribution(input: $input) { revenue wonDeals rows { key revenue deals spend } } }`,
+        { input: { model: 'U_SHAPED', from: YEAR.from, to: YEAR.to } },
+        Role.ANALYST,
+      )
+    ).attribution;
     const rows = records(await (await get(`attribution.csv?model=U_SHAPED&from=${YEAR.from}&to=${YEAR.to}`)).text());
     expect(rows.map((r) => String(r.key))).toEqual([...a.rows.map((r: { key: string }) => r.key), 'UNATTRIBUTED']);
-    for (const r of a.rows) expect(rows.find((x) => String(x.key) === r.key)).toMatchObject({ model: 'U_SHAPED', revenue: r.revenue, deals: r.deals, spend: r.spend });
+    for (const r of a.rows)
+      expect(rows.find((x) => String(x.key) === r.key)).toMatchObject({
+        model: 'U_SHAPED',
+        revenue: r.revenue,
+        deals: r.deals,
+        spend: r.spend,
+      });
     expect(rows.reduce((s, r) => s + (r.revenue as number), 0)).toBeCloseTo(a.revenue, 6);
     expect(rows.reduce((s, r) => s + (r.deals as number), 0)).toBeCloseTo(a.wonDeals, 9);
   });
 
   it('funnel.json: the total steps, then each breakdown group, with both conversions as numerator, denominator and value', async () => {
-    const f = (await api.ok(`query($input: FunnelInput!) { funnel(input: $input) { steps { stage count conversionFromPrevious { numerator denominator value } }
-      groups { key steps { stage count } } } }`, { input: { from: YEAR.from, to: YEAR.to, basis: 'FLOW', breakdown: 'CHANNEL' } }, Role.ANALYST)).funnel;
-    const { rows } = (await (await get(`funnel.json?from=${YEAR.from}&to=${YEAR.to}&basis=FLOW&breakdown=CHANNEL`)).json()) as { rows: any[] };
+    const f = (
+      await api.ok(
+        `query($input: FunnelInput!) { funnel(input: $input) { steps { stage count conversionFromPrevious { numerator denominator value } }
+      groups { key steps { stage count } } } }`,
+        { input: { from: YEAR.from, to: YEAR.to, basis: 'FLOW', breakdown: 'CHANNEL' } },
+        Role.ANALYST,
+      )
+    ).funnel;
+    const { rows } = (await (
+      await get(`funnel.json?from=${YEAR.from}&to=${YEAR.to}&basis=FLOW&breakdown=CHANNEL`)
+    ).json()) as { rows: any[] };
     const total = rows.filter((r: { group: string | null }) => r.group === null);
-    expect(total.map((r: { stage: string; count: number }) => [r.stage, r.count])).toEqual(f.steps.map((s: { stage: string; count: number }) => [s.stage, s.count]));
-    expect(total[2]).toMatchObject({ previousNumerator: f.steps[2].conversionFromPrevious.numerator, previousDenominator: f.steps[2].conversionFromPrevious.denominator });
+    expect(total.map((r: { stage: string; count: number }) => [r.stage, r.count])).toEqual(
+      f.steps.map((s: { stage: string; count: number }) => [s.stage, s.count]),
+    );
+    expect(total[2]).toMatchObject({
+      previousNumerator: f.steps[2].conversionFromPrevious.numerator,
+      previousDenominator: f.steps[2].conversionFromPrevious.denominator,
+    });
     for (const g of f.groups) {
-      expect(rows.filter((r: { group: string | null }) => r.group === g.key).map((r: { count: number }) => r.count)).toEqual(g.steps.map((s: { count: number }) => s.count));
+      expect(
+        rows.filter((r: { group: string | null }) => r.group === g.key).map((r: { count: number }) => r.count),
+      ).toEqual(g.steps.map((s: { count: number }) => s.count));
     }
   });
 
@@ -92,13 +148,23 @@ describe('GET /export/*.csv|json (BI over HTTP, real PostgreSQL)', () => {
 
     const unknown = await get(`kpis.csv?metric=LEADS&from=${YEAR.from}&to=${YEAR.to}&interval=MONTH`);
     expect(unknown.status).toBe(400);
-    expect(((await unknown.json()) as any).errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'metric' } });
+    expect(((await unknown.json()) as any).errors[0]).toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'metric' },
+    });
 
-    for (const bad of [`metrics=NOPE&from=${YEAR.from}&to=${YEAR.to}&interval=MONTH`, `metrics=LEADS&from=yesterday&to=${YEAR.to}&interval=MONTH`,
-      `metrics=LEADS&from=${YEAR.to}&to=${YEAR.from}&interval=MONTH`, `metrics=LEADS&from=${YEAR.from}&to=${YEAR.to}`]) {
+    for (const bad of [
+      `metrics=NOPE&from=${YEAR.from}&to=${YEAR.to}&interval=MONTH`,
+      `metrics=LEADS&from=yesterday&to=${YEAR.to}&interval=MONTH`,
+      `metrics=LEADS&from=${YEAR.to}&to=${YEAR.from}&interval=MONTH`,
+      `metrics=LEADS&from=${YEAR.from}&to=${YEAR.to}`,
+    ]) {
       const r = await get(`kpis.json?${bad}`);
       const body = (await r.json()) as any;
-      expect([bad, r.status, body.errors[0].extensions.code]).toEqual([bad, 400, expect.stringMatching(/^(BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED)$/)]);
+      expect([bad, r.status, body.errors[0].extensions.code]).toEqual([
+        bad,
+        400,
+        expect.stringMatching(/^(BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED)$/),
+      ]);
       expect(JSON.stringify(body)).not.toMatch(/stack|SELECT|at .*\.js/);
     }
     expect((await get(`lunch.csv`)).status).toBe(404);

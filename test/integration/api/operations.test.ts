@@ -10,7 +10,15 @@ describe('operations: /metrics (prom-client) and the access log (pino)', () => {
   const lines: Record<string, any>[] = [];
   beforeAll(async () => {
     api = await startTestApi();
-    secured = await startTestApi(loadConfig({ NODE_ENV: 'test', PORT: '0', JWT_SECRET: testConfig.jwt.secret, LOG_LEVEL: 'silent', METRICS_TOKEN: 'metrics-token-1234' }));
+    secured = await startTestApi(
+      loadConfig({
+        NODE_ENV: 'test',
+        PORT: '0',
+        JWT_SECRET: testConfig.jwt.secret,
+        LOG_LEVEL: 'silent',
+        METRICS_TOKEN: 'metrics-token-1234',
+      }),
+    );
     setLogLevel('info', { write: (l: string) => void lines.push(JSON.parse(l)) });
   });
   afterAll(async () => {
@@ -18,20 +26,38 @@ describe('operations: /metrics (prom-client) and the access log (pino)', () => {
     await api.close();
     await secured.close();
   });
-  const metrics = async (a: TestApi, headers: Record<string, string> = {}) => fetch(a.server.url.replace('/graphql', '/metrics'), { headers });
+  const metrics = async (a: TestApi, headers: Record<string, string> = {}) =>
+    fetch(a.server.url.replace('/graphql', '/metrics'), { headers });
 
   it('counts requests and latency by operation, errors by code, exports, and shows the pool', async () => {
-    await api.ok(`query KpiTiles { kpis(input: { from: "2019-01-01T00:00:00Z", to: "2019-02-01T00:00:00Z" }) { leads } }`, {}, Role.ANALYST);
+    await api.ok(
+      `query KpiTiles { kpis(input: { from: "2019-01-01T00:00:00Z", to: "2019-02-01T00:00:00Z" }) { leads } }`,
+      {},
+      Role.ANALYST,
+    );
     await api.ok(`{ deals(first: 1) { nodes { id } } }`, {}, Role.ANALYST);
-    await api.gql(`query Broken { kpis(input: { from: "2019-02-01T00:00:00Z", to: "2019-01-01T00:00:00Z" }) { leads } }`, {}, Role.ANALYST);
-    await fetch(api.server.url.replace('/graphql', '/export/kpis.json?metrics=LEADS&from=2019-01-01T00:00:00Z&to=2019-02-01T00:00:00Z&interval=MONTH'),
-      { headers: { authorization: `Bearer ${tokenFor(Role.ANALYST)}` } });
+    await api.gql(
+      `query Broken { kpis(input: { from: "2019-02-01T00:00:00Z", to: "2019-01-01T00:00:00Z" }) { leads } }`,
+      {},
+      Role.ANALYST,
+    );
+    await fetch(
+      api.server.url.replace(
+        '/graphql',
+        '/export/kpis.json?metrics=LEADS&from=2019-01-01T00:00:00Z&to=2019-02-01T00:00:00Z&interval=MONTH',
+      ),
+      { headers: { authorization: `Bearer ${tokenFor(Role.ANALYST)}` } },
+    );
     const res = await metrics(api);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await res.text();
-    expect(text).toMatch(/graphql_request_duration_seconds_count\{operation="KpiTiles",type="query",outcome="ok"\} 1\b/);
+    expect(text).toMatch(
+      /graphql_request_duration_seconds_count\{operation="KpiTiles",type="query",outcome="ok"\} 1\b/,
+    );
     expect(text).toMatch(/graphql_request_duration_seconds_count\{operation="deals",type="query",outcome="ok"\} \d+/);
-    expect(text).toMatch(/graphql_request_duration_seconds_count\{operation="Broken",type="query",outcome="error"\} 1\b/);
+    expect(text).toMatch(
+      /graphql_request_duration_seconds_count\{operation="Broken",type="query",outcome="error"\} 1\b/,
+    );
     expect(text).toMatch(/graphql_errors_total\{code="BAD_USER_INPUT"\} \d+/);
     expect(text).toMatch(/export_requests_total\{export="kpis",format="json",status="200"\} 1\b/);
     expect(text).toMatch(/db_pool_connections\{state="in_use"\} \d+/);
@@ -44,7 +70,14 @@ describe('operations: /metrics (prom-client) and the access log (pino)', () => {
     const r = await api.gql(`query Named { me { role } }`, {}, Role.SALES, { 'x-request-id': 'ops-test-1' });
     expect(r.headers.get('x-request-id')).toBe('ops-test-1');
     const line = lines.find((l) => l.msg === 'graphql' && l.requestId === 'ops-test-1');
-    expect(line).toMatchObject({ level: 'info', operation: 'Named', type: 'query', outcome: 'ok', role: 'SALES', ms: expect.any(Number) });
+    expect(line).toMatchObject({
+      level: 'info',
+      operation: 'Named',
+      type: 'query',
+      outcome: 'ok',
+      role: 'SALES',
+      ms: expect.any(Number),
+    });
     expect(JSON.stringify(lines)).not.toContain(tokenFor(Role.SALES).split('.')[2]);
   });
 

@@ -15,12 +15,30 @@ describe('DataLoader batching', () => {
     api = await startTestApi();
     const p = unique('n1');
     await api.ok(UPSERT_USERS, { input: [0, 1, 2].map((i) => ({ email: `${p}-${i}@x.example`, role: 'SALES' })) });
-    await api.ok(UPSERT_ACCOUNTS, { input: Array.from({ length: 10 }, (_, i) => ({ externalId: `${p}-A${i}`, name: `A${i}`, domain: `a${i}.example`, industry: `I${i % 3}` })) });
-    await api.ok(UPSERT_LEADS, { input: Array.from({ length: 120 }, (_, i) => ({ externalId: `${p}-L${i}`, email: `l${i}@x.example`, accountExternalId: `${p}-A${i % 10}` })) });
+    await api.ok(UPSERT_ACCOUNTS, {
+      input: Array.from({ length: 10 }, (_, i) => ({
+        externalId: `${p}-A${i}`,
+        name: `A${i}`,
+        domain: `a${i}.example`,
+        industry: `I${i % 3}`,
+      })),
+    });
+    await api.ok(UPSERT_LEADS, {
+      input: Array.from({ length: 120 }, (_, i) => ({
+        externalId: `${p}-L${i}`,
+        email: `l${i}@x.example`,
+        accountExternalId: `${p}-A${i % 10}`,
+      })),
+    });
     await api.ok(UPSERT_DEALS, {
       input: Array.from({ length: 110 }, (_, i) => ({
-        externalId: `${p}-D${i}`, name: `D${i}`, amount: i, accountExternalId: `${p}-A${i % 10}`, ownerEmail: `${p}-${i % 3}@x.example`,
-        leadExternalIds: [`${p}-L${i}`, `${p}-L${(i + 1) % 120}`], createdAt,
+        externalId: `${p}-D${i}`,
+        name: `D${i}`,
+        amount: i,
+        accountExternalId: `${p}-A${i % 10}`,
+        ownerEmail: `${p}-${i % 3}@x.example`,
+        leadExternalIds: [`${p}-L${i}`, `${p}-L${(i + 1) % 120}`],
+        createdAt,
       })),
     });
   });
@@ -44,19 +62,32 @@ describe('DataLoader batching', () => {
   it('embedded children are exactly what the loaders give (same fields, same instants, same order)', async () => {
     const FIELDS = `id name amount account { id externalId name industry region createdAt } owner { id email name role }
       leads { id externalId email firstName stage status createdAt mqlAt salAt sqlAt opportunityAt customerAt }`;
-    const page = await api.gql(`query($f: DealFilter) { deals(first: 100, filter: $f) { nodes { externalId ${FIELDS} } } }`, { f: filter });
+    const page = await api.gql(
+      `query($f: DealFilter) { deals(first: 100, filter: $f) { nodes { externalId ${FIELDS} } } }`,
+      { f: filter },
+    );
     expect(Number(page.headers.get('x-sql-statements'))).toBe(1);
     for (const d of page.body.data!.deals.nodes.slice(0, 20)) {
       // dealByExternalId does not embed: its children come through the DataLoaders
-      const one = await api.gql(`query($e: String!) { dealByExternalId(externalId: $e) { externalId ${FIELDS} } }`, { e: d.externalId });
+      const one = await api.gql(`query($e: String!) { dealByExternalId(externalId: $e) { externalId ${FIELDS} } }`, {
+        e: d.externalId,
+      });
       expect(one.body.data!.dealByExternalId).toEqual(d);
     }
-    const byId = await api.gql(`query($id: ID!) { deal(id: $id) { externalId ${FIELDS} } }`, { id: page.body.data!.deals.nodes[0].id });
+    const byId = await api.gql(`query($id: ID!) { deal(id: $id) { externalId ${FIELDS} } }`, {
+      id: page.body.data!.deals.nodes[0].id,
+    });
     expect(byId.body.data!.deal).toEqual(page.body.data!.deals.nodes[0]);
     expect(Number(byId.headers.get('x-sql-statements'))).toBe(1);
     // personal data stays hidden from ANALYST on the embedded path too
-    const analyst = await api.gql(`query($f: DealFilter) { deals(first: 3, filter: $f) { nodes { leads { email firstName } } } }`, { f: filter }, Role.ANALYST);
-    expect(analyst.body.data!.deals.nodes.flatMap((n: any) => n.leads)).toEqual(expect.arrayContaining([{ email: null, firstName: null }]));
+    const analyst = await api.gql(
+      `query($f: DealFilter) { deals(first: 3, filter: $f) { nodes { leads { email firstName } } } }`,
+      { f: filter },
+      Role.ANALYST,
+    );
+    expect(analyst.body.data!.deals.nodes.flatMap((n: any) => n.leads)).toEqual(
+      expect.arrayContaining([{ email: null, firstName: null }]),
+    );
     expect(analyst.body.data!.deals.nodes.flatMap((n: any) => n.leads).every((l: any) => l.email === null)).toBe(true);
   });
 
@@ -68,18 +99,27 @@ describe('DataLoader batching', () => {
       account(id: $a) { ...A }
     }
     fragment A on Account { id externalId name domain industry region createdAt }`;
-    const first = await api.gql(`query($f: DealFilter) { deals(first: 1, filter: $f) { nodes { account { id } } } }`, { f: filter });
+    const first = await api.gql(`query($f: DealFilter) { deals(first: 1, filter: $f) { nodes { account { id } } } }`, {
+      f: filter,
+    });
     const accountId = first.body.data!.deals.nodes[0].account.id;
     const r = await api.gql(q, { f: filter, a: accountId });
     expect(r.body.errors).toBeUndefined();
-    const alone = await api.gql(`query($a: ID!) { account(id: $a) { ...A } } fragment A on Account { id externalId name domain industry region createdAt }`, { a: accountId });
+    const alone = await api.gql(
+      `query($a: ID!) { account(id: $a) { ...A } } fragment A on Account { id externalId name domain industry region createdAt }`,
+      { a: accountId },
+    );
     expect(r.body.data!.account).toEqual(alone.body.data!.account);
     expect(r.body.data!.account.externalId).toMatch(/-A\d$/);
     expect(r.body.data!.account.createdAt).toEqual(expect.any(String));
     for (const d of r.body.data!.deals.nodes) {
-      const one = await api.gql(`query($id: ID!) { deal(id: $id) { leads { email account { domain industry } } } }`, { id: d.id });
+      const one = await api.gql(`query($id: ID!) { deal(id: $id) { leads { email account { domain industry } } } }`, {
+        id: d.id,
+      });
       expect(d.leads).toEqual(one.body.data!.deal.leads);
-      expect(d.leads.every((l: any) => /^a\d\.example$/.test(l.account.domain) && /^I\d$/.test(l.account.industry))).toBe(true);
+      expect(
+        d.leads.every((l: any) => /^a\d\.example$/.test(l.account.domain) && /^I\d$/.test(l.account.industry)),
+      ).toBe(true);
     }
   });
 

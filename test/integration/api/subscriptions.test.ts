@@ -11,14 +11,29 @@ function collect(client: Client, query: string, variables: Record<string, unknow
   const events: any[] = [];
   const errors: unknown[] = [];
   let waiters: (() => void)[] = [];
-  const stop = client.subscribe({ query, variables }, {
-    next: (v) => { events.push(v); waiters.forEach((w) => w()); waiters = []; },
-    error: (e) => { errors.push(e); waiters.forEach((w) => w()); waiters = []; },
-    complete: () => undefined,
-  });
+  const stop = client.subscribe(
+    { query, variables },
+    {
+      next: (v) => {
+        events.push(v);
+        waiters.forEach((w) => w());
+        waiters = [];
+      },
+      error: (e) => {
+        errors.push(e);
+        waiters.forEach((w) => w());
+        waiters = [];
+      },
+      complete: () => undefined,
+    },
+  );
   const until = async (pred: () => boolean, ms = 5000) => {
     const deadline = Date.now() + ms;
-    while (!pred() && Date.now() < deadline) await new Promise<void>((r) => { waiters.push(r); setTimeout(r, 50); });
+    while (!pred() && Date.now() < deadline)
+      await new Promise<void>((r) => {
+        waiters.push(r);
+        setTimeout(r, 50);
+      });
     return pred();
   };
   return { events, errors, stop, until };
@@ -29,7 +44,14 @@ describe('subscriptions over graphql-ws (real PostgreSQL LISTEN/NOTIFY)', () => 
   let wsUrl: string;
   const clients: Client[] = [];
   const connect = (params: Record<string, unknown> | undefined) => {
-    const c = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: params, retryAttempts: 0, lazy: false, onNonLazyError: () => undefined });
+    const c = createClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: params,
+      retryAttempts: 0,
+      lazy: false,
+      onNonLazyError: () => undefined,
+    });
     clients.push(c);
     return c;
   };
@@ -44,36 +66,89 @@ describe('subscriptions over graphql-ws (real PostgreSQL LISTEN/NOTIFY)', () => 
 
   it('a committed deal upsert reaches dealChanged with the deal as committed (children included); a rolled-back one never does', async () => {
     const p = unique('sub');
-    const sub = collect(connect({ authorization: `Bearer ${tokenFor(Role.ANALYST)}` }),
-      `subscription { dealChanged { op deal { externalId name amount version leads { externalId } } } }`);
+    const sub = collect(
+      connect({ authorization: `Bearer ${tokenFor(Role.ANALYST)}` }),
+      `subscription { dealChanged { op deal { externalId name amount version leads { externalId } } } }`,
+    );
     await new Promise((r) => setTimeout(r, 300)); // the subscription is registered
     await api.ok(UPSERT_LEADS, { input: [{ externalId: `${p}-L`, createdAt: at('1975-03-01') }] }, Role.SERVICE);
-    await api.ok(UPSERT_DEALS, { input: [{ externalId: `${p}-D`, name: 'First', amount: 100, leadExternalIds: [`${p}-L`], createdAt: at('1975-03-02') }] }, Role.SERVICE);
+    await api.ok(
+      UPSERT_DEALS,
+      {
+        input: [
+          {
+            externalId: `${p}-D`,
+            name: 'First',
+            amount: 100,
+            leadExternalIds: [`${p}-L`],
+            createdAt: at('1975-03-02'),
+          },
+        ],
+      },
+      Role.SERVICE,
+    );
     const mine = () => sub.events.filter((e) => e.data?.dealChanged.deal?.externalId === `${p}-D`);
     expect(await sub.until(() => mine().length >= 1)).toBe(true);
-    expect(mine()[0].data.dealChanged).toMatchObject({ op: 'CREATED', deal: { name: 'First', amount: 100, leads: [{ externalId: `${p}-L` }] } });
+    expect(mine()[0].data.dealChanged).toMatchObject({
+      op: 'CREATED',
+      deal: { name: 'First', amount: 100, leads: [{ externalId: `${p}-L` }] },
+    });
 
     await api.ok(UPSERT_DEALS, { input: [{ externalId: `${p}-D`, name: 'First', amount: 250 }] }, Role.SERVICE);
     expect(await sub.until(() => mine().some((e) => e.data.dealChanged.deal.amount === 250))).toBe(true);
     expect(mine().find((e) => e.data.dealChanged.deal.amount === 250).data.dealChanged.op).toBe('UPDATED');
 
     // all or none: the second item fails, the first is rolled back, and nothing is announced
-    const r = await api.ok<Record<string, BulkOut>>(UPSERT_DEALS, { input: [{ externalId: `${p}-R`, name: 'Rolled back', amount: 1, createdAt: at('1975-03-03') },
-      { externalId: `${p}-R2`, name: 'Bad', amount: -1, createdAt: at('1975-03-03') }], allOrNone: true }, Role.SERVICE);
+    const r = await api.ok<Record<string, BulkOut>>(
+      UPSERT_DEALS,
+      {
+        input: [
+          { externalId: `${p}-R`, name: 'Rolled back', amount: 1, createdAt: at('1975-03-03') },
+          { externalId: `${p}-R2`, name: 'Bad', amount: -1, createdAt: at('1975-03-03') },
+        ],
+        allOrNone: true,
+      },
+      Role.SERVICE,
+    );
     expect(r.upsertDeals.errorCount).toBe(2);
     await new Promise((res) => setTimeout(res, 500));
-    expect(sub.events.filter((e) => String(e.data?.dealChanged.deal?.externalId ?? '').startsWith(`${p}-R`))).toEqual([]);
+    expect(sub.events.filter((e) => String(e.data?.dealChanged.deal?.externalId ?? '').startsWith(`${p}-R`))).toEqual(
+      [],
+    );
     expect(sub.errors).toEqual([]);
     sub.stop();
   });
 
   it('leadChanged(ids:) sends only the leads asked for', async () => {
     const p = unique('sub');
-    const [a, b] = (await api.ok<Record<string, BulkOut>>(UPSERT_LEADS, { input: [{ externalId: `${p}-A`, createdAt: at('1975-04-01') }, { externalId: `${p}-B`, createdAt: at('1975-04-01') }] }, Role.SERVICE))
-      .upsertLeads.results.map((x) => x.id!);
-    const sub = collect(connect({ authorization: `Bearer ${tokenFor(Role.MARKETING)}` }), `subscription($ids: [ID!]) { leadChanged(ids: $ids) { op lead { id externalId score } } }`, { ids: [b] });
+    const [a, b] = (
+      await api.ok<Record<string, BulkOut>>(
+        UPSERT_LEADS,
+        {
+          input: [
+            { externalId: `${p}-A`, createdAt: at('1975-04-01') },
+            { externalId: `${p}-B`, createdAt: at('1975-04-01') },
+          ],
+        },
+        Role.SERVICE,
+      )
+    ).upsertLeads.results.map((x) => x.id!);
+    const sub = collect(
+      connect({ authorization: `Bearer ${tokenFor(Role.MARKETING)}` }),
+      `subscription($ids: [ID!]) { leadChanged(ids: $ids) { op lead { id externalId score } } }`,
+      { ids: [b] },
+    );
     await new Promise((r) => setTimeout(r, 300));
-    await api.ok(UPSERT_LEADS, { input: [{ externalId: `${p}-A`, score: 1 }, { externalId: `${p}-B`, score: 2 }] }, Role.SERVICE);
+    await api.ok(
+      UPSERT_LEADS,
+      {
+        input: [
+          { externalId: `${p}-A`, score: 1 },
+          { externalId: `${p}-B`, score: 2 },
+        ],
+      },
+      Role.SERVICE,
+    );
     expect(await sub.until(() => sub.events.length >= 1)).toBe(true);
     await new Promise((r) => setTimeout(r, 300));
     expect(sub.events.map((e) => e.data.leadChanged.lead.id)).toEqual([b]);

@@ -26,11 +26,20 @@ const WRITE: Record<string, Role[]> = {
 };
 const bulkOp = (name: string) => `mutation { ${name}(input: []) { successCount } }`;
 const OPS: Record<string, string> = {
-  me: `{ me { role } }`, lead: `{ lead(id: "1") { id } }`, leadByExternalId: `{ leadByExternalId(externalId: "x") { id } }`,
-  leads: `{ leads(first: 1) { totalCount } }`, deal: `{ deal(id: "1") { id } }`, dealByExternalId: `{ dealByExternalId(externalId: "x") { id } }`,
-  deals: `{ deals(first: 1) { totalCount } }`, campaign: `{ campaign(id: "1") { id } }`, campaigns: `{ campaigns(first: 1) { totalCount } }`,
-  account: `{ account(id: "1") { id } }`, accounts: `{ accounts(first: 1) { totalCount } }`, touchpoints: `{ touchpoints(first: 1) { totalCount } }`,
-  pipelineStages: `{ pipelineStages { key } }`, users: `{ users { id } }`,
+  me: `{ me { role } }`,
+  lead: `{ lead(id: "1") { id } }`,
+  leadByExternalId: `{ leadByExternalId(externalId: "x") { id } }`,
+  leads: `{ leads(first: 1) { totalCount } }`,
+  deal: `{ deal(id: "1") { id } }`,
+  dealByExternalId: `{ dealByExternalId(externalId: "x") { id } }`,
+  deals: `{ deals(first: 1) { totalCount } }`,
+  campaign: `{ campaign(id: "1") { id } }`,
+  campaigns: `{ campaigns(first: 1) { totalCount } }`,
+  account: `{ account(id: "1") { id } }`,
+  accounts: `{ accounts(first: 1) { totalCount } }`,
+  touchpoints: `{ touchpoints(first: 1) { totalCount } }`,
+  pipelineStages: `{ pipelineStages { key } }`,
+  users: `{ users { id } }`,
   pipelineFunnel: `{ pipelineFunnel(input: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { basis } }`,
   kpis: `{ kpis(input: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { leads } }`,
   kpiSeries: `{ kpiSeries(input: { metrics: [LEADS], interval: MONTH, from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { value } }`,
@@ -38,9 +47,15 @@ const OPS: Record<string, string> = {
   setKpiTargets: `mutation { setKpiTargets(input: []) { id } }`,
   attribution: `{ attribution(input: { model: LINEAR, from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { revenue rows { key label channel campaign { id } } } }`,
   funnel: `{ funnel(input: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { basis } }`,
-  upsertUsers: bulkOp('upsertUsers'), upsertAccounts: bulkOp('upsertAccounts'), upsertCampaigns: bulkOp('upsertCampaigns'),
-  recordCampaignSpend: bulkOp('recordCampaignSpend'), upsertLeads: bulkOp('upsertLeads'), recordTouchpoints: bulkOp('recordTouchpoints'),
-  recordLeadStageChanges: bulkOp('recordLeadStageChanges'), upsertDeals: bulkOp('upsertDeals'), recordDealStageChanges: bulkOp('recordDealStageChanges'),
+  upsertUsers: bulkOp('upsertUsers'),
+  upsertAccounts: bulkOp('upsertAccounts'),
+  upsertCampaigns: bulkOp('upsertCampaigns'),
+  recordCampaignSpend: bulkOp('recordCampaignSpend'),
+  upsertLeads: bulkOp('upsertLeads'),
+  recordTouchpoints: bulkOp('recordTouchpoints'),
+  recordLeadStageChanges: bulkOp('recordLeadStageChanges'),
+  upsertDeals: bulkOp('upsertDeals'),
+  recordDealStageChanges: bulkOp('recordDealStageChanges'),
   moveLeadStage: `mutation { moveLeadStage(input: { leadId: "999999999", event: MQL }) { id } }`,
   moveDealStage: `mutation { moveDealStage(input: { dealId: "999999999", stage: "WON", expectedVersion: 1 }) { id } }`,
   convertLead: `mutation { convertLead(input: { leadId: "999999999", deal: { externalId: "x", name: "x", amount: 1 } }) { id } }`,
@@ -53,7 +68,10 @@ describe('access: every root field × role (definitions.md section 7)', () => {
 
   it('the table covers every root field of the schema', () => {
     const schema = buildAppSchema();
-    const fields = [...Object.keys(schema.getQueryType()!.getFields()), ...Object.keys(schema.getMutationType()!.getFields())];
+    const fields = [
+      ...Object.keys(schema.getQueryType()!.getFields()),
+      ...Object.keys(schema.getMutationType()!.getFields()),
+    ];
     expect(fields.filter((f) => !OPS[f]).sort()).toEqual([]);
   });
 
@@ -88,26 +106,58 @@ describe('access: every root field × role (definitions.md section 7)', () => {
 
   it('ANALYST reads leads with personal fields null', async () => {
     const p = unique('pii');
-    await api.ok(UPSERT_LEADS, { input: [{ externalId: p, email: 'jo@x.example', firstName: 'Jo', lastName: 'Doe', title: 'CFO', createdAt: at('2025-01-01') }] });
+    await api.ok(UPSERT_LEADS, {
+      input: [
+        {
+          externalId: p,
+          email: 'jo@x.example',
+          firstName: 'Jo',
+          lastName: 'Doe',
+          title: 'CFO',
+          createdAt: at('2025-01-01'),
+        },
+      ],
+    });
     const q = `query($e: String!) { leadByExternalId(externalId: $e) { email firstName lastName title } }`;
-    expect((await api.ok(q, { e: p }, Role.ANALYST)).leadByExternalId).toEqual({ email: null, firstName: null, lastName: null, title: 'CFO' });
-    expect((await api.ok(q, { e: p }, Role.SALES)).leadByExternalId).toEqual({ email: 'jo@x.example', firstName: 'Jo', lastName: 'Doe', title: 'CFO' });
+    expect((await api.ok(q, { e: p }, Role.ANALYST)).leadByExternalId).toEqual({
+      email: null,
+      firstName: null,
+      lastName: null,
+      title: 'CFO',
+    });
+    expect((await api.ok(q, { e: p }, Role.SALES)).leadByExternalId).toEqual({
+      email: 'jo@x.example',
+      firstName: 'Jo',
+      lastName: 'Doe',
+      title: 'CFO',
+    });
     expect((await api.ok(LEAD_BY_EXT, { e: p }, Role.ANALYST)).leadByExternalId.email).toBeNull();
   });
 
   it('tokens that are expired, wrongly signed, typed or addressed, unsigned, too long-lived, without exp or role: UNAUTHENTICATED', async () => {
     const { secret, issuer, audience } = testConfig.jwt;
-    const sign = (payload: object, opts: jwt.SignOptions, key = secret) => jwt.sign(payload, key, { algorithm: 'HS256', header: { alg: opts.algorithm ?? 'HS256', typ: 'at+jwt' }, ...opts });
+    const sign = (payload: object, opts: jwt.SignOptions, key = secret) =>
+      jwt.sign(payload, key, {
+        algorithm: 'HS256',
+        header: { alg: opts.algorithm ?? 'HS256', typ: 'at+jwt' },
+        ...opts,
+      });
     const good = { subject: 'x@y.example', issuer, audience, expiresIn: 600 } as const;
     const bad: [string, string][] = [
-      ['expired', sign({ role: 'ADMIN', exp: Math.floor(Date.now() / 1000) - 120 }, { subject: 'x', issuer, audience })],
+      [
+        'expired',
+        sign({ role: 'ADMIN', exp: Math.floor(Date.now() / 1000) - 120 }, { subject: 'x', issuer, audience }),
+      ],
       ['wrong secret', sign({ role: 'ADMIN' }, good, 'another-secret-that-is-long-enough-000000000')],
       ['wrong issuer', sign({ role: 'ADMIN' }, { ...good, issuer: 'evil' })],
       ['wrong audience', sign({ role: 'ADMIN' }, { ...good, audience: 'other-api' })],
       ['no exp', sign({ role: 'ADMIN' }, { subject: 'x', issuer, audience })],
       ['unknown role', sign({ role: 'ROOT' }, good)],
       ['no sub', sign({ role: 'ADMIN' }, { issuer, audience, expiresIn: 600 })],
-      ['alg none', `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ role: 'ADMIN', sub: 'x', iss: issuer, aud: audience, exp: 9999999999 })).toString('base64url')}.`],
+      [
+        'alg none',
+        `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ role: 'ADMIN', sub: 'x', iss: issuer, aud: audience, exp: 9999999999 })).toString('base64url')}.`,
+      ],
       ['HS512', sign({ role: 'ADMIN' }, { ...good, algorithm: 'HS512' })],
       ['garbage', 'not.a.token'],
       ['typ JWT (not an access token)', jwt.sign({ role: 'ADMIN' }, secret, { ...good, algorithm: 'HS256' })],
@@ -119,7 +169,9 @@ describe('access: every root field × role (definitions.md section 7)', () => {
     }
     const basic = await api.gql(`{ me { role } }`, {}, null, { authorization: 'Basic YTpi' });
     expect(basic.status).toBe(401);
-    const ok = await api.gql(`{ me { role email } }`, {}, null, { authorization: `Bearer ${sign({ role: 'SALES' }, good)}` });
+    const ok = await api.gql(`{ me { role email } }`, {}, null, {
+      authorization: `Bearer ${sign({ role: 'SALES' }, good)}`,
+    });
     expect(ok.body.data).toEqual({ me: { role: 'SALES', email: 'x@y.example' } });
   });
 });

@@ -28,7 +28,10 @@ describe('bi_reader cannot lift its limits (real PostgreSQL)', () => {
     await reader.query('SET statement_timeout = 0');
     expect((await reader.query('SHOW statement_timeout')).rows[0].statement_timeout).toBe('0');
     const t = Date.now();
-    const err = await reader.query('SELECT pg_sleep(20)').then(() => null, (e: { code?: string }) => e);
+    const err = await reader.query('SELECT pg_sleep(20)').then(
+      () => null,
+      (e: { code?: string }) => e,
+    );
     expect([err?.code, Date.now() - t < 5000]).toEqual(['57014', true]);
     expect((await reader.query('SELECT 1 AS ok')).rows[0].ok).toBe(1); // the session lives on
   });
@@ -38,7 +41,10 @@ describe('bi_reader cannot lift its limits (real PostgreSQL)', () => {
   });
 
   it('no temporary tables, even in a read-write transaction it asked for', async () => {
-    const err = await reader.query('BEGIN READ WRITE; CREATE TEMP TABLE mine (x int)').then(() => null, (e: { code?: string }) => e);
+    const err = await reader.query('BEGIN READ WRITE; CREATE TEMP TABLE mine (x int)').then(
+      () => null,
+      (e: { code?: string }) => e,
+    );
     await reader.query('ROLLBACK');
     expect(err?.code).toBe('42501');
   });

@@ -13,8 +13,16 @@ const BI_YEAR = biYear(1972);
 const KPIS = `query($input: KpiInput!) { kpis(input: $input) { leads mqls sals sqls opportunities pipelineCreated wonDeals lostDeals revenue spend
   winRate { numerator denominator value } } }`;
 const BI_METRIC: Record<string, string> = {
-  leads: 'LEADS', mqls: 'MQLS', sals: 'SALS', sqls: 'SQLS', opportunities: 'OPPORTUNITIES', pipelineCreated: 'PIPELINE_CREATED',
-  wonDeals: 'WON_DEALS', lostDeals: 'LOST_DEALS', revenue: 'REVENUE', spend: 'SPEND',
+  leads: 'LEADS',
+  mqls: 'MQLS',
+  sals: 'SALS',
+  sqls: 'SQLS',
+  opportunities: 'OPPORTUNITIES',
+  pipelineCreated: 'PIPELINE_CREATED',
+  wonDeals: 'WON_DEALS',
+  lostDeals: 'LOST_DEALS',
+  revenue: 'REVENUE',
+  spend: 'SPEND',
 };
 
 describe('bi schema and the bi_reader role (real PostgreSQL)', () => {
@@ -35,56 +43,122 @@ describe('bi schema and the bi_reader role (real PostgreSQL)', () => {
   });
 
   const denied = async (sql: string) => {
-    const e = await reader.query(sql).then(() => null, (err: { code?: string }) => err);
+    const e = await reader.query(sql).then(
+      () => null,
+      (err: { code?: string }) => err,
+    );
     expect(e?.code).toMatch(/^(42501|25006)$/); // insufficient privilege / read-only transaction
   };
 
   it('bi_reader reads every bi view', async () => {
-    const views = (await api.ds.query(`SELECT table_name FROM information_schema.views WHERE table_schema = 'bi' ORDER BY 1`)).map((r: { table_name: string }) => r.table_name);
-    expect(views).toEqual(expect.arrayContaining(['attribution_daily', 'campaign_spend', 'campaigns', 'deal_leads', 'deal_stage_changes', 'deals',
-      'funnel_daily', 'kpi_daily', 'lead_stage_changes', 'leads', 'pipeline_stages', 'touchpoints']));
+    const views = (
+      await api.ds.query(`SELECT table_name FROM information_schema.views WHERE table_schema = 'bi' ORDER BY 1`)
+    ).map((r: { table_name: string }) => r.table_name);
+    expect(views).toEqual(
+      expect.arrayContaining([
+        'attribution_daily',
+        'campaign_spend',
+        'campaigns',
+        'deal_leads',
+        'deal_stage_changes',
+        'deals',
+        'funnel_daily',
+        'kpi_daily',
+        'lead_stage_changes',
+        'leads',
+        'pipeline_stages',
+        'touchpoints',
+      ]),
+    );
     for (const v of views) await reader.query(`SELECT * FROM bi.${v} LIMIT 1`);
   });
 
   it('and nothing else: no table of the service, no writes, no DDL, no personal data', async () => {
-    for (const t of ['leads', 'deals', 'users', 'audit_log', 'attribution_credit', 'idempotency_keys']) await denied(`SELECT 1 FROM public.${t} LIMIT 1`);
+    for (const t of ['leads', 'deals', 'users', 'audit_log', 'attribution_credit', 'idempotency_keys'])
+      await denied(`SELECT 1 FROM public.${t} LIMIT 1`);
     await denied(`INSERT INTO bi.campaigns (name, channel) VALUES ('x', 'EMAIL')`);
     await denied(`CREATE TABLE bi.mine (x int)`);
     await denied(`CREATE TABLE public.mine (x int)`);
     await denied(`UPDATE bi.deals SET amount = 0`);
-    const cols = (await reader.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'bi' AND table_name = 'leads'`)).rows.map((r) => r.column_name);
+    const cols = (
+      await reader.query(
+        `SELECT column_name FROM information_schema.columns WHERE table_schema = 'bi' AND table_name = 'leads'`,
+      )
+    ).rows.map((r) => r.column_name);
     expect(cols).not.toEqual(expect.arrayContaining(['email']));
     expect(cols.filter((c) => /name|email/.test(c))).toEqual([]);
   });
 
   (havePsql || process.env.CI ? it : it.skip)('psql as bi_reader: reads bi views, is refused the rest', () => {
-    const run = (sql: string) => execFileSync('psql', [url, '-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    expect(Number(run(`SELECT count(*) FROM bi.kpi_daily WHERE day >= '1972-01-01' AND day < '1973-01-01'`).trim())).toBeGreaterThan(0);
+    const run = (sql: string) =>
+      execFileSync('psql', [url, '-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    expect(
+      Number(run(`SELECT count(*) FROM bi.kpi_daily WHERE day >= '1972-01-01' AND day < '1973-01-01'`).trim()),
+    ).toBeGreaterThan(0);
     expect(() => run('SELECT count(*) FROM public.deals')).toThrow(/permission denied/);
   });
 
   it('bi.kpi_daily over a year of UTC days equals the kpis query, for all sources and for one', async () => {
     for (const sources of [null, ['EMAIL'], ['PAID_SEARCH']]) {
-      const k = (await api.ok(KPIS, { input: { from: BI_YEAR.from, to: BI_YEAR.to, ...(sources ? { sources } : {}) } }, Role.ANALYST)).kpis;
-      const rows = (await reader.query(`SELECT metric, sum(value)::float8 AS value, sum(numerator)::float8 AS num, sum(denominator)::float8 AS den FROM bi.kpi_daily
-        WHERE day >= '1972-01-01' AND day < '1973-01-01' AND ($1::text IS NULL OR channel = $1) GROUP BY metric`, [sources?.[0] ?? null])).rows;
+      const k = (
+        await api.ok(
+          KPIS,
+          { input: { from: BI_YEAR.from, to: BI_YEAR.to, ...(sources ? { sources } : {}) } },
+          Role.ANALYST,
+        )
+      ).kpis;
+      const rows = (
+        await reader.query(
+          `SELECT metric, sum(value)::float8 AS value, sum(numerator)::float8 AS num, sum(denominator)::float8 AS den FROM bi.kpi_daily
+        WHERE day >= '1972-01-01' AND day < '1973-01-01' AND ($1::text IS NULL OR channel = $1) GROUP BY metric`,
+          [sources?.[0] ?? null],
+        )
+      ).rows;
       const bi = new Map(rows.map((r) => [r.metric, r]));
-      for (const [field, metric] of Object.entries(BI_METRIC)) expect([metric, bi.get(metric)?.value ?? 0]).toEqual([metric, k[field]]);
-      expect([bi.get('WIN_RATE')?.num ?? 0, bi.get('WIN_RATE')?.den ?? 0]).toEqual([k.winRate.numerator, k.winRate.denominator]);
+      for (const [field, metric] of Object.entries(BI_METRIC))
+        expect([metric, bi.get(metric)?.value ?? 0]).toEqual([metric, k[field]]);
+      expect([bi.get('WIN_RATE')?.num ?? 0, bi.get('WIN_RATE')?.den ?? 0]).toEqual([
+        k.winRate.numerator,
+        k.winRate.denominator,
+      ]);
     }
   });
 
   it('bi.funnel_daily gives the FLOW funnel counts, and bi.attribution_daily the attribution rows (default windows)', async () => {
-    const f = (await api.ok(`query($input: FunnelInput!) { funnel(input: $input) { steps { stage count } } }`,
-      { input: { from: BI_YEAR.from, to: BI_YEAR.to, basis: 'FLOW' } }, Role.ANALYST)).funnel;
-    const counts = new Map((await reader.query(`SELECT stage, sum(entered)::int AS n FROM bi.funnel_daily WHERE day >= '1972-01-01' AND day < '1973-01-01' GROUP BY stage`)).rows.map((r) => [r.stage, r.n]));
+    const f = (
+      await api.ok(
+        `query($input: FunnelInput!) { funnel(input: $input) { steps { stage count } } }`,
+        { input: { from: BI_YEAR.from, to: BI_YEAR.to, basis: 'FLOW' } },
+        Role.ANALYST,
+      )
+    ).funnel;
+    const counts = new Map(
+      (
+        await reader.query(
+          `SELECT stage, sum(entered)::int AS n FROM bi.funnel_daily WHERE day >= '1972-01-01' AND day < '1973-01-01' GROUP BY stage`,
+        )
+      ).rows.map((r) => [r.stage, r.n]),
+    );
     for (const s of f.steps) expect([s.stage, counts.get(s.stage) ?? 0]).toEqual([s.stage, s.count]);
 
     for (const model of ['LINEAR', 'W_SHAPED', 'SHAPLEY']) {
-      const a = (await api.ok(`query($input: AttributionInput!) { attribution(input: $input) { rows { key revenue deals } } }`,
-        { input: { model, from: BI_YEAR.from, to: BI_YEAR.to } }, Role.ANALYST)).attribution;
-      const bi = (await reader.query(`SELECT campaign_id::text AS key, sum(attributed_revenue)::float8 AS revenue, sum(attributed_deals)::float8 AS deals
-        FROM bi.attribution_daily WHERE day >= '1972-01-01' AND day < '1973-01-01' AND model = $1 GROUP BY 1`, [model])).rows;
+      const a = (
+        await api.ok(
+          `query($input: AttributionInput!) { attribution(input: $input) { rows { key revenue deals } } }`,
+          { input: { model, from: BI_YEAR.from, to: BI_YEAR.to } },
+          Role.ANALYST,
+        )
+      ).attribution;
+      const bi = (
+        await reader.query(
+          `SELECT campaign_id::text AS key, sum(attributed_revenue)::float8 AS revenue, sum(attributed_deals)::float8 AS deals
+        FROM bi.attribution_daily WHERE day >= '1972-01-01' AND day < '1973-01-01' AND model = $1 GROUP BY 1`,
+          [model],
+        )
+      ).rows;
       const credited = a.rows.filter((r: { deals: number }) => r.deals > 0);
       expect(bi).toHaveLength(credited.length);
       for (const r of credited) {

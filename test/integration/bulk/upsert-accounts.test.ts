@@ -16,21 +16,38 @@ describe('Mutation.upsertAccounts', () => {
 
   it('creates, reports one result per item in input order, and a re-send creates nothing new', async () => {
     const p = unique('acc');
-    const input = [{ externalId: `${p}-1`, name: 'One', domain: 'one.example' }, { externalId: `${p}-2`, name: 'Two', employees: 10 }];
+    const input = [
+      { externalId: `${p}-1`, name: 'One', domain: 'one.example' },
+      { externalId: `${p}-2`, name: 'Two', employees: 10 },
+    ];
     const first = await upsert(input);
     expect(first).toMatchObject({ successCount: 2, errorCount: 0 });
-    expect(first.results.map((r) => [r.index, r.externalId, r.created, r.success])).toEqual([[0, `${p}-1`, true, true], [1, `${p}-2`, true, true]]);
+    expect(first.results.map((r) => [r.index, r.externalId, r.created, r.success])).toEqual([
+      [0, `${p}-1`, true, true],
+      [1, `${p}-2`, true, true],
+    ]);
     const again = await upsert(input);
-    expect(again.results.map((r) => [r.id, r.created, r.success])).toEqual(first.results.map((r) => [r.id, false, true]));
+    expect(again.results.map((r) => [r.id, r.created, r.success])).toEqual(
+      first.results.map((r) => [r.id, false, true]),
+    );
     expect(await count(p)).toBe(2);
   });
 
   it('updates: omitted fields stay, explicit null clears', async () => {
     const p = unique('acc');
-    const [{ id }] = (await upsert([{ externalId: p, name: 'Old', domain: 'd.example', industry: 'Retail', region: 'EMEA' }])).results;
+    const [{ id }] = (
+      await upsert([{ externalId: p, name: 'Old', domain: 'd.example', industry: 'Retail', region: 'EMEA' }])
+    ).results;
     await upsert([{ externalId: p, name: 'New', industry: null }]);
     const { account } = await api.ok(ACCOUNT, { id });
-    expect(account).toEqual({ externalId: p, name: 'New', domain: 'd.example', industry: null, region: 'EMEA', employees: null });
+    expect(account).toEqual({
+      externalId: p,
+      name: 'New',
+      domain: 'd.example',
+      industry: null,
+      region: 'EMEA',
+      employees: null,
+    });
   });
 
   it('fails bad items alone with a stable code and field; duplicates in one call fail as DUPLICATE_IN_REQUEST', async () => {
@@ -57,9 +74,18 @@ describe('Mutation.upsertAccounts', () => {
 
   it('allOrNone: one failure rolls everything back and the others report ROLLED_BACK', async () => {
     const p = unique('acc');
-    const r = await upsert([{ externalId: `${p}-1`, name: 'One' }, { externalId: `${p}-2`, name: '' }, { externalId: `${p}-3`, name: 'Three' }], true);
+    const r = await upsert(
+      [
+        { externalId: `${p}-1`, name: 'One' },
+        { externalId: `${p}-2`, name: '' },
+        { externalId: `${p}-3`, name: 'Three' },
+      ],
+      true,
+    );
     expect(r.results.map((x) => [x.success, x.id, x.errors[0]?.code])).toEqual([
-      [false, null, 'ROLLED_BACK'], [false, null, 'BAD_USER_INPUT'], [false, null, 'ROLLED_BACK'],
+      [false, null, 'ROLLED_BACK'],
+      [false, null, 'BAD_USER_INPUT'],
+      [false, null, 'ROLLED_BACK'],
     ]);
     expect(await count(p)).toBe(0);
   });

@@ -10,15 +10,33 @@ import { loadConfig } from '../../../src/config/config';
 import { testConfig, tokenFor } from '../../support/tokens';
 
 /** The test configuration, quiet: every killed write logs a database-fault warning. */
-const quiet = loadConfig({ NODE_ENV: 'test', PORT: '0', JWT_SECRET: testConfig.jwt.secret, LOG_LEVEL: 'silent', RATE_BUCKET_CAPACITY: '1000000000', RATE_REFILL_PER_SECOND: '1000000000' });
+const quiet = loadConfig({
+  NODE_ENV: 'test',
+  PORT: '0',
+  JWT_SECRET: testConfig.jwt.secret,
+  LOG_LEVEL: 'silent',
+  RATE_BUCKET_CAPACITY: '1000000000',
+  RATE_REFILL_PER_SECOND: '1000000000',
+});
 
 const KPIS = `{ kpis(input: { from: "2019-01-01T00:00:00Z", to: "2019-02-01T00:00:00Z" }) { leads } }`;
 
-interface Reply { status: number; retryAfter: string | null; body: { data?: any; errors?: { extensions?: Record<string, any> }[] } }
+interface Reply {
+  status: number;
+  retryAfter: string | null;
+  body: { data?: any; errors?: { extensions?: Record<string, any> }[] };
+}
 
-async function gql(server: RunningServer, query: string, variables: Record<string, unknown> = {}, role = Role.REVOPS): Promise<Reply> {
+async function gql(
+  server: RunningServer,
+  query: string,
+  variables: Record<string, unknown> = {},
+  role = Role.REVOPS,
+): Promise<Reply> {
   const res = await fetch(server.url, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenFor(role)}` }, body: JSON.stringify({ query, variables }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenFor(role)}` },
+    body: JSON.stringify({ query, variables }),
   });
   return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as Reply['body'] };
 }
@@ -30,8 +48,11 @@ async function outsider(url: string): Promise<Client> {
   return c;
 }
 
-const retryable = (r: Reply) => r.status === 503 && r.retryAfter !== null
-  && r.body.errors?.[0].extensions?.code === 'RATE_LIMITED' && /^DATABASE_/.test(r.body.errors?.[0].extensions?.reason);
+const retryable = (r: Reply) =>
+  r.status === 503 &&
+  r.retryAfter !== null &&
+  r.body.errors?.[0].extensions?.code === 'RATE_LIMITED' &&
+  /^DATABASE_/.test(r.body.errors?.[0].extensions?.reason);
 
 describe('database faults while the service writes (a database of its own, real PostgreSQL)', () => {
   let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
@@ -56,15 +77,24 @@ describe('database faults while the service writes (a database of its own, real 
     const outcomes = { success: 0, retryable: 0 };
     for (let round = 0; round < 20; round++) {
       const p = `kill${round}x`;
-      const input = Array.from({ length: 500 }, (_, i) => ({ externalId: `${p}-${i}`, name: `${p} deal ${i}`, amount: i + 1, createdAt: '2024-05-01T12:00:00.000Z' }));
+      const input = Array.from({ length: 500 }, (_, i) => ({
+        externalId: `${p}-${i}`,
+        name: `${p} deal ${i}`,
+        amount: i + 1,
+        createdAt: '2024-05-01T12:00:00.000Z',
+      }));
       const write = gql(server, UPSERT_DEALS, { input });
       // kill every backend of the API (all but ours) at a moment spread over the write's lifetime
       await new Promise((r) => setTimeout(r, (round % 10) * 70));
-      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+      await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+      );
       const r = await write;
       expect(r.status).not.toBe(500);
       expect(JSON.stringify(r.body)).not.toMatch(/INTERNAL_SERVER_ERROR|ECONNRESET|already released/);
-      const visible = Number((await admin.query(`SELECT count(*) FROM deals WHERE external_id LIKE $1`, [`${p}-%`])).rows[0].count);
+      const visible = Number(
+        (await admin.query(`SELECT count(*) FROM deals WHERE external_id LIKE $1`, [`${p}-%`])).rows[0].count,
+      );
       if (r.body.data?.upsertDeals) {
         expect((r.body.data.upsertDeals as BulkOut).successCount).toBe(500);
         expect(visible).toBe(500);
@@ -77,18 +107,24 @@ describe('database faults while the service writes (a database of its own, real 
         let again = await gql(server, UPSERT_DEALS, { input });
         for (let i = 0; i < 5 && !again.body.data; i++) again = await gql(server, UPSERT_DEALS, { input });
         expect(again.body.data?.upsertDeals.successCount).toBe(500);
-        expect(Number((await admin.query(`SELECT count(*) FROM deals WHERE external_id LIKE $1`, [`${p}-%`])).rows[0].count)).toBe(500);
+        expect(
+          Number((await admin.query(`SELECT count(*) FROM deals WHERE external_id LIKE $1`, [`${p}-%`])).rows[0].count),
+        ).toBe(500);
       }
     }
     // the kills really landed mid-write in some rounds (and some writes finished first)
     expect(outcomes.retryable).toBeGreaterThan(0);
-    console.log(`fault rounds: ${outcomes.success} succeeded, ${outcomes.retryable} answered a retryable 503`); // eslint-disable-line no-console
+    console.log(`fault rounds: ${outcomes.success} succeeded, ${outcomes.retryable} answered a retryable 503`);
   });
 
   it('a role that may no longer log in (28000) is a retryable 503 with nothing written', async () => {
-    await admin.query(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'fault_login') THEN CREATE ROLE fault_login LOGIN; END IF; END $$`);
+    await admin.query(
+      `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'fault_login') THEN CREATE ROLE fault_login LOGIN; END IF; END $$`,
+    );
     await admin.query(`ALTER ROLE fault_login PASSWORD 'fault-login-pass'`);
-    await admin.query(`GRANT ALL ON ALL TABLES IN SCHEMA public TO fault_login; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO fault_login`);
+    await admin.query(
+      `GRANT ALL ON ALL TABLES IN SCHEMA public TO fault_login; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO fault_login`,
+    );
     const url = new URL(scratch.url);
     url.username = 'fault_login';
     url.password = 'fault-login-pass';
@@ -101,7 +137,9 @@ describe('database faults while the service writes (a database of its own, real 
       await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'fault_login'`);
       const r = await gql(srv, UPSERT_DEALS, { input: [{ externalId: 'login-gone', name: 'x', amount: 1 }] });
       expect(retryable(r)).toBe(true);
-      expect((await admin.query(`SELECT count(*) FROM deals WHERE external_id = 'login-gone'`)).rows[0].count).toBe('0');
+      expect((await admin.query(`SELECT count(*) FROM deals WHERE external_id = 'login-gone'`)).rows[0].count).toBe(
+        '0',
+      );
     } finally {
       await srv.stop();
       await own.destroy().catch(() => undefined);
@@ -128,7 +166,11 @@ describe('a database that stops accepting connections, then is dropped', () => {
       expect(retryable(write)).toBe(true);
       await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
       const dropped = await gql(server, KPIS, {}, Role.ANALYST);
-      expect([dropped.status, dropped.body.errors?.[0].extensions?.code, dropped.body.errors?.[0].extensions?.reason]).toEqual([503, 'RATE_LIMITED', 'DATABASE_UNAVAILABLE']);
+      expect([
+        dropped.status,
+        dropped.body.errors?.[0].extensions?.code,
+        dropped.body.errors?.[0].extensions?.reason,
+      ]).toEqual([503, 'RATE_LIMITED', 'DATABASE_UNAVAILABLE']);
     } finally {
       await admin.end();
       await server.stop();

@@ -12,14 +12,23 @@ import { unique } from '../../support/unique';
 const KPIS = `{ kpis(input: { from: "2019-01-01T00:00:00Z", to: "2019-02-01T00:00:00Z" }) { leads } }`;
 const newDeal = async (api: TestApi) => {
   const p = unique('fault');
-  const r = await api.ok<Record<string, BulkOut>>(UPSERT_DEALS, { input: [{ externalId: p, name: 'd', amount: 1, createdAt: at('2025-02-01') }] }, Role.REVOPS);
+  const r = await api.ok<Record<string, BulkOut>>(
+    UPSERT_DEALS,
+    { input: [{ externalId: p, name: 'd', amount: 1, createdAt: at('2025-02-01') }] },
+    Role.REVOPS,
+  );
   return { p, id: r.upsertDeals.results[0].id! };
 };
 
 describe('database faults (real PostgreSQL)', () => {
   describe('with a pool of 2, a 300 ms connect timeout and a 300 ms statement timeout', () => {
     let api: TestApi;
-    beforeAll(async () => (api = await startTestApi(productionConfig({ DB_POOL_SIZE: '2', DB_CONNECT_TIMEOUT_MS: '300', DB_STATEMENT_TIMEOUT_MS: '300' }))));
+    beforeAll(
+      async () =>
+        (api = await startTestApi(
+          productionConfig({ DB_POOL_SIZE: '2', DB_CONNECT_TIMEOUT_MS: '300', DB_STATEMENT_TIMEOUT_MS: '300' }),
+        )),
+    );
     afterAll(() => api.close());
 
     it('pool exhaustion fails fast with a retryable RATE_LIMITED, and the next request succeeds once a connection is free', async () => {
@@ -29,7 +38,12 @@ describe('database faults (real PostgreSQL)', () => {
       const r = await api.gql(KPIS, {}, Role.ANALYST);
       const ms = performance.now() - t;
       expect([r.status, r.headers.get('retry-after')]).toEqual([503, '1']);
-      expect(r.body.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', reason: 'DATABASE_BUSY', retryable: true, retryAfter: 1 });
+      expect(r.body.errors?.[0].extensions).toMatchObject({
+        code: 'RATE_LIMITED',
+        reason: 'DATABASE_BUSY',
+        retryable: true,
+        retryAfter: 1,
+      });
       expect(ms).toBeLessThan(1500);
       await Promise.all(held.map((q) => q.release()));
       expect((await api.gql(KPIS, {}, Role.ANALYST)).body.data?.kpis).toBeDefined();
@@ -42,7 +56,11 @@ describe('database faults (real PostgreSQL)', () => {
       await locker.query('LOCK TABLE leads IN ACCESS EXCLUSIVE MODE');
       try {
         const r = await api.gql(KPIS, {}, Role.ANALYST);
-        expect([r.status, r.body.errors?.[0].extensions?.code, r.body.errors?.[0].extensions?.reason]).toEqual([200, 'BAD_USER_INPUT', 'QUERY_TIMEOUT']);
+        expect([r.status, r.body.errors?.[0].extensions?.code, r.body.errors?.[0].extensions?.reason]).toEqual([
+          200,
+          'BAD_USER_INPUT',
+          'QUERY_TIMEOUT',
+        ]);
       } finally {
         await locker.query('ROLLBACK');
         await locker.end();
@@ -70,17 +88,29 @@ describe('database faults (real PostgreSQL)', () => {
       for (const deadline = Date.now() + 4_000; Date.now() < deadline && !victim.length;) {
         await new Promise((r) => setTimeout(r, 20));
         await locker.query('SELECT pg_stat_clear_snapshot()');
-        victim = await locker.query(`SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE deals SET version%' AND pid <> pg_backend_pid()`);
+        victim = await locker.query(
+          `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE deals SET version%' AND pid <> pg_backend_pid()`,
+        );
       }
       expect(victim).toHaveLength(1);
       await locker.query('SELECT pg_terminate_backend($1)', [victim[0].pid]);
       const r = await pending;
       await locker.rollbackTransaction();
       await locker.release();
-      expect([r.status, r.headers.get('retry-after'), r.body.errors?.[0].extensions?.code, r.body.errors?.[0].extensions?.reason])
-        .toEqual([503, '1', 'RATE_LIMITED', 'DATABASE_UNAVAILABLE']);
-      expect((await api.ok(DEAL_BY_EXT, { e: p })).dealByExternalId).toMatchObject({ version: 1, stage: { key: 'QUALIFICATION' } });
-      expect((await api.gql(MOVE_DEAL, { input: { dealId: id, stage: 'PROPOSAL', expectedVersion: 1 } }, Role.REVOPS)).body.data?.moveDealStage).toMatchObject({ version: 2 });
+      expect([
+        r.status,
+        r.headers.get('retry-after'),
+        r.body.errors?.[0].extensions?.code,
+        r.body.errors?.[0].extensions?.reason,
+      ]).toEqual([503, '1', 'RATE_LIMITED', 'DATABASE_UNAVAILABLE']);
+      expect((await api.ok(DEAL_BY_EXT, { e: p })).dealByExternalId).toMatchObject({
+        version: 1,
+        stage: { key: 'QUALIFICATION' },
+      });
+      expect(
+        (await api.gql(MOVE_DEAL, { input: { dealId: id, stage: 'PROPOSAL', expectedVersion: 1 } }, Role.REVOPS)).body
+          .data?.moveDealStage,
+      ).toMatchObject({ version: 2 });
     });
 
     it('50 concurrent writers on one deal, each retrying on CONFLICT: no lost update, the history is complete', async () => {
@@ -90,7 +120,18 @@ describe('database faults (real PostgreSQL)', () => {
       const writer = async (i: number) => {
         for (let attempt = 0; attempt < 200; attempt++) {
           const { version } = (await api.ok(DEAL_BY_EXT, { e: p })).dealByExternalId;
-          const r = await api.gql(MOVE_DEAL, { input: { dealId: id, stage: stages[i % 3], expectedVersion: version, occurredAt: new Date(Date.UTC(2025, 2, 1) + i * 60_000).toISOString() } }, Role.REVOPS);
+          const r = await api.gql(
+            MOVE_DEAL,
+            {
+              input: {
+                dealId: id,
+                stage: stages[i % 3],
+                expectedVersion: version,
+                occurredAt: new Date(Date.UTC(2025, 2, 1) + i * 60_000).toISOString(),
+              },
+            },
+            Role.REVOPS,
+          );
           if (!r.body.errors) return;
           expect(r.body.errors[0].extensions?.code).toBe('CONFLICT');
           conflicts++;
@@ -101,8 +142,13 @@ describe('database faults (real PostgreSQL)', () => {
       await Promise.all(Array.from({ length: 50 }, (_, i) => writer(i)));
       const deal = (await api.ok(DEAL_BY_EXT, { e: p })).dealByExternalId;
       expect(deal.version).toBe(51);
-      const times = deal.stageHistory.slice(1).map((h: { occurredAt: string }) => h.occurredAt).sort();
-      expect(times).toEqual(Array.from({ length: 50 }, (_, i) => new Date(Date.UTC(2025, 2, 1) + i * 60_000).toISOString()));
+      const times = deal.stageHistory
+        .slice(1)
+        .map((h: { occurredAt: string }) => h.occurredAt)
+        .sort();
+      expect(times).toEqual(
+        Array.from({ length: 50 }, (_, i) => new Date(Date.UTC(2025, 2, 1) + i * 60_000).toISOString()),
+      );
       expect(conflicts).toBeGreaterThan(0); // they really raced
     });
   });
@@ -137,25 +183,49 @@ describe('database faults (real PostgreSQL)', () => {
     const url = new URL(real.toString());
     url.hostname = '127.0.0.1';
     url.port = String(port);
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: url.toString(), JWT_SECRET: testConfig.jwt.secret, LOG_LEVEL: 'silent', DB_CONNECT_TIMEOUT_MS: '300' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      DATABASE_URL: url.toString(),
+      JWT_SECRET: testConfig.jwt.secret,
+      LOG_LEVEL: 'silent',
+      DB_CONNECT_TIMEOUT_MS: '300',
+    });
     const app = await startApp(config, { initialBackoffMs: 100 });
     const base = app.server.url.replace('/graphql', '');
     let proxy: net.Server | null = null;
     try {
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       expect((await fetch(`${base}/readyz`)).status).toBe(503);
-      const g = await fetch(app.server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenFor(Role.ADMIN)}` }, body: JSON.stringify({ query: '{ me { role } }' }) });
-      expect([g.status, g.headers.get('retry-after'), ((await g.json()) as any).errors[0].extensions.code]).toEqual([503, '2', 'RATE_LIMITED']);
+      const g = await fetch(app.server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenFor(Role.ADMIN)}` },
+        body: JSON.stringify({ query: '{ me { role } }' }),
+      });
+      expect([g.status, g.headers.get('retry-after'), ((await g.json()) as any).errors[0].extensions.code]).toEqual([
+        503,
+        '2',
+        'RATE_LIMITED',
+      ]);
       // the database "comes back": a proxy to the real server appears on the configured port
-      proxy = net.createServer((client) => {
-        const upstream = net.connect(Number(real.port || 5432), real.hostname === 'localhost' ? '127.0.0.1' : real.hostname);
-        client.pipe(upstream).pipe(client);
-        client.on('error', () => upstream.destroy());
-        upstream.on('error', () => client.destroy());
-      }).listen(port, '127.0.0.1');
+      proxy = net
+        .createServer((client) => {
+          const upstream = net.connect(
+            Number(real.port || 5432),
+            real.hostname === 'localhost' ? '127.0.0.1' : real.hostname,
+          );
+          client.pipe(upstream).pipe(client);
+          client.on('error', () => upstream.destroy());
+          upstream.on('error', () => client.destroy());
+        })
+        .listen(port, '127.0.0.1');
       await app.ready;
       expect((await fetch(`${base}/readyz`)).status).toBe(200);
-      const ok = await fetch(app.server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenFor(Role.ADMIN)}` }, body: JSON.stringify({ query: '{ me { role } }' }) });
+      const ok = await fetch(app.server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenFor(Role.ADMIN)}` },
+        body: JSON.stringify({ query: '{ me { role } }' }),
+      });
       expect(((await ok.json()) as any).data).toEqual({ me: { role: 'ADMIN' } });
     } finally {
       await app.stop();

@@ -6,7 +6,9 @@ import { unique } from '../../support/unique';
 
 /** Named statements the (single) pooled connection holds, read on that very connection. */
 const held = async (ds: DataSource): Promise<string[]> =>
-  (await preparedRows<{ name: string }>(ds, `SELECT name FROM pg_prepared_statements ORDER BY name`)).map((r) => r.name);
+  (await preparedRows<{ name: string }>(ds, `SELECT name FROM pg_prepared_statements ORDER BY name`)).map(
+    (r) => r.name,
+  );
 
 describe('prepared reads (real PostgreSQL, one pooled connection)', () => {
   let ds: DataSource;
@@ -24,7 +26,10 @@ describe('prepared reads (real PostgreSQL, one pooled connection)', () => {
 
   it(`keeps at most ${MAX_PREPARED_PER_CONNECTION} statements per connection, deallocating the least recently used`, async () => {
     const tag = unique('lru');
-    const texts = Array.from({ length: MAX_PREPARED_PER_CONNECTION + 10 }, (_, i) => `SELECT ${i} AS i, '${tag}' AS tag`);
+    const texts = Array.from(
+      { length: MAX_PREPARED_PER_CONNECTION + 10 },
+      (_, i) => `SELECT ${i} AS i, '${tag}' AS tag`,
+    );
     for (const t of texts) await preparedRows(ds, t);
     await preparedRows(ds, texts[texts.length - 1]); // most recently used again: no new statement
     const names = await held(ds);
@@ -35,7 +40,9 @@ describe('prepared reads (real PostgreSQL, one pooled connection)', () => {
   });
 
   it('a plan that outlived a schema change is dropped and the read runs once more', async () => {
-    const table = `prep_${unique('t').replace(/[^a-z0-9]/gi, '').toLowerCase()}`;
+    const table = `prep_${unique('t')
+      .replace(/[^a-z0-9]/gi, '')
+      .toLowerCase()}`;
     await ds.query(`CREATE TABLE ${table} (v int)`);
     await ds.query(`INSERT INTO ${table} VALUES (1)`);
     const text = `SELECT * FROM ${table}`;

@@ -18,7 +18,16 @@ describe('examples/sync-deals.mjs (a script syncing deals from CSV, against the 
   let dir: string;
   // a bucket of 25 points refilled at 10 a second: the third mutation in a row (10 points each) is RATE_LIMITED
   beforeAll(async () => {
-    api = await startTestApi(loadConfig({ NODE_ENV: 'test', PORT: '0', JWT_SECRET: testConfig.jwt.secret, LOG_LEVEL: 'warn', RATE_BUCKET_CAPACITY: '25', RATE_REFILL_PER_SECOND: '10' }));
+    api = await startTestApi(
+      loadConfig({
+        NODE_ENV: 'test',
+        PORT: '0',
+        JWT_SECRET: testConfig.jwt.secret,
+        LOG_LEVEL: 'warn',
+        RATE_BUCKET_CAPACITY: '25',
+        RATE_REFILL_PER_SECOND: '10',
+      }),
+    );
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sync-deals-'));
   });
   afterAll(async () => {
@@ -26,21 +35,29 @@ describe('examples/sync-deals.mjs (a script syncing deals from CSV, against the 
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const sync = (file: string) => run(process.execPath, [SCRIPT, file, '--url', api.server.url.replace('localhost', '127.0.0.1'), '--batch', '2'],
-    { env: { ...process.env, TOKEN: tokenFor(Role.SERVICE) } }).then((r) => ({ code: 0, ...r }), (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }));
+  const sync = (file: string) =>
+    run(process.execPath, [SCRIPT, file, '--url', api.server.url.replace('localhost', '127.0.0.1'), '--batch', '2'], {
+      env: { ...process.env, TOKEN: tokenFor(Role.SERVICE) },
+    }).then(
+      (r) => ({ code: 0, ...r }),
+      (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }),
+    );
 
   it('upserts every good row, retries through 429s, writes the bad ones to <file>.failed.csv, and a re-run writes nothing', async () => {
     const p = unique('csv');
     const file = path.join(dir, 'deals.csv');
-    fs.writeFileSync(file, [
-      'externalId,name,amount,createdAt,stage,stageAt',
-      `${p}-1,"Acme, Inc. – Platform",24000,1974-05-01T09:00:00Z,PROPOSAL,1974-05-10T09:00:00Z`,
-      `${p}-2,Globex,1200.50,1974-05-02T09:00:00Z,,`,
-      `${p}-3,"Initech ""Pilot""",5000,1974-05-03T09:00:00Z,WON,1974-06-01T09:00:00Z`,
-      `${p}-4,Bad amount,-5,1974-05-04T09:00:00Z,,`,
-      `${p}-5,Umbrella,800,1974-05-05T09:00:00Z,,`,
-      `${p}-6,Hooli,9900,1974-05-06T09:00:00Z,NEGOTIATION,1974-05-20T09:00:00Z`,
-    ].join('\n') + '\n');
+    fs.writeFileSync(
+      file,
+      [
+        'externalId,name,amount,createdAt,stage,stageAt',
+        `${p}-1,"Acme, Inc. – Platform",24000,1974-05-01T09:00:00Z,PROPOSAL,1974-05-10T09:00:00Z`,
+        `${p}-2,Globex,1200.50,1974-05-02T09:00:00Z,,`,
+        `${p}-3,"Initech ""Pilot""",5000,1974-05-03T09:00:00Z,WON,1974-06-01T09:00:00Z`,
+        `${p}-4,Bad amount,-5,1974-05-04T09:00:00Z,,`,
+        `${p}-5,Umbrella,800,1974-05-05T09:00:00Z,,`,
+        `${p}-6,Hooli,9900,1974-05-06T09:00:00Z,NEGOTIATION,1974-05-20T09:00:00Z`,
+      ].join('\n') + '\n',
+    );
 
     const first = await sync(file);
     expect([first.code, first.stderr]).toEqual([1, '']); // one row failed
@@ -54,13 +71,23 @@ describe('examples/sync-deals.mjs (a script syncing deals from CSV, against the 
 
     const d1 = (await api.ok(DEAL_BY_EXT, { e: `${p}-1` }, Role.ANALYST)).dealByExternalId;
     expect(d1).toMatchObject({ name: 'Acme, Inc. – Platform', amount: 24000, stage: { key: 'PROPOSAL' } });
-    expect((await api.ok(DEAL_BY_EXT, { e: `${p}-3` }, Role.ANALYST)).dealByExternalId).toMatchObject({ name: 'Initech "Pilot"', status: 'WON' });
+    expect((await api.ok(DEAL_BY_EXT, { e: `${p}-3` }, Role.ANALYST)).dealByExternalId).toMatchObject({
+      name: 'Initech "Pilot"',
+      status: 'WON',
+    });
     const version = d1.version;
 
     // the same file again: the same batches carry the same keys, so the server replays its answers and writes nothing
     const again = await sync(file);
-    expect(JSON.parse(again.stdout.trim().split('\n').pop()!)).toMatchObject({ rows: 6, created: 5, updated: 0, failed: 1 });
-    expect((await api.ds.query(`SELECT count(*)::int AS n FROM deals WHERE external_id LIKE $1`, [`${p}-%`]))[0].n).toBe(5);
+    expect(JSON.parse(again.stdout.trim().split('\n').pop()!)).toMatchObject({
+      rows: 6,
+      created: 5,
+      updated: 0,
+      failed: 1,
+    });
+    expect(
+      (await api.ds.query(`SELECT count(*)::int AS n FROM deals WHERE external_id LIKE $1`, [`${p}-%`]))[0].n,
+    ).toBe(5);
     expect((await api.ok(DEAL_BY_EXT, { e: `${p}-1` }, Role.ANALYST)).dealByExternalId.version).toBe(version); // nothing changed, no version bump
   }, 60_000);
 

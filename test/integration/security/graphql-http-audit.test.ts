@@ -19,12 +19,17 @@ describe('graphql-http server audits', () => {
     await api.close();
     const must = results.filter((r) => r.name.startsWith('MUST'));
     // printed for the closing note: MUST x/13
-    console.log(`graphql-http: MUST ${must.filter((r) => r.status === 'ok').length}/${must.length}, SHOULD ${results.filter((r) => r.name.startsWith('SHOULD') && r.status === 'ok').length}/${results.filter((r) => r.name.startsWith('SHOULD')).length}, MAY ${results.filter((r) => r.name.startsWith('MAY') && r.status === 'ok').length}/${results.filter((r) => r.name.startsWith('MAY')).length}`);
+    console.log(
+      `graphql-http: MUST ${must.filter((r) => r.status === 'ok').length}/${must.length}, SHOULD ${results.filter((r) => r.name.startsWith('SHOULD') && r.status === 'ok').length}/${results.filter((r) => r.name.startsWith('SHOULD')).length}, MAY ${results.filter((r) => r.name.startsWith('MAY') && r.status === 'ok').length}/${results.filter((r) => r.name.startsWith('MAY')).length}`,
+    );
   });
 
   const token = `Bearer ${tokenFor(Role.ANALYST)}`;
   const fetchFn = (input: string | URL | Request, init: RequestInit = {}) =>
-    fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init.headers).entries()), authorization: token } });
+    fetch(input, {
+      ...init,
+      headers: { ...Object.fromEntries(new Headers(init.headers).entries()), authorization: token },
+    });
 
   for (const audit of serverAudits({ url: () => api.server.url, fetchFn })) {
     it(`${audit.id} ${audit.name}`, async () => {

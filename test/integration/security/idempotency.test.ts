@@ -12,7 +12,11 @@ describe('Idempotency-Key on mutations', () => {
 
   const newDeal = async () => {
     const p = unique('idem');
-    const r = await api.ok<Record<string, BulkOut>>(UPSERT_DEALS, { input: [{ externalId: p, name: 'd', amount: 1, createdAt: at('2025-02-01') }] }, Role.REVOPS);
+    const r = await api.ok<Record<string, BulkOut>>(
+      UPSERT_DEALS,
+      { input: [{ externalId: p, name: 'd', amount: 1, createdAt: at('2025-02-01') }] },
+      Role.REVOPS,
+    );
     return { p, id: r.upsertDeals.results[0].id! };
   };
   const move = (id: string, stage: string, expectedVersion: number, key?: string, role = Role.REVOPS) =>
@@ -50,8 +54,16 @@ describe('Idempotency-Key on mutations', () => {
     const busy = all.filter((r) => r.status === 409);
     expect(ran).toHaveLength(1);
     expect(replayed.length + busy.length).toBe(9);
-    busy.forEach((r) => expect(r.body.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_IN_USE', retryable: true }));
-    expect(all.some((r) => r.body.errors?.[0].extensions?.code === 'CONFLICT' && !r.body.errors?.[0].extensions?.reason)).toBe(false);
+    busy.forEach((r) =>
+      expect(r.body.errors?.[0].extensions).toMatchObject({
+        code: 'CONFLICT',
+        reason: 'IDEMPOTENCY_KEY_IN_USE',
+        retryable: true,
+      }),
+    );
+    expect(
+      all.some((r) => r.body.errors?.[0].extensions?.code === 'CONFLICT' && !r.body.errors?.[0].extensions?.reason),
+    ).toBe(false);
     expect(await version(p)).toBe(2);
   });
 
@@ -67,10 +79,25 @@ describe('Idempotency-Key on mutations', () => {
 
   it('a request refused by the cost limit (429) keeps no key: the retry with the same key runs once the bucket refills', async () => {
     // the cost limit and the key claim run side by side; the 429 must not leave the key claimed (IN_PROGRESS)
-    const small = await startTestApi(loadConfig({ NODE_ENV: 'test', PORT: '0', JWT_SECRET: testConfig.jwt.secret, LOG_LEVEL: 'warn', RATE_BUCKET_CAPACITY: '20', RATE_REFILL_PER_SECOND: '10' }));
+    const small = await startTestApi(
+      loadConfig({
+        NODE_ENV: 'test',
+        PORT: '0',
+        JWT_SECRET: testConfig.jwt.secret,
+        LOG_LEVEL: 'warn',
+        RATE_BUCKET_CAPACITY: '20',
+        RATE_REFILL_PER_SECOND: '10',
+      }),
+    );
     try {
       const p = unique('idem429');
-      const up = (key: string) => small.gql(UPSERT_DEALS, { input: [{ externalId: p, name: 'd', amount: 1, createdAt: at('2025-02-01') }] }, Role.REVOPS, { 'idempotency-key': key });
+      const up = (key: string) =>
+        small.gql(
+          UPSERT_DEALS,
+          { input: [{ externalId: p, name: 'd', amount: 1, createdAt: at('2025-02-01') }] },
+          Role.REVOPS,
+          { 'idempotency-key': key },
+        );
       for (let i = 0; i < 20; i++) {
         const key = unique(`key-429-${i}`);
         expect((await up(unique('drain'))).status).toBeLessThan(500); // empties the bucket

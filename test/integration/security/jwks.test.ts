@@ -11,7 +11,10 @@ describe('RS256 deployment with a JWKS file', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jwks-it-'));
   const file = path.join(dir, 'jwks.json');
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  fs.writeFileSync(file, JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' }] }));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' }] }),
+  );
   let api: TestApi;
   const config = productionConfig({ JWT_JWKS_FILE: file });
   beforeAll(async () => (api = await startTestApi(config)));
@@ -19,7 +22,12 @@ describe('RS256 deployment with a JWKS file', () => {
 
   it('accepts RS256 tokens by kid and refuses the HS256 ones (one algorithm per deployment)', async () => {
     const rs = jwt.sign({ role: 'REVOPS' }, privateKey, {
-      algorithm: 'RS256', header: { alg: 'RS256', typ: 'at+jwt', kid: 'k1' }, subject: 'ops@x.example', issuer: config.jwt.issuer, audience: config.jwt.audience, expiresIn: 600,
+      algorithm: 'RS256',
+      header: { alg: 'RS256', typ: 'at+jwt', kid: 'k1' },
+      subject: 'ops@x.example',
+      issuer: config.jwt.issuer,
+      audience: config.jwt.audience,
+      expiresIn: 600,
     });
     const ok = await api.gql(`{ me { role } }`, {}, null, { authorization: `Bearer ${rs}` });
     expect(ok.body.data).toEqual({ me: { role: 'REVOPS' } });

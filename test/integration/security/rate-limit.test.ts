@@ -4,7 +4,10 @@ import { productionConfig, startTestApi, TestApi } from '../../support/test-serv
 describe('cost limit and per-principal leaky bucket', () => {
   let api: TestApi;
   // 120 points, 10 back per second: two 52-point kpis queries fit, the third must wait
-  beforeAll(async () => (api = await startTestApi(productionConfig({ RATE_BUCKET_CAPACITY: '120', RATE_REFILL_PER_SECOND: '10' }))));
+  beforeAll(
+    async () =>
+      (api = await startTestApi(productionConfig({ RATE_BUCKET_CAPACITY: '120', RATE_REFILL_PER_SECOND: '10' }))),
+  );
   afterAll(() => api.close());
   const KPIS = `{ kpis(input: { from: "2019-01-01T00:00:00Z", to: "2019-02-01T00:00:00Z" }) { leads winRate { value } } }`;
 
@@ -24,7 +27,15 @@ describe('cost limit and per-principal leaky bucket', () => {
   });
 
   it('a query over the cost limit is refused before it runs, whatever the bucket holds', async () => {
-    const r = await api.gql(`{ deals(first: 100) { nodes { leads { touchpoints(first: 100) { nodes { id } } } } } }`, {}, Role.ADMIN);
-    expect([r.status, r.body.errors?.[0].extensions?.code, r.body.errors?.[0].extensions?.cost?.limit]).toEqual([400, 'BAD_USER_INPUT', 1000]);
+    const r = await api.gql(
+      `{ deals(first: 100) { nodes { leads { touchpoints(first: 100) { nodes { id } } } } } }`,
+      {},
+      Role.ADMIN,
+    );
+    expect([r.status, r.body.errors?.[0].extensions?.code, r.body.errors?.[0].extensions?.cost?.limit]).toEqual([
+      400,
+      'BAD_USER_INPUT',
+      1000,
+    ]);
   });
 });

@@ -9,10 +9,17 @@ import { productionConfig, startTestApi, TestApi } from '../../support/test-serv
 import { testConfig, tokenFor } from '../../support/tokens';
 
 /** `fragment F1 on Deal { ...F0 ...F0 }` … `Fk`: 2^k fields once expanded, from a document of ~40 bytes per level. */
-const doublingFragments = (k: number) => ['fragment F0 on Deal { account { id } }',
-  ...Array.from({ length: k }, (_, i) => `fragment F${i + 1} on Deal { ...F${i} ...F${i} }`)].join('\n');
+const doublingFragments = (k: number) =>
+  [
+    'fragment F0 on Deal { account { id } }',
+    ...Array.from({ length: k }, (_, i) => `fragment F${i + 1} on Deal { ...F${i} ...F${i} }`),
+  ].join('\n');
 
-interface Frame { type: string; id?: string; payload?: any }
+interface Frame {
+  type: string;
+  id?: string;
+  payload?: any;
+}
 
 /** A raw graphql-transport-ws socket, driven frame by frame as an attacker would. */
 class RawSocket {
@@ -20,14 +27,23 @@ class RawSocket {
   closed: { code: number; reason: string } | null = null;
   private waiters: (() => void)[] = [];
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => { this.frames.push(JSON.parse(String(data))); this.wake(); });
-    ws.on('close', (code, reason) => { this.closed = { code, reason: String(reason) }; this.wake(); });
+    ws.on('message', (data) => {
+      this.frames.push(JSON.parse(String(data)));
+      this.wake();
+    });
+    ws.on('close', (code, reason) => {
+      this.closed = { code, reason: String(reason) };
+      this.wake();
+    });
     ws.on('error', () => undefined);
   }
   static async open(url: string): Promise<RawSocket> {
     const ws = new WebSocket(url, 'graphql-transport-ws');
     const s = new RawSocket(ws);
-    await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
     return s;
   }
   private wake() {
@@ -41,7 +57,11 @@ class RawSocket {
   /** Waits until the predicate holds (a frame came, the socket closed), up to ms. */
   async until(pred: () => boolean, ms = 5000): Promise<boolean> {
     const deadline = Date.now() + ms;
-    while (!pred() && Date.now() < deadline) await new Promise<void>((r) => { this.waiters.push(r); setTimeout(r, 25); });
+    while (!pred() && Date.now() < deadline)
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 25);
+      });
     return pred();
   }
   async init(authorization?: string): Promise<void> {
@@ -50,7 +70,9 @@ class RawSocket {
   }
   async subscribe(id: string, query: string, variables?: Record<string, unknown>): Promise<Frame | null> {
     this.send({ type: 'subscribe', id, payload: { query, variables } });
-    await this.until(() => this.closed !== null || this.frames.some((f) => f.id === id && (f.type === 'error' || f.type === 'next')));
+    await this.until(
+      () => this.closed !== null || this.frames.some((f) => f.id === id && (f.type === 'error' || f.type === 'next')),
+    );
     return this.frames.find((f) => f.id === id) ?? null;
   }
   close() {
@@ -89,17 +111,23 @@ describe('red team, WebSocket door (raw graphql-transport-ws frames, production 
       expect(cost).toBeGreaterThan(2 ** 29);
     });
 
-    it.each([21, 30, 60])('k = %i over the socket, as an ANALYST: refused at once, the server keeps answering', async (k) => {
-      const s = await open();
-      await s.init(`Bearer ${tokenFor(Role.ANALYST)}`);
-      const t = performance.now();
-      const reply = await s.subscribe('bomb', `subscription { dealChanged { deal { ...F${k} } } }\n${doublingFragments(k)}`);
-      expect(performance.now() - t).toBeLessThan(1000);
-      expect(reply?.type).toBe('error');
-      expect(reply?.payload[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'MAX_SELECTIONS' });
-      const http = await api.gql('{ me { role } }', {}, Role.ANALYST);
-      expect(http.body.data?.me.role).toBe('ANALYST');
-    });
+    it.each([21, 30, 60])(
+      'k = %i over the socket, as an ANALYST: refused at once, the server keeps answering',
+      async (k) => {
+        const s = await open();
+        await s.init(`Bearer ${tokenFor(Role.ANALYST)}`);
+        const t = performance.now();
+        const reply = await s.subscribe(
+          'bomb',
+          `subscription { dealChanged { deal { ...F${k} } } }\n${doublingFragments(k)}`,
+        );
+        expect(performance.now() - t).toBeLessThan(1000);
+        expect(reply?.type).toBe('error');
+        expect(reply?.payload[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'MAX_SELECTIONS' });
+        const http = await api.gql('{ me { role } }', {}, Role.ANALYST);
+        expect(http.body.data?.me.role).toBe('ANALYST');
+      },
+    );
 
     it('the same document as an HTTP query is refused with the same limit', async () => {
       const r = await api.gql(`{ deals(first: 1) { nodes { ...F30 } } }\n${doublingFragments(30)}`, {}, Role.ANALYST);
@@ -109,11 +137,20 @@ describe('red team, WebSocket door (raw graphql-transport-ws frames, production 
     it('the socket applies the depth, alias and cost limits of HTTP, and no introspection in production', async () => {
       const s = await open();
       await s.init(`Bearer ${tokenFor(Role.ANALYST)}`);
-      const aliases = await s.subscribe('a', `subscription { dealChanged { ${Array.from({ length: 16 }, (_, i) => `a${i}: op`).join(' ')} } }`);
+      const aliases = await s.subscribe(
+        'a',
+        `subscription { dealChanged { ${Array.from({ length: 16 }, (_, i) => `a${i}: op`).join(' ')} } }`,
+      );
       expect(aliases?.payload[0].extensions).toMatchObject({ limit: 'MAX_ALIASES' });
-      const deep = await s.subscribe('d', 'subscription { dealChanged { deal { leads { deals(first: 1) { nodes { leads { deals(first: 1) { nodes { id } } } } } } } } }');
+      const deep = await s.subscribe(
+        'd',
+        'subscription { dealChanged { deal { leads { deals(first: 1) { nodes { leads { deals(first: 1) { nodes { id } } } } } } } } }',
+      );
       expect(deep?.payload[0].extensions).toMatchObject({ limit: 'MAX_DEPTH' });
-      const costly = await s.subscribe('c', 'subscription { dealChanged { deal { account { leads(first: 100) { nodes { touchpoints(first: 100) { nodes { id } } } } } } } }');
+      const costly = await s.subscribe(
+        'c',
+        'subscription { dealChanged { deal { account { leads(first: 100) { nodes { touchpoints(first: 100) { nodes { id } } } } } } } }',
+      );
       expect(costly?.payload[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'MAX_COST' });
       const intro = await s.subscribe('i', 'subscription { dealChanged { op __schema { types { name } } } }');
       expect(intro?.type).toBe('error');
@@ -122,7 +159,10 @@ describe('red team, WebSocket door (raw graphql-transport-ws frames, production 
   });
 
   describe('2. messages are bounded like HTTP bodies', () => {
-    it.each([['30 MB', 30 * 1024 * 1024], ['200 kB', 200 * 1024]])('a %s frame before any token closes the socket with 1009, unparsed', async (_what, bytes) => {
+    it.each([
+      ['30 MB', 30 * 1024 * 1024],
+      ['200 kB', 200 * 1024],
+    ])('a %s frame before any token closes the socket with 1009, unparsed', async (_what, bytes) => {
       const s = await open();
       const t = performance.now();
       s.send(JSON.stringify({ type: 'connection_init', payload: { junk: 'x'.repeat(bytes) } }));
@@ -142,7 +182,11 @@ describe('red team, WebSocket door (raw graphql-transport-ws frames, production 
     it.each([
       ['no token', undefined, /bearer token is required/i],
       ['a garbage token', 'Bearer not.a.jwt', /not valid/i],
-      ['an expired token', `Bearer ${signToken({ sub: 'x@test.example', role: Role.ADMIN }, testConfig.jwt, -120)}`, /expired/i],
+      [
+        'an expired token',
+        `Bearer ${signToken({ sub: 'x@test.example', role: Role.ADMIN }, testConfig.jwt, -120)}`,
+        /expired/i,
+      ],
       ['Basic credentials', 'Basic dXNlcjpwYXNz', /Bearer <JWT>/],
     ])('%s: closed with 4403 and a reason that says what was wrong', async (_what, authorization, reason) => {
       const s = await open();
@@ -161,7 +205,11 @@ describe('red team, WebSocket door (raw graphql-transport-ws frames, production 
     it('a token that expires while the socket is open closes it at exp with 4401, and says why', async () => {
       const s = await open();
       const exp = Math.floor(Date.now() / 1000) + 2;
-      const token = signToken({ sub: 'short@test.example', role: Role.ANALYST }, testConfig.jwt, exp - Math.floor(Date.now() / 1000));
+      const token = signToken(
+        { sub: 'short@test.example', role: Role.ANALYST },
+        testConfig.jwt,
+        exp - Math.floor(Date.now() / 1000),
+      );
       await s.init(`Bearer ${token}`);
       expect(s.frames.map((f) => f.type)).toEqual(['connection_ack']);
       const sub = await s.subscribe('s', 'subscription { dealChanged { op } }');

@@ -10,11 +10,14 @@ describe('demo seed', () => {
   beforeAll(async () => ({ ds, drop } = await scratchDatabase('funnel_seed')));
   afterAll(() => drop());
 
-  const counts = async () => (await ds.query(`SELECT
+  const counts = async () =>
+    (
+      await ds.query(`SELECT
     (SELECT count(*) FROM leads)::int AS leads, (SELECT count(*) FROM deals)::int AS deals,
     (SELECT count(*) FROM touchpoints)::int AS touchpoints, (SELECT count(*) FROM lead_stage_changes)::int AS events,
     (SELECT count(*) FROM deal_stage_changes)::int AS deal_changes, (SELECT count(*) FROM deals WHERE status = 'WON')::int AS won,
-    (SELECT count(*) FROM leads WHERE stage = 'CUSTOMER')::int AS customers`))[0];
+    (SELECT count(*) FROM leads WHERE stage = 'CUSTOMER')::int AS customers`)
+    )[0];
 
   it('loads a few hundred leads with history, campaigns, touchpoints and deals; a second run changes nothing', async () => {
     expect(await isEmpty(ds)).toBe(true);

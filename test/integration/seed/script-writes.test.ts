@@ -14,7 +14,9 @@ async function rollupFingerprints(ds: DataSource): Promise<Record<string, string
       AND table_name ~ '^(attribution_credit|funnel_day|kpi_|markov_)' ORDER BY 1`);
   const out: Record<string, string> = {};
   for (const { name } of tables) {
-    const [{ n, h }] = await ds.query(`SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM ${name} t`);
+    const [{ n, h }] = await ds.query(
+      `SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM ${name} t`,
+    );
     out[name] = `${n} rows ${h}`;
   }
   return out;
@@ -40,9 +42,14 @@ describe('writes from a script, without the server', () => {
     expect(await rollupFingerprints(ds)).toEqual(kept);
   });
 
-  it('a runner built without the service\'s steps leaves its changes pending (what the composition root adds)', async () => {
+  it("a runner built without the service's steps leaves its changes pending (what the composition root adds)", async () => {
     const bare = new TransactionRunner(ds);
-    await upsertLeads(bare, { sub: 'script', role: Role.SERVICE }, [{ externalId: 'script-bare-1', createdAt: new Date('2024-01-02T00:00:00Z') }], true);
+    await upsertLeads(
+      bare,
+      { sub: 'script', role: Role.SERVICE },
+      [{ externalId: 'script-bare-1', createdAt: new Date('2024-01-02T00:00:00Z') }],
+      true,
+    );
     expect(await rollupsPending(ds)).toBe(true);
     await serviceTransactions(ds).run(async () => undefined); // the next service transaction applies them
     expect(await rollupsPending(ds)).toBe(false);

@@ -16,7 +16,8 @@ describe('synthetic seed (npm run seed)', () => {
     } finally {
       err.mockRestore();
     }
-    const [c] = await db.ds.query(`SELECT (SELECT count(*) FROM leads)::int AS leads, (SELECT count(*) FROM touchpoints)::int AS touchpoints,
+    const [c] = await db.ds
+      .query(`SELECT (SELECT count(*) FROM leads)::int AS leads, (SELECT count(*) FROM touchpoints)::int AS touchpoints,
       (SELECT count(*) FROM deals)::int AS deals, (SELECT count(*) FROM funnel_dirty)::int AS dirty, (SELECT count(*) FROM funnel_day)::int AS funnel_days`);
     expect(c.leads).toBe(10_000);
     expect(c.touchpoints).toBeGreaterThan(40_000);

@@ -15,117 +15,169 @@ const haveBrowser = fs.existsSync(CHROMIUM);
 if (!haveBrowser && process.env.CI) throw new Error(`CI needs Chromium at ${CHROMIUM} (apt-get install chromium)`);
 const SCREENSHOT = path.join(__dirname, '..', '..', '..', 'docs', 'dashboard.png');
 // without the background-networking flags Chromium keeps calling out of this closed network
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const MODELS = ['FIRST_TOUCH', 'LAST_TOUCH', 'LINEAR', 'W_SHAPED', 'TIME_DECAY', 'MARKOV'];
 
-(haveBrowser ? describe : describe.skip)('the funnel dashboard and GraphiQL in Chromium (demo data, real PostgreSQL)', () => {
-  let db: { ds: DataSource; drop: () => Promise<void> };
-  let server: RunningServer;
-  let browser: Browser;
-  let origin: string;
-  const external: string[] = [];
-  const token = tokenFor(Role.ANALYST);
-  const gql = async (query: string, variables: Record<string, unknown> = {}) => {
-    const res = await fetch(`${origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
-    const body = (await res.json()) as { data: any; errors?: unknown };
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data;
-  };
-  const open = async (url: string): Promise<Page> => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) external.push(r.url()); });
-    await page.goto(url);
-    return page;
-  };
-  const values = (page: Page, selector: string) => page.$$eval(selector, (els) => els.map((e) => (e.getAttribute('data-value') === '' ? null : Number(e.getAttribute('data-value')))));
+(haveBrowser ? describe : describe.skip)(
+  'the funnel dashboard and GraphiQL in Chromium (demo data, real PostgreSQL)',
+  () => {
+    let db: { ds: DataSource; drop: () => Promise<void> };
+    let server: RunningServer;
+    let browser: Browser;
+    let origin: string;
+    const external: string[] = [];
+    const token = tokenFor(Role.ANALYST);
+    const gql = async (query: string, variables: Record<string, unknown> = {}) => {
+      const res = await fetch(`${origin}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as { data: any; errors?: unknown };
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+      return body.data;
+    };
+    const open = async (url: string): Promise<Page> => {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      page.on('request', (r) => {
+        if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) external.push(r.url());
+      });
+      await page.goto(url);
+      return page;
+    };
+    const values = (page: Page, selector: string) =>
+      page.$$eval(selector, (els) =>
+        els.map((e) => (e.getAttribute('data-value') === '' ? null : Number(e.getAttribute('data-value')))),
+      );
 
-  beforeAll(async () => {
-    db = await scratchDatabase('funnel_web');
-    await seedDemo(serviceTransactions(db.ds));
-    server = await createServer(testConfig, db.ds, 0);
-    origin = server.url.replace('/graphql', '').replace('localhost', '127.0.0.1');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await db?.drop();
-  });
+    beforeAll(async () => {
+      db = await scratchDatabase('funnel_web');
+      await seedDemo(serviceTransactions(db.ds));
+      server = await createServer(testConfig, db.ds, 0);
+      origin = server.url.replace('/graphql', '').replace('localhost', '127.0.0.1');
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await server?.stop();
+      await db?.drop();
+    });
 
-  it('shows the demo funnel, pipeline, attribution by model with ROI and KPI tiles with targets: the numbers the API gives', async () => {
-    const page = await open(`${origin}/#token=${token}`);
-    await page.waitForSelector('body[data-loaded]', { timeout: 20_000 });
-    const [from, to] = (await page.getAttribute('body', 'data-loaded'))!.split('|');
-    expect([from, to]).toEqual(['2026-08-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z']); // the latest demo target quarter
+    it('shows the demo funnel, pipeline, attribution by model with ROI and KPI tiles with targets: the numbers the API gives', async () => {
+      const page = await open(`${origin}/#token=${token}`);
+      await page.waitForSelector('body[data-loaded]', { timeout: 20_000 });
+      const [from, to] = (await page.getAttribute('body', 'data-loaded'))!.split('|');
+      expect([from, to]).toEqual(['2026-08-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z']); // the latest demo target quarter
 
-    const api = await gql(`query($from: DateTimeISO!, $to: DateTimeISO!) {
+      const api = await gql(
+        `query($from: DateTimeISO!, $to: DateTimeISO!) {
       kpis(input: { from: $from, to: $to }) { leads mqls sqls wonDeals revenue spend cac openPipeline pipelineVelocity winRate { value } }
       funnel(input: { from: $from, to: $to }) { steps { stage count conversionFromPrevious { value } } }
       pipelineFunnel(input: { from: $from, to: $to }) { steps { stage count } }
       kpiTargets(from: $from, to: $to) { metric target actual attainment { value } }
       ${MODELS.map((m) => `${m}: attribution(input: { model: ${m}, from: $from, to: $to }) { revenue unattributedRevenue rows { key revenue roi { value } } }`).join('\n')}
-    }`, { from, to });
+    }`,
+        { from, to },
+      );
 
-    const k = api.kpis;
-    for (const f of ['leads', 'mqls', 'sqls', 'wonDeals', 'revenue', 'spend', 'cac', 'openPipeline', 'pipelineVelocity']) {
-      expect([f, (await values(page, `[data-field="${f}"]`))[0]]).toEqual([f, k[f]]);
-    }
-    expect(await values(page, '[data-field="winRate"]')).toEqual([k.winRate.value]);
-    expect(k.revenue).toBeGreaterThan(0);
-    expect(await page.textContent('[data-kpi="revenue"] .value')).toBe(`$${Math.round(k.revenue).toLocaleString('en-US')}`);
-
-    for (const t of api.kpiTargets) {
-      expect(await values(page, `[data-target="${t.metric}"]`)).toEqual([t.target]);
-      expect(await values(page, `[data-attainment="${t.metric}"]`)).toEqual([t.attainment.value]);
-    }
-    expect(api.kpiTargets.length).toBe(5);
-
-    expect(await values(page, '#funnel [data-count]')).toEqual(api.funnel.steps.map((s: { count: number }) => s.count));
-    expect(await values(page, '#funnel [data-conversion]')).toEqual(api.funnel.steps.map((s: { conversionFromPrevious: { value: number } | null }) => s.conversionFromPrevious?.value ?? null));
-    expect(await values(page, '#pipeline [data-count]')).toEqual(api.pipelineFunnel.steps.map((s: { count: number }) => s.count));
-
-    for (const m of MODELS) {
-      const report = api[m];
-      expect(await values(page, `[data-total="${m}"]`)).toEqual([report.revenue]);
-      expect(await values(page, `[data-unattributed="${m}"]`)).toEqual([report.unattributedRevenue]);
-      for (const r of report.rows) {
-        expect([m, r.key, await values(page, `tr[data-campaign="${r.key}"] [data-revenue="${m}"]`)]).toEqual([m, r.key, [r.revenue]]);
-        expect(await values(page, `tr[data-campaign="${r.key}"] [data-roi="${m}"]`)).toEqual([r.roi.value]);
+      const k = api.kpis;
+      for (const f of [
+        'leads',
+        'mqls',
+        'sqls',
+        'wonDeals',
+        'revenue',
+        'spend',
+        'cac',
+        'openPipeline',
+        'pipelineVelocity',
+      ]) {
+        expect([f, (await values(page, `[data-field="${f}"]`))[0]]).toEqual([f, k[f]]);
       }
-    }
-    fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      expect(await values(page, '[data-field="winRate"]')).toEqual([k.winRate.value]);
+      expect(k.revenue).toBeGreaterThan(0);
+      expect(await page.textContent('[data-kpi="revenue"] .value')).toBe(
+        `$${Math.round(k.revenue).toLocaleString('en-US')}`,
+      );
 
-    // the source filter reaches the funnel and the KPIs
-    await page.selectOption('#source', 'PAID_SEARCH');
-    await page.click('#filters button');
-    await page.waitForSelector(`body[data-loaded="${from}|${to}|PAID_SEARCH"]`);
-    const paid = await gql(`query($from: DateTimeISO!, $to: DateTimeISO!) { kpis(input: { from: $from, to: $to, sources: [PAID_SEARCH] }) { leads revenue }
-      funnel(input: { from: $from, to: $to, sources: [PAID_SEARCH] }) { steps { count } } }`, { from, to });
-    expect(await values(page, '[data-field="leads"]')).toEqual([paid.kpis.leads]);
-    expect(await values(page, '#funnel [data-count]')).toEqual(paid.funnel.steps.map((s: { count: number }) => s.count));
-    expect(paid.kpis.leads).toBeLessThan(k.leads);
-    expect(external).toEqual([]);
-    await page.close();
-  });
+      for (const t of api.kpiTargets) {
+        expect(await values(page, `[data-target="${t.metric}"]`)).toEqual([t.target]);
+        expect(await values(page, `[data-attainment="${t.metric}"]`)).toEqual([t.attainment.value]);
+      }
+      expect(api.kpiTargets.length).toBe(5);
 
-  it('asks for a token when it has none, and says UNAUTHENTICATED for a bad one', async () => {
-    const page = await open(`${origin}/`);
-    await page.waitForSelector('#login:not([hidden])');
-    await page.fill('#token', 'not-a-token');
-    await page.click('#login button');
-    await page.waitForSelector('#status.error');
-    expect(await page.textContent('#status')).toMatch(/^UNAUTHENTICATED/);
-    await page.close();
-  });
+      expect(await values(page, '#funnel [data-count]')).toEqual(
+        api.funnel.steps.map((s: { count: number }) => s.count),
+      );
+      expect(await values(page, '#funnel [data-conversion]')).toEqual(
+        api.funnel.steps.map(
+          (s: { conversionFromPrevious: { value: number } | null }) => s.conversionFromPrevious?.value ?? null,
+        ),
+      );
+      expect(await values(page, '#pipeline [data-count]')).toEqual(
+        api.pipelineFunnel.steps.map((s: { count: number }) => s.count),
+      );
 
-  it('GraphiQL at /graphiql renders from the server alone (no CDN) and runs a query with the token', async () => {
-    const page = await open(`${origin}/graphiql#token=${token}`);
-    await page.waitForSelector('.graphiql-container');
-    await page.click('.graphiql-execute-button');
-    await page.waitForSelector('.graphiql-response >> text=ANALYST', { timeout: 15_000 });
-    expect(await page.textContent('.graphiql-response')).toContain('"leads"');
-    expect(external).toEqual([]);
-    await page.close();
-  });
-});
+      for (const m of MODELS) {
+        const report = api[m];
+        expect(await values(page, `[data-total="${m}"]`)).toEqual([report.revenue]);
+        expect(await values(page, `[data-unattributed="${m}"]`)).toEqual([report.unattributedRevenue]);
+        for (const r of report.rows) {
+          expect([m, r.key, await values(page, `tr[data-campaign="${r.key}"] [data-revenue="${m}"]`)]).toEqual([
+            m,
+            r.key,
+            [r.revenue],
+          ]);
+          expect(await values(page, `tr[data-campaign="${r.key}"] [data-roi="${m}"]`)).toEqual([r.roi.value]);
+        }
+      }
+      fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+      // the source filter reaches the funnel and the KPIs
+      await page.selectOption('#source', 'PAID_SEARCH');
+      await page.click('#filters button');
+      await page.waitForSelector(`body[data-loaded="${from}|${to}|PAID_SEARCH"]`);
+      const paid = await gql(
+        `query($from: DateTimeISO!, $to: DateTimeISO!) { kpis(input: { from: $from, to: $to, sources: [PAID_SEARCH] }) { leads revenue }
+      funnel(input: { from: $from, to: $to, sources: [PAID_SEARCH] }) { steps { count } } }`,
+        { from, to },
+      );
+      expect(await values(page, '[data-field="leads"]')).toEqual([paid.kpis.leads]);
+      expect(await values(page, '#funnel [data-count]')).toEqual(
+        paid.funnel.steps.map((s: { count: number }) => s.count),
+      );
+      expect(paid.kpis.leads).toBeLessThan(k.leads);
+      expect(external).toEqual([]);
+      await page.close();
+    });
+
+    it('asks for a token when it has none, and says UNAUTHENTICATED for a bad one', async () => {
+      const page = await open(`${origin}/`);
+      await page.waitForSelector('#login:not([hidden])');
+      await page.fill('#token', 'not-a-token');
+      await page.click('#login button');
+      await page.waitForSelector('#status.error');
+      expect(await page.textContent('#status')).toMatch(/^UNAUTHENTICATED/);
+      await page.close();
+    });
+
+    it('GraphiQL at /graphiql renders from the server alone (no CDN) and runs a query with the token', async () => {
+      const page = await open(`${origin}/graphiql#token=${token}`);
+      await page.waitForSelector('.graphiql-container');
+      await page.click('.graphiql-execute-button');
+      await page.waitForSelector('.graphiql-response >> text=ANALYST', { timeout: 15_000 });
+      expect(await page.textContent('.graphiql-response')).toContain('"leads"');
+      expect(external).toEqual([]);
+      await page.close();
+    });
+  },
+);

@@ -11,7 +11,17 @@ const s = { secret: 's'.repeat(40), issuer: 'iss', audience: 'aud', maxLifetimeS
 const hs = hmacKeys(s.secret);
 const NOW = 1_800_000_000;
 const claims = (extra: Record<string, unknown> = {}) =>
-  JSON.parse(JSON.stringify({ sub: 'a@b.example', role: 'SALES', iss: s.issuer, aud: s.audience, iat: NOW, exp: NOW + 600, ...extra }));
+  JSON.parse(
+    JSON.stringify({
+      sub: 'a@b.example',
+      role: 'SALES',
+      iss: s.issuer,
+      aud: s.audience,
+      iat: NOW,
+      exp: NOW + 600,
+      ...extra,
+    }),
+  );
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 /** Signed by hand (HMAC-SHA256), so that claims the library would refuse to sign can be tested. */
 const hs256 = (payload: object, header: object = { typ: 'at+jwt' }, secret = s.secret) => {
@@ -19,13 +29,17 @@ const hs256 = (payload: object, header: object = { typ: 'at+jwt' }, secret = s.s
   return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
 };
 const verify = (token: string, keys = hs) => verifyToken(token, s, keys, NOW);
-const refused = async (token: string, keys = hs) => expect(verify(token, keys)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+const refused = async (token: string, keys = hs) =>
+  expect(verify(token, keys)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
 
 describe('verifyToken (RFC 8725): the tokens a verifier must refuse', () => {
   it('accepts a well-formed token, and one expired within the 30 s skew (J6)', async () => {
     await expect(verify(hs256(claims()))).resolves.toEqual({ sub: 'a@b.example', role: 'SALES' });
     await expect(verify(hs256(claims({ exp: NOW - 10, iat: NOW - 600 })))).resolves.toMatchObject({ role: 'SALES' });
-    await expect(verifyToken(signToken({ sub: 'x', role: Role.ADMIN }, s), s, hs)).resolves.toEqual({ sub: 'x', role: 'ADMIN' });
+    await expect(verifyToken(signToken({ sub: 'x', role: Role.ADMIN }, s), s, hs)).resolves.toEqual({
+      sub: 'x',
+      role: 'ADMIN',
+    });
   });
 
   it.each([
@@ -40,7 +54,13 @@ describe('verifyToken (RFC 8725): the tokens a verifier must refuse', () => {
     ['J11b missing iat', hs256(claims({ iat: undefined }))],
     ['J12 iat a day in the future', hs256(claims({ iat: NOW + 86_400, exp: NOW + 86_400 + 60 }))],
     ['J13 exp as a string', `${b64({ alg: 'HS256', typ: 'at+jwt' })}.${b64(claims({ exp: String(NOW + 600) }))}.x`],
-    ['J14 payload tampered (role → ADMIN)', (() => { const [h, , sig] = hs256(claims()).split('.'); return `${h}.${b64(claims({ role: 'ADMIN' }))}.${sig}`; })()],
+    [
+      'J14 payload tampered (role → ADMIN)',
+      (() => {
+        const [h, , sig] = hs256(claims()).split('.');
+        return `${h}.${b64(claims({ role: 'ADMIN' }))}.${sig}`;
+      })(),
+    ],
     ['J15 signature stripped', hs256(claims()).split('.').slice(0, 2).join('.') + '.'],
     ['J16 garbage', 'a.b.c'],
     ['J16b two segments', 'a.b'],
@@ -51,7 +71,10 @@ describe('verifyToken (RFC 8725): the tokens a verifier must refuse', () => {
     ['no subject', hs256(claims({ sub: undefined }))],
     ['HS384', jwt.sign(claims(), s.secret, { algorithm: 'HS384', header: { alg: 'HS384', typ: 'at+jwt' } })],
     ['another secret', hs256(claims(), { typ: 'at+jwt' }, 'o'.repeat(40))],
-    ['a critical header parameter this API does not understand (RFC 7515 §4.1.11)', hs256(claims(), { typ: 'at+jwt', crit: ['exp-policy'], 'exp-policy': 'x' })],
+    [
+      'a critical header parameter this API does not understand (RFC 7515 §4.1.11)',
+      hs256(claims(), { typ: 'at+jwt', crit: ['exp-policy'], 'exp-policy': 'x' }),
+    ],
     ['an empty crit list', hs256(claims(), { typ: 'at+jwt', crit: [] })],
   ])('%s → UNAUTHENTICATED', async (_name, token) => {
     await refused(token);
@@ -62,7 +85,14 @@ describe('verifyToken (RFC 8725): the tokens a verifier must refuse', () => {
     expect(bearerToken('Bearer a.b.c')).toBe('a.b.c');
     expect(bearerToken('bearer a.b.c')).toBe('a.b.c');
     expect(bearerToken('BEARER a.b.c')).toBe('a.b.c');
-    for (const h of ['Basic abc', 'Bearer', 'Bearer a b', 'Bearera.b.c', 'Bearer a.b.c, Bearer d.e.f', 'x'.repeat(100)]) {
+    for (const h of [
+      'Basic abc',
+      'Bearer',
+      'Bearer a b',
+      'Bearera.b.c',
+      'Bearer a.b.c, Bearer d.e.f',
+      'x'.repeat(100),
+    ]) {
       expect(() => bearerToken(h)).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
     }
   });
@@ -76,9 +106,17 @@ describe('RS256 with a JWKS (kid, rotation)', () => {
   const b = pair();
   const weak = pair(1024);
   const publish = (...keys: [string, KeyObject][]) =>
-    fs.writeFileSync(file, JSON.stringify({ keys: keys.map(([kid, k]) => ({ ...k.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' })) }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        keys: keys.map(([kid, k]) => ({ ...k.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' })),
+      }),
+    );
   const rs256 = (key: KeyObject, kid: string, header: object = {}) =>
-    jwt.sign(claims(), key, { algorithm: 'RS256', header: { alg: 'RS256', typ: 'at+jwt', kid, ...header } as jwt.JwtHeader });
+    jwt.sign(claims(), key, {
+      algorithm: 'RS256',
+      header: { alg: 'RS256', typ: 'at+jwt', kid, ...header } as jwt.JwtHeader,
+    });
   let clock = 0;
 
   it('verifies by kid; J3 an HS256 token signed with the public key is refused; J17 another key under a known kid is refused', async () => {
@@ -110,9 +148,21 @@ describe('RS256 with a JWKS (kid, rotation)', () => {
     const inner = jwksKeys({ file }, 0, () => clock);
     await refused(rs256(a.privateKey, "' OR 1=1--"), inner);
     await refused(rs256(a.privateKey, '../../dev/null'), inner);
-    await expect(verify(rs256(a.privateKey, 'key-a', { jku: 'http://127.0.0.1:1/evil.json' }), inner)).resolves.toBeTruthy();
-    await refused(jwt.sign(claims(), weak.privateKey, { algorithm: 'RS256', allowInsecureKeySizes: true, header: { alg: 'RS256', typ: 'at+jwt', kid: 'weak' } }), inner);
-    await refused(jwt.sign(claims(), a.privateKey, { algorithm: 'RS256', header: { alg: 'RS256', typ: 'at+jwt' } }), inner);
+    await expect(
+      verify(rs256(a.privateKey, 'key-a', { jku: 'http://127.0.0.1:1/evil.json' }), inner),
+    ).resolves.toBeTruthy();
+    await refused(
+      jwt.sign(claims(), weak.privateKey, {
+        algorithm: 'RS256',
+        allowInsecureKeySizes: true,
+        header: { alg: 'RS256', typ: 'at+jwt', kid: 'weak' },
+      }),
+      inner,
+    );
+    await refused(
+      jwt.sign(claims(), a.privateKey, { algorithm: 'RS256', header: { alg: 'RS256', typ: 'at+jwt' } }),
+      inner,
+    );
     await refused(hs256(claims()), inner); // the deployment's one algorithm is RS256
   });
 });
@@ -127,7 +177,8 @@ describe('cachedVerifier', () => {
     const c = counting();
     const verifyCached = cachedVerifier(s, c.keys, 60);
     const token = hs256(claims());
-    for (let i = 0; i < 3; i++) await expect(verifyCached(token, NOW + i)).resolves.toEqual({ sub: 'a@b.example', role: 'SALES' });
+    for (let i = 0; i < 3; i++)
+      await expect(verifyCached(token, NOW + i)).resolves.toEqual({ sub: 'a@b.example', role: 'SALES' });
     expect(c.calls()).toBe(1);
     await verifyCached(token, NOW + 61);
     expect(c.calls()).toBe(2);

@@ -3,7 +3,10 @@ import { PrimedLoader } from '../batch';
 describe('PrimedLoader', () => {
   const loader = () => {
     const batches: string[][] = [];
-    return { batches, l: new PrimedLoader<string, string>(async (keys) => (batches.push([...keys]), keys.map((k) => `db:${k}`))) };
+    return {
+      batches,
+      l: new PrimedLoader<string, string>(async (keys) => (batches.push([...keys]), keys.map((k) => `db:${k}`))),
+    };
   };
 
   it('hands a primed value back at once (no promise), and batches the rest', async () => {

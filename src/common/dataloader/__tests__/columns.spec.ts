@@ -11,7 +11,11 @@ const schema = buildSchema(`
 function infoOf(source: string): GraphQLResolveInfo {
   const doc = parse(source);
   const operation = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
-  const fragments = Object.fromEntries(doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+  const fragments = Object.fromEntries(
+    doc.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((f) => [f.name.value, f]),
+  );
   return { operation, fragments, schema } as unknown as GraphQLResolveInfo;
 }
 
@@ -24,7 +28,8 @@ describe('selection-aware columns', () => {
   });
 
   it('collects the fields of a type over every path, inline fragment and named fragment of the operation', () => {
-    const info = infoOf(`query { deals { account { name } leads { email account { ...A } } } account(id: 1) { ... on Account { industry } } }
+    const info =
+      infoOf(`query { deals { account { name } leads { email account { ...A } } } account(id: 1) { ... on Account { industry } } }
       fragment A on Account { domain }`);
     expect([...fieldsByType(info).get('Account')!].sort()).toEqual(['domain', 'industry', 'name']);
     expect([...fieldsByType(info).get('Lead')!].sort()).toEqual(['account', 'email']);

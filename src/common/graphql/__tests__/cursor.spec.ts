@@ -4,7 +4,12 @@ import { SortSpec } from '../keyset';
 
 const BY_CREATED: SortSpec = { expr: 'd.created_at', cast: 'timestamptz', direction: 'ASC', idExpr: 'd.id' };
 const BY_AMOUNT: SortSpec = { expr: 'd.amount', cast: 'numeric', direction: 'DESC', idExpr: 'd.id' };
-const BY_SCORE: SortSpec = { expr: 'coalesce(l.score, -2147483648)', cast: 'integer', direction: 'ASC', idExpr: 'l.id' };
+const BY_SCORE: SortSpec = {
+  expr: 'coalesce(l.score, -2147483648)',
+  cast: 'integer',
+  direction: 'ASC',
+  idExpr: 'l.id',
+};
 const raw = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const fieldOf = (f: () => unknown) => {
   try {
@@ -19,25 +24,40 @@ describe('cursors', () => {
   it('round-trip a sort value and id for their ordering', () => {
     const c = { v: '2025-03-01 12:00:00.123456+00', id: '42' };
     expect(decodeCursor(encodeCursor(BY_CREATED, c), BY_CREATED)).toEqual(c);
-    expect(decodeCursor(encodeCursor(BY_AMOUNT, { v: '24000.50', id: '7' }), BY_AMOUNT)).toEqual({ v: '24000.50', id: '7' });
+    expect(decodeCursor(encodeCursor(BY_AMOUNT, { v: '24000.50', id: '7' }), BY_AMOUNT)).toEqual({
+      v: '24000.50',
+      id: '7',
+    });
   });
 
-  it.each(['', 'x', raw([1, 'abc']), raw([1]), raw({ a: 1 }), 'A'.repeat(600), raw(['x', '2025-03-01 12:00:00+00', '1'])])(
-    'refuse %p with BAD_USER_INPUT on after',
-    (s) => {
-      expect(fieldOf(() => decodeCursor(s, BY_CREATED))).toEqual(['BAD_USER_INPUT', 'after']);
-    },
-  );
+  it.each([
+    '',
+    'x',
+    raw([1, 'abc']),
+    raw([1]),
+    raw({ a: 1 }),
+    'A'.repeat(600),
+    raw(['x', '2025-03-01 12:00:00+00', '1']),
+  ])('refuse %p with BAD_USER_INPUT on after', (s) => {
+    expect(fieldOf(() => decodeCursor(s, BY_CREATED))).toEqual(['BAD_USER_INPUT', 'after']);
+  });
 
   it('refuse an id out of bigint range', () => {
-    expect(fieldOf(() => decodeCursor(raw([orderingTag(BY_CREATED), null, '9223372036854775808']), BY_CREATED))).toEqual(['BAD_USER_INPUT', 'after']);
-    expect(decodeCursor(raw([orderingTag(BY_CREATED), null, '9223372036854775807']), BY_CREATED).id).toBe('9223372036854775807');
+    expect(
+      fieldOf(() => decodeCursor(raw([orderingTag(BY_CREATED), null, '9223372036854775808']), BY_CREATED)),
+    ).toEqual(['BAD_USER_INPUT', 'after']);
+    expect(decodeCursor(raw([orderingTag(BY_CREATED), null, '9223372036854775807']), BY_CREATED).id).toBe(
+      '9223372036854775807',
+    );
   });
 
   it('refuse a cursor of another ordering (CREATED_AT reused with AMOUNT, or ASC with DESC)', () => {
     const created = encodeCursor(BY_CREATED, { v: '2025-03-01 12:00:00+00', id: '1' });
     expect(fieldOf(() => decodeCursor(created, BY_AMOUNT))).toEqual(['BAD_USER_INPUT', 'after']);
-    expect(fieldOf(() => decodeCursor(created, { ...BY_CREATED, direction: 'DESC' }))).toEqual(['BAD_USER_INPUT', 'after']);
+    expect(fieldOf(() => decodeCursor(created, { ...BY_CREATED, direction: 'DESC' }))).toEqual([
+      'BAD_USER_INPUT',
+      'after',
+    ]);
   });
 
   it.each([

@@ -1,10 +1,27 @@
 import { graphql } from 'graphql';
-import { Arg, Authorized, Ctx, Field, FieldResolver, ID, ObjectType, Query, Resolver, Root, buildSchemaSync } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+  buildSchemaSync,
+} from 'type-graphql';
 import { plainFieldResolvers } from '../plain-field-resolvers';
 
-interface Ctx { role: string; tag: string }
+interface Ctx {
+  role: string;
+  tag: string;
+}
 /** Rows are plain objects typed by interfaces, as the repositories return them. */
-interface ItemRow { id: string }
+interface ItemRow {
+  id: string;
+}
 
 @ObjectType()
 class Item {
@@ -41,7 +58,10 @@ describe('plainFieldResolvers', () => {
   const instance = new ItemResolver();
   const container = { get: () => instance };
   const schema = buildSchemaSync({
-    resolvers: [ItemResolver], container, validate: false, authMode: 'error',
+    resolvers: [ItemResolver],
+    container,
+    validate: false,
+    authMode: 'error',
     authChecker: ({ context }, roles) => roles.includes((context as Ctx).role),
   });
   const made = plainFieldResolvers(schema, container);
@@ -50,13 +70,22 @@ describe('plainFieldResolvers', () => {
   it('puts a @Root/@Ctx field resolver in the schema as a direct call, on the container instance', async () => {
     expect(made).toBe(1);
     const r = await run('{ items { id label } }');
-    expect(r).toEqual({ data: { items: [{ id: '1', label: '1:t' }, { id: '2', label: '2:t' }] } });
+    expect(r).toEqual({
+      data: {
+        items: [
+          { id: '1', label: '1:t' },
+          { id: '2', label: '2:t' },
+        ],
+      },
+    });
     expect(instance.calls).toBe(2);
   });
 
   it('leaves resolvers with roles (the auth check runs) and with arguments to type-graphql', async () => {
     expect((await run('{ items { secret } }')).errors?.[0].message).toMatch(/denied/i);
-    expect((await run('{ items { secret } }', 'ADMIN')).data).toEqual({ items: [{ secret: 'secret 1' }, { secret: 'secret 2' }] });
+    expect((await run('{ items { secret } }', 'ADMIN')).data).toEqual({
+      items: [{ secret: 'secret 1' }, { secret: 'secret 2' }],
+    });
     expect((await run('{ items { times(n: 2) } }')).data).toEqual({ items: [{ times: '11' }, { times: '22' }] });
   });
 });

@@ -19,8 +19,12 @@ describe('operationCost', () => {
   });
 
   it('nested pages multiply; analytics and mutations carry their own price', () => {
-    expect(cost(`{ leads(first: 10) { nodes { touchpoints(first: 10) { nodes { id } } } } }`)).toBe(2 + 10 * (1 + 2 + 10 * 1));
-    expect(cost(`{ kpis(input: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { leads winRate { value } } }`)).toBe(1 + 1 + 50);
+    expect(cost(`{ leads(first: 10) { nodes { touchpoints(first: 10) { nodes { id } } } } }`)).toBe(
+      2 + 10 * (1 + 2 + 10 * 1),
+    );
+    expect(
+      cost(`{ kpis(input: { from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z" }) { leads winRate { value } } }`),
+    ).toBe(1 + 1 + 50);
     expect(cost(`mutation { upsertDeals(input: []) { successCount } }`)).toBe(1 + 10);
   });
 
@@ -36,8 +40,12 @@ describe('LIMIT_RULES', () => {
     expect(errors(deep)).toEqual([]);
     const deeper = `{ deals(first: 1) { nodes { leads { deals(first: 1) { nodes { leads { deals(first: 1) { nodes { id } } } } } } } } }`;
     expect(errors(deeper)).toEqual(['Query is 9 levels deep; the limit is 8']);
-    expect(errors(`{ ${Array.from({ length: 16 }, (_, i) => `a${i}: me { id }`).join(' ')} }`)).toEqual(['Query uses 16 aliases; the limit is 15']);
-    expect(errors(`{ me { ${Array.from({ length: 11 }, () => 'id @include(if: true)').join(' ')} } }`)).toEqual(['Query uses 11 directives; the limit is 10']);
+    expect(errors(`{ ${Array.from({ length: 16 }, (_, i) => `a${i}: me { id }`).join(' ')} }`)).toEqual([
+      'Query uses 16 aliases; the limit is 15',
+    ]);
+    expect(errors(`{ me { ${Array.from({ length: 11 }, () => 'id @include(if: true)').join(' ')} } }`)).toEqual([
+      'Query uses 11 directives; the limit is 10',
+    ]);
   });
 });
 

@@ -24,7 +24,8 @@ const SHAPLEY_STATE = { shapley_campaign: 'campaign_id', shapley_channel: 'chann
 
 /** The credit column of a model served by the rollup (SHAPLEY's depends on the grouping), or null. */
 export function creditColumn(model: AttributionModel, groupBy: AttributionGroupBy): string | null {
-  if (model === AttributionModel.SHAPLEY) return groupBy === AttributionGroupBy.CHANNEL ? 'shapley_channel' : 'shapley_campaign';
+  if (model === AttributionModel.SHAPLEY)
+    return groupBy === AttributionGroupBy.CHANNEL ? 'shapley_channel' : 'shapley_campaign';
   return CREDIT_COLUMN[model as keyof typeof CREDIT_COLUMN] ?? null;
 }
 
@@ -39,13 +40,27 @@ const SUMMED = [...RULE_BASED_MODELS.map((m) => CREDIT_COLUMN[m]), ...Object.key
 export async function refreshCredit(db: Queryable, dealIds: string[] | null): Promise<void> {
   const only = dealIds ? 'AND d.id = ANY($1::bigint[])' : '';
   const params = dealIds ? [dealIds] : [];
-  const oldDays = dealIds ? (await rows<{ day: string }>(db, `SELECT DISTINCT close_day::text AS day FROM attribution_credit WHERE deal_id = ANY($1::bigint[])`, params)).map((r) => r.day) : [];
+  const oldDays = dealIds
+    ? (
+        await rows<{ day: string }>(
+          db,
+          `SELECT DISTINCT close_day::text AS day FROM attribution_credit WHERE deal_id = ANY($1::bigint[])`,
+          params,
+        )
+      ).map((r) => r.day)
+    : [];
   await exec(db, `DELETE FROM attribution_credit ${dealIds ? 'WHERE deal_id = ANY($1::bigint[])' : ''}`, params);
   const middles = RULE_BASED_MODELS.map((m) => `${middleCountSql(m)} AS m_${CREDIT_COLUMN[m]}`).join(', ');
   // SHAPLEY per touch: 1 / (the deal's distinct states × its touches in this touch's state), by campaign and by channel
-  const shapley = Object.entries(SHAPLEY_STATE).map(([col, state]) => `,
-        dense_rank() OVER (PARTITION BY deal ORDER BY ${state}) AS k_${col}, count(*) OVER (PARTITION BY deal, ${state}) AS m_${col}`).join('');
-  const inserted = await rows<{ day: string }>(db, `
+  const shapley = Object.entries(SHAPLEY_STATE)
+    .map(
+      ([col, state]) => `,
+        dense_rank() OVER (PARTITION BY deal ORDER BY ${state}) AS k_${col}, count(*) OVER (PARTITION BY deal, ${state}) AS m_${col}`,
+    )
+    .join('');
+  const inserted = await rows<{ day: string }>(
+    db,
+    `
     WITH won AS (SELECT d.id, d.amount, d.created_at, d.closed_at FROM deals d WHERE d.status = 'WON' ${only}),
     ${positionedTouchesSql('t.campaign_id::text', String(CREDIT_LOOKBACK_DAYS), `'infinity'::timestamptz`)},
     middles AS (SELECT *, ${middles}${shapley} FROM positioned),
@@ -53,12 +68,16 @@ export async function refreshCredit(db: Queryable, dealIds: string[] | null): Pr
       INSERT INTO attribution_credit (deal_id, touchpoint_id, campaign_id, channel, close_day, amount, pos, ${Object.keys(SHAPLEY_STATE).join(', ')},
         ${RULE_BASED_MODELS.map((m) => CREDIT_COLUMN[m]).join(', ')})
       SELECT m.deal, m.touchpoint_id, m.campaign_id, m.channel, (w.closed_at AT TIME ZONE 'UTC')::date, m.amount, m.pos,
-        ${Object.keys(SHAPLEY_STATE).map((col) => `1::float8 / (max(m.k_${col}) OVER (PARTITION BY m.deal) * m.m_${col})`).join(', ')},
+        ${Object.keys(SHAPLEY_STATE)
+          .map((col) => `1::float8 / (max(m.k_${col}) OVER (PARTITION BY m.deal) * m.m_${col})`)
+          .join(', ')},
         ${RULE_BASED_MODELS.map((mo) => shareSql(mo, String(CREDIT_HALF_LIFE_DAYS), `m_${CREDIT_COLUMN[mo]}`)).join(',\n        ')}
       FROM middles m JOIN won w ON w.id = m.deal
       RETURNING close_day
     )
-    SELECT DISTINCT close_day::text AS day FROM ins`, params);
+    SELECT DISTINCT close_day::text AS day FROM ins`,
+    params,
+  );
   await refreshDaily(db, dealIds ? [...new Set([...oldDays, ...inserted.map((r) => r.day)])].sort() : null);
 }
 
@@ -69,21 +88,34 @@ export async function refreshCredit(db: Queryable, dealIds: string[] | null): Pr
  */
 async function refreshDaily(db: Queryable, days: string[] | null): Promise<void> {
   if (days && !days.length) return;
-  if (days) await exec(db, `SELECT pg_advisory_xact_lock(1764201600, (d - date '2000-01-01')) FROM unnest($1::date[]) d ORDER BY d`, [days]);
+  if (days)
+    await exec(
+      db,
+      `SELECT pg_advisory_xact_lock(1764201600, (d - date '2000-01-01')) FROM unnest($1::date[]) d ORDER BY d`,
+      [days],
+    );
   const where = days ? 'WHERE close_day = ANY($1::date[])' : '';
   const params = days ? [days] : [];
   await exec(db, `DELETE FROM attribution_credit_daily ${where}`, params);
-  await exec(db, `
+  await exec(
+    db,
+    `
     INSERT INTO attribution_credit_daily (close_day, campaign_id, channel, touchpoints, ${SUMMED.map((c) => `deals_${c}, revenue_${c}`).join(', ')})
     SELECT close_day, campaign_id, min(channel), count(*), ${SUMMED.map((c) => `sum(${c}), sum(amount * ${c})`).join(', ')}
-    FROM attribution_credit ${where} GROUP BY close_day, campaign_id`, params);
+    FROM attribution_credit ${where} GROUP BY close_day, campaign_id`,
+    params,
+  );
   await refreshConvertingDays(db, days);
 }
 
 /** Before a write transaction commits: recomputes the deals its writes marked dirty (triggers). */
 export async function processDirtyCredit(tx: EntityManager): Promise<void> {
   const dirty = await rows<{ id: string }>(tx, `DELETE FROM attribution_dirty RETURNING deal_id::text AS id`);
-  if (dirty.length) await refreshCredit(tx, dirty.map((d) => d.id));
+  if (dirty.length)
+    await refreshCredit(
+      tx,
+      dirty.map((d) => d.id),
+    );
 }
 
 /** `npm run rollups:rebuild`: the whole table from scratch, in one transaction. */

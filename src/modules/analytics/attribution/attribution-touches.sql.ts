@@ -10,12 +10,18 @@ const POSITION_SHARES: Partial<Record<AttributionModel, [number, number, number,
 };
 
 export const RULE_BASED_MODELS = [
-  AttributionModel.FIRST_TOUCH, AttributionModel.LAST_TOUCH, AttributionModel.LINEAR, AttributionModel.U_SHAPED,
-  AttributionModel.W_SHAPED, AttributionModel.FULL_PATH, AttributionModel.TIME_DECAY,
+  AttributionModel.FIRST_TOUCH,
+  AttributionModel.LAST_TOUCH,
+  AttributionModel.LINEAR,
+  AttributionModel.U_SHAPED,
+  AttributionModel.W_SHAPED,
+  AttributionModel.FULL_PATH,
+  AttributionModel.TIME_DECAY,
 ] as const;
 
 /** A touch holds none of the positions the model gives a share to. */
-const middleOf = (shares: number[]) => `NOT (${(['ft', 'lc', 'oc', 'cw'] as const).filter((_, i) => shares[i] > 0).join(' OR ')})`;
+const middleOf = (shares: number[]) =>
+  `NOT (${(['ft', 'lc', 'oc', 'cw'] as const).filter((_, i) => shares[i] > 0).join(' OR ')})`;
 
 /**
  * The number of middle touches of the deal under a model (a window function over `positioned`, to be computed in a

@@ -70,7 +70,8 @@ const spendCte = (groupBy: AttributionGroupBy) => `spend AS (
     )`;
 
 /** The first UTC day whose midnight is at or after an instant (instants have microsecond precision). */
-const CEIL_DAY = (instant: string) => `((${instant}::timestamptz AT TIME ZONE 'UTC') + interval '1 day' - interval '1 microsecond')::date`;
+const CEIL_DAY = (instant: string) =>
+  `((${instant}::timestamptz AT TIME ZONE 'UTC') + interval '1 day' - interval '1 microsecond')::date`;
 
 /**
  * Rows of the report: every group with credit or spend, from CTEs `credit` and `spend`; by campaign, each row embeds
@@ -111,7 +112,9 @@ const JOURNEYS = (key: string) => `,
 export async function queryAttribution(db: Queryable, q: AttributionQuery): Promise<AttributionResult> {
   const key = TOUCH_KEY[q.groupBy];
   const dataDriven = q.model === AttributionModel.MARKOV || q.model === AttributionModel.SHAPLEY;
-  const r = await rows<AttributionResult>(db, `
+  const r = await rows<AttributionResult>(
+    db,
+    `
     WITH won AS (
       SELECT d.id, d.amount, d.created_at, d.closed_at FROM deals d
       WHERE $5 AND d.status = 'WON' AND d.closed_at >= $2 AND d.closed_at < $3 AND d.closed_at <= $1 AND d.created_at <= $1
@@ -133,7 +136,8 @@ export async function queryAttribution(db: Queryable, q: AttributionQuery): Prom
       (SELECT coalesce(sum(amount), 0) FROM touches WHERE pos = 1)::float8 AS "attributedRevenue",
       ${ROWS_JSON} AS rows,
       ${dataDriven ? `(SELECT coalesce(json_agg(json_build_object('path', path, 'conversions', conversions, 'nulls', nulls, 'revenue', revenue)), '[]') FROM journeys)` : 'NULL::json'} AS journeys`,
-    [q.asOf, q.from, q.to, q.lookbackDays, q.currentOutcomes, q.halfLifeDays]);
+    [q.asOf, q.from, q.to, q.lookbackDays, q.currentOutcomes, q.halfLifeDays],
+  );
   return r[0];
 }
 
@@ -153,7 +157,9 @@ export async function queryAttributionCredit(db: Queryable, q: AttributionQuery)
   const col = markov ? 'linear' : creditColumn(q.model, q.groupBy)!;
   if (isUtcMidnight(q.from) && isUtcMidnight(q.to)) return queryAttributionDaily(db, q, col, markov);
   if (markov) throw new Error('MARKOV is read from the rollup over whole UTC days only');
-  const r = await rows<AttributionResult>(db, `
+  const r = await rows<AttributionResult>(
+    db,
+    `
     WITH won AS (
       SELECT d.id, d.amount FROM deals d
       WHERE d.status = 'WON' AND d.closed_at >= $2 AND d.closed_at < $3 AND d.closed_at <= $1 AND d.created_at <= $1
@@ -172,7 +178,8 @@ export async function queryAttributionCredit(db: Queryable, q: AttributionQuery)
       (SELECT coalesce(sum(amount), 0) FROM attributed)::float8 AS "attributedRevenue",
       ${ROWS_JSON} AS rows,
       NULL::json AS journeys`,
-    [q.asOf, q.from, q.to]);
+    [q.asOf, q.from, q.to],
+  );
   return r[0];
 }
 
@@ -181,9 +188,16 @@ export async function queryAttributionCredit(db: Queryable, q: AttributionQuery)
  * totals from the won deals; attributed deals and revenue are the days' LINEAR sums (each attributed deal's shares sum
  * to 1).
  */
-async function queryAttributionDaily(db: Queryable, q: AttributionQuery, col: string, markov: boolean): Promise<AttributionResult> {
+async function queryAttributionDaily(
+  db: Queryable,
+  q: AttributionQuery,
+  col: string,
+  markov: boolean,
+): Promise<AttributionResult> {
   const key = CREDIT_KEY[q.groupBy];
-  const r = await rows<AttributionResult>(db, `
+  const r = await rows<AttributionResult>(
+    db,
+    `
     WITH won AS (
       SELECT count(*)::int AS n, coalesce(sum(d.amount), 0)::float8 AS revenue FROM deals d
       WHERE d.status = 'WON' AND d.closed_at >= $2 AND d.closed_at < $3 AND d.closed_at <= $1 AND d.created_at <= $1
@@ -200,6 +214,7 @@ async function queryAttributionDaily(db: Queryable, q: AttributionQuery, col: st
       NULL::json AS journeys,
       ${markov ? MARKOV_COUNTS_JSON : 'NULL::json'} AS transitions
     FROM won, attributed`,
-    [q.asOf, q.from, q.to]);
+    [q.asOf, q.from, q.to],
+  );
   return r[0];
 }

@@ -8,7 +8,13 @@ import { checkPeriod, isUtcMidnight } from '../shared/period';
 import { AttributionQuery, AttributionResult, queryAttribution, queryAttributionCredit } from './attribution.query';
 import { CREDIT_HALF_LIFE_DAYS, CREDIT_LOOKBACK_DAYS } from './attribution-credit';
 import { RULE_BASED_MODELS } from './attribution-touches.sql';
-import { AttributionGroupBy, AttributionInput, AttributionModel, AttributionReport, AttributionRow } from './attribution.types';
+import {
+  AttributionGroupBy,
+  AttributionInput,
+  AttributionModel,
+  AttributionReport,
+  AttributionRow,
+} from './attribution.types';
 import { countsFromRows, markovShares, markovSharesFromCounts } from './markov.calc';
 import { shapleyCredit } from './shapley.calc';
 
@@ -16,8 +22,10 @@ import { shapleyCredit } from './shapley.calc';
 function checkWindows(input: AttributionInput): { lookbackDays: number; halfLifeDays: number } {
   const lookbackDays = input.lookbackDays ?? 365;
   const halfLifeDays = input.halfLifeDays ?? 7;
-  if (!Number.isInteger(lookbackDays) || lookbackDays < 0 || lookbackDays > 3650) throw badInput('lookbackDays must be a whole number of days from 0 to 3650', 'lookbackDays');
-  if (!Number.isFinite(halfLifeDays) || halfLifeDays <= 0 || halfLifeDays > 3650) throw badInput('halfLifeDays must be a number of days above 0 and at most 3650', 'halfLifeDays');
+  if (!Number.isInteger(lookbackDays) || lookbackDays < 0 || lookbackDays > 3650)
+    throw badInput('lookbackDays must be a whole number of days from 0 to 3650', 'lookbackDays');
+  if (!Number.isFinite(halfLifeDays) || halfLifeDays <= 0 || halfLifeDays > 3650)
+    throw badInput('halfLifeDays must be a number of days above 0 and at most 3650', 'halfLifeDays');
   return { lookbackDays, halfLifeDays };
 }
 
@@ -26,7 +34,11 @@ function checkWindows(input: AttributionInput): { lookbackDays: number; halfLife
  * get the journeys from SQL and the math from the calc modules. Σ rows.revenue + unattributedRevenue = revenue to the
  * cent, and Σ rows.deals + unattributedDeals = wonDeals.
  */
-export async function attribution(ds: DataSource, input: AttributionInput, opts: { rollup?: boolean } = {}): Promise<AttributionReport> {
+export async function attribution(
+  ds: DataSource,
+  input: AttributionInput,
+  opts: { rollup?: boolean } = {},
+): Promise<AttributionReport> {
   const now = new Date();
   const { from, to, asOf } = checkPeriod(input.from, input.to, input.asOf, now);
   const groupBy = input.groupBy ?? AttributionGroupBy.CAMPAIGN;
@@ -39,20 +51,34 @@ export async function attribution(ds: DataSource, input: AttributionInput, opts:
   if (modelCredit) {
     for (const row of credit.values()) Object.assign(row, { revenue: 0, deals: 0 });
     for (const [key, c] of modelCredit) {
-      credit.set(key, { ...(credit.get(key) ?? { key, touchpoints: 0, spend: 0 }), revenue: c.revenue, deals: c.deals });
+      credit.set(key, {
+        ...(credit.get(key) ?? { key, touchpoints: 0, spend: 0 }),
+        revenue: c.revenue,
+        deals: c.deals,
+      });
     }
   }
   // revenue is not rounded per row: rounding each row to cents could break Σ rows + unattributed = revenue by a cent
   const rows: AttributionRow[] = [...credit.values()].map((c) => ({
-    key: c.key, revenue: c.revenue, deals: c.deals, touchpoints: c.touchpoints, spend: c.spend,
-    roi: ratio(c.revenue - c.spend, c.spend), roas: ratio(c.revenue, c.spend),
+    key: c.key,
+    revenue: c.revenue,
+    deals: c.deals,
+    touchpoints: c.touchpoints,
+    spend: c.spend,
+    roi: ratio(c.revenue - c.spend, c.spend),
+    roas: ratio(c.revenue, c.spend),
     groupChannel: groupBy === AttributionGroupBy.CHANNEL ? (c.key as Channel) : null,
     embeddedCampaign: c.campaign ? reviveDates<Campaign>(c.campaign, ['startsAt', 'endsAt', 'createdAt']) : null,
   }));
   rows.sort((a, b) => b.revenue - a.revenue || b.spend - a.spend || a.key.localeCompare(b.key));
   return {
-    model: input.model, from, to, asOf,
-    wonDeals: r.wonDeals, revenue: r.revenue, attributedRevenue: r.attributedRevenue,
+    model: input.model,
+    from,
+    to,
+    asOf,
+    wonDeals: r.wonDeals,
+    revenue: r.revenue,
+    attributedRevenue: r.attributedRevenue,
     unattributedRevenue: Math.round((r.revenue - r.attributedRevenue) * 100) / 100,
     unattributedDeals: r.wonDeals - r.attributedDeals,
     rows,
@@ -67,21 +93,33 @@ export async function attribution(ds: DataSource, input: AttributionInput, opts:
 function creditServes(q: AttributionQuery): boolean {
   if (!q.currentOutcomes || q.lookbackDays !== CREDIT_LOOKBACK_DAYS) return false;
   if (q.model === AttributionModel.MARKOV) return isUtcMidnight(q.from) && isUtcMidnight(q.to);
-  return q.model === AttributionModel.SHAPLEY || ((RULE_BASED_MODELS as readonly AttributionModel[]).includes(q.model)
-    && (q.model !== AttributionModel.TIME_DECAY || q.halfLifeDays === CREDIT_HALF_LIFE_DAYS));
+  return (
+    q.model === AttributionModel.SHAPLEY ||
+    ((RULE_BASED_MODELS as readonly AttributionModel[]).includes(q.model) &&
+      (q.model !== AttributionModel.TIME_DECAY || q.halfLifeDays === CREDIT_HALF_LIFE_DAYS))
+  );
 }
 
 /**
  * MARKOV: removal-effect shares of the attributed revenue and deals (of the rollup's transition counts, or of the
  * journeys); SHAPLEY on the fly: converting journeys split equally (the rollup's rows already hold SHAPLEY credit).
  */
-function dataDrivenCredit(model: AttributionModel, r: AttributionResult): Map<string, { revenue: number; deals: number }> | null {
+function dataDrivenCredit(
+  model: AttributionModel,
+  r: AttributionResult,
+): Map<string, { revenue: number; deals: number }> | null {
   if (model === AttributionModel.MARKOV) {
     const shares = r.journeys ? markovShares(r.journeys) : markovSharesFromCounts(countsFromRows(r.transitions ?? []));
-    return new Map([...shares].map(([key, s]) => [key, { revenue: s * r.attributedRevenue, deals: s * r.attributedDeals }]));
+    return new Map(
+      [...shares].map(([key, s]) => [key, { revenue: s * r.attributedRevenue, deals: s * r.attributedDeals }]),
+    );
   }
   if (model === AttributionModel.SHAPLEY && r.journeys) {
-    return shapleyCredit(r.journeys.filter((j) => j.conversions > 0).map((j) => ({ path: j.path, deals: j.conversions, revenue: j.revenue })));
+    return shapleyCredit(
+      r.journeys
+        .filter((j) => j.conversions > 0)
+        .map((j) => ({ path: j.path, deals: j.conversions, revenue: j.revenue })),
+    );
   }
   return null;
 }

@@ -4,10 +4,20 @@ import { Ratio } from '../analytics.types';
 import { Campaign } from '../../campaign/campaign.type';
 
 export enum AttributionModel {
-  FIRST_TOUCH = 'FIRST_TOUCH', LAST_TOUCH = 'LAST_TOUCH', LINEAR = 'LINEAR', U_SHAPED = 'U_SHAPED', W_SHAPED = 'W_SHAPED',
-  FULL_PATH = 'FULL_PATH', TIME_DECAY = 'TIME_DECAY', MARKOV = 'MARKOV', SHAPLEY = 'SHAPLEY',
+  FIRST_TOUCH = 'FIRST_TOUCH',
+  LAST_TOUCH = 'LAST_TOUCH',
+  LINEAR = 'LINEAR',
+  U_SHAPED = 'U_SHAPED',
+  W_SHAPED = 'W_SHAPED',
+  FULL_PATH = 'FULL_PATH',
+  TIME_DECAY = 'TIME_DECAY',
+  MARKOV = 'MARKOV',
+  SHAPLEY = 'SHAPLEY',
 }
-export enum AttributionGroupBy { CAMPAIGN = 'CAMPAIGN', CHANNEL = 'CHANNEL' }
+export enum AttributionGroupBy {
+  CAMPAIGN = 'CAMPAIGN',
+  CHANNEL = 'CHANNEL',
+}
 registerEnumType(AttributionModel, { name: 'AttributionModel' });
 registerEnumType(AttributionGroupBy, { name: 'AttributionGroupBy' });
 
@@ -17,10 +27,19 @@ export class AttributionInput {
   @Field({ description: 'Won deals whose closedAt is in [from, to).' }) from: Date;
   @Field() to: Date;
   @Field(() => Date, { nullable: true }) asOf?: Date | null;
-  @Field(() => AttributionGroupBy, { nullable: true, defaultValue: AttributionGroupBy.CAMPAIGN }) groupBy?: AttributionGroupBy | null;
-  @Field(() => Int, { nullable: true, defaultValue: 365, description: "Touchpoints count from this many days before the deal's creation up to its close." })
+  @Field(() => AttributionGroupBy, { nullable: true, defaultValue: AttributionGroupBy.CAMPAIGN })
+  groupBy?: AttributionGroupBy | null;
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: 365,
+    description: "Touchpoints count from this many days before the deal's creation up to its close.",
+  })
   lookbackDays?: number | null;
-  @Field(() => Float, { nullable: true, defaultValue: 7, description: 'TIME_DECAY: credit halves every halfLifeDays before the close.' })
+  @Field(() => Float, {
+    nullable: true,
+    defaultValue: 7,
+    description: 'TIME_DECAY: credit halves every halfLifeDays before the close.',
+  })
   halfLifeDays?: number | null;
 }
 
@@ -53,4 +72,3 @@ export class AttributionReport {
   @Field(() => Int) unattributedDeals: number;
   @Field(() => [AttributionRow]) rows: AttributionRow[];
 }
-

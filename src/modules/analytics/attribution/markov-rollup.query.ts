@@ -10,7 +10,10 @@ export interface TransitionRow {
 }
 
 /** markov_touch's state column of each grouping. */
-const STATE: Record<AttributionGroupBy, string> = { [AttributionGroupBy.CAMPAIGN]: 'campaign', [AttributionGroupBy.CHANNEL]: 'channel' };
+const STATE: Record<AttributionGroupBy, string> = {
+  [AttributionGroupBy.CAMPAIGN]: 'campaign',
+  [AttributionGroupBy.CHANNEL]: 'channel',
+};
 
 /**
  * CTEs `mk_ok` and `mk_counts(conv, s1, s2, n)` (summed by the caller): the MARKOV chain's transition counts of a report

@@ -92,10 +92,21 @@ export const refreshConvertingDays = (db: Queryable, days: string[] | null) => r
  * that reach 0 are deleted); then the leads' units are replaced.
  */
 export async function processDirtyMarkov(tx: EntityManager): Promise<void> {
-  const ids = (await rows<{ id: string }>(tx, `WITH d AS (DELETE FROM markov_dirty RETURNING lead_id) SELECT DISTINCT lead_id::text AS id FROM d ORDER BY 1`)).map((r) => r.id);
+  const ids = (
+    await rows<{ id: string }>(
+      tx,
+      `WITH d AS (DELETE FROM markov_dirty RETURNING lead_id) SELECT DISTINCT lead_id::text AS id FROM d ORDER BY 1`,
+    )
+  ).map((r) => r.id);
   if (!ids.length) return;
-  await exec(tx, `SELECT pg_advisory_xact_lock(${LOCK.lead}, (id % 2147483647)::int) FROM unnest($1::bigint[]) id ORDER BY id`, [ids]);
-  const applied = await rows<{ kind: string; dim: string; day: string; s1: string; s2: string; n: number }>(tx, `
+  await exec(
+    tx,
+    `SELECT pg_advisory_xact_lock(${LOCK.lead}, (id % 2147483647)::int) FROM unnest($1::bigint[]) id ORDER BY id`,
+    [ids],
+  );
+  const applied = await rows<{ kind: string; dim: string; day: string; s1: string; s2: string; n: number }>(
+    tx,
+    `
     WITH new_t AS (${touchUnitsSql('t.lead_id = ANY($1::bigint[])')}),
     old_t AS (SELECT * FROM markov_touch WHERE lead_id = ANY($1::bigint[])),
     new_w AS (${wonUnitsSql('dl.lead_id = ANY($1::bigint[])', 'new_t')}),
@@ -117,17 +128,26 @@ export async function processDirtyMarkov(tx: EntityManager): Promise<void> {
     )
     INSERT INTO markov_day SELECT * FROM deltas WHERE n <> 0 ORDER BY kind, dim, day, s1, s2
     ON CONFLICT (kind, dim, day, s1, s2) DO UPDATE SET n = markov_day.n + EXCLUDED.n
-    RETURNING kind, dim, day::text, s1, s2, n`, [ids]);
+    RETURNING kind, dim, day::text, s1, s2, n`,
+    [ids],
+  );
   const zero = applied.filter((r) => r.n === 0);
   if (zero.length) {
-    await exec(tx, `DELETE FROM markov_day m USING unnest($1::text[], $2::text[], $3::date[], $4::text[], $5::text[]) z(kind, dim, day, s1, s2)
+    await exec(
+      tx,
+      `DELETE FROM markov_day m USING unnest($1::text[], $2::text[], $3::date[], $4::text[], $5::text[]) z(kind, dim, day, s1, s2)
       WHERE m.kind = z.kind AND m.dim = z.dim AND m.day = z.day AND m.s1 = z.s1 AND m.s2 = z.s2 AND m.n = 0`,
-    (['kind', 'dim', 'day', 's1', 's2'] as const).map((k) => zero.map((r) => r[k])));
+      (['kind', 'dim', 'day', 's1', 's2'] as const).map((k) => zero.map((r) => r[k])),
+    );
   }
   await exec(tx, `DELETE FROM markov_touch WHERE lead_id = ANY($1::bigint[])`, [ids]);
   await exec(tx, `DELETE FROM markov_won WHERE lead_id = ANY($1::bigint[])`, [ids]);
   await exec(tx, `INSERT INTO markov_touch ${touchUnitsSql('t.lead_id = ANY($1::bigint[])')}`, [ids]);
-  await exec(tx, `INSERT INTO markov_won ${wonUnitsSql('dl.lead_id = ANY($1::bigint[])', '(SELECT * FROM markov_touch WHERE lead_id = ANY($1::bigint[]))')}`, [ids]);
+  await exec(
+    tx,
+    `INSERT INTO markov_won ${wonUnitsSql('dl.lead_id = ANY($1::bigint[])', '(SELECT * FROM markov_touch WHERE lead_id = ANY($1::bigint[]))')}`,
+    [ids],
+  );
 }
 
 /** Every MARKOV rollup row computed from scratch from the base tables (the equality test), per table. */

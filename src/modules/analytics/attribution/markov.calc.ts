@@ -51,7 +51,8 @@ export function transitionCounts(journeys: Journey[]): TransitionCounts {
  */
 export function countsFromRows(rows: { conv: boolean; s1: string; s2: string; n: number }[]): TransitionCounts {
   const counts: TransitionCounts = new Map();
-  for (const r of rows) addTransition(counts, r.s1 === '' ? START : r.s1, r.s2 !== '' ? r.s2 : r.conv ? CONVERSION : NULL, r.n);
+  for (const r of rows)
+    addTransition(counts, r.s1 === '' ? START : r.s1, r.s2 !== '' ? r.s2 : r.conv ? CONVERSION : NULL, r.n);
   return counts;
 }
 
@@ -75,7 +76,10 @@ function probabilities(counts: TransitionCounts): Map<string, Map<string, number
  * which rise monotonically to the absorption probabilities, until no value moves by more than 1e-15.
  */
 function conversionProbability(p: Map<string, Map<string, number>>, removed: string | null): number {
-  const x = new Map<string, number>([[CONVERSION, 1], [NULL, 0]]);
+  const x = new Map<string, number>([
+    [CONVERSION, 1],
+    [NULL, 0],
+  ]);
   if (removed !== null) x.set(removed, 0);
   const transient = [...p.keys()].filter((s) => s !== removed);
   for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
@@ -97,7 +101,9 @@ export function markovSharesFromCounts(counts: TransitionCounts): Map<string, nu
   const base = conversionProbability(p, null);
   const shares = new Map<string, number>();
   if (base <= 0) return shares;
-  const effects = [...p.keys()].filter((s) => s !== START).sort()
+  const effects = [...p.keys()]
+    .filter((s) => s !== START)
+    .sort()
     .map((s) => [s, Math.max(0, 1 - conversionProbability(p, s) / base)] as const);
   const total = effects.reduce((a, [, e]) => a + e, 0);
   for (const [s, e] of effects) shares.set(s, total > 0 ? e / total : 0);
@@ -105,7 +111,9 @@ export function markovSharesFromCounts(counts: TransitionCounts): Map<string, nu
 }
 
 /** Removal-effect shares per state of the journeys (Σ = 1), or an empty map when nothing converts. */
-export const markovShares = (journeys: Journey[]): Map<string, number> => markovSharesFromCounts(transitionCounts(journeys));
+export const markovShares = (journeys: Journey[]): Map<string, number> =>
+  markovSharesFromCounts(transitionCounts(journeys));
 
 /** P(conversion) of the journeys' chain (exposed for tests and diagnostics). */
-export const markovConversionProbability = (journeys: Journey[]): number => conversionProbability(probabilities(transitionCounts(journeys)), null);
+export const markovConversionProbability = (journeys: Journey[]): number =>
+  conversionProbability(probabilities(transitionCounts(journeys)), null);

@@ -20,12 +20,25 @@ export interface RollupPlan {
  * funnels are computed on the fly).
  */
 export function rollupPlan(q: FunnelQuery, needsDurations: boolean): RollupPlan | null {
-  if (needsDurations || q.policy !== SkippedStagePolicy.INFER || !q.currentOutcomes || !isUtcMidnight(q.from) || !isUtcMidnight(q.to)) return null;
+  if (
+    needsDurations ||
+    q.policy !== SkippedStagePolicy.INFER ||
+    !q.currentOutcomes ||
+    !isUtcMidnight(q.from) ||
+    !isUtcMidnight(q.to)
+  )
+    return null;
   const windowDays = q.windowSeconds === null ? null : q.windowSeconds / DAY_SECONDS;
   if (windowDays !== null && !Number.isInteger(windowDays)) return null;
   if (q.sources && q.ownerIds) return null;
-  if (q.sources) return !q.breakdown || q.breakdown === FunnelBreakdown.CHANNEL ? { dim: 'CHANNEL', grps: q.sources, windowDays } : null;
-  if (q.ownerIds) return !q.breakdown || q.breakdown === FunnelBreakdown.OWNER ? { dim: 'OWNER', grps: q.ownerIds, windowDays } : null;
+  if (q.sources)
+    return !q.breakdown || q.breakdown === FunnelBreakdown.CHANNEL
+      ? { dim: 'CHANNEL', grps: q.sources, windowDays }
+      : null;
+  if (q.ownerIds)
+    return !q.breakdown || q.breakdown === FunnelBreakdown.OWNER
+      ? { dim: 'OWNER', grps: q.ownerIds, windowDays }
+      : null;
   return { dim: q.breakdown ?? 'ALL', grps: null, windowDays };
 }
 
@@ -45,7 +58,8 @@ export function latestFactSql(dim: RollupDim): string {
 export async function queryFunnelRollup(db: Queryable, q: FunnelQuery, p: RollupPlan): Promise<FunnelRow[] | null> {
   const steps = q.steps.map((s) => LADDER.indexOf(s) + 1);
   const cohort = q.basis === ConversionBasis.COHORT;
-  const at = (col: string) => cohort ? `fd.${col}[least(coalesce($7::int, 2147483646), cardinality(fd.${col}) - 1) + 1]` : `fd.${col}[1]`;
+  const at = (col: string) =>
+    cohort ? `fd.${col}[least(coalesce($7::int, 2147483646), cardinality(fd.${col}) - 1) + 1]` : `fd.${col}[1]`;
   const s1 = steps[0];
   const reach1 = reachSql(s1 - 1);
   const inDays = `fd.dim = $3 AND fd.day >= ($4::timestamptz AT TIME ZONE 'UTC')::date AND fd.day < ($5::timestamptz AT TIME ZONE 'UTC')::date
@@ -64,7 +78,9 @@ export async function queryFunnelRollup(db: Queryable, q: FunnelQuery, p: Rollup
         AND ($3 <> 'OWNER' OR $6::text[] IS NULL OR l.owner_id::text = ANY($6::text[]))
     ),
 `;
-  const result = await rows<FunnelRow & { ok: boolean }>(db, `
+  const result = await rows<FunnelRow & { ok: boolean }>(
+    db,
+    `
     WITH ok AS (SELECT NOT EXISTS (SELECT 1 FROM funnel_dirty) AND coalesce(${latestFactSql(p.dim)} <= $1, true) AS ok),
     picked AS (
       SELECT CASE WHEN $3 = 'OWNER' AND fd.grp <> 'UNASSIGNED' THEN coalesce((SELECT u.email FROM users u WHERE u.id = fd.grp::bigint), 'UNASSIGNED') ELSE fd.grp END AS grp,
@@ -78,7 +94,8 @@ ${withAnchor ? ANCHOR : ''}    agg AS (
     )
     SELECT ok.ok, agg.*, 0 AS durations, NULL::float8 AS "meanDays", NULL::float8 AS "medianDays", ${withAnchor ? '(SELECT at FROM anchor)' : 'NULL::timestamptz'} AS "maxAnchor"
     FROM ok LEFT JOIN agg ON ok.ok ORDER BY agg.total DESC, agg.grp, agg.k`,
-    [q.asOf, steps, p.dim, q.from, q.to, p.grps, ...(cohort ? [p.windowDays] : [])]);
+    [q.asOf, steps, p.dim, q.from, q.to, p.grps, ...(cohort ? [p.windowDays] : [])],
+  );
   if (!result[0]?.ok) return null;
   return result.filter((r) => r.k !== null).map(({ ok: _ok, ...r }) => r);
 }

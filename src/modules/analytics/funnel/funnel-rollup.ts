@@ -8,7 +8,14 @@ import { FIRSTS } from './funnel.query';
  */
 
 /** Breakdown dimensions the rollup keeps, each with the facts column holding the group key. */
-export const ROLLUP_DIMS = { ALL: `'ALL'`, CHANNEL: 'f.channel', INDUSTRY: 'f.industry', REGION: 'f.region', OWNER: 'f.owner', CAMPAIGN: 'f.campaign' } as const;
+export const ROLLUP_DIMS = {
+  ALL: `'ALL'`,
+  CHANNEL: 'f.channel',
+  INDUSTRY: 'f.industry',
+  REGION: 'f.region',
+  OWNER: 'f.owner',
+  CAMPAIGN: 'f.campaign',
+} as const;
 export type RollupDim = keyof typeof ROLLUP_DIMS;
 
 /** Every maintained first entry of a lead `l`, LEAD … CUSTOMER (CUSTOMER as of now). */
@@ -42,7 +49,9 @@ const contributionsSql = (facts: string) => `
     ceil(extract(epoch FROM f.reach[b] - f.reach[a]) / 86400)::int AS lag, f.inferred[b] AS inf, f.sign
   FROM (${facts}) f
   CROSS JOIN generate_series(1, 6) a CROSS JOIN LATERAL generate_series(a, 6) b
-  CROSS JOIN LATERAL (VALUES ${Object.entries(ROLLUP_DIMS).map(([d, col]) => `('${d}', ${col})`).join(', ')}) g(dim, grp)
+  CROSS JOIN LATERAL (VALUES ${Object.entries(ROLLUP_DIMS)
+    .map(([d, col]) => `('${d}', ${col})`)
+    .join(', ')}) g(dim, grp)
   WHERE f.reach[b] IS NOT NULL`;
 
 /** Signed contributions summed per row key and lag, then folded into cumulative arrays per key. */
@@ -54,7 +63,8 @@ const foldedSql = (contributions: string) => `
   GROUP BY day, a, b, dim, grp`;
 
 /** Every funnel_day row computed from scratch from the base tables (the rebuild, and the equality test). */
-export const fromScratchSql = () => foldedSql(contributionsSql(`SELECT x.*, 1 AS sign FROM (${leadFactsSql('true')}) x`));
+export const fromScratchSql = () =>
+  foldedSql(contributionsSql(`SELECT x.*, 1 AS sign FROM (${leadFactsSql('true')}) x`));
 
 /**
  * Brings the rollup up to date for the given leads: locks them and their accounts (a concurrent writer of the same
@@ -64,8 +74,14 @@ export const fromScratchSql = () => foldedSql(contributionsSql(`SELECT x.*, 1 AS
 async function refreshLeads(db: Queryable, ids: string[]): Promise<void> {
   await exec(db, `SELECT 1 FROM leads WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`, [ids]);
   // an account's industry or region changing concurrently: one of the two waits, so the later sees the other's rows
-  await exec(db, `SELECT 1 FROM accounts WHERE id IN (SELECT account_id FROM leads WHERE id = ANY($1::bigint[])) ORDER BY id FOR SHARE`, [ids]);
-  const zero = await rows<{ a: number; dim: string; day: string; b: number; grp: string }>(db, `
+  await exec(
+    db,
+    `SELECT 1 FROM accounts WHERE id IN (SELECT account_id FROM leads WHERE id = ANY($1::bigint[])) ORDER BY id FOR SHARE`,
+    [ids],
+  );
+  const zero = await rows<{ a: number; dim: string; day: string; b: number; grp: string }>(
+    db,
+    `
     WITH old AS (SELECT f.*, -1 AS sign FROM funnel_lead f WHERE f.lead_id = ANY($1::bigint[])),
     new AS (${leadFactsSql('l.id = ANY($1::bigint[])')}),
     gone AS (DELETE FROM funnel_lead f WHERE f.lead_id = ANY($1::bigint[]) AND NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = f.lead_id)),
@@ -77,11 +93,22 @@ async function refreshLeads(db: Queryable, ids: string[]): Promise<void> {
     INSERT INTO funnel_day AS fd (a, dim, day, b, grp, n, inf)
     SELECT a, dim, day, b, grp, n, inf FROM delta ORDER BY a, dim, day, b, grp
     ON CONFLICT (a, dim, day, b, grp) DO UPDATE SET n = funnel_cum_sum(fd.n, EXCLUDED.n), inf = funnel_cum_sum(fd.inf, EXCLUDED.inf)
-    RETURNING CASE WHEN fd.n = '{0}' THEN fd.a END AS a, fd.dim, fd.day::text AS day, fd.b, fd.grp`, [ids]);
+    RETURNING CASE WHEN fd.n = '{0}' THEN fd.a END AS a, fd.dim, fd.day::text AS day, fd.b, fd.grp`,
+    [ids],
+  );
   const empty = zero.filter((z) => z.a !== null);
   if (empty.length) {
-    await exec(db, `DELETE FROM funnel_day WHERE (a, dim, day, b, grp) IN (SELECT * FROM unnest($1::smallint[], $2::text[], $3::date[], $4::smallint[], $5::text[]))`,
-      [empty.map((z) => z.a), empty.map((z) => z.dim), empty.map((z) => z.day), empty.map((z) => z.b), empty.map((z) => z.grp)]);
+    await exec(
+      db,
+      `DELETE FROM funnel_day WHERE (a, dim, day, b, grp) IN (SELECT * FROM unnest($1::smallint[], $2::text[], $3::date[], $4::smallint[], $5::text[]))`,
+      [
+        empty.map((z) => z.a),
+        empty.map((z) => z.dim),
+        empty.map((z) => z.day),
+        empty.map((z) => z.b),
+        empty.map((z) => z.grp),
+      ],
+    );
   }
 }
 
@@ -90,7 +117,10 @@ async function refreshLeads(db: Queryable, ids: string[]): Promise<void> {
  * the KPI rollup's hand-off units.
  */
 export async function processDirtyFunnel(tx: EntityManager): Promise<string[]> {
-  const dirty = await rows<{ id: string }>(tx, `WITH d AS (DELETE FROM funnel_dirty RETURNING lead_id) SELECT DISTINCT lead_id::text AS id FROM d`);
+  const dirty = await rows<{ id: string }>(
+    tx,
+    `WITH d AS (DELETE FROM funnel_dirty RETURNING lead_id) SELECT DISTINCT lead_id::text AS id FROM d`,
+  );
   const ids = dirty.map((d) => d.id);
   if (ids.length) await refreshLeads(tx, ids);
   return ids;
@@ -103,6 +133,9 @@ export async function rebuildFunnel(tx: EntityManager): Promise<number> {
   await exec(tx, `DELETE FROM funnel_lead`);
   await exec(tx, `DELETE FROM funnel_day`);
   await exec(tx, `INSERT INTO funnel_lead ${leadFactsSql('true')}`);
-  await exec(tx, `INSERT INTO funnel_day (day, a, b, dim, grp, n, inf) ${foldedSql(contributionsSql(`SELECT f.*, 1 AS sign FROM funnel_lead f`))}`);
+  await exec(
+    tx,
+    `INSERT INTO funnel_day (day, a, b, dim, grp, n, inf) ${foldedSql(contributionsSql(`SELECT f.*, 1 AS sign FROM funnel_lead f`))}`,
+  );
   return Number((await rows<{ n: string }>(tx, `SELECT count(*) AS n FROM funnel_day`))[0].n);
 }

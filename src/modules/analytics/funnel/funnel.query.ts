@@ -4,7 +4,6 @@ import { FunnelBreakdown, SkippedStagePolicy } from '../analytics.types';
 import { FunnelFrame, FunnelRow, funnelStepsSql } from '../shared/funnel-steps.sql';
 import { latestChangeAsOf } from '../shared/deal-outcome.sql';
 
-
 export interface FunnelQuery extends FunnelFrame {
   /** Ladder stages to show, in rank order (validated by the caller). */
   steps: LifecycleStage[];
@@ -13,7 +12,12 @@ export interface FunnelQuery extends FunnelFrame {
 }
 
 export const LADDER: LifecycleStage[] = [
-  LifecycleStage.LEAD, LifecycleStage.MQL, LifecycleStage.SAL, LifecycleStage.SQL, LifecycleStage.OPPORTUNITY, LifecycleStage.CUSTOMER,
+  LifecycleStage.LEAD,
+  LifecycleStage.MQL,
+  LifecycleStage.SAL,
+  LifecycleStage.SQL,
+  LifecycleStage.OPPORTUNITY,
+  LifecycleStage.CUSTOMER,
 ];
 const f = (s: LifecycleStage) => `f${LADDER.indexOf(s) + 1}`;
 const r = (s: LifecycleStage) => `r${LADDER.indexOf(s) + 1}`;
@@ -32,7 +36,9 @@ const GROUP: Record<FunnelBreakdown, string> = {
  * CUSTOMER entry of a lead as of $1: the earliest close among its deals whose latest change at or before $1 is WON;
  * `current` names the boolean parameter saying asOf is now or later (then the maintained first_customer_at is exact).
  */
-export const customerAsOf = (current: string) => `CASE WHEN ${current} THEN CASE WHEN l.first_customer_at <= $1 THEN l.first_customer_at END
+export const customerAsOf = (
+  current: string,
+) => `CASE WHEN ${current} THEN CASE WHEN l.first_customer_at <= $1 THEN l.first_customer_at END
   WHEN l.first_opportunity_at <= $1 THEN (
     SELECT min(w.at) FROM deal_leads dl CROSS JOIN LATERAL (${latestChangeAsOf('dl.deal_id', '$1')}) w
     WHERE dl.lead_id = l.id AND w.category = 'WON') END`;
@@ -86,7 +92,9 @@ function stepExpressions(q: FunnelQuery): { reach: string[]; inferred: string[] 
 export async function queryFunnel(db: Queryable, q: FunnelQuery): Promise<FunnelRow[]> {
   const { reach, inferred } = stepExpressions(q);
   const grp = q.breakdown ? GROUP[q.breakdown] : 'NULL::text';
-  return rows<FunnelRow>(db, `
+  return rows<FunnelRow>(
+    db,
+    `
     WITH firsts AS (
       SELECT ${grp} AS grp,
         ${leadFirstEntries('$7')}
@@ -106,5 +114,6 @@ export async function queryFunnel(db: Queryable, q: FunnelQuery): Promise<Funnel
       SELECT grp, ARRAY[${reach.join(', ')}]::timestamptz[] AS reach, ARRAY[${inferred.join(', ')}]::boolean[] AS inferred FROM reaches
     ),
     ${funnelStepsSql(q.basis, q.steps.length)}`,
-    [q.asOf, q.from, q.to, q.windowSeconds, q.sources, q.ownerIds, q.currentOutcomes]);
+    [q.asOf, q.from, q.to, q.windowSeconds, q.sources, q.ownerIds, q.currentOutcomes],
+  );
 }

@@ -10,14 +10,20 @@ import { queryFunnelRollup, rollupPlan } from './funnel-rollup.query';
 
 const LADDER = Object.values(LifecycleStage);
 const LABELS: Record<LifecycleStage, string> = {
-  LEAD: 'Lead', MQL: 'Marketing qualified', SAL: 'Sales accepted', SQL: 'Sales qualified', OPPORTUNITY: 'Opportunity', CUSTOMER: 'Customer',
+  LEAD: 'Lead',
+  MQL: 'Marketing qualified',
+  SAL: 'Sales accepted',
+  SQL: 'Sales qualified',
+  OPPORTUNITY: 'Opportunity',
+  CUSTOMER: 'Customer',
 };
 
 function checkSteps(steps: LifecycleStage[] | null | undefined): LifecycleStage[] {
   if (!steps) return LADDER;
   if (steps.length === 0) throw badInput('steps must name at least one stage', 'steps');
   for (let i = 1; i < steps.length; i++) {
-    if (LADDER.indexOf(steps[i]) <= LADDER.indexOf(steps[i - 1])) throw badInput('steps must be distinct and in ladder order', 'steps');
+    if (LADDER.indexOf(steps[i]) <= LADDER.indexOf(steps[i - 1]))
+      throw badInput('steps must be distinct and in ladder order', 'steps');
   }
   return steps;
 }
@@ -33,10 +39,30 @@ export async function funnel(ds: DataSource, input: FunnelInput, needsDurations 
   const basis = input.basis ?? ConversionBasis.COHORT;
   const win = windowSeconds(input.conversionWindowDays);
   const q: FunnelQuery = {
-    steps, basis, policy: input.skippedStages ?? SkippedStagePolicy.INFER, from, to, asOf, windowSeconds: win,
-    breakdown: input.breakdown ?? null, sources: input.sources ?? null, ownerIds: ownerFilter(input.ownerIds), currentOutcomes: asOf >= now,
+    steps,
+    basis,
+    policy: input.skippedStages ?? SkippedStagePolicy.INFER,
+    from,
+    to,
+    asOf,
+    windowSeconds: win,
+    breakdown: input.breakdown ?? null,
+    sources: input.sources ?? null,
+    ownerIds: ownerFilter(input.ownerIds),
+    currentOutcomes: asOf >= now,
   };
   const plan = rollupPlan(q, needsDurations);
   const rows = (plan && (await queryFunnelRollup(ds, q, plan))) ?? (await queryFunnel(ds, q));
-  return toFunnelReport({ basis, from, to, asOf, windowSeconds: win, steps: steps.map((s) => ({ stage: s, label: LABELS[s] })), withGroups: !!input.breakdown }, rows);
+  return toFunnelReport(
+    {
+      basis,
+      from,
+      to,
+      asOf,
+      windowSeconds: win,
+      steps: steps.map((s) => ({ stage: s, label: LABELS[s] })),
+      withGroups: !!input.breakdown,
+    },
+    rows,
+  );
 }

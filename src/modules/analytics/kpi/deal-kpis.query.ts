@@ -26,13 +26,20 @@ export interface DealKpiRow {
  * Whether a won deal was marketing-influenced (definitions.md section 5): a touch of a linked lead in a marketing
  * channel (`channels`) from 180 days before its creation until its close (and, when given, at or before asOf).
  */
-export const influencedSql = (dealId: string, createdAt: string, closedAt: string, channels: string, asOf: string | null) => `EXISTS (
+export const influencedSql = (
+  dealId: string,
+  createdAt: string,
+  closedAt: string,
+  channels: string,
+  asOf: string | null,
+) => `EXISTS (
           SELECT 1 FROM deal_leads dl JOIN touchpoints t ON t.lead_id = dl.lead_id
           WHERE dl.deal_id = ${dealId} AND t.channel = ANY(${channels}::text[])
             AND t.occurred_at >= ${createdAt} - interval '180 days' AND t.occurred_at <= ${closedAt}${asOf ? ` AND t.occurred_at <= ${asOf}` : ''})`;
 
 /** Is the instant column inside the whole scope [edges[1], edges[n+1])? */
-export const inScope = (col: string) => `${col} >= ($2::timestamptz[])[1] AND ${col} < ($2::timestamptz[])[array_length($2::timestamptz[], 1)]`;
+export const inScope = (col: string) =>
+  `${col} >= ($2::timestamptz[])[1] AND ${col} < ($2::timestamptz[])[array_length($2::timestamptz[], 1)]`;
 
 /** Spend per period (`i`) as of $1 over the edges $2, of campaigns in the channels `channels` (all when null). */
 export const spendSql = (channels: string) => `
@@ -48,7 +55,9 @@ export const spendSql = (channels: string) => `
  * The open and weighted pipeline are the snapshot at asOf, the same for every period.
  */
 export async function queryDealKpis(db: Queryable, s: KpiScope): Promise<DealKpiRow[]> {
-  return rows<DealKpiRow>(db, `
+  return rows<DealKpiRow>(
+    db,
+    `
     WITH base AS (
       SELECT d.id, d.amount, d.created_at, d.account_id,
         (SELECT l.source FROM deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = d.id ORDER BY l.created_at, l.id LIMIT 1) AS lead_source
@@ -101,5 +110,6 @@ export async function queryDealKpis(db: Queryable, s: KpiScope): Promise<DealKpi
       LEFT JOIN created c USING (i) LEFT JOIN closes k USING (i) LEFT JOIN wins w USING (i)
       LEFT JOIN customers u USING (i) LEFT JOIN spend sp USING (i)
     ORDER BY p.i`,
-    [s.asOf, s.edges, s.sources, s.ownerIds, MARKETING_CHANNELS]);
+    [s.asOf, s.edges, s.sources, s.ownerIds, MARKETING_CHANNELS],
+  );
 }

@@ -67,10 +67,17 @@ const medianCtes = (name: string, buckets: string, unit: (b: string, k: string) 
  * SQL from funnel_day, the hand-off from kpi_handoff_day (its units only for a median's bucket, the SLA hours' bucket
  * and the pending leads of the last days before asOf − SLA).
  */
-export async function queryLeadKpisRollup(db: Queryable, s: KpiScope, plan: KpiRollupPlan, slaHours: number): Promise<LeadKpiRow[] | null> {
+export async function queryLeadKpisRollup(
+  db: Queryable,
+  s: KpiScope,
+  plan: KpiRollupPlan,
+  slaHours: number,
+): Promise<LeadKpiRow[] | null> {
   const handoffUnit = (b: string, k: string) => `SELECT u.h FROM kpi_handoff u
         WHERE u.kind <> 'NONE' AND u.hb = ${b} AND u.mql_at >= p.lo AND u.mql_at < p.hi AND ${unitInGroup} ORDER BY u.h OFFSET (${k})::bigint LIMIT 1`;
-  const r = await rows<LeadKpiRow & { ok: boolean }>(db, `
+  const r = await rows<LeadKpiRow & { ok: boolean }>(
+    db,
+    `
     WITH ok AS (SELECT NOT EXISTS (SELECT 1 FROM funnel_dirty)
       AND coalesce(greatest(${latestFactSql('ALL')}, (SELECT max(at) FROM kpi_handoff)) <= $1, true) AS ok),
     p AS (${BOUNDS}),
@@ -117,7 +124,8 @@ export async function queryLeadKpisRollup(db: Queryable, s: KpiScope, plan: KpiR
     FROM ok CROSS JOIN (${PERIODS}) per LEFT JOIN flow f USING (i) LEFT JOIN handoff h USING (i) LEFT JOIN responses rs USING (i)
       LEFT JOIN response m USING (i) LEFT JOIN recent rc USING (i) LEFT JOIN reasons x USING (i)
     ORDER BY per.i`,
-    [s.asOf, s.edges, plan.dim, plan.grp, plan.windowDays, slaHours]);
+    [s.asOf, s.edges, plan.dim, plan.grp, plan.windowDays, slaHours],
+  );
   if (!r[0]?.ok) return null;
   return r.map(({ ok: _ok, ...row }) => row);
 }
@@ -128,10 +136,16 @@ export async function queryLeadKpisRollup(db: Queryable, s: KpiScope, plan: KpiR
  * kpi_deal_day, the cycle median as the response median, the open snapshot from every day's OPEN rows, spend from
  * campaign_spend.
  */
-export async function queryDealKpisRollup(db: Queryable, s: KpiScope, plan: KpiRollupPlan): Promise<DealKpiRow[] | null> {
+export async function queryDealKpisRollup(
+  db: Queryable,
+  s: KpiScope,
+  plan: KpiRollupPlan,
+): Promise<DealKpiRow[] | null> {
   const cycleUnit = (b: string, k: string) => `SELECT u.cycle FROM kpi_deal u
         WHERE u.category = 'WON' AND u.cb = ${b} AND u.at >= p.lo AND u.at < p.hi AND ${unitInGroup} ORDER BY u.cycle OFFSET (${k})::bigint LIMIT 1`;
-  const r = await rows<DealKpiRow & { ok: boolean }>(db, `
+  const r = await rows<DealKpiRow & { ok: boolean }>(
+    db,
+    `
     WITH ok AS (SELECT NOT EXISTS (SELECT 1 FROM kpi_deal_dirty)
       AND coalesce(greatest((SELECT max(at) FROM kpi_deal), (SELECT max(created_at) FROM kpi_deal)) <= $1, true) AS ok),
     p AS (${BOUNDS}),
@@ -163,7 +177,8 @@ export async function queryDealKpisRollup(db: Queryable, s: KpiScope, plan: KpiR
       coalesce(sp.spend, 0)::float8 AS spend
     FROM ok CROSS JOIN (${PERIODS}) per CROSS JOIN snapshot n LEFT JOIN sums c USING (i) LEFT JOIN cycle m USING (i) LEFT JOIN spend sp USING (i)
     ORDER BY per.i`,
-    [s.asOf, s.edges, plan.dim, plan.grp, plan.dim === 'CHANNEL' ? [plan.grp] : null]);
+    [s.asOf, s.edges, plan.dim, plan.grp, plan.dim === 'CHANNEL' ? [plan.grp] : null],
+  );
   if (!r[0]?.ok) return null;
   return r.map(({ ok: _ok, ...row }) => row);
 }

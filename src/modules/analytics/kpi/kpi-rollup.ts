@@ -15,7 +15,9 @@ import { influencedSql } from './deal-kpis.query';
 /** Breakdown dimensions of the KPI day rows (the KPI filters: sources, ownerIds), each with its unit column. */
 export const KPI_DIMS = { ALL: `'ALL'`, CHANNEL: 'u.channel', OWNER: 'u.owner' } as const;
 export type KpiDim = keyof typeof KPI_DIMS;
-const DIM_VALUES = Object.entries(KPI_DIMS).map(([d, col], k) => `(${k + 1}, '${d}', ${col})`).join(', ');
+const DIM_VALUES = Object.entries(KPI_DIMS)
+  .map(([d, col], k) => `(${k + 1}, '${d}', ${col})`)
+  .join(', ');
 
 /** Advisory lock namespaces: a customer's first wins, a day of deal rows, a day of hand-off rows. */
 const LOCK = { customer: 61_001, dealDay: 61_002, handoffDay: 61_003 } as const;
@@ -35,7 +37,21 @@ const handoffUnitsSql = (where: string) => `
   WHERE x.r2 IS NOT NULL AND ${where}`;
 
 /** kpi_deal's columns but the first wins. */
-const DEAL_FACTS = ['deal_id', 'customer', 'created_at', 'amount', 'channel', 'owner', 'category', 'at', 'probability', 'cycle', 'cb', 'sourced', 'influenced'];
+const DEAL_FACTS = [
+  'deal_id',
+  'customer',
+  'created_at',
+  'amount',
+  'channel',
+  'owner',
+  'category',
+  'at',
+  'probability',
+  'cycle',
+  'cb',
+  'sourced',
+  'influenced',
+];
 
 /**
  * Each deal's outcome as of now (its latest stage change), source (its earliest-created lead's), and sales cycle in
@@ -58,7 +74,12 @@ const dealFactsSql = (where: string, channels: string) => `
  */
 const withFirstWins = (facts: string) => `
   SELECT ${DEAL_FACTS.map((c) => `u.${c}`).join(', ')},
-    ARRAY[${Object.values(KPI_DIMS).map((col) => `coalesce(u.category = 'WON' AND row_number() OVER (PARTITION BY u.customer, u.category = 'WON', ${col} ORDER BY u.at, u.deal_id) = 1, false)`).join(',\n      ')}] AS first_win
+    ARRAY[${Object.values(KPI_DIMS)
+      .map(
+        (col) =>
+          `coalesce(u.category = 'WON' AND row_number() OVER (PARTITION BY u.customer, u.category = 'WON', ${col} ORDER BY u.at, u.deal_id) = 1, false)`,
+      )
+      .join(',\n      ')}] AS first_win
   FROM (${facts}) u`;
 
 /** The UTC day of an instant column. */
@@ -67,9 +88,10 @@ const dayOf = (col: string) => `(${col} AT TIME ZONE 'UTC')::date`;
  * FROM clause for the units `u` of `table` whose instant column lies on one of the days $1 (a range scan per day on
  * the column's index), or every unit when `days` is false.
  */
-const unitsOn = (table: string, col: string, days: boolean) => days
-  ? `unnest($1::date[]) dd(d) JOIN ${table} u ON u.${col} >= dd.d::timestamp AT TIME ZONE 'UTC' AND u.${col} < (dd.d + 1)::timestamp AT TIME ZONE 'UTC'`
-  : `${table} u`;
+const unitsOn = (table: string, col: string, days: boolean) =>
+  days
+    ? `unnest($1::date[]) dd(d) JOIN ${table} u ON u.${col} >= dd.d::timestamp AT TIME ZONE 'UTC' AND u.${col} < (dd.d + 1)::timestamp AT TIME ZONE 'UTC'`
+    : `${table} u`;
 
 /** kpi_handoff_day rows of the days $1 (or of every day) from the units. */
 const handoffDaysSql = (days: boolean) => `
@@ -104,9 +126,15 @@ async function recomputeDays(db: Queryable, table: 'kpi_handoff_day' | 'kpi_deal
   if (!days.length) return;
   const sorted = [...new Set(days)].sort();
   const ns = table === 'kpi_deal_day' ? LOCK.dealDay : LOCK.handoffDay;
-  await exec(db, `SELECT pg_advisory_xact_lock(${ns}, (d - date '2000-01-01')::int) FROM unnest($1::date[]) d ORDER BY d`, [sorted]);
+  await exec(
+    db,
+    `SELECT pg_advisory_xact_lock(${ns}, (d - date '2000-01-01')::int) FROM unnest($1::date[]) d ORDER BY d`,
+    [sorted],
+  );
   await exec(db, `DELETE FROM ${table} WHERE day = ANY($1::date[])`, [sorted]);
-  await exec(db, `INSERT INTO ${table} ${table === 'kpi_deal_day' ? dealDaysSql(true) : handoffDaysSql(true)}`, [sorted]);
+  await exec(db, `INSERT INTO ${table} ${table === 'kpi_deal_day' ? dealDaysSql(true) : handoffDaysSql(true)}`, [
+    sorted,
+  ]);
 }
 
 /**
@@ -120,7 +148,10 @@ const replaceUnitsSql = (table: string, columns: string[], instants: string[]) =
     gone AS (DELETE FROM ${table} k WHERE k.${columns[0]} IN (SELECT ${columns[0]} FROM scope) AND NOT EXISTS (SELECT 1 FROM new WHERE new.${columns[0]} = k.${columns[0]})),
     saved AS (
       INSERT INTO ${table} SELECT * FROM new
-      ON CONFLICT (${columns[0]}) DO UPDATE SET ${columns.slice(1).map((c) => `${c} = EXCLUDED.${c}`).join(', ')})
+      ON CONFLICT (${columns[0]}) DO UPDATE SET ${columns
+        .slice(1)
+        .map((c) => `${c} = EXCLUDED.${c}`)
+        .join(', ')})
     SELECT DISTINCT ${dayOf('s.c')}::text AS day FROM changed ch CROSS JOIN LATERAL unnest(ARRAY[${instants.map((i) => `ch.${i}`).join(', ')}]) s(c) WHERE s.c IS NOT NULL`;
 
 /**
@@ -128,10 +159,14 @@ const replaceUnitsSql = (table: string, columns: string[], instants: string[]) =
  * recomputed (those of units that changed, before and after).
  */
 async function refreshHandoffUnits(db: Queryable, ids: string[]): Promise<string[]> {
-  const days = await rows<{ day: string }>(db, `
+  const days = await rows<{ day: string }>(
+    db,
+    `
     WITH scope AS (SELECT lead_id FROM kpi_handoff WHERE lead_id = ANY($1::bigint[])),
     new AS (${handoffUnitsSql('l.id = ANY($1::bigint[])')}),
-    ${replaceUnitsSql('kpi_handoff', HANDOFF_COLUMNS, ['mql_at'])}`, [ids]);
+    ${replaceUnitsSql('kpi_handoff', HANDOFF_COLUMNS, ['mql_at'])}`,
+    [ids],
+  );
   return days.map((d) => d.day);
 }
 
@@ -143,18 +178,32 @@ async function refreshHandoffUnits(db: Queryable, ids: string[]): Promise<string
 async function refreshDealUnits(db: Queryable, ids: string[]): Promise<string[]> {
   await exec(db, `SELECT 1 FROM deals WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`, [ids]);
   // their customers with an account, before and after (a deal without one is its own customer)
-  const customers = (await rows<{ c: string }>(db, `
+  const customers = (
+    await rows<{ c: string }>(
+      db,
+      `
     SELECT DISTINCT c FROM (
       SELECT 'a' || account_id AS c FROM deals WHERE id = ANY($1::bigint[]) AND account_id IS NOT NULL
       UNION ALL SELECT customer FROM kpi_deal WHERE deal_id = ANY($1::bigint[]) AND customer LIKE 'a%'
-    ) x ORDER BY 1`, [ids])).map((r) => r.c);
-  await exec(db, `SELECT pg_advisory_xact_lock(${LOCK.customer}, hashtext(c)) FROM unnest($1::text[]) c ORDER BY hashtext(c)`, [customers]);
-  const days = await rows<{ day: string }>(db, `
+    ) x ORDER BY 1`,
+      [ids],
+    )
+  ).map((r) => r.c);
+  await exec(
+    db,
+    `SELECT pg_advisory_xact_lock(${LOCK.customer}, hashtext(c)) FROM unnest($1::text[]) c ORDER BY hashtext(c)`,
+    [customers],
+  );
+  const days = await rows<{ day: string }>(
+    db,
+    `
     WITH scope AS (SELECT deal_id FROM kpi_deal WHERE deal_id = ANY($1::bigint[]) UNION SELECT deal_id FROM kpi_deal WHERE customer = ANY($2::text[])),
     -- fresh facts of the dirty deals; their customers' other deals keep theirs (only their first wins may change)
     new AS (${withFirstWins(`${dealFactsSql('d.id = ANY($1::bigint[])', '$3')}
       UNION ALL SELECT ${DEAL_FACTS.join(', ')} FROM kpi_deal WHERE customer = ANY($2::text[]) AND deal_id <> ALL($1::bigint[])`)}),
-    ${replaceUnitsSql('kpi_deal', [...DEAL_FACTS, 'first_win'], ['created_at', 'at'])}`, [ids, customers, MARKETING_CHANNELS]);
+    ${replaceUnitsSql('kpi_deal', [...DEAL_FACTS, 'first_win'], ['created_at', 'at'])}`,
+    [ids, customers, MARKETING_CHANNELS],
+  );
   return days.map((d) => d.day);
 }
 
@@ -165,8 +214,16 @@ async function refreshDealUnits(db: Queryable, ids: string[]): Promise<string[]>
  */
 export async function processDirtyKpi(tx: EntityManager, leadIds: string[]): Promise<void> {
   const handoffDays = leadIds.length ? await refreshHandoffUnits(tx, leadIds) : [];
-  const dirty = await rows<{ id: string }>(tx, `WITH d AS (DELETE FROM kpi_deal_dirty RETURNING deal_id) SELECT DISTINCT deal_id::text AS id FROM d`);
-  const dealDays = dirty.length ? await refreshDealUnits(tx, dirty.map((d) => d.id)) : [];
+  const dirty = await rows<{ id: string }>(
+    tx,
+    `WITH d AS (DELETE FROM kpi_deal_dirty RETURNING deal_id) SELECT DISTINCT deal_id::text AS id FROM d`,
+  );
+  const dealDays = dirty.length
+    ? await refreshDealUnits(
+        tx,
+        dirty.map((d) => d.id),
+      )
+    : [];
   await recomputeDays(tx, 'kpi_handoff_day', handoffDays);
   await recomputeDays(tx, 'kpi_deal_day', dealDays);
 }
@@ -186,7 +243,16 @@ export const KPI_FROM_SCRATCH = {
 export async function rebuildKpi(tx: EntityManager): Promise<number> {
   await exec(tx, `LOCK TABLE kpi_handoff, kpi_handoff_day, kpi_deal, kpi_deal_day IN EXCLUSIVE MODE`);
   await exec(tx, `DELETE FROM kpi_deal_dirty`);
-  for (const t of ['kpi_handoff_day', 'kpi_deal_day', 'kpi_handoff', 'kpi_deal'] as const) await exec(tx, `DELETE FROM ${t}`);
-  for (const t of ['kpi_handoff', 'kpi_deal', 'kpi_handoff_day', 'kpi_deal_day'] as const) await exec(tx, `INSERT INTO ${t} ${KPI_FROM_SCRATCH[t]()}`);
-  return Number((await rows<{ n: string }>(tx, `SELECT (SELECT count(*) FROM kpi_handoff_day) + (SELECT count(*) FROM kpi_deal_day) AS n`))[0].n);
+  for (const t of ['kpi_handoff_day', 'kpi_deal_day', 'kpi_handoff', 'kpi_deal'] as const)
+    await exec(tx, `DELETE FROM ${t}`);
+  for (const t of ['kpi_handoff', 'kpi_deal', 'kpi_handoff_day', 'kpi_deal_day'] as const)
+    await exec(tx, `INSERT INTO ${t} ${KPI_FROM_SCRATCH[t]()}`);
+  return Number(
+    (
+      await rows<{ n: string }>(
+        tx,
+        `SELECT (SELECT count(*) FROM kpi_handoff_day) + (SELECT count(*) FROM kpi_deal_day) AS n`,
+      )
+    )[0].n,
+  );
 }

@@ -15,9 +15,17 @@ export async function kpiSeries(ds: DataSource, input: KpiSeriesInput): Promise<
   const { from, to, asOf } = checkPeriod(input.from, input.to, input.asOf, now);
   if (input.metrics.length === 0) throw badInput('metrics must name at least one metric', 'metrics');
   const metrics = [...new Set(input.metrics)];
-  const buckets = await calendarBuckets(ds, from, to, input.interval, input.timeZone ?? 'UTC', input.weekStart ?? Weekday.MONDAY);
+  const buckets = await calendarBuckets(
+    ds,
+    from,
+    to,
+    input.interval,
+    input.timeZone ?? 'UTC',
+    input.weekStart ?? Weekday.MONDAY,
+  );
   const edges = [...buckets.map((b) => b.start), buckets[buckets.length - 1].end];
   const reports = await kpiReports(ds, edges, asOf, { sources: input.sources }, now);
   return metrics.flatMap((metric) =>
-    buckets.map((b, i) => ({ metric, periodStart: b.start, periodEnd: b.end, ...metricValue(metric, reports[i]) })));
+    buckets.map((b, i) => ({ metric, periodStart: b.start, periodEnd: b.end, ...metricValue(metric, reports[i]) })),
+  );
 }

@@ -5,7 +5,11 @@ import { Check, Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'ty
 @Index('kpi_targets_period_idx', ['periodStart', 'periodEnd'])
 @Check('kpi_targets_period_check', `period_end > period_start`)
 export class KpiTargetEntity {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'kpi_targets_pkey' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'kpi_targets_pkey',
+  })
   id: string;
   @Column('text') metric: string;
   @Column('timestamptz', { name: 'period_start' }) periodStart: Date;

@@ -15,15 +15,27 @@ const COLUMNS = `id::text AS id, metric, period_start AS "periodStart", period_e
 
 /** Sets targets: one per (metric, period); setting it again replaces the number. */
 export async function upsertTargets(tx: EntityManager, input: KpiTargetInput[]): Promise<KpiTargetRow[]> {
-  return rows<KpiTargetRow>(tx, `
+  return rows<KpiTargetRow>(
+    tx,
+    `
     INSERT INTO kpi_targets AS t (metric, period_start, period_end, target)
     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::numeric[])
     ON CONFLICT (metric, period_start, period_end) DO UPDATE SET target = EXCLUDED.target, updated_at = now()
     RETURNING ${COLUMNS}`,
-    [input.map((t) => t.metric), input.map((t) => t.periodStart), input.map((t) => t.periodEnd), input.map((t) => t.target)]);
+    [
+      input.map((t) => t.metric),
+      input.map((t) => t.periodStart),
+      input.map((t) => t.periodEnd),
+      input.map((t) => t.target),
+    ],
+  );
 }
 
 /** Targets whose period overlaps [from, to). */
 export async function targetsOverlapping(db: Queryable, from: Date, to: Date): Promise<KpiTargetRow[]> {
-  return rows<KpiTargetRow>(db, `SELECT ${COLUMNS} FROM kpi_targets WHERE period_start < $2 AND period_end > $1 ORDER BY period_start, metric, period_end`, [from, to]);
+  return rows<KpiTargetRow>(
+    db,
+    `SELECT ${COLUMNS} FROM kpi_targets WHERE period_start < $2 AND period_end > $1 ORDER BY period_start, metric, period_end`,
+    [from, to],
+  );
 }

@@ -18,11 +18,13 @@ async function withActuals(ds: DataSource, targets: KpiTargetRow[]): Promise<Kpi
     const key = `${t.periodStart.toISOString()}|${t.periodEnd.toISOString()}`;
     if (!periods.has(key)) periods.set(key, kpis(ds, { from: t.periodStart, to: t.periodEnd, asOf: now }));
   }
-  return Promise.all(targets.map(async (t) => {
-    const report = await periods.get(`${t.periodStart.toISOString()}|${t.periodEnd.toISOString()}`)!;
-    const actual = metricValue(t.metric, report).value;
-    return { ...t, actual, attainment: ratio(actual ?? 0, t.target) };
-  }));
+  return Promise.all(
+    targets.map(async (t) => {
+      const report = await periods.get(`${t.periodStart.toISOString()}|${t.periodEnd.toISOString()}`)!;
+      const actual = metricValue(t.metric, report).value;
+      return { ...t, actual, attainment: ratio(actual ?? 0, t.target) };
+    }),
+  );
 }
 
 export async function kpiTargets(ds: DataSource, from: Date, to: Date): Promise<KpiTarget[]> {
@@ -35,8 +37,13 @@ export async function setKpiTargets(transactions: TransactionRunner, input: KpiT
   if (input.length > MAX_TARGETS) throw badInput(`At most ${MAX_TARGETS} targets per call`, 'input');
   const seen = new Set<string>();
   input.forEach((t, i) => {
-    checkPeriod(t.periodStart, t.periodEnd, null, undefined, { from: 'periodStart', to: 'periodEnd', at: `input[${i}].` });
-    if (!Number.isFinite(t.target) || t.target < 0 || t.target > 1e13) throw badInput(`input[${i}].target must be a finite number ≥ 0`, 'target');
+    checkPeriod(t.periodStart, t.periodEnd, null, undefined, {
+      from: 'periodStart',
+      to: 'periodEnd',
+      at: `input[${i}].`,
+    });
+    if (!Number.isFinite(t.target) || t.target < 0 || t.target > 1e13)
+      throw badInput(`input[${i}].target must be a finite number ≥ 0`, 'target');
     const key = `${t.metric}|${t.periodStart.toISOString()}|${t.periodEnd.toISOString()}`;
     if (seen.has(key)) throw badInput(`input[${i}] repeats a metric and period of this call`, 'input');
     seen.add(key);

@@ -8,7 +8,12 @@ import { KpiReport } from './kpi.types';
 const div = (x: number | null, y: number | null): number | null => (x === null || y === null || y === 0 ? null : x / y);
 
 /** Pipeline velocity per day: open deals × win rate × average deal size / mean sales cycle; null when any is null or 0. */
-export function pipelineVelocity(openDeals: number, winRate: number | null, averageDealSize: number | null, cycleDays: number | null): number | null {
+export function pipelineVelocity(
+  openDeals: number,
+  winRate: number | null,
+  averageDealSize: number | null,
+  cycleDays: number | null,
+): number | null {
   if (!openDeals || !winRate || !averageDealSize || !cycleDays) return null;
   return (openDeals * winRate * averageDealSize) / cycleDays;
 }
@@ -19,9 +24,15 @@ export function toKpiReport(period: { from: Date; to: Date; asOf: Date }, l: Lea
   const averageDealSize = div(d.revenue, d.wonDeals);
   return {
     ...period,
-    leads: l.leads, mqls: l.mqls, sals: l.sals, sqls: l.sqls,
-    opportunities: d.opportunities, pipelineCreated: d.pipelineCreated,
-    wonDeals: d.wonDeals, lostDeals: d.lostDeals, revenue: d.revenue,
+    leads: l.leads,
+    mqls: l.mqls,
+    sals: l.sals,
+    sqls: l.sqls,
+    opportunities: d.opportunities,
+    pipelineCreated: d.pipelineCreated,
+    wonDeals: d.wonDeals,
+    lostDeals: d.lostDeals,
+    revenue: d.revenue,
     winRate,
     winRateByValue: ratio(d.revenue, d.revenue + d.lostAmount),
     averageDealSize,

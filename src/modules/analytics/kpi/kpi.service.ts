@@ -15,17 +15,29 @@ export type KpiOptions = Pick<KpiInput, 'conversionWindowDays' | 'slaHours' | 's
  * that bucket by construction. Each statement reads the KPI rollups when they answer exactly (kpiRollupPlan, and no
  * write pending), the base tables otherwise; both give the same numbers (tested).
  */
-export async function kpiReports(ds: DataSource, edges: Date[], asOf: Date, o: KpiOptions, now = new Date()): Promise<KpiReport[]> {
+export async function kpiReports(
+  ds: DataSource,
+  edges: Date[],
+  asOf: Date,
+  o: KpiOptions,
+  now = new Date(),
+): Promise<KpiReport[]> {
   const slaHours = o.slaHours ?? 24;
-  if (!Number.isFinite(slaHours) || slaHours <= 0 || slaHours > 24 * 366) throw badInput('slaHours must be a number of hours from 0 to 8784', 'slaHours');
+  if (!Number.isFinite(slaHours) || slaHours <= 0 || slaHours > 24 * 366)
+    throw badInput('slaHours must be a number of hours from 0 to 8784', 'slaHours');
   const scope = {
-    edges, asOf, windowSeconds: windowSeconds(o.conversionWindowDays), sources: o.sources ?? null,
-    ownerIds: ownerFilter(o.ownerIds), currentOutcomes: asOf >= now,
+    edges,
+    asOf,
+    windowSeconds: windowSeconds(o.conversionWindowDays),
+    sources: o.sources ?? null,
+    ownerIds: ownerFilter(o.ownerIds),
+    currentOutcomes: asOf >= now,
   };
   const plan = kpiRollupPlan(scope);
   // each side falls back on its own; both run at once
   const [leads, deals] = await Promise.all([
-    (async () => (plan && (await queryLeadKpisRollup(ds, scope, plan, slaHours))) ?? queryLeadKpis(ds, scope, slaHours))(),
+    (async () =>
+      (plan && (await queryLeadKpisRollup(ds, scope, plan, slaHours))) ?? queryLeadKpis(ds, scope, slaHours))(),
     (async () => (plan && (await queryDealKpisRollup(ds, scope, plan))) ?? queryDealKpis(ds, scope))(),
   ]);
   return leads.map((l, i) => toKpiReport({ from: edges[i], to: edges[i + 1], asOf }, l, deals[i]));

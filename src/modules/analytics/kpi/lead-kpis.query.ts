@@ -59,7 +59,9 @@ export const dispositionSql = (leadId: string, r2: string, f5: string, asOf: str
  * hours, SLA compliance. Every lead falls in at most one period per milestone, so a series costs one pass.
  */
 export async function queryLeadKpis(db: Queryable, s: KpiScope, slaHours: number): Promise<LeadKpiRow[]> {
-  return rows<LeadKpiRow>(db, `
+  return rows<LeadKpiRow>(
+    db,
+    `
     WITH firsts AS (
       SELECT l.id, ${leadFirstEntries('$7')}
       FROM leads l
@@ -107,5 +109,6 @@ export async function queryLeadKpis(db: Queryable, s: KpiScope, slaHours: number
       coalesce(h."onTime", 0)::int AS "onTime", coalesce(h.breached, 0)::int AS breached, r.reasons
     FROM (${PERIODS}) p LEFT JOIN flow f USING (i) LEFT JOIN handoff h USING (i) LEFT JOIN reasons r USING (i)
     ORDER BY p.i`,
-    [s.asOf, s.edges, s.windowSeconds, s.sources, s.ownerIds, slaHours, s.currentOutcomes]);
+    [s.asOf, s.edges, s.windowSeconds, s.sources, s.ownerIds, slaHours, s.currentOutcomes],
+  );
 }

@@ -30,10 +30,13 @@ const WON_NOW = `
  */
 export async function queryPipelineFunnel(db: Queryable, q: PipelineFunnelQuery): Promise<FunnelRow[]> {
   const grp = q.breakdown ? GROUP[q.breakdown] : 'NULL::text';
-  const reach = q.policy === SkippedStagePolicy.INFER
-    ? { reach: 'r', inferred: '(r IS NOT NULL AND (f IS NULL OR f > r))' }
-    : { reach: 'CASE WHEN strict_ok THEN f END', inferred: 'false' };
-  return rows<FunnelRow>(db, `
+  const reach =
+    q.policy === SkippedStagePolicy.INFER
+      ? { reach: 'r', inferred: '(r IS NOT NULL AND (f IS NULL OR f > r))' }
+      : { reach: 'CASE WHEN strict_ok THEN f END', inferred: 'false' };
+  return rows<FunnelRow>(
+    db,
+    `
     WITH steps AS (
       SELECT o.k::int AS k, pipeline_rank(s.category, s.position) AS rnk
       FROM unnest($6::text[]) WITH ORDINALITY AS o(key, k) JOIN pipeline_stages s ON s.key = o.key
@@ -65,5 +68,6 @@ export async function queryPipelineFunnel(db: Queryable, q: PipelineFunnelQuery)
       FROM strict GROUP BY id, grp
     ),
     ${funnelStepsSql(q.basis, q.steps.length)}`,
-    [q.asOf, q.from, q.to, q.windowSeconds, q.ownerIds, q.steps]);
+    [q.asOf, q.from, q.to, q.windowSeconds, q.ownerIds, q.steps],
+  );
 }

@@ -21,10 +21,12 @@ function checkSteps(ladder: PipelineStage[], steps: string[] | null | undefined)
   if (steps.length === 0) throw badInput('steps must name at least one stage', 'steps');
   const picked = steps.map((key) => {
     const i = ladder.findIndex((s) => s.key === key);
-    if (i < 0) throw badInput(`${JSON.stringify(key)} is not a stage on the pipeline ladder (OPEN or WON stages)`, 'steps');
+    if (i < 0)
+      throw badInput(`${JSON.stringify(key)} is not a stage on the pipeline ladder (OPEN or WON stages)`, 'steps');
     return i;
   });
-  for (let i = 1; i < picked.length; i++) if (picked[i] <= picked[i - 1]) throw badInput('steps must be distinct and in ladder order', 'steps');
+  for (let i = 1; i < picked.length; i++)
+    if (picked[i] <= picked[i - 1]) throw badInput('steps must be distinct and in ladder order', 'steps');
   return picked.map((i) => ladder[i]);
 }
 
@@ -42,8 +44,27 @@ export async function pipelineFunnel(ds: DataSource, input: PipelineFunnelInput)
   const basis = input.basis ?? ConversionBasis.COHORT;
   const win = windowSeconds(input.conversionWindowDays);
   const rows = await queryPipelineFunnel(ds, {
-    steps: steps.map((s) => s.key), basis, policy: input.skippedStages ?? SkippedStagePolicy.INFER, from, to, asOf,
-    windowSeconds: win, breakdown: breakdown as PipelineFunnelQuery['breakdown'], ownerIds: ownerFilter(input.ownerIds), currentOutcomes: asOf >= now,
+    steps: steps.map((s) => s.key),
+    basis,
+    policy: input.skippedStages ?? SkippedStagePolicy.INFER,
+    from,
+    to,
+    asOf,
+    windowSeconds: win,
+    breakdown: breakdown as PipelineFunnelQuery['breakdown'],
+    ownerIds: ownerFilter(input.ownerIds),
+    currentOutcomes: asOf >= now,
   });
-  return toFunnelReport({ basis, from, to, asOf, windowSeconds: win, steps: steps.map((s) => ({ stage: s.key, label: s.label })), withGroups: !!breakdown }, rows);
+  return toFunnelReport(
+    {
+      basis,
+      from,
+      to,
+      asOf,
+      windowSeconds: win,
+      steps: steps.map((s) => ({ stage: s.key, label: s.label })),
+      withGroups: !!breakdown,
+    },
+    rows,
+  );
 }

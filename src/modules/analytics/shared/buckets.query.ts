@@ -1,8 +1,21 @@
 import { badInput } from '../../../common/errors/app-error';
 import { Queryable, rows } from '../../../db/sql';
 
-export enum Interval { DAY = 'DAY', WEEK = 'WEEK', MONTH = 'MONTH', QUARTER = 'QUARTER' }
-export enum Weekday { MONDAY = 'MONDAY', TUESDAY = 'TUESDAY', WEDNESDAY = 'WEDNESDAY', THURSDAY = 'THURSDAY', FRIDAY = 'FRIDAY', SATURDAY = 'SATURDAY', SUNDAY = 'SUNDAY' }
+export enum Interval {
+  DAY = 'DAY',
+  WEEK = 'WEEK',
+  MONTH = 'MONTH',
+  QUARTER = 'QUARTER',
+}
+export enum Weekday {
+  MONDAY = 'MONDAY',
+  TUESDAY = 'TUESDAY',
+  WEDNESDAY = 'WEDNESDAY',
+  THURSDAY = 'THURSDAY',
+  FRIDAY = 'FRIDAY',
+  SATURDAY = 'SATURDAY',
+  SUNDAY = 'SUNDAY',
+}
 
 /** Allow-listed SQL for each interval: date_trunc unit and step (never client text). */
 const UNITS: Record<Interval, { unit: string; step: string }> = {
@@ -36,18 +49,31 @@ function zoneNames(db: Queryable): Promise<Set<string>> {
  * starting on weekStart (date_trunc('week') is Monday-based: shift by k days, truncate, shift back). The first and last
  * buckets are clipped to [from, to), so the buckets partition the range.
  */
-export async function calendarBuckets(db: Queryable, from: Date, to: Date, interval: Interval, timeZone: string, weekStart: Weekday): Promise<Bucket[]> {
-  if (!(await zoneNames(db)).has(timeZone)) throw badInput(`Unknown IANA time zone ${JSON.stringify(timeZone)}`, 'timeZone');
+export async function calendarBuckets(
+  db: Queryable,
+  from: Date,
+  to: Date,
+  interval: Interval,
+  timeZone: string,
+  weekStart: Weekday,
+): Promise<Bucket[]> {
+  if (!(await zoneNames(db)).has(timeZone))
+    throw badInput(`Unknown IANA time zone ${JSON.stringify(timeZone)}`, 'timeZone');
   const { unit, step } = UNITS[interval];
   const shift = interval === Interval.WEEK ? (7 - WEEKDAYS.indexOf(weekStart)) % 7 : 0;
-  const buckets = await rows<Bucket>(db, `
+  const buckets = await rows<Bucket>(
+    db,
+    `
     SELECT greatest(b AT TIME ZONE $3, $1) AS start, least((b + $5::interval) AT TIME ZONE $3, $2) AS "end"
     FROM generate_series(
       date_trunc('${unit}', ($1::timestamptz AT TIME ZONE $3) + make_interval(days => $4)) - make_interval(days => $4),
       $2::timestamptz AT TIME ZONE $3, $5::interval) AS b
     WHERE b AT TIME ZONE $3 < $2 AND (b + $5::interval) AT TIME ZONE $3 > $1
     ORDER BY b
-    LIMIT ${MAX_BUCKETS + 1}`, [from, to, timeZone, shift, step]);
-  if (buckets.length > MAX_BUCKETS) throw badInput(`At most ${MAX_BUCKETS} buckets per series; use a larger interval`, 'interval');
+    LIMIT ${MAX_BUCKETS + 1}`,
+    [from, to, timeZone, shift, step],
+  );
+  if (buckets.length > MAX_BUCKETS)
+    throw badInput(`At most ${MAX_BUCKETS} buckets per series; use a larger interval`, 'interval');
   return buckets;
 }

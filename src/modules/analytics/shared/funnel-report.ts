@@ -12,24 +12,37 @@ export interface ReportFrame {
   withGroups: boolean;
 }
 
-const aggregate = (r: FunnelRow): StepAggregate =>
-  ({ count: r.count, inferred: r.inferred, durations: r.durations, meanDays: r.meanDays, medianDays: r.medianDays });
+const aggregate = (r: FunnelRow): StepAggregate => ({
+  count: r.count,
+  inferred: r.inferred,
+  durations: r.durations,
+  meanDays: r.meanDays,
+  medianDays: r.medianDays,
+});
 
 /** Shapes the shared step aggregation rows into a FunnelReport (totals, groups sorted by key, completeness). */
 export function toFunnelReport(frame: ReportFrame, rows: FunnelRow[]): FunnelReport {
-  const perStep = (list: FunnelRow[]) => frame.steps.map((_, i) => list.find((r) => r.k === i + 1)).map((r) => (r ? aggregate(r) : undefined));
+  const perStep = (list: FunnelRow[]) =>
+    frame.steps.map((_, i) => list.find((r) => r.k === i + 1)).map((r) => (r ? aggregate(r) : undefined));
   const keys = [...new Set(rows.filter((r) => !r.total).map((r) => r.grp!))].sort();
   const maxAnchor = rows[0]?.maxAnchor ?? null;
   const { basis, from, to, asOf, windowSeconds: win } = frame;
   return {
-    basis, from, to, asOf,
+    basis,
+    from,
+    to,
+    asOf,
     steps: toFunnelSteps(frame.steps, perStep(rows.filter((r) => r.total)), basis),
     // COHORT: complete once every cohort unit's window has closed; FLOW: once the period is over.
-    isComplete: basis === ConversionBasis.COHORT
-      ? win !== null && (maxAnchor === null || maxAnchor.getTime() + win * 1000 <= asOf.getTime())
-      : to <= asOf,
+    isComplete:
+      basis === ConversionBasis.COHORT
+        ? win !== null && (maxAnchor === null || maxAnchor.getTime() + win * 1000 <= asOf.getTime())
+        : to <= asOf,
     groups: frame.withGroups
-      ? keys.map((key) => ({ key, steps: toFunnelSteps(frame.steps, perStep(rows.filter((r) => !r.total && r.grp === key)), basis) }))
+      ? keys.map((key) => ({
+          key,
+          steps: toFunnelSteps(frame.steps, perStep(rows.filter((r) => !r.total && r.grp === key)), basis),
+        }))
       : [],
   };
 }

@@ -12,7 +12,9 @@ export interface StepAggregate {
 
 /** Turns per-step aggregates into funnel steps: conversion from previous and first, drop-off (COHORT only). */
 export function toFunnelSteps(
-  steps: { stage: string; label: string }[], aggregates: (StepAggregate | undefined)[], basis: ConversionBasis,
+  steps: { stage: string; label: string }[],
+  aggregates: (StepAggregate | undefined)[],
+  basis: ConversionBasis,
 ): FunnelStep[] {
   const counts = steps.map((_, k) => aggregates[k]?.count ?? 0);
   return steps.map((s, k) => {
@@ -25,7 +27,8 @@ export function toFunnelSteps(
       conversionFromPrevious: k === 0 ? null : ratio(counts[k], counts[k - 1]),
       conversionFromFirst: ratio(counts[k], counts[0]),
       dropOff: k === 0 || basis === ConversionBasis.FLOW ? null : counts[k - 1] - counts[k],
-      daysFromPrevious: k === 0 ? null : { count: a?.durations ?? 0, mean: a?.meanDays ?? null, median: a?.medianDays ?? null },
+      daysFromPrevious:
+        k === 0 ? null : { count: a?.durations ?? 0, mean: a?.meanDays ?? null, median: a?.medianDays ?? null },
     };
   });
 }

@@ -34,9 +34,10 @@ export interface FunnelRow {
  * median) per step, for all units and per group (GROUPING SETS), and the latest cohort anchor (for isComplete).
  */
 export function funnelStepsSql(basis: ConversionBasis, steps: number): string {
-  const counted = basis === ConversionBasis.COHORT
-    ? `u.reach[1] >= $2 AND u.reach[1] < $3 AND u.reach[k] <= least($1, u.reach[1] + make_interval(secs => coalesce($4::float8, 1e12)))`
-    : `u.reach[k] >= $2 AND u.reach[k] < $3 AND u.reach[k] <= $1 AND $4::float8 IS NOT DISTINCT FROM $4::float8`; // FLOW has no window
+  const counted =
+    basis === ConversionBasis.COHORT
+      ? `u.reach[1] >= $2 AND u.reach[1] < $3 AND u.reach[k] <= least($1, u.reach[1] + make_interval(secs => coalesce($4::float8, 1e12)))`
+      : `u.reach[k] >= $2 AND u.reach[k] < $3 AND u.reach[k] <= $1 AND $4::float8 IS NOT DISTINCT FROM $4::float8`; // FLOW has no window
   return `
     counted AS (
       SELECT u.grp, k, u.inferred[k] AS inf,

@@ -15,9 +15,18 @@ export interface PeriodFields {
 }
 
 /** A validated [from, to) period and its asOf (default: now); errors name the input's own fields. */
-export function checkPeriod(from: Date, to: Date, asOf: Date | null | undefined, now = new Date(),
-  names: PeriodFields = { from: 'from', to: 'to' }): { from: Date; to: Date; asOf: Date } {
-  for (const [name, d] of [[names.from, from], [names.to, to], ['asOf', asOf]] as const) {
+export function checkPeriod(
+  from: Date,
+  to: Date,
+  asOf: Date | null | undefined,
+  now = new Date(),
+  names: PeriodFields = { from: 'from', to: 'to' },
+): { from: Date; to: Date; asOf: Date } {
+  for (const [name, d] of [
+    [names.from, from],
+    [names.to, to],
+    ['asOf', asOf],
+  ] as const) {
     if (d && !Number.isFinite(d.getTime())) throw badInput(`${names.at ?? ''}${name} is not a valid instant`, name);
   }
   if (to <= from) throw badInput(`${names.at ?? ''}${names.to} must be after ${names.from}`, names.to);
@@ -27,7 +36,8 @@ export function checkPeriod(from: Date, to: Date, asOf: Date | null | undefined,
 /** Conversion window in seconds (exact days of 86,400 s); null when not given. */
 export function windowSeconds(days: number | null | undefined, field = 'conversionWindowDays'): number | null {
   if (days == null) return null;
-  if (!Number.isFinite(days) || days <= 0 || days > 36_500) throw badInput(`${field} must be a number of days from 0 to 36500`, field);
+  if (!Number.isFinite(days) || days <= 0 || days > 36_500)
+    throw badInput(`${field} must be a number of days from 0 to 36500`, field);
   return days * DAY_SECONDS;
 }
 

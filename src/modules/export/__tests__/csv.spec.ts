@@ -2,11 +2,16 @@ import { toCsv } from '../csv';
 
 describe('toCsv (RFC 4180)', () => {
   it('writes a header and CRLF lines, empty cells for null, ISO instants, quoted fields where needed', () => {
-    const csv = toCsv(['key', 'label', 'value', 'at'], [
-      { key: '1', label: 'Plain', value: 12.5, at: new Date('2026-01-01T00:00:00Z') },
-      { key: '2', label: 'Comma, "quoted"\nand a line', value: null, at: undefined },
-    ]);
-    expect(csv).toBe('key,label,value,at\r\n1,Plain,12.5,2026-01-01T00:00:00.000Z\r\n2,"Comma, ""quoted""\nand a line",,\r\n');
+    const csv = toCsv(
+      ['key', 'label', 'value', 'at'],
+      [
+        { key: '1', label: 'Plain', value: 12.5, at: new Date('2026-01-01T00:00:00Z') },
+        { key: '2', label: 'Comma, "quoted"\nand a line', value: null, at: undefined },
+      ],
+    );
+    expect(csv).toBe(
+      'key,label,value,at\r\n1,Plain,12.5,2026-01-01T00:00:00.000Z\r\n2,"Comma, ""quoted""\nand a line",,\r\n',
+    );
   });
 
   it('a header alone when there are no rows', () => {
@@ -17,7 +22,7 @@ describe('toCsv (RFC 4180)', () => {
 describe('toCsv against formula injection (OWASP)', () => {
   it.each([
     ['=HYPERLINK("http://evil.example","open")', `"'=HYPERLINK(""http://evil.example"",""open"")"`],
-    ['+1+cmd|\' /C calc\'!A0', `'+1+cmd|' /C calc'!A0`],
+    ["+1+cmd|' /C calc'!A0", `'+1+cmd|' /C calc'!A0`],
     ['-2+3', `'-2+3`],
     ['@SUM(A1:A2)', `'@SUM(A1:A2)`],
     ['\t=1', `'\t=1`],
@@ -27,10 +32,12 @@ describe('toCsv against formula injection (OWASP)', () => {
   });
 
   it('leaves numbers, numbers written as text and ordinary text alone', () => {
-    expect(toCsv(['a', 'b', 'c', 'd'], [{ a: -12.5, b: '-12.50', c: '+3', d: 'Acme - EMEA' }])).toBe('a,b,c,d\r\n-12.5,-12.50,+3,Acme - EMEA\r\n');
+    expect(toCsv(['a', 'b', 'c', 'd'], [{ a: -12.5, b: '-12.50', c: '+3', d: 'Acme - EMEA' }])).toBe(
+      'a,b,c,d\r\n-12.5,-12.50,+3,Acme - EMEA\r\n',
+    );
   });
 
-  it('reads only a row\'s own properties (no inherited constructor or toString)', () => {
+  it("reads only a row's own properties (no inherited constructor or toString)", () => {
     expect(toCsv(['constructor', 'toString'], [{}])).toBe('constructor,toString\r\n,\r\n');
   });
 });

@@ -22,6 +22,11 @@ describe('replayStageMoves', () => {
   });
 
   it('returns nothing for deal-derived events alone', () => {
-    expect(replayStageMoves([{ logId: null, event: 'OPPORTUNITY' }, { logId: null, event: 'CUSTOMER' }])).toEqual([]);
+    expect(
+      replayStageMoves([
+        { logId: null, event: 'OPPORTUNITY' },
+        { logId: null, event: 'CUSTOMER' },
+      ]),
+    ).toEqual([]);
   });
 });

@@ -8,7 +8,11 @@ const agg = (count: number, inferred = 0) => ({ count, inferred, durations: coun
 describe('toFunnelSteps', () => {
   it('gives rates with their parts, and drop-off for cohorts', () => {
     const out = toFunnelSteps(steps, [agg(4), agg(3, 1), agg(0)], ConversionBasis.COHORT);
-    expect(out.map((s) => [s.count, s.inferredCount, s.dropOff])).toEqual([[4, 0, null], [3, 1, 1], [0, 0, 3]]);
+    expect(out.map((s) => [s.count, s.inferredCount, s.dropOff])).toEqual([
+      [4, 0, null],
+      [3, 1, 1],
+      [0, 0, 3],
+    ]);
     expect(out[1].conversionFromPrevious).toEqual({ numerator: 3, denominator: 4, value: 0.75 });
     expect(out[2].conversionFromFirst).toEqual({ numerator: 0, denominator: 4, value: 0 });
     expect(out[0].daysFromPrevious).toBeNull();
