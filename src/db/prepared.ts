@@ -21,11 +21,6 @@ export function statementName(text: string): string {
   return name;
 }
 
-/** Statement names this connection holds, least recently used first (for tests). */
-export function preparedNames(client: PoolClient): string[] {
-  return [...(preparedOn.get(client)?.keys() ?? [])];
-}
-
 /** Forgets a statement on this connection (client side and server side). */
 async function forget(client: PoolClient, known: Map<string, true>, name: string): Promise<void> {
   known.delete(name);

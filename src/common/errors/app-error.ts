@@ -34,7 +34,8 @@ export class AppError extends Error {
 }
 
 export const badInput = (message: string, field?: string) => new AppError('BAD_USER_INPUT', message, { field });
+/** NOT_FOUND naming the kind of record (`extensions.entity`: Lead, Deal, Campaign…), so a client can tell them apart. */
 export const notFound = (what: string, key: string, field?: string) =>
-  new AppError('NOT_FOUND', `${what} ${JSON.stringify(key)} was not found`, { field });
+  new AppError('NOT_FOUND', `${what} ${JSON.stringify(key)} was not found`, { field, details: { entity: what } });
 export const conflict = (message: string, details?: Record<string, unknown>) =>
   new AppError('CONFLICT', message, { details });

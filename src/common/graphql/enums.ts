@@ -44,6 +44,19 @@ export enum LifecycleStage {
   OPPORTUNITY = 'OPPORTUNITY',
   CUSTOMER = 'CUSTOMER',
 }
+
+/** The lifecycle ladder, lowest rung first (definitions.md section 2): the one list every rank and step order uses. */
+export const LADDER: readonly LifecycleStage[] = [
+  LifecycleStage.LEAD,
+  LifecycleStage.MQL,
+  LifecycleStage.SAL,
+  LifecycleStage.SQL,
+  LifecycleStage.OPPORTUNITY,
+  LifecycleStage.CUSTOMER,
+];
+
+/** A ladder stage's rank, 1 (LEAD) to 6 (CUSTOMER). */
+export const ladderRank = (s: LifecycleStage): number => LADDER.indexOf(s) + 1;
 export enum LeadEvent {
   LEAD = 'LEAD',
   MQL = 'MQL',

@@ -127,7 +127,8 @@ export async function insertStageChange(
   const deal = await rows<{ created_at: Date }>(ctx.tx, `SELECT created_at FROM deals WHERE id = $1 FOR UPDATE`, [
     c.dealId,
   ]);
-  if (deal.length === 0) throw new AppError('NOT_FOUND', 'Deal was not found', { field: 'dealId' });
+  if (deal.length === 0)
+    throw new AppError('NOT_FOUND', 'Deal was not found', { field: 'dealId', details: { entity: 'Deal' } });
   if (c.occurredAt < deal[0].created_at) throw badInput('occurredAt is before the deal was created', 'occurredAt');
   const w = await upsertByNaturalKey(
     ctx.tx,

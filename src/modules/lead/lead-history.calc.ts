@@ -1,4 +1,4 @@
-import { LeadEvent, LifecycleStage } from '../../common/graphql/enums';
+import { LADDER, LeadEvent, LifecycleStage } from '../../common/graphql/enums';
 
 /** One event of a lead in replay order (definitions.md section 1): log rows and deal-derived OPPORTUNITY/CUSTOMER. */
 export interface ReplayEvent {
@@ -12,7 +12,7 @@ export interface StageMove {
   toStage: LifecycleStage | null;
 }
 
-const LADDER = new Set<string>(Object.values(LifecycleStage));
+const ON_LADDER = new Set<string>(LADDER);
 
 /**
  * Replays a lead's events (already in order) and gives each log row the stage before it and the stage it moves
@@ -25,7 +25,7 @@ export function replayStageMoves(events: ReplayEvent[]): StageMove[] {
   for (const e of events) {
     const before: LifecycleStage | null = stage;
     let to: LifecycleStage | null = null;
-    if (LADDER.has(e.event)) to = e.event as LifecycleStage;
+    if (ON_LADDER.has(e.event)) to = e.event as LifecycleStage;
     else if (e.event === LeadEvent.RECYCLED) to = LifecycleStage.LEAD;
     if (to) stage = to;
     if (e.logId !== null) out.push({ logId: e.logId, fromStage: before, toStage: to });

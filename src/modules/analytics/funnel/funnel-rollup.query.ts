@@ -2,7 +2,8 @@ import { Queryable, rows } from '../../../db/sql';
 import { ConversionBasis, FunnelBreakdown, SkippedStagePolicy } from '../analytics.types';
 import { DAY_SECONDS, isUtcMidnight } from '../shared/period';
 import { FunnelRow } from '../shared/funnel-steps.sql';
-import { anyFirstEntryIn, FunnelQuery, LADDER } from './funnel.query';
+import { ladderRank } from '../../../common/graphql/enums';
+import { anyFirstEntryIn, FunnelQuery } from './funnel.query';
 import { ALL_FIRSTS, reachSql, RollupDim } from './funnel-rollup';
 
 /** How the rollup answers a funnel: which dimension's rows, which groups of it, and the whole-day window. */
@@ -56,7 +57,7 @@ export function latestFactSql(dim: RollupDim): string {
  * For isComplete, the latest cohort anchor is found exactly: the last day with an anchor, then that day's leads.
  */
 export async function queryFunnelRollup(db: Queryable, q: FunnelQuery, p: RollupPlan): Promise<FunnelRow[] | null> {
-  const steps = q.steps.map((s) => LADDER.indexOf(s) + 1);
+  const steps = q.steps.map(ladderRank);
   const cohort = q.basis === ConversionBasis.COHORT;
   const at = (col: string) =>
     cohort ? `fd.${col}[least(coalesce($7::int, 2147483646), cardinality(fd.${col}) - 1) + 1]` : `fd.${col}[1]`;

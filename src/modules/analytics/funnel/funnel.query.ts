@@ -1,26 +1,18 @@
 import { Queryable, rows } from '../../../db/sql';
-import { LifecycleStage } from '../../../common/graphql/enums';
+import { ladderRank, LifecycleStage } from '../../../common/graphql/enums';
 import { FunnelBreakdown, SkippedStagePolicy } from '../analytics.types';
 import { FunnelFrame, FunnelRow, funnelStepsSql } from '../shared/funnel-steps.sql';
 import { latestChangeAsOf } from '../shared/deal-outcome.sql';
 
 export interface FunnelQuery extends FunnelFrame {
   /** Ladder stages to show, in rank order (validated by the caller). */
-  steps: LifecycleStage[];
+  steps: readonly LifecycleStage[];
   breakdown: FunnelBreakdown | null;
   sources: string[] | null;
 }
 
-export const LADDER: LifecycleStage[] = [
-  LifecycleStage.LEAD,
-  LifecycleStage.MQL,
-  LifecycleStage.SAL,
-  LifecycleStage.SQL,
-  LifecycleStage.OPPORTUNITY,
-  LifecycleStage.CUSTOMER,
-];
-const f = (s: LifecycleStage) => `f${LADDER.indexOf(s) + 1}`;
-const r = (s: LifecycleStage) => `r${LADDER.indexOf(s) + 1}`;
+const f = (s: LifecycleStage) => `f${ladderRank(s)}`;
+const r = (s: LifecycleStage) => `r${ladderRank(s)}`;
 
 /** Group key of a lead per breakdown (definitions.md section 4): every unit in exactly one group. */
 const GROUP: Record<FunnelBreakdown, string> = {

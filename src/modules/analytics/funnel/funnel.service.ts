@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { badInput } from '../../../common/errors/app-error';
-import { LifecycleStage } from '../../../common/graphql/enums';
+import { LADDER, LifecycleStage } from '../../../common/graphql/enums';
 import { ConversionBasis, FunnelReport, SkippedStagePolicy } from '../analytics.types';
 import { toFunnelReport } from '../shared/funnel-report';
 import { checkPeriod, ownerFilter, windowSeconds } from '../shared/period';
@@ -8,7 +8,6 @@ import { FunnelInput } from './funnel.inputs';
 import { FunnelQuery, queryFunnel } from './funnel.query';
 import { queryFunnelRollup, rollupPlan } from './funnel-rollup.query';
 
-const LADDER = Object.values(LifecycleStage);
 const LABELS: Record<LifecycleStage, string> = {
   LEAD: 'Lead',
   MQL: 'Marketing qualified',
@@ -18,7 +17,7 @@ const LABELS: Record<LifecycleStage, string> = {
   CUSTOMER: 'Customer',
 };
 
-function checkSteps(steps: LifecycleStage[] | null | undefined): LifecycleStage[] {
+function checkSteps(steps: readonly LifecycleStage[] | null | undefined): readonly LifecycleStage[] {
   if (!steps) return LADDER;
   if (steps.length === 0) throw badInput('steps must name at least one stage', 'steps');
   for (let i = 1; i < steps.length; i++) {
