@@ -1,4 +1,5 @@
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { compile, Sql } from './sql-tag';
 
 /** Anything SQL can run on: the pool (DataSource) or a transaction's EntityManager. */
 export type Queryable = DataSource | EntityManager;
@@ -37,4 +38,14 @@ export async function rows<T = Record<string, unknown>>(
   params: unknown[] = [],
 ): Promise<T[]> {
   return (await exec<T>(db, text, params)).rows;
+}
+
+/** Runs a composed statement (sql-tag.ts): placeholders numbered once, here. */
+export async function execSql<T = Record<string, unknown>>(db: Queryable, q: Sql): Promise<SqlResult<T>> {
+  const { text, values } = compile(q);
+  return exec<T>(db, text, values);
+}
+
+export async function sqlRows<T = Record<string, unknown>>(db: Queryable, q: Sql): Promise<T[]> {
+  return (await execSql<T>(db, q)).rows;
 }

@@ -1,8 +1,9 @@
 import { EntityManager } from 'typeorm';
-import { exec, Queryable, rows } from '../../../db/sql';
+import { exec, execSql, Queryable, rows, sqlRows } from '../../../db/sql';
 import { AttributionGroupBy, AttributionModel } from './attribution.types';
 import { refreshConvertingDays } from './markov-rollup';
 import { middleCountSql, positionedTouchesSql, RULE_BASED_MODELS, shareSql } from './attribution-touches.sql';
+import { joinSql, param, sql } from '../../../db/sql-tag';
 
 /** The rollup holds the default windows; other lookbacks and half-lives are computed on the fly. */
 export const CREDIT_LOOKBACK_DAYS = 365;
@@ -38,18 +39,17 @@ const SUMMED = [...RULE_BASED_MODELS.map((m) => CREDIT_COLUMN[m]), ...Object.key
  * SHAPLEY — and the daily sums (and MARKOV converting transitions) of the close days those deals had and have.
  */
 export async function refreshCredit(db: Queryable, dealIds: string[] | null): Promise<void> {
-  const only = dealIds ? 'AND d.id = ANY($1::bigint[])' : '';
-  const params = dealIds ? [dealIds] : [];
+  const ids = param(dealIds);
+  const only = dealIds ? sql`AND d.id = ANY(${ids}::bigint[])` : '';
   const oldDays = dealIds
     ? (
-        await rows<{ day: string }>(
+        await sqlRows<{ day: string }>(
           db,
-          `SELECT DISTINCT close_day::text AS day FROM attribution_credit WHERE deal_id = ANY($1::bigint[])`,
-          params,
+          sql`SELECT DISTINCT close_day::text AS day FROM attribution_credit WHERE deal_id = ANY(${ids}::bigint[])`,
         )
       ).map((r) => r.day)
     : [];
-  await exec(db, `DELETE FROM attribution_credit ${dealIds ? 'WHERE deal_id = ANY($1::bigint[])' : ''}`, params);
+  await execSql(db, sql`DELETE FROM attribution_credit ${dealIds ? sql`WHERE deal_id = ANY(${ids}::bigint[])` : ''}`);
   const middles = RULE_BASED_MODELS.map((m) => `${middleCountSql(m)} AS m_${CREDIT_COLUMN[m]}`).join(', ');
   // SHAPLEY per touch: 1 / (the deal's distinct states × its touches in this touch's state), by campaign and by channel
   const shapley = Object.entries(SHAPLEY_STATE)
@@ -58,9 +58,9 @@ export async function refreshCredit(db: Queryable, dealIds: string[] | null): Pr
         dense_rank() OVER (PARTITION BY deal ORDER BY ${state}) AS k_${col}, count(*) OVER (PARTITION BY deal, ${state}) AS m_${col}`,
     )
     .join('');
-  const inserted = await rows<{ day: string }>(
+  const inserted = await sqlRows<{ day: string }>(
     db,
-    `
+    sql`
     WITH won AS (SELECT d.id, d.amount, d.created_at, d.closed_at FROM deals d WHERE d.status = 'WON' ${only}),
     ${positionedTouchesSql('t.campaign_id::text', String(CREDIT_LOOKBACK_DAYS), `'infinity'::timestamptz`)},
     middles AS (SELECT *, ${middles}${shapley} FROM positioned),
@@ -71,12 +71,14 @@ export async function refreshCredit(db: Queryable, dealIds: string[] | null): Pr
         ${Object.keys(SHAPLEY_STATE)
           .map((col) => `1::float8 / (max(m.k_${col}) OVER (PARTITION BY m.deal) * m.m_${col})`)
           .join(', ')},
-        ${RULE_BASED_MODELS.map((mo) => shareSql(mo, String(CREDIT_HALF_LIFE_DAYS), `m_${CREDIT_COLUMN[mo]}`)).join(',\n        ')}
+        ${joinSql(
+          RULE_BASED_MODELS.map((mo) => shareSql(mo, String(CREDIT_HALF_LIFE_DAYS), `m_${CREDIT_COLUMN[mo]}`)),
+          ',\n        ',
+        )}
       FROM middles m JOIN won w ON w.id = m.deal
       RETURNING close_day
     )
     SELECT DISTINCT close_day::text AS day FROM ins`,
-    params,
   );
   await refreshDaily(db, dealIds ? [...new Set([...oldDays, ...inserted.map((r) => r.day)])].sort() : null);
 }
@@ -88,22 +90,20 @@ export async function refreshCredit(db: Queryable, dealIds: string[] | null): Pr
  */
 async function refreshDaily(db: Queryable, days: string[] | null): Promise<void> {
   if (days && !days.length) return;
+  const on = param(days);
   if (days)
-    await exec(
+    await execSql(
       db,
-      `SELECT pg_advisory_xact_lock(1764201600, (d - date '2000-01-01')) FROM unnest($1::date[]) d ORDER BY d`,
-      [days],
+      sql`SELECT pg_advisory_xact_lock(1764201600, (d - date '2000-01-01')) FROM unnest(${on}::date[]) d ORDER BY d`,
     );
-  const where = days ? 'WHERE close_day = ANY($1::date[])' : '';
-  const params = days ? [days] : [];
-  await exec(db, `DELETE FROM attribution_credit_daily ${where}`, params);
-  await exec(
+  const where = days ? sql`WHERE close_day = ANY(${on}::date[])` : '';
+  await execSql(db, sql`DELETE FROM attribution_credit_daily ${where}`);
+  await execSql(
     db,
-    `
+    sql`
     INSERT INTO attribution_credit_daily (close_day, campaign_id, channel, touchpoints, ${SUMMED.map((c) => `deals_${c}, revenue_${c}`).join(', ')})
     SELECT close_day, campaign_id, min(channel), count(*), ${SUMMED.map((c) => `sum(${c}), sum(amount * ${c})`).join(', ')}
     FROM attribution_credit ${where} GROUP BY close_day, campaign_id`,
-    params,
   );
   await refreshConvertingDays(db, days);
 }

@@ -1,4 +1,5 @@
 import { AttributionModel } from './attribution.types';
+import { sql, Sql, SqlPart } from '../../../db/sql-tag';
 
 /** Position shares of the rule-based models (definitions.md section 6): FT, LC, OC, CW, middle. */
 const POSITION_SHARES: Partial<Record<AttributionModel, [number, number, number, number, number]>> = {
@@ -38,19 +39,19 @@ export function middleCountSql(model: AttributionModel): string {
  * is 2^(−(closedAt − t)/halfLife) divided by the last touch's weight (same shares, never underflows); `halfLife` is an
  * SQL expression in days. Only allow-listed SQL, never client text.
  */
-export function shareSql(model: AttributionModel, halfLife: string, middleCount: string): string {
+export function shareSql(model: AttributionModel, halfLife: SqlPart, middleCount: string): Sql {
   const shares = POSITION_SHARES[model];
-  let raw: string;
+  let raw: Sql;
   if (shares) {
     const [ft, lc, oc, cw, mid] = shares;
     const middle = mid > 0 ? ` + CASE WHEN ${middleOf(shares)} THEN ${mid}::float8 / ${middleCount} ELSE 0 END` : '';
-    raw = `(${ft} * ft::int + ${lc} * lc::int + ${oc} * oc::int + ${cw} * cw::int${middle})`;
+    raw = sql`(${ft} * ft::int + ${lc} * lc::int + ${oc} * oc::int + ${cw} * cw::int${middle})`;
   } else if (model === AttributionModel.TIME_DECAY) {
-    raw = `power(2::float8, -extract(epoch FROM last_at - occurred_at) / ((${halfLife})::float8 * 86400))`;
+    raw = sql`power(2::float8, -extract(epoch FROM last_at - occurred_at) / ((${halfLife})::float8 * 86400))`;
   } else {
-    raw = '1::float8'; // LINEAR (and the touch counts of MARKOV and SHAPLEY)
+    raw = sql`1::float8`; // LINEAR (and the touch counts of MARKOV and SHAPLEY)
   }
-  return `${raw} / sum(${raw}) OVER (PARTITION BY deal)`;
+  return sql`${raw} / sum(${raw}) OVER (PARTITION BY deal)`;
 }
 
 /**
@@ -58,8 +59,8 @@ export function shareSql(model: AttributionModel, halfLife: string, middleCount:
  * touch of each won deal — touchpoints of its leads in [createdAt − lookback days, closedAt], at or before `asOf` —
  * in order (occurredAt, externalId, id), with the FT / LC / OC / CW positions. `key` groups touches.
  */
-export function positionedTouchesSql(key: string, lookbackDays: string, asOf: string): string {
-  return `
+export function positionedTouchesSql(key: string, lookbackDays: SqlPart, asOf: SqlPart): Sql {
+  return sql`
     firstlead AS (
       SELECT w.*, (SELECT min(l.created_at) FROM deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = w.id) AS lead_created
       FROM won w

@@ -1,4 +1,5 @@
-import { Queryable, rows } from '../../../db/sql';
+import { Queryable, sqlRows } from '../../../db/sql';
+import { Param, param, sql } from '../../../db/sql-tag';
 import { latestChangeAsOf } from '../shared/deal-outcome.sql';
 import { isUtcMidnight } from '../shared/period';
 import { AttributionGroupBy, AttributionModel } from './attribution.types';
@@ -60,18 +61,26 @@ const CAMPAIGN_KEY: Record<AttributionGroupBy, string> = {
  * midnight does, so the bounds are whole days worked out once (from and to rounded up to a midnight, asOf down), which
  * the day index serves; spend is summed per campaign first, then per group (numeric sums: exact in any order).
  */
-const spendCte = (groupBy: AttributionGroupBy) => `spend AS (
+/** The bound values every attribution statement shares. */
+interface Period {
+  asOf: Param;
+  from: Param;
+  to: Param;
+}
+const periodParams = (q: AttributionQuery): Period => ({ asOf: param(q.asOf), from: param(q.from), to: param(q.to) });
+
+const spendCte = (groupBy: AttributionGroupBy, p: Period) => sql`spend AS (
       SELECT ${CAMPAIGN_KEY[groupBy]} AS key, sum(s.spend) AS spend
       FROM (SELECT sp.campaign_id, sum(sp.amount) AS spend FROM campaign_spend sp
-            WHERE sp.day >= ${CEIL_DAY('$2')} AND sp.day < ${CEIL_DAY('$3')} AND sp.day <= ($1::timestamptz AT TIME ZONE 'UTC')::date
+            WHERE sp.day >= ${CEIL_DAY(p.from)} AND sp.day < ${CEIL_DAY(p.to)} AND sp.day <= (${p.asOf}::timestamptz AT TIME ZONE 'UTC')::date
             GROUP BY sp.campaign_id) s
       JOIN campaigns c ON c.id = s.campaign_id
       GROUP BY 1
     )`;
 
 /** The first UTC day whose midnight is at or after an instant (instants have microsecond precision). */
-const CEIL_DAY = (instant: string) =>
-  `((${instant}::timestamptz AT TIME ZONE 'UTC') + interval '1 day' - interval '1 microsecond')::date`;
+const CEIL_DAY = (instant: Param) =>
+  sql`((${instant}::timestamptz AT TIME ZONE 'UTC') + interval '1 day' - interval '1 microsecond')::date`;
 
 /**
  * Rows of the report: every group with credit or spend, from CTEs `credit` and `spend`; by campaign, each row embeds
@@ -87,12 +96,12 @@ const ROWS_JSON = `(SELECT json_agg(json_build_object('key', g.key, 'revenue', g
  * Journeys for the data-driven models: converting ones per won deal, non-converting ones per other lead, as distinct
  * paths with counts (consecutive repeats are collapsed by the calc module, which merges the counts).
  */
-const JOURNEYS = (key: string) => `,
+const JOURNEYS = (key: string, p: Period, lookbackDays: Param) => sql`,
     conv AS (SELECT deal, amount, array_agg(key ORDER BY pos) AS path FROM touches GROUP BY deal, amount),
     nonconv AS (
       SELECT array_agg(${key} ORDER BY t.occurred_at, t.external_id, t.id) AS path
       FROM touchpoints t
-      WHERE t.occurred_at >= $2::timestamptz - make_interval(days => $4) AND t.occurred_at < $3 AND t.occurred_at <= $1
+      WHERE t.occurred_at >= ${p.from}::timestamptz - make_interval(days => ${lookbackDays}) AND t.occurred_at < ${p.to} AND t.occurred_at <= ${p.asOf}
         AND NOT EXISTS (SELECT 1 FROM deal_leads dl JOIN won w ON w.id = dl.deal_id WHERE dl.lead_id = t.lead_id)
       GROUP BY t.lead_id
     ),
@@ -112,31 +121,32 @@ const JOURNEYS = (key: string) => `,
 export async function queryAttribution(db: Queryable, q: AttributionQuery): Promise<AttributionResult> {
   const key = TOUCH_KEY[q.groupBy];
   const dataDriven = q.model === AttributionModel.MARKOV || q.model === AttributionModel.SHAPLEY;
-  const r = await rows<AttributionResult>(
+  const p = periodParams(q);
+  const [lookback, current, halfLife] = [param(q.lookbackDays), param(q.currentOutcomes), param(q.halfLifeDays)];
+  const r = await sqlRows<AttributionResult>(
     db,
-    `
+    sql`
     WITH won AS (
       SELECT d.id, d.amount, d.created_at, d.closed_at FROM deals d
-      WHERE $5 AND d.status = 'WON' AND d.closed_at >= $2 AND d.closed_at < $3 AND d.closed_at <= $1 AND d.created_at <= $1
+      WHERE ${current} AND d.status = 'WON' AND d.closed_at >= ${p.from} AND d.closed_at < ${p.to} AND d.closed_at <= ${p.asOf} AND d.created_at <= ${p.asOf}
       UNION ALL
-      SELECT d.id, d.amount, d.created_at, o.at FROM deals d CROSS JOIN LATERAL (${latestChangeAsOf('d.id', '$1')}) o
-      WHERE NOT $5 AND d.created_at <= $1 AND o.category = 'WON' AND o.at >= $2 AND o.at < $3
+      SELECT d.id, d.amount, d.created_at, o.at FROM deals d CROSS JOIN LATERAL (${latestChangeAsOf('d.id', p.asOf)}) o
+      WHERE NOT ${current} AND d.created_at <= ${p.asOf} AND o.category = 'WON' AND o.at >= ${p.from} AND o.at < ${p.to}
     ),
-    ${positionedTouchesSql(key, '$4', '$1')},
+    ${positionedTouchesSql(key, lookback, p.asOf)},
     credit AS (
       SELECT key, sum(amount * share) AS revenue, sum(share) AS deals, count(*) AS touchpoints
-      FROM (SELECT key, amount, ${shareSql(q.model, '$6', 'm')} AS share FROM (SELECT *, ${middleCountSql(q.model)} AS m FROM positioned) p) s GROUP BY key
+      FROM (SELECT key, amount, ${shareSql(q.model, halfLife, 'm')} AS share FROM (SELECT *, ${middleCountSql(q.model)} AS m FROM positioned) p) s GROUP BY key
     ),
-    ${spendCte(q.groupBy)}${dataDriven ? JOURNEYS(key) : ''}
+    ${spendCte(q.groupBy, p)}${dataDriven ? JOURNEYS(key, p, lookback) : ''}
     SELECT
-      $6::float8 AS "halfLifeDays",
+      ${halfLife}::float8 AS "halfLifeDays",
       (SELECT count(*) FROM won)::int AS "wonDeals",
       (SELECT coalesce(sum(amount), 0) FROM won)::float8 AS revenue,
       (SELECT count(*) FROM touches WHERE pos = 1)::int AS "attributedDeals",
       (SELECT coalesce(sum(amount), 0) FROM touches WHERE pos = 1)::float8 AS "attributedRevenue",
       ${ROWS_JSON} AS rows,
       ${dataDriven ? `(SELECT coalesce(json_agg(json_build_object('path', path, 'conversions', conversions, 'nulls', nulls, 'revenue', revenue)), '[]') FROM journeys)` : 'NULL::json'} AS journeys`,
-    [q.asOf, q.from, q.to, q.lookbackDays, q.currentOutcomes, q.halfLifeDays],
   );
   return r[0];
 }
@@ -157,19 +167,20 @@ export async function queryAttributionCredit(db: Queryable, q: AttributionQuery)
   const col = markov ? 'linear' : creditColumn(q.model, q.groupBy)!;
   if (isUtcMidnight(q.from) && isUtcMidnight(q.to)) return queryAttributionDaily(db, q, col, markov);
   if (markov) throw new Error('MARKOV is read from the rollup over whole UTC days only');
-  const r = await rows<AttributionResult>(
+  const p = periodParams(q);
+  const r = await sqlRows<AttributionResult>(
     db,
-    `
+    sql`
     WITH won AS (
       SELECT d.id, d.amount FROM deals d
-      WHERE d.status = 'WON' AND d.closed_at >= $2 AND d.closed_at < $3 AND d.closed_at <= $1 AND d.created_at <= $1
+      WHERE d.status = 'WON' AND d.closed_at >= ${p.from} AND d.closed_at < ${p.to} AND d.closed_at <= ${p.asOf} AND d.created_at <= ${p.asOf}
     ),
     credit AS (
       SELECT ${CREDIT_KEY[q.groupBy]} AS key, sum(w.amount * c.${col}) AS revenue, sum(c.${col}) AS deals, count(*) AS touchpoints
       FROM won w JOIN attribution_credit c ON c.deal_id = w.id GROUP BY 1
     ),
     attributed AS (SELECT w.amount FROM won w WHERE EXISTS (SELECT 1 FROM attribution_credit c WHERE c.deal_id = w.id)),
-    ${spendCte(q.groupBy)}
+    ${spendCte(q.groupBy, p)}
     SELECT
       EXISTS (SELECT 1 FROM attribution_dirty) AS stale,
       (SELECT count(*) FROM won)::int AS "wonDeals",
@@ -178,7 +189,6 @@ export async function queryAttributionCredit(db: Queryable, q: AttributionQuery)
       (SELECT coalesce(sum(amount), 0) FROM attributed)::float8 AS "attributedRevenue",
       ${ROWS_JSON} AS rows,
       NULL::json AS journeys`,
-    [q.asOf, q.from, q.to],
   );
   return r[0];
 }
@@ -195,18 +205,19 @@ async function queryAttributionDaily(
   markov: boolean,
 ): Promise<AttributionResult> {
   const key = CREDIT_KEY[q.groupBy];
-  const r = await rows<AttributionResult>(
+  const p = periodParams(q);
+  const r = await sqlRows<AttributionResult>(
     db,
-    `
+    sql`
     WITH won AS (
       SELECT count(*)::int AS n, coalesce(sum(d.amount), 0)::float8 AS revenue FROM deals d
-      WHERE d.status = 'WON' AND d.closed_at >= $2 AND d.closed_at < $3 AND d.closed_at <= $1 AND d.created_at <= $1
+      WHERE d.status = 'WON' AND d.closed_at >= ${p.from} AND d.closed_at < ${p.to} AND d.closed_at <= ${p.asOf} AND d.created_at <= ${p.asOf}
     ),
     days AS (SELECT ${key} AS key, c.revenue_${col} AS revenue, c.deals_${col} AS deals, c.touchpoints, c.deals_linear, c.revenue_linear
-      FROM attribution_credit_daily c WHERE c.close_day >= ($2::timestamptz AT TIME ZONE 'UTC')::date AND c.close_day < ($3::timestamptz AT TIME ZONE 'UTC')::date),
+      FROM attribution_credit_daily c WHERE c.close_day >= (${p.from}::timestamptz AT TIME ZONE 'UTC')::date AND c.close_day < (${p.to}::timestamptz AT TIME ZONE 'UTC')::date),
     credit AS (SELECT key, sum(revenue) AS revenue, sum(deals) AS deals, sum(touchpoints) AS touchpoints FROM days GROUP BY 1),
     attributed AS (SELECT round(coalesce(sum(deals_linear), 0))::int AS deals, round(coalesce(sum(revenue_linear), 0)::numeric, 2)::float8 AS revenue FROM days),
-    ${spendCte(q.groupBy)}${markov ? `,${markovCountsCtes(q.groupBy, q.lookbackDays)}` : ''}
+    ${spendCte(q.groupBy, p)}${markov ? sql`,${markovCountsCtes(q.groupBy, q.lookbackDays, p)}` : ''}
     SELECT
       EXISTS (SELECT 1 FROM attribution_dirty)${markov ? ' OR NOT (SELECT ok FROM mk_ok)' : ''} AS stale,
       won.n AS "wonDeals", won.revenue, attributed.deals AS "attributedDeals", attributed.revenue AS "attributedRevenue",
@@ -214,7 +225,6 @@ async function queryAttributionDaily(
       NULL::json AS journeys,
       ${markov ? MARKOV_COUNTS_JSON : 'NULL::json'} AS transitions
     FROM won, attributed`,
-    [q.asOf, q.from, q.to],
   );
   return r[0];
 }

@@ -1,5 +1,6 @@
 import { AttributionGroupBy } from './attribution.types';
 import { eventsSql, WHOLE } from './markov-rollup';
+import { Param, sql, Sql } from '../../../db/sql-tag';
 
 /** One transition count of the rollup: converting (s2 '' = CONVERSION) or not (s2 '' = NULL); s1 '' = START. */
 export interface TransitionRow {
@@ -17,7 +18,7 @@ const STATE: Record<AttributionGroupBy, string> = {
 
 /**
  * CTEs `mk_ok` and `mk_counts(conv, s1, s2, n)` (summed by the caller): the MARKOV chain's transition counts of a report
- * with asOf $1, whole UTC days [from $2, to $3) and the lookback, for the grouping, from markov_day and a few units,
+ * with asOf, whole UTC days [from, to) and the lookback, for the grouping, from markov_day and a few units,
  * exactly as the journeys of definitions.md section 6 give them:
  * - converting journeys: the C rows of the close days in [from, to);
  * - non-converting ones, every lead's touches on days [a = from − lookback, to): the T rows of those days, with the
@@ -27,14 +28,18 @@ const STATE: Record<AttributionGroupBy, string> = {
  *   are all in the window), and unit by unit the others (several won days, or touches outside the window).
  * `mk_ok` is false when a write is not applied yet or a touch or close is after asOf: the caller computes on the fly.
  */
-export function markovCountsCtes(groupBy: AttributionGroupBy, lookbackDays: number): string {
+export function markovCountsCtes(
+  groupBy: AttributionGroupBy,
+  lookbackDays: number,
+  p: { asOf: Param; from: Param; to: Param },
+): Sql {
   const s = `u.${STATE[groupBy]}`;
   const ns = `u.next_${STATE[groupBy]}`;
-  return `
+  return sql`
     mk_ok AS (SELECT NOT EXISTS (SELECT 1 FROM markov_dirty)
-      AND coalesce((SELECT max(occurred_at) FROM touchpoints) <= $1, true)
-      AND coalesce((SELECT max(closed_at) FROM deals WHERE status = 'WON') <= $1, true) AS ok),
-    mk_b AS MATERIALIZED (SELECT f, t, f - ${Number(lookbackDays)} AS a FROM (SELECT ($2::timestamptz AT TIME ZONE 'UTC')::date AS f, ($3::timestamptz AT TIME ZONE 'UTC')::date AS t) x),
+      AND coalesce((SELECT max(occurred_at) FROM touchpoints) <= ${p.asOf}, true)
+      AND coalesce((SELECT max(closed_at) FROM deals WHERE status = 'WON') <= ${p.asOf}, true) AS ok),
+    mk_b AS MATERIALIZED (SELECT f, t, f - ${Number(lookbackDays)} AS a FROM (SELECT (${p.from}::timestamptz AT TIME ZONE 'UTC')::date AS f, (${p.to}::timestamptz AT TIME ZONE 'UTC')::date AS t) x),
     mk_irr AS (
       SELECT w.lead_id, bool_and(w.n_x = 1) AS single FROM mk_b b JOIN markov_won w ON w.x_day >= b.f AND w.x_day < b.t
       WHERE w.n_x > 1 OR w.first_day < b.a OR w.last_day >= b.t GROUP BY w.lead_id

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
-import { exec, Queryable, rows } from '../../../db/sql';
+import { exec, execSql, Queryable, rows, sqlRows } from '../../../db/sql';
+import { constantText, Param, param, sql, Sql } from '../../../db/sql-tag';
 
 /**
  * The MARKOV rollup (migration 1764547200000-MarkovRollup): one definition of its units (markov_touch, markov_won) and
@@ -28,7 +29,7 @@ export const eventsSql = (lo: string, hi: string, s = 'g.s', ns = 'g.ns') => `CR
 export const WHOLE = ["'-infinity'::date", "'infinity'::date"] as const;
 
 /** markov_touch rows of the touchpoints `t` matching `where`: each lead's touches in journey order, with the next one. */
-const touchUnitsSql = (where: string) => `
+const touchUnitsSql = (where: Sql | string) => sql`
   SELECT t.lead_id, (row_number() OVER w)::int AS seq, (t.occurred_at AT TIME ZONE 'UTC')::date AS day, t.campaign_id::text AS campaign, t.channel,
     lead((t.occurred_at AT TIME ZONE 'UTC')::date) OVER w AS next_day, lead(t.campaign_id::text) OVER w AS next_campaign, lead(t.channel) OVER w AS next_channel
   FROM touchpoints t WHERE ${where}
@@ -39,7 +40,7 @@ const touchUnitsSql = (where: string) => `
  * how many such days the lead has, and its first and last touch days from the markov_touch rows `touches` (leads with
  * no touch have no row: they are in no journey).
  */
-const wonUnitsSql = (where: string, touches: string) => `
+const wonUnitsSql = (where: Sql | string, touches: Sql | string) => sql`
   SELECT x.lead_id, x.x_day, (count(*) OVER (PARTITION BY x.lead_id))::int AS n_x, f.first_day, f.last_day
   FROM (
     SELECT DISTINCT dl.lead_id, (d.closed_at AT TIME ZONE 'UTC')::date AS x_day FROM deal_leads dl JOIN deals d ON d.id = dl.deal_id
@@ -47,13 +48,13 @@ const wonUnitsSql = (where: string, touches: string) => `
   ) x
   JOIN (SELECT f.lead_id, min(f.day) AS first_day, max(f.day) AS last_day FROM ${touches} f GROUP BY f.lead_id) f USING (lead_id)`;
 
-/** Day filter on column `col`: the days $1, or every day. */
-const onDays = (col: string, days: boolean) => (days ? `${col} = ANY($1::date[])` : 'true');
+/** Day filter on column `col`: the `days`, or every day (null). */
+const onDays = (col: string, days: Param | null) => (days ? sql`${col} = ANY(${days}::date[])` : sql`true`);
 
-/** markov_day rows of each kind for the days $1 (or every day). */
+/** markov_day rows of each kind for the `days` (or every day, null). */
 const DAY_ROWS = {
   // converting journeys, from the credit rollup's touches of each won deal (in position order) by close day
-  C: (days: boolean) => `
+  C: (days: Param | null) => sql`
     SELECT 'C' AS kind, u.dim, u.day, e.s1, e.s2, count(*)::int AS n
     FROM (
       SELECT c.pos AS seq, c.close_day AS day, lead(c.close_day) OVER w AS next_day, g.dim, g.s, lead(g.s) OVER w AS ns
@@ -63,12 +64,12 @@ const DAY_ROWS = {
     ) u ${eventsSql(...WHOLE, 'u.s', 'u.ns')}
     WHERE e.ok GROUP BY 2, 3, 4, 5`,
   // every lead's journey events, by the day of the touch they start from
-  T: (days: boolean) => `
+  T: (days: Param | null) => sql`
     SELECT 'T' AS kind, g.dim, u.day, e.s1, e.s2, count(*)::int AS n
     FROM markov_touch u CROSS JOIN LATERAL ${TOUCH_DIMS} ${eventsSql(...WHOLE)}
     WHERE e.ok AND ${onDays('u.day', days)} GROUP BY 2, 3, 4, 5`,
   // whole journeys of the leads with exactly one won close day, by that day
-  W: (days: boolean) => `
+  W: (days: Param | null) => sql`
     SELECT 'W' AS kind, g.dim, w.x_day AS day, e.s1, e.s2, count(*)::int AS n
     FROM markov_won w JOIN markov_touch u ON u.lead_id = w.lead_id CROSS JOIN LATERAL ${TOUCH_DIMS} ${eventsSql(...WHOLE)}
     WHERE e.ok AND w.n_x = 1 AND ${onDays('w.x_day', days)} GROUP BY 2, 3, 4, 5`,
@@ -78,8 +79,9 @@ type Kind = keyof typeof DAY_ROWS;
 /** Recomputes the markov_day rows of a kind for the given days (every day when null); the caller holds the days' locks. */
 async function recomputeDays(db: Queryable, kind: Kind, days: string[] | null): Promise<void> {
   if (days && !days.length) return;
-  await exec(db, `DELETE FROM markov_day WHERE kind = '${kind}' AND ${onDays('day', !!days)}`, days ? [days] : []);
-  await exec(db, `INSERT INTO markov_day ${DAY_ROWS[kind](!!days)}`, days ? [days] : []);
+  const on = days ? param(days) : null;
+  await execSql(db, sql`DELETE FROM markov_day WHERE kind = '${kind}' AND ${onDays('day', on)}`);
+  await execSql(db, sql`INSERT INTO markov_day ${DAY_ROWS[kind](on)}`);
 }
 
 /** The credit rollup's close days (locked by it): their converting transitions, from its fresh rows. */
@@ -99,18 +101,18 @@ export async function processDirtyMarkov(tx: EntityManager): Promise<void> {
     )
   ).map((r) => r.id);
   if (!ids.length) return;
-  await exec(
+  const leads = param(ids);
+  await execSql(
     tx,
-    `SELECT pg_advisory_xact_lock(${LOCK.lead}, (id % 2147483647)::int) FROM unnest($1::bigint[]) id ORDER BY id`,
-    [ids],
+    sql`SELECT pg_advisory_xact_lock(${LOCK.lead}, (id % 2147483647)::int) FROM unnest(${leads}::bigint[]) id ORDER BY id`,
   );
-  const applied = await rows<{ kind: string; dim: string; day: string; s1: string; s2: string; n: number }>(
+  const applied = await sqlRows<{ kind: string; dim: string; day: string; s1: string; s2: string; n: number }>(
     tx,
-    `
-    WITH new_t AS (${touchUnitsSql('t.lead_id = ANY($1::bigint[])')}),
-    old_t AS (SELECT * FROM markov_touch WHERE lead_id = ANY($1::bigint[])),
-    new_w AS (${wonUnitsSql('dl.lead_id = ANY($1::bigint[])', 'new_t')}),
-    old_w AS (SELECT * FROM markov_won WHERE lead_id = ANY($1::bigint[])),
+    sql`
+    WITH new_t AS (${touchUnitsSql(sql`t.lead_id = ANY(${leads}::bigint[])`)}),
+    old_t AS (SELECT * FROM markov_touch WHERE lead_id = ANY(${leads}::bigint[])),
+    new_w AS (${wonUnitsSql(sql`dl.lead_id = ANY(${leads}::bigint[])`, 'new_t')}),
+    old_w AS (SELECT * FROM markov_won WHERE lead_id = ANY(${leads}::bigint[])),
     d_t AS (
       SELECT -1 AS sign, * FROM (SELECT * FROM old_t EXCEPT SELECT * FROM new_t) a
       UNION ALL SELECT 1, * FROM (SELECT * FROM new_t EXCEPT SELECT * FROM old_t) b
@@ -129,32 +131,32 @@ export async function processDirtyMarkov(tx: EntityManager): Promise<void> {
     INSERT INTO markov_day SELECT * FROM deltas WHERE n <> 0 ORDER BY kind, dim, day, s1, s2
     ON CONFLICT (kind, dim, day, s1, s2) DO UPDATE SET n = markov_day.n + EXCLUDED.n
     RETURNING kind, dim, day::text, s1, s2, n`,
-    [ids],
   );
   const zero = applied.filter((r) => r.n === 0);
   if (zero.length) {
-    await exec(
+    const [kinds, dims, days, s1, s2] = (['kind', 'dim', 'day', 's1', 's2'] as const).map((k) =>
+      param(zero.map((r) => r[k])),
+    );
+    await execSql(
       tx,
-      `DELETE FROM markov_day m USING unnest($1::text[], $2::text[], $3::date[], $4::text[], $5::text[]) z(kind, dim, day, s1, s2)
+      sql`DELETE FROM markov_day m USING unnest(${kinds}::text[], ${dims}::text[], ${days}::date[], ${s1}::text[], ${s2}::text[]) z(kind, dim, day, s1, s2)
       WHERE m.kind = z.kind AND m.dim = z.dim AND m.day = z.day AND m.s1 = z.s1 AND m.s2 = z.s2 AND m.n = 0`,
-      (['kind', 'dim', 'day', 's1', 's2'] as const).map((k) => zero.map((r) => r[k])),
     );
   }
-  await exec(tx, `DELETE FROM markov_touch WHERE lead_id = ANY($1::bigint[])`, [ids]);
-  await exec(tx, `DELETE FROM markov_won WHERE lead_id = ANY($1::bigint[])`, [ids]);
-  await exec(tx, `INSERT INTO markov_touch ${touchUnitsSql('t.lead_id = ANY($1::bigint[])')}`, [ids]);
-  await exec(
+  await execSql(tx, sql`DELETE FROM markov_touch WHERE lead_id = ANY(${leads}::bigint[])`);
+  await execSql(tx, sql`DELETE FROM markov_won WHERE lead_id = ANY(${leads}::bigint[])`);
+  await execSql(tx, sql`INSERT INTO markov_touch ${touchUnitsSql(sql`t.lead_id = ANY(${leads}::bigint[])`)}`);
+  await execSql(
     tx,
-    `INSERT INTO markov_won ${wonUnitsSql('dl.lead_id = ANY($1::bigint[])', '(SELECT * FROM markov_touch WHERE lead_id = ANY($1::bigint[]))')}`,
-    [ids],
+    sql`INSERT INTO markov_won ${wonUnitsSql(sql`dl.lead_id = ANY(${leads}::bigint[])`, sql`(SELECT * FROM markov_touch WHERE lead_id = ANY(${leads}::bigint[]))`)}`,
   );
 }
 
 /** Every MARKOV rollup row computed from scratch from the base tables (the equality test), per table. */
 export const MARKOV_FROM_SCRATCH = {
-  markov_touch: () => touchUnitsSql('true'),
-  markov_won: () => wonUnitsSql('true', `(${touchUnitsSql('true')})`),
-  markov_day: () => `${DAY_ROWS.C(false)} UNION ALL ${DAY_ROWS.T(false)} UNION ALL ${DAY_ROWS.W(false)}`,
+  markov_touch: () => constantText(touchUnitsSql('true')),
+  markov_won: () => constantText(wonUnitsSql('true', sql`(${touchUnitsSql('true')})`)),
+  markov_day: () => constantText(sql`${DAY_ROWS.C(null)} UNION ALL ${DAY_ROWS.T(null)} UNION ALL ${DAY_ROWS.W(null)}`),
 } as const;
 
 /**
@@ -170,8 +172,8 @@ export const MARKOV_LOCK = `LOCK TABLE markov_dirty, markov_day, markov_touch, m
 export async function rebuildMarkov(tx: EntityManager): Promise<number> {
   await exec(tx, MARKOV_LOCK);
   await exec(tx, `TRUNCATE markov_touch, markov_won, markov_dirty`);
-  await exec(tx, `INSERT INTO markov_touch ${touchUnitsSql('true')}`);
-  await exec(tx, `INSERT INTO markov_won ${wonUnitsSql('true', 'markov_touch')}`);
+  await execSql(tx, sql`INSERT INTO markov_touch ${touchUnitsSql('true')}`);
+  await execSql(tx, sql`INSERT INTO markov_won ${wonUnitsSql('true', 'markov_touch')}`);
   await recomputeDays(tx, 'T', null);
   await recomputeDays(tx, 'W', null);
   return Number((await rows<{ n: string }>(tx, `SELECT count(*) AS n FROM markov_day`))[0].n);

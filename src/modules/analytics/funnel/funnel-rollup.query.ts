@@ -1,4 +1,5 @@
-import { Queryable, rows } from '../../../db/sql';
+import { Queryable, sqlRows } from '../../../db/sql';
+import { param, sql } from '../../../db/sql-tag';
 import { ConversionBasis, FunnelBreakdown, SkippedStagePolicy } from '../analytics.types';
 import { DAY_SECONDS, isUtcMidnight } from '../shared/period';
 import { FunnelRow } from '../shared/funnel-steps.sql';
@@ -59,35 +60,46 @@ export function latestFactSql(dim: RollupDim): string {
 export async function queryFunnelRollup(db: Queryable, q: FunnelQuery, p: RollupPlan): Promise<FunnelRow[] | null> {
   const steps = q.steps.map(ladderRank);
   const cohort = q.basis === ConversionBasis.COHORT;
+  const [asOf, stepsP, dim, from, to, grps, windowDays] = [
+    q.asOf,
+    steps,
+    p.dim,
+    q.from,
+    q.to,
+    p.grps,
+    p.windowDays,
+  ].map(param);
   const at = (col: string) =>
-    cohort ? `fd.${col}[least(coalesce($7::int, 2147483646), cardinality(fd.${col}) - 1) + 1]` : `fd.${col}[1]`;
+    cohort
+      ? sql`fd.${col}[least(coalesce(${windowDays}::int, 2147483646), cardinality(fd.${col}) - 1) + 1]`
+      : sql`fd.${col}[1]`;
   const s1 = steps[0];
   const reach1 = reachSql(s1 - 1);
-  const inDays = `fd.dim = $3 AND fd.day >= ($4::timestamptz AT TIME ZONE 'UTC')::date AND fd.day < ($5::timestamptz AT TIME ZONE 'UTC')::date
-        AND ($6::text[] IS NULL OR fd.grp = ANY($6::text[]))`;
+  const inDays = sql`fd.dim = ${dim} AND fd.day >= (${from}::timestamptz AT TIME ZONE 'UTC')::date AND fd.day < (${to}::timestamptz AT TIME ZONE 'UTC')::date
+        AND (${grps}::text[] IS NULL OR fd.grp = ANY(${grps}::text[]))`;
   // isComplete needs the latest cohort anchor only for a cohort with a window
   const withAnchor = cohort && p.windowDays !== null;
-  const ANCHOR = `    last_day AS (
+  const ANCHOR = sql`    last_day AS (
       SELECT (max(fd.day)::timestamp AT TIME ZONE 'UTC') AS d FROM funnel_day fd
       WHERE (SELECT ok FROM ok) AND fd.a = ${s1} AND fd.b = ${s1} AND ${inDays}
     ),
     anchor AS (
       SELECT max(${reach1}) AS at FROM leads l, last_day
-      WHERE ${anyFirstEntryIn('last_day.d', "last_day.d + interval '1 day'", true)}
+      WHERE ${anyFirstEntryIn(sql`last_day.d`, sql`last_day.d + interval '1 day'`, true)}
         AND ${reach1} >= last_day.d AND ${reach1} < last_day.d + interval '1 day'
-        AND ($3 <> 'CHANNEL' OR $6::text[] IS NULL OR l.source = ANY($6::text[]))
-        AND ($3 <> 'OWNER' OR $6::text[] IS NULL OR l.owner_id::text = ANY($6::text[]))
+        AND (${dim} <> 'CHANNEL' OR ${grps}::text[] IS NULL OR l.source = ANY(${grps}::text[]))
+        AND (${dim} <> 'OWNER' OR ${grps}::text[] IS NULL OR l.owner_id::text = ANY(${grps}::text[]))
     ),
 `;
-  const result = await rows<FunnelRow & { ok: boolean }>(
+  const result = await sqlRows<FunnelRow & { ok: boolean }>(
     db,
-    `
-    WITH ok AS (SELECT NOT EXISTS (SELECT 1 FROM funnel_dirty) AND coalesce(${latestFactSql(p.dim)} <= $1, true) AS ok),
+    sql`
+    WITH ok AS (SELECT NOT EXISTS (SELECT 1 FROM funnel_dirty) AND coalesce(${latestFactSql(p.dim)} <= ${asOf}, true) AS ok),
     picked AS (
-      SELECT CASE WHEN $3 = 'OWNER' AND fd.grp <> 'UNASSIGNED' THEN coalesce((SELECT u.email FROM users u WHERE u.id = fd.grp::bigint), 'UNASSIGNED') ELSE fd.grp END AS grp,
-        array_position($2::smallint[], fd.b) AS k, ${at('n')} AS n, ${at('inf')} AS inf
+      SELECT CASE WHEN ${dim} = 'OWNER' AND fd.grp <> 'UNASSIGNED' THEN coalesce((SELECT u.email FROM users u WHERE u.id = fd.grp::bigint), 'UNASSIGNED') ELSE fd.grp END AS grp,
+        array_position(${stepsP}::smallint[], fd.b) AS k, ${at('n')} AS n, ${at('inf')} AS inf
       FROM funnel_day fd
-      WHERE (SELECT ok FROM ok) AND ${cohort ? `fd.a = ${s1}` : 'fd.a = ANY($2::smallint[]) AND fd.a = fd.b'} AND fd.b = ANY($2::smallint[]) AND ${inDays}
+      WHERE (SELECT ok FROM ok) AND ${cohort ? `fd.a = ${s1}` : sql`fd.a = ANY(${stepsP}::smallint[]) AND fd.a = fd.b`} AND fd.b = ANY(${stepsP}::smallint[]) AND ${inDays}
     ),
 ${withAnchor ? ANCHOR : ''}    agg AS (
       SELECT grp, GROUPING(grp) = 1 AS total, k, sum(n)::int AS count, sum(inf)::int AS inferred
@@ -95,7 +107,6 @@ ${withAnchor ? ANCHOR : ''}    agg AS (
     )
     SELECT ok.ok, agg.*, 0 AS durations, NULL::float8 AS "meanDays", NULL::float8 AS "medianDays", ${withAnchor ? '(SELECT at FROM anchor)' : 'NULL::timestamptz'} AS "maxAnchor"
     FROM ok LEFT JOIN agg ON ok.ok ORDER BY agg.total DESC, agg.grp, agg.k`,
-    [q.asOf, steps, p.dim, q.from, q.to, p.grps, ...(cohort ? [p.windowDays] : [])],
   );
   if (!result[0]?.ok) return null;
   return result.filter((r) => r.k !== null).map(({ ok: _ok, ...r }) => r);

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
-import { exec, Queryable, rows } from '../../../db/sql';
+import { exec, execSql, Queryable, rows, sqlRows } from '../../../db/sql';
+import { constantText, param, sql, Sql } from '../../../db/sql-tag';
 import { FIRSTS } from './funnel.query';
 
 /**
@@ -29,7 +30,7 @@ export const reachSql = (k: number) => `least(${ALL_FIRSTS.slice(k).join(', ')})
  * (the earliest first entry at or above it), whether that reach is inferred, and its group under each breakdown.
  * Group keys as the on-the-fly funnel gives them, except OWNER, kept as the owner id (emails are looked up when read).
  */
-const leadFactsSql = (where: string) => `
+const leadFactsSql = (where: Sql | string) => sql`
   SELECT l.id AS lead_id,
     ARRAY[${ALL_FIRSTS.map((_, k) => reachSql(k)).join(', ')}]::timestamptz[] AS reach,
     ARRAY[${ALL_FIRSTS.map((c, k) => `(${c} IS NULL OR ${c} > ${reachSql(k)}) AND ${reachSql(k)} IS NOT NULL`).join(',\n      ')}]::boolean[] AS inferred,
@@ -64,7 +65,7 @@ const foldedSql = (contributions: string) => `
 
 /** Every funnel_day row computed from scratch from the base tables (the rebuild, and the equality test). */
 export const fromScratchSql = () =>
-  foldedSql(contributionsSql(`SELECT x.*, 1 AS sign FROM (${leadFactsSql('true')}) x`));
+  foldedSql(contributionsSql(constantText(sql`SELECT x.*, 1 AS sign FROM (${leadFactsSql('true')}) x`)));
 
 /**
  * Brings the rollup up to date for the given leads: locks them and their accounts (a concurrent writer of the same
@@ -72,19 +73,19 @@ export const fromScratchSql = () =>
  * adds their facts as of now, and drops rows that fall to zero.
  */
 async function refreshLeads(db: Queryable, ids: string[]): Promise<void> {
-  await exec(db, `SELECT 1 FROM leads WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`, [ids]);
+  const leads = param(ids);
+  await execSql(db, sql`SELECT 1 FROM leads WHERE id = ANY(${leads}::bigint[]) ORDER BY id FOR UPDATE`);
   // an account's industry or region changing concurrently: one of the two waits, so the later sees the other's rows
-  await exec(
+  await execSql(
     db,
-    `SELECT 1 FROM accounts WHERE id IN (SELECT account_id FROM leads WHERE id = ANY($1::bigint[])) ORDER BY id FOR SHARE`,
-    [ids],
+    sql`SELECT 1 FROM accounts WHERE id IN (SELECT account_id FROM leads WHERE id = ANY(${leads}::bigint[])) ORDER BY id FOR SHARE`,
   );
-  const zero = await rows<{ a: number; dim: string; day: string; b: number; grp: string }>(
+  const zero = await sqlRows<{ a: number; dim: string; day: string; b: number; grp: string }>(
     db,
-    `
-    WITH old AS (SELECT f.*, -1 AS sign FROM funnel_lead f WHERE f.lead_id = ANY($1::bigint[])),
-    new AS (${leadFactsSql('l.id = ANY($1::bigint[])')}),
-    gone AS (DELETE FROM funnel_lead f WHERE f.lead_id = ANY($1::bigint[]) AND NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = f.lead_id)),
+    sql`
+    WITH old AS (SELECT f.*, -1 AS sign FROM funnel_lead f WHERE f.lead_id = ANY(${leads}::bigint[])),
+    new AS (${leadFactsSql(sql`l.id = ANY(${leads}::bigint[])`)}),
+    gone AS (DELETE FROM funnel_lead f WHERE f.lead_id = ANY(${leads}::bigint[]) AND NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = f.lead_id)),
     saved AS (
       INSERT INTO funnel_lead SELECT * FROM new
       ON CONFLICT (lead_id) DO UPDATE SET reach = EXCLUDED.reach, inferred = EXCLUDED.inferred, channel = EXCLUDED.channel,
@@ -94,20 +95,13 @@ async function refreshLeads(db: Queryable, ids: string[]): Promise<void> {
     SELECT a, dim, day, b, grp, n, inf FROM delta ORDER BY a, dim, day, b, grp
     ON CONFLICT (a, dim, day, b, grp) DO UPDATE SET n = funnel_cum_sum(fd.n, EXCLUDED.n), inf = funnel_cum_sum(fd.inf, EXCLUDED.inf)
     RETURNING CASE WHEN fd.n = '{0}' THEN fd.a END AS a, fd.dim, fd.day::text AS day, fd.b, fd.grp`,
-    [ids],
   );
   const empty = zero.filter((z) => z.a !== null);
   if (empty.length) {
-    await exec(
+    const [a, dim, day, b, grp] = (['a', 'dim', 'day', 'b', 'grp'] as const).map((k) => param(empty.map((z) => z[k])));
+    await execSql(
       db,
-      `DELETE FROM funnel_day WHERE (a, dim, day, b, grp) IN (SELECT * FROM unnest($1::smallint[], $2::text[], $3::date[], $4::smallint[], $5::text[]))`,
-      [
-        empty.map((z) => z.a),
-        empty.map((z) => z.dim),
-        empty.map((z) => z.day),
-        empty.map((z) => z.b),
-        empty.map((z) => z.grp),
-      ],
+      sql`DELETE FROM funnel_day WHERE (a, dim, day, b, grp) IN (SELECT * FROM unnest(${a}::smallint[], ${dim}::text[], ${day}::date[], ${b}::smallint[], ${grp}::text[]))`,
     );
   }
 }
@@ -132,7 +126,7 @@ export async function rebuildFunnel(tx: EntityManager): Promise<number> {
   await exec(tx, `DELETE FROM funnel_dirty`);
   await exec(tx, `DELETE FROM funnel_lead`);
   await exec(tx, `DELETE FROM funnel_day`);
-  await exec(tx, `INSERT INTO funnel_lead ${leadFactsSql('true')}`);
+  await execSql(tx, sql`INSERT INTO funnel_lead ${leadFactsSql('true')}`);
   await exec(
     tx,
     `INSERT INTO funnel_day (day, a, b, dim, grp, n, inf) ${foldedSql(contributionsSql(`SELECT f.*, 1 AS sign FROM funnel_lead f`))}`,

@@ -1,7 +1,8 @@
-import { Queryable, rows } from '../../../db/sql';
+import { Queryable, sqlRows } from '../../../db/sql';
+import { joinSql, Param, param, sql, Sql } from '../../../db/sql-tag';
 import { ladderRank, LifecycleStage } from '../../../common/graphql/enums';
 import { FunnelBreakdown, SkippedStagePolicy } from '../analytics.types';
-import { FunnelFrame, FunnelRow, funnelStepsSql } from '../shared/funnel-steps.sql';
+import { FunnelFrame, FunnelParams, FunnelRow, funnelStepsSql } from '../shared/funnel-steps.sql';
 import { latestChangeAsOf } from '../shared/deal-outcome.sql';
 
 export interface FunnelQuery extends FunnelFrame {
@@ -15,36 +16,42 @@ const f = (s: LifecycleStage) => `f${ladderRank(s)}`;
 const r = (s: LifecycleStage) => `r${ladderRank(s)}`;
 
 /** Group key of a lead per breakdown (definitions.md section 4): every unit in exactly one group. */
-const GROUP: Record<FunnelBreakdown, string> = {
-  [FunnelBreakdown.CHANNEL]: `coalesce(l.source, 'UNKNOWN')`,
-  [FunnelBreakdown.CAMPAIGN]: `coalesce((SELECT t.campaign_id::text FROM touchpoints t WHERE t.lead_id = l.id AND t.occurred_at <= $1
+const GROUP: Record<FunnelBreakdown, (asOf: Param) => Sql> = {
+  [FunnelBreakdown.CHANNEL]: () => sql`coalesce(l.source, 'UNKNOWN')`,
+  [FunnelBreakdown.CAMPAIGN]: (
+    asOf,
+  ) => sql`coalesce((SELECT t.campaign_id::text FROM touchpoints t WHERE t.lead_id = l.id AND t.occurred_at <= ${asOf}
                                  ORDER BY t.occurred_at, t.external_id LIMIT 1), 'NONE')`,
-  [FunnelBreakdown.INDUSTRY]: `coalesce(a.industry, 'UNKNOWN')`,
-  [FunnelBreakdown.REGION]: `coalesce(a.region, 'UNKNOWN')`,
-  [FunnelBreakdown.OWNER]: `coalesce(u.email, 'UNASSIGNED')`,
+  [FunnelBreakdown.INDUSTRY]: () => sql`coalesce(a.industry, 'UNKNOWN')`,
+  [FunnelBreakdown.REGION]: () => sql`coalesce(a.region, 'UNKNOWN')`,
+  [FunnelBreakdown.OWNER]: () => sql`coalesce(u.email, 'UNASSIGNED')`,
 };
 
 /**
- * CUSTOMER entry of a lead as of $1: the earliest close among its deals whose latest change at or before $1 is WON;
- * `current` names the boolean parameter saying asOf is now or later (then the maintained first_customer_at is exact).
+ * CUSTOMER entry of a lead as of asOf: the earliest close among its deals whose latest change at or before asOf is
+ * WON; `current` is the boolean saying asOf is now or later (then the maintained first_customer_at is exact).
  */
 export const customerAsOf = (
-  current: string,
-) => `CASE WHEN ${current} THEN CASE WHEN l.first_customer_at <= $1 THEN l.first_customer_at END
-  WHEN l.first_opportunity_at <= $1 THEN (
-    SELECT min(w.at) FROM deal_leads dl CROSS JOIN LATERAL (${latestChangeAsOf('dl.deal_id', '$1')}) w
+  asOf: Param,
+  current: Param,
+) => sql`CASE WHEN ${current} THEN CASE WHEN l.first_customer_at <= ${asOf} THEN l.first_customer_at END
+  WHEN l.first_opportunity_at <= ${asOf} THEN (
+    SELECT min(w.at) FROM deal_leads dl CROSS JOIN LATERAL (${latestChangeAsOf('dl.deal_id', asOf)}) w
     WHERE dl.lead_id = l.id AND w.category = 'WON') END`;
 
 /** The maintained first entries of LEAD … OPPORTUNITY (CUSTOMER depends on asOf: customerAsOf). */
 export const FIRSTS = ['l.created_at', 'l.first_mql_at', 'l.first_sal_at', 'l.first_sql_at', 'l.first_opportunity_at'];
 
 /**
- * A lead's first actual entry of each ladder stage as of $1, as columns f1 (LEAD) … f6 (CUSTOMER), from the maintained
- * milestones (a first entry after asOf means none by asOf); `current` as in customerAsOf.
+ * A lead's first actual entry of each ladder stage as of asOf, as columns f1 (LEAD) … f6 (CUSTOMER), from the
+ * maintained milestones (a first entry after asOf means none by asOf); `current` as in customerAsOf.
  */
-export const leadFirstEntries = (current: string) => `
-        ${FIRSTS.map((c, i) => `CASE WHEN ${c} <= $1 THEN ${c} END AS f${i + 1},`).join('\n        ')}
-        ${customerAsOf(current)} AS f6`;
+export const leadFirstEntries = (asOf: Param, current: Param) => sql`
+        ${joinSql(
+          FIRSTS.map((c, i) => sql`CASE WHEN ${c} <= ${asOf} THEN ${c} END AS f${i + 1},`),
+          '\n        ',
+        )}
+        ${customerAsOf(asOf, current)} AS f6`;
 
 /**
  * A lead can count in a period [from, to) only if one of its first entries lies in it: a reach is the earliest of
@@ -53,10 +60,22 @@ export const leadFirstEntries = (current: string) => `
  * and never changes a count. With asOf in the past a CUSTOMER entry is re-derived from the deal log and may be a
  * win that was later reopened, so then any lead with an opportunity before `to` stays in.
  */
-export function anyFirstEntryIn(from: string, to: string, currentOutcomes: boolean): string {
-  const within = (col: string) => `(${col} >= ${from} AND ${col} < ${to})`;
-  return `(${FIRSTS.map(within).join(' OR ')}
-    OR ${currentOutcomes ? within('l.first_customer_at') : `l.first_opportunity_at < ${to}`})`;
+export function anyFirstEntryIn(from: Param | Sql, to: Param | Sql, currentOutcomes: boolean): Sql {
+  const within = (col: string) => sql`(${col} >= ${from} AND ${col} < ${to})`;
+  return sql`(${joinSql(FIRSTS.map(within), ' OR ')}
+    OR ${currentOutcomes ? within('l.first_customer_at') : sql`l.first_opportunity_at < ${to}`})`;
+}
+
+/** The bound values of one funnel statement, each one placeholder wherever it is used. */
+export function funnelParams(q: FunnelFrame): FunnelParams & { owners: Param; current: Param } {
+  return {
+    asOf: param(q.asOf),
+    from: param(q.from),
+    to: param(q.to),
+    window: param(q.windowSeconds),
+    owners: param(q.ownerIds),
+    current: param(q.currentOutcomes),
+  };
 }
 
 /** SQL for each requested step's reach and whether it is inferred, per the skipped-stage policy. */
@@ -83,18 +102,20 @@ function stepExpressions(q: FunnelQuery): { reach: string[]; inferred: string[] 
  */
 export async function queryFunnel(db: Queryable, q: FunnelQuery): Promise<FunnelRow[]> {
   const { reach, inferred } = stepExpressions(q);
-  const grp = q.breakdown ? GROUP[q.breakdown] : 'NULL::text';
-  return rows<FunnelRow>(
+  const p = funnelParams(q);
+  const grp = q.breakdown ? GROUP[q.breakdown](p.asOf) : sql`NULL::text`;
+  return sqlRows<FunnelRow>(
     db,
-    `
+    sql`
     WITH firsts AS (
       SELECT ${grp} AS grp,
-        ${leadFirstEntries('$7')}
+        ${leadFirstEntries(p.asOf, p.current)}
       FROM leads l
       ${q.breakdown === FunnelBreakdown.INDUSTRY || q.breakdown === FunnelBreakdown.REGION ? 'LEFT JOIN accounts a ON a.id = l.account_id' : ''}
       ${q.breakdown === FunnelBreakdown.OWNER ? 'LEFT JOIN users u ON u.id = l.owner_id' : ''}
-      WHERE l.created_at <= $1 AND ($5::text[] IS NULL OR l.source = ANY($5)) AND ($6::bigint[] IS NULL OR l.owner_id = ANY($6))
-        AND ${anyFirstEntryIn('$2', '$3', q.currentOutcomes)}
+      WHERE l.created_at <= ${p.asOf} AND (${param(q.sources)}::text[] IS NULL OR l.source = ANY(${param(q.sources)}))
+        AND (${p.owners}::bigint[] IS NULL OR l.owner_id = ANY(${p.owners}))
+        AND ${anyFirstEntryIn(p.from, p.to, q.currentOutcomes)}
     ),
     reaches AS (
       SELECT grp, f1, f2, f3, f4, f5, f6,
@@ -105,7 +126,6 @@ export async function queryFunnel(db: Queryable, q: FunnelQuery): Promise<Funnel
     units AS (
       SELECT grp, ARRAY[${reach.join(', ')}]::timestamptz[] AS reach, ARRAY[${inferred.join(', ')}]::boolean[] AS inferred FROM reaches
     ),
-    ${funnelStepsSql(q.basis, q.steps.length)}`,
-    [q.asOf, q.from, q.to, q.windowSeconds, q.sources, q.ownerIds, q.currentOutcomes],
+    ${funnelStepsSql(q.basis, q.steps.length, p)}`,
   );
 }

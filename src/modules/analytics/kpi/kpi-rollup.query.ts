@@ -1,8 +1,9 @@
-import { Queryable, rows } from '../../../db/sql';
+import { Queryable, sqlRows } from '../../../db/sql';
+import { Param, param, sql, Sql } from '../../../db/sql-tag';
 import { DAY_SECONDS, isUtcMidnight } from '../shared/period';
 import { latestFactSql } from '../funnel/funnel-rollup.query';
 import { DealKpiRow, spendSql } from './deal-kpis.query';
-import { KpiScope, LeadKpiRow, PERIODS } from './lead-kpis.query';
+import { KpiScope, LeadKpiRow, PERIODS, scopeEnd, scopeStart } from './lead-kpis.query';
 import { KpiDim } from './kpi-rollup';
 
 /** How the rollups answer a KPI report: which dimension's rows, which group of it, and the whole-day window. */
@@ -29,24 +30,40 @@ export function kpiRollupPlan(s: KpiScope): KpiRollupPlan | null {
   return { dim: s.sources ? 'CHANNEL' : 'OWNER', grp: filter[0], windowDays };
 }
 
-/** Day rows `x` of table `t` in the scope's dimension, group and whole days, with their period index `i`. */
-const dayRows = (t: string, where = 'true') => `
-      SELECT width_bucket(x.day::timestamp AT TIME ZONE 'UTC', $2::timestamptz[]) AS i, x.* FROM ${t} x
-      WHERE (SELECT ok FROM ok) AND ${where} AND x.dim = $3 AND x.grp = $4
-        AND x.day >= (($2::timestamptz[])[1] AT TIME ZONE 'UTC')::date AND x.day < (($2::timestamptz[])[array_length($2::timestamptz[], 1)] AT TIME ZONE 'UTC')::date`;
+/** The bound values of a rollup KPI statement: asOf, the period edges, the rollup's dimension and group. */
+interface RollupParams {
+  asOf: Param;
+  edges: Param;
+  dim: Param;
+  grp: Param;
+}
+const rollupParams = (s: KpiScope, plan: KpiRollupPlan): RollupParams => ({
+  asOf: param(s.asOf),
+  edges: param(s.edges),
+  dim: param(plan.dim),
+  grp: param(plan.grp),
+});
 
-/** A unit `u` of the scope's group (dimension $3, group $4). */
-const unitInGroup = `($3 <> 'CHANNEL' OR u.channel = $4) AND ($3 <> 'OWNER' OR u.owner = $4)`;
+/** Day rows `x` of table `t` in the scope's dimension, group and whole days, with their period index `i`. */
+const dayRows = (r: RollupParams, t: string, where = 'true') => sql`
+      SELECT width_bucket(x.day::timestamp AT TIME ZONE 'UTC', ${r.edges}::timestamptz[]) AS i, x.* FROM ${t} x
+      WHERE (SELECT ok FROM ok) AND ${where} AND x.dim = ${r.dim} AND x.grp = ${r.grp}
+        AND x.day >= (${scopeStart(r.edges)} AT TIME ZONE 'UTC')::date AND x.day < (${scopeEnd(r.edges)} AT TIME ZONE 'UTC')::date`;
+
+/** A unit `u` of the scope's group (the rollup's dimension and group). */
+const unitInGroup = (r: RollupParams) =>
+  sql`(${r.dim} <> 'CHANNEL' OR u.channel = ${r.grp}) AND (${r.dim} <> 'OWNER' OR u.owner = ${r.grp})`;
 
 /** The periods with their bounds, as `p(i, lo, hi)`. */
-const BOUNDS = `SELECT i, ($2::timestamptz[])[i] AS lo, ($2::timestamptz[])[i + 1] AS hi FROM (${PERIODS}) x`;
+const BOUNDS = (r: RollupParams) =>
+  sql`SELECT i, (${r.edges}::timestamptz[])[i] AS lo, (${r.edges}::timestamptz[])[i + 1] AS hi FROM (${PERIODS(r.edges)}) x`;
 
 /**
  * CTEs for an exact median per period, as percentile_cont(0.5) computes it, of the values in buckets `rows`
  * (i, b, n, lo, hi): the bucket sums locate the two middle ranks; a bucket whose values are all equal gives its value,
  * any other is read from its units (`unit(b, k)`: the k-th smallest value, from 0, in bucket b of the period p).
  */
-const medianCtes = (name: string, buckets: string, unit: (b: string, k: string) => string) => `
+const medianCtes = (name: string, buckets: Sql, unit: (b: string, k: string) => Sql) => sql`
     ${name}_cum AS (
       SELECT c.*, sum(c.n) OVER (PARTITION BY c.i ORDER BY c.b) - c.n AS before, sum(c.n) OVER (PARTITION BY c.i) AS total
       FROM (${buckets}) c
@@ -73,41 +90,43 @@ export async function queryLeadKpisRollup(
   plan: KpiRollupPlan,
   slaHours: number,
 ): Promise<LeadKpiRow[] | null> {
-  const handoffUnit = (b: string, k: string) => `SELECT u.h FROM kpi_handoff u
-        WHERE u.kind <> 'NONE' AND u.hb = ${b} AND u.mql_at >= p.lo AND u.mql_at < p.hi AND ${unitInGroup} ORDER BY u.h OFFSET (${k})::bigint LIMIT 1`;
-  const r = await rows<LeadKpiRow & { ok: boolean }>(
+  const rp = rollupParams(s, plan);
+  const [windowDays, sla] = [param(plan.windowDays), param(slaHours)];
+  const handoffUnit = (b: string, k: string) => sql`SELECT u.h FROM kpi_handoff u
+        WHERE u.kind <> 'NONE' AND u.hb = ${b} AND u.mql_at >= p.lo AND u.mql_at < p.hi AND ${unitInGroup(rp)} ORDER BY u.h OFFSET (${k})::bigint LIMIT 1`;
+  const r = await sqlRows<LeadKpiRow & { ok: boolean }>(
     db,
-    `
+    sql`
     WITH ok AS (SELECT NOT EXISTS (SELECT 1 FROM funnel_dirty)
-      AND coalesce(greatest(${latestFactSql('ALL')}, (SELECT max(at) FROM kpi_handoff)) <= $1, true) AS ok),
-    p AS (${BOUNDS}),
-    fd AS (${dayRows('funnel_day', 'x.a IN (1, 2, 3, 4) AND (x.b = x.a OR (x.a = 2 AND x.b = 4))')}),
+      AND coalesce(greatest(${latestFactSql('ALL')}, (SELECT max(at) FROM kpi_handoff)) <= ${rp.asOf}, true) AS ok),
+    p AS (${BOUNDS(rp)}),
+    fd AS (${dayRows(rp, 'funnel_day', 'x.a IN (1, 2, 3, 4) AND (x.b = x.a OR (x.a = 2 AND x.b = 4))')}),
     flow AS (
       SELECT i, sum(n[1]) FILTER (WHERE a = 1 AND b = 1) AS leads, sum(n[1]) FILTER (WHERE a = 2 AND b = 2) AS mqls,
         sum(n[1]) FILTER (WHERE a = 3 AND b = 3) AS sals, sum(n[1]) FILTER (WHERE a = 4 AND b = 4) AS sqls,
-        sum(n[least(coalesce($5::int, 2147483646), cardinality(n) - 1) + 1]) FILTER (WHERE a = 2 AND b = 4) AS "mqlToSql"
+        sum(n[least(coalesce(${windowDays}::int, 2147483646), cardinality(n) - 1) + 1]) FILTER (WHERE a = 2 AND b = 4) AS "mqlToSql"
       FROM fd GROUP BY i
     ),
-    hd AS (${dayRows('kpi_handoff_day')}),
+    hd AS (${dayRows(rp, 'kpi_handoff_day')}),
     hb AS (SELECT i, hb AS b, sum(n) AS n, min(min_h) AS lo, max(max_h) AS hi, sum(sum_h) AS sum_h FROM hd WHERE kind <> 'NONE' GROUP BY i, hb),
-    ${medianCtes('response', 'SELECT * FROM hb', handoffUnit)},
+    ${medianCtes('response', sql`SELECT * FROM hb`, handoffUnit)},
     handoff AS (
       SELECT i, sum(n) FILTER (WHERE kind = 'ACCEPTED') AS accepted, sum(n) FILTER (WHERE kind = 'RETURNED') AS returned,
         -- pending leads of whole days before the day of asOf − SLA are all breached; the rest are read from the units
-        sum(n) FILTER (WHERE kind = 'NONE' AND day < ((($1::timestamptz - make_interval(secs => $6::float8 * 3600)) AT TIME ZONE 'UTC')::date)) AS pending_breached
+        sum(n) FILTER (WHERE kind = 'NONE' AND day < (((${rp.asOf}::timestamptz - make_interval(secs => ${sla}::float8 * 3600)) AT TIME ZONE 'UTC')::date)) AS pending_breached
       FROM hd GROUP BY i
     ),
     responses AS (
       SELECT c.i, sum(c.n) AS n, sum(c.sum_h) / nullif(sum(c.n), 0) AS mean,
-        sum(CASE WHEN c.hi <= $6::float8 THEN c.n WHEN c.lo > $6::float8 THEN 0 ELSE (
-          SELECT count(*) FROM kpi_handoff u WHERE u.kind <> 'NONE' AND u.hb = c.b AND u.mql_at >= p.lo AND u.mql_at < p.hi AND ${unitInGroup} AND u.h <= $6::float8
+        sum(CASE WHEN c.hi <= ${sla}::float8 THEN c.n WHEN c.lo > ${sla}::float8 THEN 0 ELSE (
+          SELECT count(*) FROM kpi_handoff u WHERE u.kind <> 'NONE' AND u.hb = c.b AND u.mql_at >= p.lo AND u.mql_at < p.hi AND ${unitInGroup(rp)} AND u.h <= ${sla}::float8
         ) END) AS on_time
       FROM hb c JOIN p USING (i) GROUP BY c.i
     ),
     recent AS (
       SELECT p.i, (SELECT count(*) FROM kpi_handoff u
-        WHERE u.kind = 'NONE' AND u.mql_at >= greatest(p.lo, (((($1::timestamptz - make_interval(secs => $6::float8 * 3600)) AT TIME ZONE 'UTC')::date)::timestamp AT TIME ZONE 'UTC'))
-          AND u.mql_at < p.hi AND u.mql_at + make_interval(secs => $6::float8 * 3600) <= $1 AND ${unitInGroup}) AS breached
+        WHERE u.kind = 'NONE' AND u.mql_at >= greatest(p.lo, ((((${rp.asOf}::timestamptz - make_interval(secs => ${sla}::float8 * 3600)) AT TIME ZONE 'UTC')::date)::timestamp AT TIME ZONE 'UTC'))
+          AND u.mql_at < p.hi AND u.mql_at + make_interval(secs => ${sla}::float8 * 3600) <= ${rp.asOf} AND ${unitInGroup(rp)}) AS breached
       FROM p WHERE (SELECT ok FROM ok)
     ),
     reasons AS (
@@ -121,10 +140,9 @@ export async function queryLeadKpisRollup(
       rs.mean::float8 AS "responseMeanHours", m.median::float8 AS "responseMedianHours",
       coalesce(rs.on_time, 0)::int AS "onTime",
       (coalesce(rs.n, 0) - coalesce(rs.on_time, 0) + coalesce(h.pending_breached, 0) + coalesce(rc.breached, 0))::int AS breached, x.reasons
-    FROM ok CROSS JOIN (${PERIODS}) per LEFT JOIN flow f USING (i) LEFT JOIN handoff h USING (i) LEFT JOIN responses rs USING (i)
+    FROM ok CROSS JOIN (${PERIODS(rp.edges)}) per LEFT JOIN flow f USING (i) LEFT JOIN handoff h USING (i) LEFT JOIN responses rs USING (i)
       LEFT JOIN response m USING (i) LEFT JOIN recent rc USING (i) LEFT JOIN reasons x USING (i)
     ORDER BY per.i`,
-    [s.asOf, s.edges, plan.dim, plan.grp, plan.windowDays, slaHours],
   );
   if (!r[0]?.ok) return null;
   return r.map(({ ok: _ok, ...row }) => row);
@@ -141,15 +159,16 @@ export async function queryDealKpisRollup(
   s: KpiScope,
   plan: KpiRollupPlan,
 ): Promise<DealKpiRow[] | null> {
-  const cycleUnit = (b: string, k: string) => `SELECT u.cycle FROM kpi_deal u
-        WHERE u.category = 'WON' AND u.cb = ${b} AND u.at >= p.lo AND u.at < p.hi AND ${unitInGroup} ORDER BY u.cycle OFFSET (${k})::bigint LIMIT 1`;
-  const r = await rows<DealKpiRow & { ok: boolean }>(
+  const rp = rollupParams(s, plan);
+  const cycleUnit = (b: string, k: string) => sql`SELECT u.cycle FROM kpi_deal u
+        WHERE u.category = 'WON' AND u.cb = ${b} AND u.at >= p.lo AND u.at < p.hi AND ${unitInGroup(rp)} ORDER BY u.cycle OFFSET (${k})::bigint LIMIT 1`;
+  const r = await sqlRows<DealKpiRow & { ok: boolean }>(
     db,
-    `
+    sql`
     WITH ok AS (SELECT NOT EXISTS (SELECT 1 FROM kpi_deal_dirty)
-      AND coalesce(greatest((SELECT max(at) FROM kpi_deal), (SELECT max(created_at) FROM kpi_deal)) <= $1, true) AS ok),
-    p AS (${BOUNDS}),
-    dd AS (${dayRows('kpi_deal_day')}),
+      AND coalesce(greatest((SELECT max(at) FROM kpi_deal), (SELECT max(created_at) FROM kpi_deal)) <= ${rp.asOf}, true) AS ok),
+    p AS (${BOUNDS(rp)}),
+    dd AS (${dayRows(rp, 'kpi_deal_day')}),
     sums AS (
       SELECT i, sum(n) FILTER (WHERE kind = 'CREATED') AS opportunities, sum(amount) FILTER (WHERE kind = 'CREATED') AS "pipelineCreated",
         sum(n) FILTER (WHERE kind = 'WON') AS "wonDeals", sum(n) FILTER (WHERE kind = 'LOST') AS "lostDeals",
@@ -159,12 +178,12 @@ export async function queryDealKpisRollup(
         sum(firsts) FILTER (WHERE kind = 'WON') AS "newCustomers"
       FROM dd GROUP BY i
     ),
-    ${medianCtes('cycle', `SELECT i, cb AS b, sum(n) AS n, min(min_cycle) AS lo, max(max_cycle) AS hi FROM dd WHERE kind = 'WON' GROUP BY i, cb`, cycleUnit)},
+    ${medianCtes('cycle', sql`SELECT i, cb AS b, sum(n) AS n, min(min_cycle) AS lo, max(max_cycle) AS hi FROM dd WHERE kind = 'WON' GROUP BY i, cb`, cycleUnit)},
     snapshot AS (
       SELECT coalesce(sum(n), 0) AS "openDeals", coalesce(sum(amount), 0) AS "openPipeline", coalesce(sum(weighted), 0) AS "weightedPipeline"
-      FROM kpi_deal_day x WHERE (SELECT ok FROM ok) AND x.kind = 'OPEN' AND x.dim = $3 AND x.grp = $4
+      FROM kpi_deal_day x WHERE (SELECT ok FROM ok) AND x.kind = 'OPEN' AND x.dim = ${rp.dim} AND x.grp = ${rp.grp}
     ),
-    spend AS (${spendSql('$5')})
+    spend AS (${spendSql(param(plan.dim === 'CHANNEL' ? [plan.grp] : null), rp.asOf, rp.edges)})
     SELECT ok.ok,
       coalesce(c.opportunities, 0)::int AS opportunities, coalesce(c."pipelineCreated", 0)::float8 AS "pipelineCreated",
       coalesce(c."wonDeals", 0)::int AS "wonDeals", coalesce(c."lostDeals", 0)::int AS "lostDeals",
@@ -175,9 +194,8 @@ export async function queryDealKpisRollup(
       coalesce(c."marketingSourcedRevenue", 0)::float8 AS "marketingSourcedRevenue",
       coalesce(c."marketingInfluencedRevenue", 0)::float8 AS "marketingInfluencedRevenue",
       coalesce(sp.spend, 0)::float8 AS spend
-    FROM ok CROSS JOIN (${PERIODS}) per CROSS JOIN snapshot n LEFT JOIN sums c USING (i) LEFT JOIN cycle m USING (i) LEFT JOIN spend sp USING (i)
+    FROM ok CROSS JOIN (${PERIODS(rp.edges)}) per CROSS JOIN snapshot n LEFT JOIN sums c USING (i) LEFT JOIN cycle m USING (i) LEFT JOIN spend sp USING (i)
     ORDER BY per.i`,
-    [s.asOf, s.edges, plan.dim, plan.grp, plan.dim === 'CHANNEL' ? [plan.grp] : null],
   );
   if (!r[0]?.ok) return null;
   return r.map(({ ok: _ok, ...row }) => row);

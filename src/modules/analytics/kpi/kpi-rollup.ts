@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
-import { exec, Queryable, rows } from '../../../db/sql';
+import { exec, execSql, Queryable, rows, sqlRows } from '../../../db/sql';
+import { constantText, Param, param, sql, Sql } from '../../../db/sql-tag';
 import { MARKETING_CHANNELS } from '../../../common/graphql/enums';
 import { latestChangeAsOf } from '../shared/deal-outcome.sql';
 import { reachSql } from '../funnel/funnel-rollup';
@@ -26,7 +27,7 @@ const LOCK = { customer: 61_001, dealDay: 61_002, handoffDay: 61_003 } as const;
 const HANDOFF_COLUMNS = ['lead_id', 'mql_at', 'channel', 'owner', 'kind', 'reason', 'at', 'h', 'hb'];
 
 /** Each MQL lead's hand-off as of now (the unit of rejection, response and SLA): kpi_handoff's columns. */
-const handoffUnitsSql = (where: string) => `
+const handoffUnitsSql = (where: Sql | string): Sql => sql`
   SELECT l.id AS lead_id, x.r2 AS mql_at, coalesce(l.source, 'UNKNOWN') AS channel, coalesce(l.owner_id::text, 'UNASSIGNED') AS owner,
     coalesce(d.kind, 'NONE') AS kind, coalesce(d.reason, '') AS reason, d.at, d.h, coalesce(kpi_bucket(d.h), -1) AS hb
   FROM leads l
@@ -57,14 +58,14 @@ const DEAL_FACTS = [
  * Each deal's outcome as of now (its latest stage change), source (its earliest-created lead's), and sales cycle in
  * days and influence when won: kpi_deal's columns but the first wins.
  */
-const dealFactsSql = (where: string, channels: string) => `
+const dealFactsSql = (where: Sql | string, channels: Param | Sql): Sql => sql`
   SELECT d.id AS deal_id, coalesce('a' || d.account_id::text, 'd' || d.id::text) AS customer, d.created_at, d.amount,
     coalesce(src.source, 'NONE') AS channel, coalesce(d.owner_id::text, 'UNASSIGNED') AS owner, o.category, o.at, o.probability,
     w.cycle, coalesce(kpi_bucket(w.cycle), -1) AS cb, coalesce(src.source = ANY(${channels}::text[]), false) AS sourced,
     coalesce(o.category = 'WON' AND ${influencedSql('d.id', 'd.created_at', 'o.at', channels, null)}, false) AS influenced
   FROM deals d
   LEFT JOIN LATERAL (SELECT l.source FROM deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = d.id ORDER BY l.created_at, l.id LIMIT 1) src ON true
-  LEFT JOIN LATERAL (${latestChangeAsOf('d.id', `'infinity'::timestamptz`)}) o ON true
+  LEFT JOIN LATERAL (${latestChangeAsOf('d.id', sql`'infinity'::timestamptz`)}) o ON true
   CROSS JOIN LATERAL (SELECT CASE WHEN o.category = 'WON' THEN (extract(epoch FROM o.at - d.created_at) / 86400)::float8 END AS cycle) w
   WHERE ${where}`;
 
@@ -72,7 +73,7 @@ const dealFactsSql = (where: string, channels: string) => `
  * kpi_deal rows from deal facts `facts`: per dimension, whether the deal is its customer's first win (ties: deal id)
  * among the deals of its group. First wins are ranked among `facts`, so it must hold whole customers.
  */
-const withFirstWins = (facts: string) => `
+const withFirstWins = (facts: Sql) => sql`
   SELECT ${DEAL_FACTS.map((c) => `u.${c}`).join(', ')},
     ARRAY[${Object.values(KPI_DIMS)
       .map(
@@ -85,26 +86,26 @@ const withFirstWins = (facts: string) => `
 /** The UTC day of an instant column. */
 const dayOf = (col: string) => `(${col} AT TIME ZONE 'UTC')::date`;
 /**
- * FROM clause for the units `u` of `table` whose instant column lies on one of the days $1 (a range scan per day on
- * the column's index), or every unit when `days` is false.
+ * FROM clause for the units `u` of `table` whose instant column lies on one of the `days` (a range scan per day on
+ * the column's index), or every unit when `days` is null.
  */
-const unitsOn = (table: string, col: string, days: boolean) =>
+const unitsOn = (table: string, col: string, days: Param | null) =>
   days
-    ? `unnest($1::date[]) dd(d) JOIN ${table} u ON u.${col} >= dd.d::timestamp AT TIME ZONE 'UTC' AND u.${col} < (dd.d + 1)::timestamp AT TIME ZONE 'UTC'`
-    : `${table} u`;
+    ? sql`unnest(${days}::date[]) dd(d) JOIN ${table} u ON u.${col} >= dd.d::timestamp AT TIME ZONE 'UTC' AND u.${col} < (dd.d + 1)::timestamp AT TIME ZONE 'UTC'`
+    : sql`${table} u`;
 
-/** kpi_handoff_day rows of the days $1 (or of every day) from the units. */
-const handoffDaysSql = (days: boolean) => `
+/** kpi_handoff_day rows of the `days` (or of every day, null) from the units. */
+const handoffDaysSql = (days: Param | null) => sql`
   SELECT ${dayOf('u.mql_at')} AS day, g.dim, g.grp, u.kind, u.reason, u.hb, count(*)::int AS n, sum(u.h) AS sum_h, min(u.h) AS min_h, max(u.h) AS max_h
   FROM ${unitsOn('kpi_handoff', 'mql_at', days)} CROSS JOIN LATERAL (VALUES ${DIM_VALUES}) g(k, dim, grp)
   GROUP BY 1, 2, 3, 4, 5, 6`;
 
 /**
- * kpi_deal_day rows of the days $1 (or of every day) from the units: CREATED and OPEN (the open snapshot) on the
+ * kpi_deal_day rows of the `days` (or of every day, null) from the units: CREATED and OPEN (the open snapshot) on the
  * creation day, WON and LOST on the close day, won ones per cycle bucket with the cycle sums, sourced and influenced
  * revenue and the first wins of the row's dimension.
  */
-const dealDaysSql = (days: boolean) => `
+const dealDaysSql = (days: Param | null) => sql`
   SELECT x.day, g.dim, g.grp, x.kind, x.cb, count(*)::int AS n, sum(x.amount) AS amount, coalesce(sum(x.amount * x.probability), 0) AS weighted,
     coalesce(sum(x.amount) FILTER (WHERE x.sourced), 0) AS sourced, coalesce(sum(x.amount) FILTER (WHERE x.influenced), 0) AS influenced,
     count(*) FILTER (WHERE x.first_win[g.k])::int AS firsts, sum(x.cycle) AS sum_cycle, min(x.cycle) AS min_cycle, max(x.cycle) AS max_cycle
@@ -126,15 +127,13 @@ async function recomputeDays(db: Queryable, table: 'kpi_handoff_day' | 'kpi_deal
   if (!days.length) return;
   const sorted = [...new Set(days)].sort();
   const ns = table === 'kpi_deal_day' ? LOCK.dealDay : LOCK.handoffDay;
-  await exec(
+  const d = param(sorted);
+  await execSql(
     db,
-    `SELECT pg_advisory_xact_lock(${ns}, (d - date '2000-01-01')::int) FROM unnest($1::date[]) d ORDER BY d`,
-    [sorted],
+    sql`SELECT pg_advisory_xact_lock(${ns}, (d - date '2000-01-01')::int) FROM unnest(${d}::date[]) d ORDER BY d`,
   );
-  await exec(db, `DELETE FROM ${table} WHERE day = ANY($1::date[])`, [sorted]);
-  await exec(db, `INSERT INTO ${table} ${table === 'kpi_deal_day' ? dealDaysSql(true) : handoffDaysSql(true)}`, [
-    sorted,
-  ]);
+  await execSql(db, sql`DELETE FROM ${table} WHERE day = ANY(${d}::date[])`);
+  await execSql(db, sql`INSERT INTO ${table} ${table === 'kpi_deal_day' ? dealDaysSql(d) : handoffDaysSql(d)}`);
 }
 
 /**
@@ -142,7 +141,7 @@ async function recomputeDays(db: Queryable, table: 'kpi_handoff_day' | 'kpi_deal
  * and a final SELECT of the UTC days (as text) of every unit that changed, before and after, by its instant columns
  * `instants`: the days whose rows must be recomputed.
  */
-const replaceUnitsSql = (table: string, columns: string[], instants: string[]) => `
+const replaceUnitsSql = (table: string, columns: string[], instants: string[]) => sql`
     old AS (SELECT * FROM ${table} WHERE ${columns[0]} IN (SELECT ${columns[0]} FROM scope)),
     changed AS (SELECT * FROM (SELECT * FROM old EXCEPT SELECT * FROM new) a UNION ALL SELECT * FROM (SELECT * FROM new EXCEPT SELECT * FROM old) b),
     gone AS (DELETE FROM ${table} k WHERE k.${columns[0]} IN (SELECT ${columns[0]} FROM scope) AND NOT EXISTS (SELECT 1 FROM new WHERE new.${columns[0]} = k.${columns[0]})),
@@ -159,13 +158,13 @@ const replaceUnitsSql = (table: string, columns: string[], instants: string[]) =
  * recomputed (those of units that changed, before and after).
  */
 async function refreshHandoffUnits(db: Queryable, ids: string[]): Promise<string[]> {
-  const days = await rows<{ day: string }>(
+  const leads = param(ids);
+  const days = await sqlRows<{ day: string }>(
     db,
-    `
-    WITH scope AS (SELECT lead_id FROM kpi_handoff WHERE lead_id = ANY($1::bigint[])),
-    new AS (${handoffUnitsSql('l.id = ANY($1::bigint[])')}),
+    sql`
+    WITH scope AS (SELECT lead_id FROM kpi_handoff WHERE lead_id = ANY(${leads}::bigint[])),
+    new AS (${handoffUnitsSql(sql`l.id = ANY(${leads}::bigint[])`)}),
     ${replaceUnitsSql('kpi_handoff', HANDOFF_COLUMNS, ['mql_at'])}`,
-    [ids],
   );
   return days.map((d) => d.day);
 }
@@ -176,33 +175,32 @@ async function refreshHandoffUnits(db: Queryable, ids: string[]): Promise<string
  * recompute.
  */
 async function refreshDealUnits(db: Queryable, ids: string[]): Promise<string[]> {
-  await exec(db, `SELECT 1 FROM deals WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`, [ids]);
+  const deals = param(ids);
+  await execSql(db, sql`SELECT 1 FROM deals WHERE id = ANY(${deals}::bigint[]) ORDER BY id FOR UPDATE`);
   // their customers with an account, before and after (a deal without one is its own customer)
   const customers = (
-    await rows<{ c: string }>(
+    await sqlRows<{ c: string }>(
       db,
-      `
+      sql`
     SELECT DISTINCT c FROM (
-      SELECT 'a' || account_id AS c FROM deals WHERE id = ANY($1::bigint[]) AND account_id IS NOT NULL
-      UNION ALL SELECT customer FROM kpi_deal WHERE deal_id = ANY($1::bigint[]) AND customer LIKE 'a%'
+      SELECT 'a' || account_id AS c FROM deals WHERE id = ANY(${deals}::bigint[]) AND account_id IS NOT NULL
+      UNION ALL SELECT customer FROM kpi_deal WHERE deal_id = ANY(${deals}::bigint[]) AND customer LIKE 'a%'
     ) x ORDER BY 1`,
-      [ids],
     )
   ).map((r) => r.c);
-  await exec(
+  const theirs = param(customers);
+  await execSql(
     db,
-    `SELECT pg_advisory_xact_lock(${LOCK.customer}, hashtext(c)) FROM unnest($1::text[]) c ORDER BY hashtext(c)`,
-    [customers],
+    sql`SELECT pg_advisory_xact_lock(${LOCK.customer}, hashtext(c)) FROM unnest(${theirs}::text[]) c ORDER BY hashtext(c)`,
   );
-  const days = await rows<{ day: string }>(
+  const days = await sqlRows<{ day: string }>(
     db,
-    `
-    WITH scope AS (SELECT deal_id FROM kpi_deal WHERE deal_id = ANY($1::bigint[]) UNION SELECT deal_id FROM kpi_deal WHERE customer = ANY($2::text[])),
+    sql`
+    WITH scope AS (SELECT deal_id FROM kpi_deal WHERE deal_id = ANY(${deals}::bigint[]) UNION SELECT deal_id FROM kpi_deal WHERE customer = ANY(${theirs}::text[])),
     -- fresh facts of the dirty deals; their customers' other deals keep theirs (only their first wins may change)
-    new AS (${withFirstWins(`${dealFactsSql('d.id = ANY($1::bigint[])', '$3')}
-      UNION ALL SELECT ${DEAL_FACTS.join(', ')} FROM kpi_deal WHERE customer = ANY($2::text[]) AND deal_id <> ALL($1::bigint[])`)}),
+    new AS (${withFirstWins(sql`${dealFactsSql(sql`d.id = ANY(${deals}::bigint[])`, param(MARKETING_CHANNELS))}
+      UNION ALL SELECT ${DEAL_FACTS.join(', ')} FROM kpi_deal WHERE customer = ANY(${theirs}::text[]) AND deal_id <> ALL(${deals}::bigint[])`)}),
     ${replaceUnitsSql('kpi_deal', [...DEAL_FACTS, 'first_win'], ['created_at', 'at'])}`,
-    [ids, customers, MARKETING_CHANNELS],
   );
   return days.map((d) => d.day);
 }
@@ -230,10 +228,10 @@ export async function processDirtyKpi(tx: EntityManager, leadIds: string[]): Pro
 
 /** Every KPI rollup row computed from scratch (the rebuild, and the equality test), per table. */
 export const KPI_FROM_SCRATCH = {
-  kpi_handoff: () => handoffUnitsSql('true'),
-  kpi_deal: () => withFirstWins(dealFactsSql('true', `'{${MARKETING_CHANNELS.join(',')}}'`)),
-  kpi_handoff_day: () => handoffDaysSql(false),
-  kpi_deal_day: () => dealDaysSql(false),
+  kpi_handoff: () => constantText(handoffUnitsSql('true')),
+  kpi_deal: () => constantText(withFirstWins(dealFactsSql('true', sql`'{${MARKETING_CHANNELS.join(',')}}'`))),
+  kpi_handoff_day: () => constantText(handoffDaysSql(null)),
+  kpi_deal_day: () => constantText(dealDaysSql(null)),
 } as const;
 
 /**

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
-import { Queryable, rows } from '../../../db/sql';
+import { Queryable, sqlRows } from '../../../db/sql';
+import { param, sql } from '../../../db/sql-tag';
 import { KpiMetric } from './kpi-series.types';
 import { KpiTargetInput } from './kpi-target.types';
 
@@ -15,27 +16,26 @@ const COLUMNS = `id::text AS id, metric, period_start AS "periodStart", period_e
 
 /** Sets targets: one per (metric, period); setting it again replaces the number. */
 export async function upsertTargets(tx: EntityManager, input: KpiTargetInput[]): Promise<KpiTargetRow[]> {
-  return rows<KpiTargetRow>(
+  const [metrics, starts, ends, targets] = [
+    input.map((t) => t.metric),
+    input.map((t) => t.periodStart),
+    input.map((t) => t.periodEnd),
+    input.map((t) => t.target),
+  ].map(param);
+  return sqlRows<KpiTargetRow>(
     tx,
-    `
+    sql`
     INSERT INTO kpi_targets AS t (metric, period_start, period_end, target)
-    SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::numeric[])
+    SELECT * FROM unnest(${metrics}::text[], ${starts}::timestamptz[], ${ends}::timestamptz[], ${targets}::numeric[])
     ON CONFLICT (metric, period_start, period_end) DO UPDATE SET target = EXCLUDED.target, updated_at = now()
     RETURNING ${COLUMNS}`,
-    [
-      input.map((t) => t.metric),
-      input.map((t) => t.periodStart),
-      input.map((t) => t.periodEnd),
-      input.map((t) => t.target),
-    ],
   );
 }
 
 /** Targets whose period overlaps [from, to). */
 export async function targetsOverlapping(db: Queryable, from: Date, to: Date): Promise<KpiTargetRow[]> {
-  return rows<KpiTargetRow>(
+  return sqlRows<KpiTargetRow>(
     db,
-    `SELECT ${COLUMNS} FROM kpi_targets WHERE period_start < $2 AND period_end > $1 ORDER BY period_start, metric, period_end`,
-    [from, to],
+    sql`SELECT ${COLUMNS} FROM kpi_targets WHERE period_start < ${param(to)} AND period_end > ${param(from)} ORDER BY period_start, metric, period_end`,
   );
 }

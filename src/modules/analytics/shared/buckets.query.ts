@@ -1,5 +1,6 @@
 import { badInput } from '../../../common/errors/app-error';
-import { Queryable, rows } from '../../../db/sql';
+import { Queryable, rows, sqlRows } from '../../../db/sql';
+import { param, sql } from '../../../db/sql-tag';
 
 export enum Interval {
   DAY = 'DAY',
@@ -61,17 +62,17 @@ export async function calendarBuckets(
     throw badInput(`Unknown IANA time zone ${JSON.stringify(timeZone)}`, 'timeZone');
   const { unit, step } = UNITS[interval];
   const shift = interval === Interval.WEEK ? (7 - WEEKDAYS.indexOf(weekStart)) % 7 : 0;
-  const buckets = await rows<Bucket>(
+  const [f, t, zone, days, stepBy] = [param(from), param(to), param(timeZone), param(shift), param(step)];
+  const buckets = await sqlRows<Bucket>(
     db,
-    `
-    SELECT greatest(b AT TIME ZONE $3, $1) AS start, least((b + $5::interval) AT TIME ZONE $3, $2) AS "end"
+    sql`
+    SELECT greatest(b AT TIME ZONE ${zone}, ${f}) AS start, least((b + ${stepBy}::interval) AT TIME ZONE ${zone}, ${t}) AS "end"
     FROM generate_series(
-      date_trunc('${unit}', ($1::timestamptz AT TIME ZONE $3) + make_interval(days => $4)) - make_interval(days => $4),
-      $2::timestamptz AT TIME ZONE $3, $5::interval) AS b
-    WHERE b AT TIME ZONE $3 < $2 AND (b + $5::interval) AT TIME ZONE $3 > $1
+      date_trunc('${unit}', (${f}::timestamptz AT TIME ZONE ${zone}) + make_interval(days => ${days})) - make_interval(days => ${days}),
+      ${t}::timestamptz AT TIME ZONE ${zone}, ${stepBy}::interval) AS b
+    WHERE b AT TIME ZONE ${zone} < ${t} AND (b + ${stepBy}::interval) AT TIME ZONE ${zone} > ${f}
     ORDER BY b
     LIMIT ${MAX_BUCKETS + 1}`,
-    [from, to, timeZone, shift, step],
   );
   if (buckets.length > MAX_BUCKETS)
     throw badInput(`At most ${MAX_BUCKETS} buckets per series; use a larger interval`, 'interval');

@@ -1,3 +1,4 @@
+import { Param, sql, Sql } from '../../../db/sql-tag';
 import { ConversionBasis, SkippedStagePolicy } from '../analytics.types';
 
 /** What every funnel query shares: basis, policy, period, asOf, window, owner scope. */
@@ -27,18 +28,27 @@ export interface FunnelRow {
   maxAnchor: Date | null;
 }
 
+/** The bound values every funnel statement shares. */
+export interface FunnelParams {
+  asOf: Param;
+  from: Param;
+  to: Param;
+  /** The window in seconds (null: unbounded). */
+  window: Param;
+}
+
 /**
  * The tail every funnel shares (definitions.md section 4), after a CTE `units(grp, reach timestamptz[], inferred
- * boolean[])`: which units count at each step (COHORT: anchored on step 1 in [$2, $3) within the window $4 seconds
- * and asOf $1; FLOW: reached in [$2, $3) by $1), then count, inferred count and days from the previous reach (mean,
- * median) per step, for all units and per group (GROUPING SETS), and the latest cohort anchor (for isComplete).
+ * boolean[])`: which units count at each step (COHORT: anchored on step 1 in [from, to) within the window and asOf;
+ * FLOW: reached in [from, to) by asOf), then count, inferred count and days from the previous reach (mean, median) per
+ * step, for all units and per group (GROUPING SETS), and the latest cohort anchor (for isComplete).
  */
-export function funnelStepsSql(basis: ConversionBasis, steps: number): string {
+export function funnelStepsSql(basis: ConversionBasis, steps: number, p: FunnelParams): Sql {
   const counted =
     basis === ConversionBasis.COHORT
-      ? `u.reach[1] >= $2 AND u.reach[1] < $3 AND u.reach[k] <= least($1, u.reach[1] + make_interval(secs => coalesce($4::float8, 1e12)))`
-      : `u.reach[k] >= $2 AND u.reach[k] < $3 AND u.reach[k] <= $1 AND $4::float8 IS NOT DISTINCT FROM $4::float8`; // FLOW has no window
-  return `
+      ? sql`u.reach[1] >= ${p.from} AND u.reach[1] < ${p.to} AND u.reach[k] <= least(${p.asOf}, u.reach[1] + make_interval(secs => coalesce(${p.window}::float8, 1e12)))`
+      : sql`u.reach[k] >= ${p.from} AND u.reach[k] < ${p.to} AND u.reach[k] <= ${p.asOf}`; // FLOW has no window
+  return sql`
     counted AS (
       SELECT u.grp, k, u.inferred[k] AS inf,
              CASE WHEN k > 1 AND u.reach[k - 1] IS NOT NULL THEN extract(epoch FROM u.reach[k] - u.reach[k - 1]) / 86400 END AS days
@@ -48,6 +58,6 @@ export function funnelStepsSql(basis: ConversionBasis, steps: number): string {
     SELECT grp, GROUPING(grp) = 1 AS total, k, count(*)::int AS count, (count(*) FILTER (WHERE inf))::int AS inferred,
            count(days)::int AS durations, avg(days)::float8 AS "meanDays",
            (percentile_cont(0.5) WITHIN GROUP (ORDER BY days) FILTER (WHERE days IS NOT NULL))::float8 AS "medianDays",
-           (SELECT max(u.reach[1]) FROM units u WHERE u.reach[1] >= $2 AND u.reach[1] < $3) AS "maxAnchor"
+           (SELECT max(u.reach[1]) FROM units u WHERE u.reach[1] >= ${p.from} AND u.reach[1] < ${p.to}) AS "maxAnchor"
     FROM counted GROUP BY GROUPING SETS ((k), (grp, k)) ORDER BY total DESC, grp, k`;
 }
