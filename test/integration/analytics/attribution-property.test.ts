@@ -4,7 +4,7 @@ import { ruleBasedShares } from '../../support/attribution-evaluator';
 import { serviceTransactions } from '../../../src/container';
 import { refreshCredit } from '../../../src/modules/analytics/attribution/attribution-credit';
 import { attribution } from '../../../src/modules/analytics/attribution/attribution.service';
-import { RULE_BASED_MODELS } from '../../../src/modules/analytics/attribution/attribution-touches.sql';
+import { RULE_BASED_MODELS } from '../../../src/modules/analytics/attribution/attribution-models';
 import { AttributionGroupBy } from '../../../src/modules/analytics/attribution/attribution.types';
 import {
   BulkOut,

@@ -1,7 +1,7 @@
 import { Role } from '../../../src/common/graphql/enums';
 import { attributionExample2 } from '../../support/attribution-example';
 import { attribution } from '../../../src/modules/analytics/attribution/attribution.service';
-import { RULE_BASED_MODELS } from '../../../src/modules/analytics/attribution/attribution-touches.sql';
+import { RULE_BASED_MODELS } from '../../../src/modules/analytics/attribution/attribution-models';
 import {
   RECORD_DEAL_CHANGES,
   RECORD_SPEND,

@@ -2,33 +2,20 @@ import { EntityManager } from 'typeorm';
 import { exec, execSql, Queryable, rows, sqlRows } from '../../../db/sql';
 import { AttributionGroupBy, AttributionModel } from './attribution.types';
 import { refreshConvertingDays } from './markov-rollup';
-import { middleCountSql, positionedTouchesSql, RULE_BASED_MODELS, shareSql } from './attribution-touches.sql';
+import { middleCountSql, positionedTouchesSql, shareSql } from './attribution-touches.sql';
+import { CREDIT_HALF_LIFE_DAYS, CREDIT_LOOKBACK_DAYS, creditColumn, RULE_BASED_MODELS } from './attribution-models';
 import { joinSql, param, sql } from '../../../db/sql-tag';
 
-/** The rollup holds the default windows; other lookbacks and half-lives are computed on the fly. */
-export const CREDIT_LOOKBACK_DAYS = 365;
-export const CREDIT_HALF_LIFE_DAYS = 7;
+/** attribution_credit column of each rule-based model (the registry's). */
+const CREDIT_COLUMN = Object.fromEntries(
+  RULE_BASED_MODELS.map((m) => [m, creditColumn(m, AttributionGroupBy.CAMPAIGN)!]),
+);
 
-/** attribution_credit column of each rule-based model. */
-export const CREDIT_COLUMN: Record<(typeof RULE_BASED_MODELS)[number], string> = {
-  [AttributionModel.FIRST_TOUCH]: 'first_touch',
-  [AttributionModel.LAST_TOUCH]: 'last_touch',
-  [AttributionModel.LINEAR]: 'linear',
-  [AttributionModel.U_SHAPED]: 'u_shaped',
-  [AttributionModel.W_SHAPED]: 'w_shaped',
-  [AttributionModel.FULL_PATH]: 'full_path',
-  [AttributionModel.TIME_DECAY]: 'time_decay',
+/** attribution_credit's SHAPLEY columns, each with the touch's state it splits by (its grouping's column). */
+const SHAPLEY_STATE = {
+  [creditColumn(AttributionModel.SHAPLEY, AttributionGroupBy.CAMPAIGN)!]: 'campaign_id',
+  [creditColumn(AttributionModel.SHAPLEY, AttributionGroupBy.CHANNEL)!]: 'channel',
 };
-
-/** attribution_credit's SHAPLEY columns, each with the touch's state it splits by. */
-const SHAPLEY_STATE = { shapley_campaign: 'campaign_id', shapley_channel: 'channel' } as const;
-
-/** The credit column of a model served by the rollup (SHAPLEY's depends on the grouping), or null. */
-export function creditColumn(model: AttributionModel, groupBy: AttributionGroupBy): string | null {
-  if (model === AttributionModel.SHAPLEY)
-    return groupBy === AttributionGroupBy.CHANNEL ? 'shapley_channel' : 'shapley_campaign';
-  return CREDIT_COLUMN[model as keyof typeof CREDIT_COLUMN] ?? null;
-}
 
 /** Every credit column summed per day (deals_<col>, revenue_<col>). */
 const SUMMED = [...RULE_BASED_MODELS.map((m) => CREDIT_COLUMN[m]), ...Object.keys(SHAPLEY_STATE)];

@@ -1,27 +1,15 @@
 import { AttributionModel } from './attribution.types';
 import { sql, Sql, SqlPart } from '../../../db/sql-tag';
+import { modelSpec } from './attribution-models';
 
-/** Position shares of the rule-based models (definitions.md section 6): FT, LC, OC, CW, middle. */
-const POSITION_SHARES: Partial<Record<AttributionModel, [number, number, number, number, number]>> = {
-  [AttributionModel.FIRST_TOUCH]: [1, 0, 0, 0, 0],
-  [AttributionModel.LAST_TOUCH]: [0, 0, 0, 1, 0],
-  [AttributionModel.U_SHAPED]: [0.4, 0.4, 0, 0, 0.2],
-  [AttributionModel.W_SHAPED]: [0.3, 0.3, 0.3, 0, 0.1],
-  [AttributionModel.FULL_PATH]: [0.225, 0.225, 0.225, 0.225, 0.1],
+/** Position shares of a model (FT, LC, OC, CW, middle) from the registry, or null for a model without positions. */
+const positionShares = (model: AttributionModel) => {
+  const w = modelSpec(model).weight;
+  return typeof w === 'object' ? w.positions : null;
 };
 
-export const RULE_BASED_MODELS = [
-  AttributionModel.FIRST_TOUCH,
-  AttributionModel.LAST_TOUCH,
-  AttributionModel.LINEAR,
-  AttributionModel.U_SHAPED,
-  AttributionModel.W_SHAPED,
-  AttributionModel.FULL_PATH,
-  AttributionModel.TIME_DECAY,
-] as const;
-
 /** A touch holds none of the positions the model gives a share to. */
-const middleOf = (shares: number[]) =>
+const middleOf = (shares: readonly number[]) =>
   `NOT (${(['ft', 'lc', 'oc', 'cw'] as const).filter((_, i) => shares[i] > 0).join(' OR ')})`;
 
 /**
@@ -29,7 +17,7 @@ const middleOf = (shares: number[]) =>
  * CTE before shareSql, which takes it by column name); '0' when the model has no middle share.
  */
 export function middleCountSql(model: AttributionModel): string {
-  const shares = POSITION_SHARES[model];
+  const shares = positionShares(model);
   return shares && shares[4] > 0 ? `count(*) FILTER (WHERE ${middleOf(shares)}) OVER (PARTITION BY deal)` : '0';
 }
 
@@ -40,16 +28,16 @@ export function middleCountSql(model: AttributionModel): string {
  * SQL expression in days. Only allow-listed SQL, never client text.
  */
 export function shareSql(model: AttributionModel, halfLife: SqlPart, middleCount: string): Sql {
-  const shares = POSITION_SHARES[model];
+  const shares = positionShares(model);
   let raw: Sql;
   if (shares) {
     const [ft, lc, oc, cw, mid] = shares;
     const middle = mid > 0 ? ` + CASE WHEN ${middleOf(shares)} THEN ${mid}::float8 / ${middleCount} ELSE 0 END` : '';
     raw = sql`(${ft} * ft::int + ${lc} * lc::int + ${oc} * oc::int + ${cw} * cw::int${middle})`;
-  } else if (model === AttributionModel.TIME_DECAY) {
+  } else if (modelSpec(model).weight === 'timeDecay') {
     raw = sql`power(2::float8, -extract(epoch FROM last_at - occurred_at) / ((${halfLife})::float8 * 86400))`;
   } else {
-    raw = sql`1::float8`; // LINEAR (and the touch counts of MARKOV and SHAPLEY)
+    raw = sql`1::float8`; // 'linear': LINEAR, and the touch counts of the data-driven models
   }
   return sql`${raw} / sum(${raw}) OVER (PARTITION BY deal)`;
 }

@@ -5,7 +5,7 @@ import { isUtcMidnight } from '../shared/period';
 import { AttributionGroupBy, AttributionModel } from './attribution.types';
 import { Journey } from './markov.calc';
 import { middleCountSql, positionedTouchesSql, shareSql } from './attribution-touches.sql';
-import { creditColumn } from './attribution-credit';
+import { creditColumn, modelSpec } from './attribution-models';
 import { MARKOV_COUNTS_JSON, markovCountsCtes, TransitionRow } from './markov-rollup.query';
 import { CAMPAIGN_COLUMNS } from '../../campaign/campaign.repository';
 
@@ -120,7 +120,7 @@ const JOURNEYS = (key: string, p: Period, lookbackDays: Param) => sql`,
  */
 export async function queryAttribution(db: Queryable, q: AttributionQuery): Promise<AttributionResult> {
   const key = TOUCH_KEY[q.groupBy];
-  const dataDriven = q.model === AttributionModel.MARKOV || q.model === AttributionModel.SHAPLEY;
+  const dataDriven = modelSpec(q.model).dataDriven !== null;
   const p = periodParams(q);
   const [lookback, current, halfLife] = [param(q.lookbackDays), param(q.currentOutcomes), param(q.halfLifeDays)];
   const r = await sqlRows<AttributionResult>(
@@ -163,8 +163,9 @@ const CREDIT_KEY: Record<AttributionGroupBy, string> = {
  * days only) reads LINEAR's rows and the chain's transition counts from the MARKOV rollup, in the same statement.
  */
 export async function queryAttributionCredit(db: Queryable, q: AttributionQuery): Promise<AttributionResult> {
-  const markov = q.model === AttributionModel.MARKOV;
-  const col = markov ? 'linear' : creditColumn(q.model, q.groupBy)!;
+  const markov = modelSpec(q.model).dataDriven === 'MARKOV';
+  // MARKOV keeps no credit per touch: its rows read LINEAR's touch counts, its credit the chain's transition counts
+  const col = creditColumn(markov ? AttributionModel.LINEAR : q.model, q.groupBy)!;
   if (isUtcMidnight(q.from) && isUtcMidnight(q.to)) return queryAttributionDaily(db, q, col, markov);
   if (markov) throw new Error('MARKOV is read from the rollup over whole UTC days only');
   const p = periodParams(q);

@@ -6,8 +6,7 @@ import { Channel } from '../../../common/graphql/enums';
 import { ratio } from '../shared/ratio.calc';
 import { checkPeriod, isUtcMidnight } from '../shared/period';
 import { AttributionQuery, AttributionResult, queryAttribution, queryAttributionCredit } from './attribution.query';
-import { CREDIT_HALF_LIFE_DAYS, CREDIT_LOOKBACK_DAYS } from './attribution-credit';
-import { RULE_BASED_MODELS } from './attribution-touches.sql';
+import { CREDIT_LOOKBACK_DAYS, creditColumn, modelSpec } from './attribution-models';
 import {
   AttributionGroupBy,
   AttributionInput,
@@ -92,12 +91,9 @@ export async function attribution(
  */
 function creditServes(q: AttributionQuery): boolean {
   if (!q.currentOutcomes || q.lookbackDays !== CREDIT_LOOKBACK_DAYS) return false;
-  if (q.model === AttributionModel.MARKOV) return isUtcMidnight(q.from) && isUtcMidnight(q.to);
-  return (
-    q.model === AttributionModel.SHAPLEY ||
-    ((RULE_BASED_MODELS as readonly AttributionModel[]).includes(q.model) &&
-      (q.model !== AttributionModel.TIME_DECAY || q.halfLifeDays === CREDIT_HALF_LIFE_DAYS))
-  );
+  const spec = modelSpec(q.model);
+  if (spec.dataDriven === 'MARKOV') return isUtcMidnight(q.from) && isUtcMidnight(q.to);
+  return creditColumn(q.model, q.groupBy) !== null && (spec.rollupHolds?.(q) ?? true);
 }
 
 /**
@@ -108,13 +104,14 @@ function dataDrivenCredit(
   model: AttributionModel,
   r: AttributionResult,
 ): Map<string, { revenue: number; deals: number }> | null {
-  if (model === AttributionModel.MARKOV) {
+  const kind = modelSpec(model).dataDriven;
+  if (kind === 'MARKOV') {
     const shares = r.journeys ? markovShares(r.journeys) : markovSharesFromCounts(countsFromRows(r.transitions ?? []));
     return new Map(
       [...shares].map(([key, s]) => [key, { revenue: s * r.attributedRevenue, deals: s * r.attributedDeals }]),
     );
   }
-  if (model === AttributionModel.SHAPLEY && r.journeys) {
+  if (kind === 'SHAPLEY' && r.journeys) {
     return shapleyCredit(
       r.journeys
         .filter((j) => j.conversions > 0)
