@@ -75,6 +75,8 @@ export async function createServer(
   ds: DataSource,
   port = config.port,
   isReady: () => boolean = () => true,
+  /** The clock of the cost buckets and idempotency leases (tests move it instead of sleeping). */
+  now: () => number = Date.now,
 ): Promise<RunningServer> {
   setLogLevel(config.logLevel);
   const app = express();
@@ -165,7 +167,7 @@ export async function createServer(
   const changes = new ChangeFeed(() => (ds.options as { url?: string }).url ?? null);
   const deps = { ds, transactions: serviceTransactions(ds), changes };
   const schema = buildAppSchema(deps);
-  const limits = new OperationLimits(config.limits);
+  const limits = new OperationLimits(config.limits, now);
   const introspection = config.nodeEnv !== 'production';
   const subscriptions = subscriptionServer(httpServer, schema, deps, { verify: verifyToken, limits, introspection });
   const apollo = new ApolloServer<Context>({
@@ -188,7 +190,7 @@ export async function createServer(
       metrics.plugin(),
       limitsPlugin(limits),
       dbFaultPlugin(),
-      idempotencyPlugin(ds),
+      idempotencyPlugin(ds, now),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {

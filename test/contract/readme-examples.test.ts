@@ -78,20 +78,23 @@ describe('the README examples for each user run as written (demo data, real Post
         child.stdout.on('data', (d) => (out += String(d)));
         child.stderr.on('data', (d) => (out += String(d)));
         const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
-        await new Promise((r) => setTimeout(r, 1500));
-        const res = await fetch(`${env.API}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${env.TOKEN}` },
-          body: JSON.stringify({
-            query:
-              'mutation { upsertDeals(input: [{ externalId: "readme-live-1", name: "Live deal", amount: 777, createdAt: "2026-05-01T09:00:00Z" }]) { successCount } }',
-          }),
-        });
-        expect(res.status).toBe(200);
-        const code = await Promise.race([
-          exited,
-          new Promise<number>((r) => setTimeout(() => (child.kill(), r(-1)), 10_000)),
-        ]);
+        // the subscriber is ready when it hears a change: make changes until it has printed one and exited
+        let done = false;
+        void exited.then(() => (done = true));
+        const deadline = Date.now() + 10_000;
+        for (let n = 1; !done && Date.now() < deadline; n++) {
+          const res = await fetch(`${env.API}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${env.TOKEN}` },
+            body: JSON.stringify({
+              query: `mutation { upsertDeals(input: [{ externalId: "readme-live-1", name: "Live deal", amount: ${700 + n}, createdAt: "2026-05-01T09:00:00Z" }]) { successCount } }`,
+            }),
+          });
+          expect(res.status).toBe(200);
+          await Promise.race([exited, new Promise((r) => setTimeout(r, 100))]);
+        }
+        if (!done) child.kill();
+        const code = await exited;
         expect([code, out]).toEqual([0, expect.stringContaining('"name":"Live deal"')]);
         return;
       }

@@ -45,9 +45,9 @@ export const productionConfig = (env: Record<string, string> = {}): Config =>
   });
 
 /** The real server (Express + Apollo + TypeORM) on a free port, talking to the test database. */
-export async function startTestApi(config: Config = testConfig): Promise<TestApi> {
+export async function startTestApi(config: Config = testConfig, now?: () => number): Promise<TestApi> {
   const ds = await openTestDataSource(config.db.poolSize, config === testConfig ? {} : config.db);
-  const server = await createServer(config, ds, 0);
+  const server = await createServer(config, ds, 0, undefined, now);
   const gql: TestApi['gql'] = async (query, variables = {}, role = Role.ADMIN, headers = {}) => {
     const res = await fetch(server.url, {
       method: 'POST',

@@ -42,7 +42,7 @@ const error = (message: string, code: string, status: number, extra: Record<stri
  * with another body → IDEMPOTENCY_KEY_REUSED (422); while the first is still running → CONFLICT (409, retryable).
  * Requests refused before doing anything keep no key. Keys live 24 hours.
  */
-export function idempotencyPlugin(ds: DataSource): ApolloServerPlugin<Context> {
+export function idempotencyPlugin(ds: DataSource, now: () => number = Date.now): ApolloServerPlugin<Context> {
   let claims = 0;
   return {
     async requestDidStart({ request }) {
@@ -63,11 +63,11 @@ export function idempotencyPlugin(ds: DataSource): ApolloServerPlugin<Context> {
           const scope = currentScope();
           if (scope) scope.idempotencyKey = key;
           const hash = requestHash(request.query ?? '', request.operationName ?? undefined, request.variables);
-          claiming = claimKey(ds, principal, key, hash);
+          claiming = claimKey(ds, principal, key, hash, new Date(now()));
           const r = await claiming;
           if (r.claimed) {
             claimed = true;
-            if (++claims % PURGE_EVERY === 0) void purgeExpiredKeys(ds).catch(() => undefined);
+            if (++claims % PURGE_EVERY === 0) void purgeExpiredKeys(ds, new Date(now())).catch(() => undefined);
             return;
           }
           if (!r.stored)

@@ -21,19 +21,21 @@ export async function claimKey(
   principal: string,
   key: string,
   hash: string,
+  now: Date = new Date(),
 ): Promise<{ claimed: true } | { claimed: false; stored: StoredKey | null }> {
+  // the service's clock, not the database's: leases and retention move with it (tests advance it instead of sleeping)
   const won = await rows(
     ds,
     `
-    INSERT INTO idempotency_keys AS k (principal, key, request_hash, status, locked_until)
-    VALUES ($1, $2, $3, 'IN_PROGRESS', now() + make_interval(secs => $4))
+    INSERT INTO idempotency_keys AS k (principal, key, request_hash, status, locked_until, created_at)
+    VALUES ($1, $2, $3, 'IN_PROGRESS', $5::timestamptz + make_interval(secs => $4), $5::timestamptz)
     ON CONFLICT (principal, key) DO UPDATE
       SET request_hash = EXCLUDED.request_hash, status = 'IN_PROGRESS', response = NULL, http_status = NULL,
-          locked_until = EXCLUDED.locked_until, created_at = now()
-      WHERE k.created_at < now() - interval '${RETENTION}'
-         OR (k.status = 'IN_PROGRESS' AND k.locked_until < now() AND k.request_hash = EXCLUDED.request_hash)
+          locked_until = EXCLUDED.locked_until, created_at = EXCLUDED.created_at
+      WHERE k.created_at < $5::timestamptz - interval '${RETENTION}'
+         OR (k.status = 'IN_PROGRESS' AND k.locked_until < $5::timestamptz AND k.request_hash = EXCLUDED.request_hash)
     RETURNING 1`,
-    [principal, key, hash, LEASE_SECONDS],
+    [principal, key, hash, LEASE_SECONDS, now],
   );
   if (won.length) return { claimed: true };
   const stored = await rows<StoredKey>(
@@ -66,7 +68,12 @@ export async function releaseKey(ds: DataSource, principal: string, key: string)
   ]);
 }
 
-export async function purgeExpiredKeys(ds: DataSource): Promise<number> {
-  return (await rows(ds, `DELETE FROM idempotency_keys WHERE created_at < now() - interval '${RETENTION}' RETURNING 1`))
-    .length;
+export async function purgeExpiredKeys(ds: DataSource, now: Date = new Date()): Promise<number> {
+  return (
+    await rows(
+      ds,
+      `DELETE FROM idempotency_keys WHERE created_at < $1::timestamptz - interval '${RETENTION}' RETURNING 1`,
+      [now],
+    )
+  ).length;
 }

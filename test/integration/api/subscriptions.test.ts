@@ -39,6 +39,23 @@ function collect(client: Client, query: string, variables: Record<string, unknow
   return { events, errors, stop, until };
 }
 
+/**
+ * Waits until the subscription sees an event `seen` recognises, making one with `poke` (a committed write) each round:
+ * a subscription is registered once it hears a sentinel, and an event that was never sent is known absent once a
+ * later sentinel arrived (NOTIFY delivers in commit order). No fixed sleeps.
+ */
+async function sentinel(
+  sub: ReturnType<typeof collect>,
+  poke: () => Promise<unknown>,
+  seen: () => boolean,
+): Promise<void> {
+  for (let round = 0; round < 50; round++) {
+    await poke();
+    if (await sub.until(seen, 200)) return;
+  }
+  throw new Error('the sentinel event never arrived');
+}
+
 describe('subscriptions over graphql-ws (real PostgreSQL LISTEN/NOTIFY)', () => {
   let api: TestApi;
   let wsUrl: string;
@@ -70,7 +87,16 @@ describe('subscriptions over graphql-ws (real PostgreSQL LISTEN/NOTIFY)', () => 
       connect({ authorization: `Bearer ${tokenFor(Role.ANALYST)}` }),
       `subscription { dealChanged { op deal { externalId name amount version leads { externalId } } } }`,
     );
-    await new Promise((r) => setTimeout(r, 300)); // the subscription is registered
+    let pokes = 0;
+    const poke = () =>
+      api.ok(
+        UPSERT_DEALS,
+        { input: [{ externalId: `${p}-S`, name: 'Sentinel', amount: ++pokes, createdAt: at('1975-03-01') }] },
+        Role.SERVICE,
+      );
+    const sentinelAt = (n: number) => () =>
+      sub.events.some((e) => e.data?.dealChanged.deal?.externalId === `${p}-S` && e.data.dealChanged.deal.amount >= n);
+    await sentinel(sub, poke, sentinelAt(1)); // the subscription is registered
     await api.ok(UPSERT_LEADS, { input: [{ externalId: `${p}-L`, createdAt: at('1975-03-01') }] }, Role.SERVICE);
     await api.ok(
       UPSERT_DEALS,
@@ -111,7 +137,8 @@ describe('subscriptions over graphql-ws (real PostgreSQL LISTEN/NOTIFY)', () => 
       Role.SERVICE,
     );
     expect(r.upsertDeals.errorCount).toBe(2);
-    await new Promise((res) => setTimeout(res, 500));
+    const before = pokes;
+    await sentinel(sub, poke, sentinelAt(before + 1)); // a later commit's event arrived: the rolled-back one would be before it
     expect(sub.events.filter((e) => String(e.data?.dealChanged.deal?.externalId ?? '').startsWith(`${p}-R`))).toEqual(
       [],
     );
@@ -133,12 +160,23 @@ describe('subscriptions over graphql-ws (real PostgreSQL LISTEN/NOTIFY)', () => 
         Role.SERVICE,
       )
     ).upsertLeads.results.map((x) => x.id!);
+    const s = (
+      await api.ok<Record<string, BulkOut>>(
+        UPSERT_LEADS,
+        { input: [{ externalId: `${p}-S`, createdAt: at('1975-04-01') }] },
+        Role.SERVICE,
+      )
+    ).upsertLeads.results[0].id!;
     const sub = collect(
       connect({ authorization: `Bearer ${tokenFor(Role.MARKETING)}` }),
       `subscription($ids: [ID!]) { leadChanged(ids: $ids) { op lead { id externalId score } } }`,
-      { ids: [b] },
+      { ids: [b, s] },
     );
-    await new Promise((r) => setTimeout(r, 300));
+    let pokes = 0;
+    const poke = () => api.ok(UPSERT_LEADS, { input: [{ externalId: `${p}-S`, score: ++pokes }] }, Role.SERVICE);
+    const sentinelAt = (n: number) => () =>
+      sub.events.some((e) => e.data.leadChanged.lead.id === s && e.data.leadChanged.lead.score >= n);
+    await sentinel(sub, poke, sentinelAt(1)); // registered
     await api.ok(
       UPSERT_LEADS,
       {
@@ -149,10 +187,10 @@ describe('subscriptions over graphql-ws (real PostgreSQL LISTEN/NOTIFY)', () => 
       },
       Role.SERVICE,
     );
-    expect(await sub.until(() => sub.events.length >= 1)).toBe(true);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(sub.events.map((e) => e.data.leadChanged.lead.id)).toEqual([b]);
-    expect(sub.events[0].data.leadChanged).toMatchObject({ op: 'UPDATED', lead: { externalId: `${p}-B`, score: 2 } });
+    await sentinel(sub, poke, sentinelAt(pokes + 1)); // everything before this sentinel has arrived
+    const others = sub.events.filter((e) => e.data.leadChanged.lead.id !== s);
+    expect(others.map((e) => e.data.leadChanged.lead.id)).toEqual([b]);
+    expect(others[0].data.leadChanged).toMatchObject({ op: 'UPDATED', lead: { externalId: `${p}-B`, score: 2 } });
     expect(a).not.toBe(b);
     sub.stop();
   });

@@ -160,9 +160,24 @@ describe('database faults (real PostgreSQL)', () => {
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE leads IN ACCESS EXCLUSIVE MODE');
     const inFlight = api.gql(KPIS, {}, Role.ANALYST);
-    await new Promise((r) => setTimeout(r, 100));
+    // the request is in flight once its statement waits on our lock (no fixed sleep)
+    const waiting = new Client({ connectionString: testDatabaseUrl() });
+    await waiting.connect();
+    for (let found = false; !found;) {
+      const r = await waiting.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = 'revenue-funnel-api'`,
+      );
+      found = r.rows[0].n > 0;
+    }
+    await waiting.end();
     const stopping = api.server.stop();
-    await new Promise((r) => setTimeout(r, 100));
+    // stopping has begun once the server refuses new connections
+    const base = api.server.url;
+    for (let refused = false; !refused;)
+      refused = await fetch(base, { method: 'POST' }).then(
+        () => false,
+        () => true,
+      );
     await locker.query('ROLLBACK');
     await locker.end();
     const r = await inFlight;

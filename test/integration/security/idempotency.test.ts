@@ -79,6 +79,7 @@ describe('Idempotency-Key on mutations', () => {
 
   it('a request refused by the cost limit (429) keeps no key: the retry with the same key runs once the bucket refills', async () => {
     // the cost limit and the key claim run side by side; the 429 must not leave the key claimed (IN_PROGRESS)
+    let clock = Date.now();
     const small = await startTestApi(
       loadConfig({
         NODE_ENV: 'test',
@@ -88,6 +89,7 @@ describe('Idempotency-Key on mutations', () => {
         RATE_BUCKET_CAPACITY: '20',
         RATE_REFILL_PER_SECOND: '10',
       }),
+      () => clock,
     );
     try {
       const p = unique('idem429');
@@ -104,7 +106,7 @@ describe('Idempotency-Key on mutations', () => {
         const refused = await up(key);
         if (refused.status !== 429) continue;
         expect(refused.body.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
-        await new Promise((r) => setTimeout(r, 1100)); // refilled
+        clock += 1100; // refilled (the service's clock moves; nothing sleeps)
         const retried = await up(key);
         expect([retried.status, retried.body.errors ?? null]).toEqual([200, null]);
         return;
@@ -127,6 +129,39 @@ describe('Idempotency-Key on mutations', () => {
     for (const bad of ['short', 'x'.repeat(256), 'has space in it']) {
       const r = await move(id, 'LOST', 4, bad);
       expect([r.status, r.body.errors?.[0].extensions?.code]).toEqual([400, 'BAD_USER_INPUT']);
+    }
+  });
+
+  it('a claim whose request never reported back (a crash) holds for its 60 s lease, then the same request may run', async () => {
+    let clock = Date.now();
+    const timed = await startTestApi(testConfig, () => clock);
+    try {
+      const p = unique('lease');
+      const key = unique('key-lease');
+      const send = () =>
+        timed.gql(
+          UPSERT_DEALS,
+          { input: [{ externalId: p, name: 'd', amount: 1, createdAt: at('2025-02-01') }] },
+          Role.REVOPS,
+          {
+            'idempotency-key': key,
+          },
+        );
+      expect((await send()).status).toBe(200);
+      // as if the process died mid-request: the key is claimed, no response stored, lease from the service's clock
+      await timed.ds.query(
+        `UPDATE idempotency_keys SET status = 'IN_PROGRESS', response = NULL, locked_until = $2::timestamptz + interval '60 seconds' WHERE key = $1`,
+        [key, new Date(clock)],
+      );
+      clock += 59_000;
+      const held = await send();
+      expect([held.status, held.body.errors?.[0].extensions?.reason]).toEqual([409, 'IDEMPOTENCY_KEY_IN_USE']);
+      clock += 2_000; // the lease has lapsed: nothing slept
+      const rerun = await send();
+      expect([rerun.status, rerun.headers.get('idempotent-replayed')]).toEqual([200, null]);
+      expect(rerun.body.data?.upsertDeals.results[0]).toMatchObject({ success: true, created: false });
+    } finally {
+      await timed.close();
     }
   });
 
