@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,7 +32,8 @@ const ANALYTICS_MS = Number(arg('analytics-seconds', '2')) * 1000;
 /** `--only list`, `--only analytics` or a part of an operation's name: runs those alone and only prints the table. */
 const ONLY = arg('only', '');
 const LIST_CONCURRENCY = 8;
-const JWT_SECRET = 'bench-secret-that-is-long-enough-0000000000';
+/** A fresh secret per run, as production requires one that is not written anywhere. */
+const JWT_SECRET = randomBytes(36).toString('base64url');
 
 type Candidate = 'ours' | 'postgraphile' | 'pg';
 interface Sample {
@@ -61,6 +63,8 @@ async function main(): Promise<void> {
       JWT_SECRET,
       LOG_LEVEL: 'error',
       SQL_STATEMENTS_HEADER: 'true',
+      METRICS_PUBLIC: 'true',
+      BI_READER_DISABLED: 'true',
       RATE_BUCKET_CAPACITY: '1000000000',
       RATE_REFILL_PER_SECOND: '1000000000',
       COST_LIMIT: '1000000',
@@ -124,7 +128,15 @@ async function main(): Promise<void> {
     });
     await captureDs.initialize();
     const capture = await createServer(
-      loadConfig({ NODE_ENV: 'production', PORT: '0', JWT_SECRET, LOG_LEVEL: 'error', COST_LIMIT: '1000000' }),
+      loadConfig({
+        NODE_ENV: 'production',
+        PORT: '0',
+        JWT_SECRET,
+        LOG_LEVEL: 'error',
+        COST_LIMIT: '1000000',
+        METRICS_PUBLIC: 'true',
+        BI_READER_DISABLED: 'true',
+      }),
       captureDs,
       0,
     );
