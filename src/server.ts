@@ -18,6 +18,7 @@ import { formatError } from './common/errors/format-error';
 import { jsonBody, MAX_TOKENS } from './common/limits/body-size';
 import { limitsPlugin, OperationLimits } from './common/limits/limits.plugin';
 import { dbFaultPlugin } from './common/errors/db-fault.plugin';
+import { corsMiddleware } from './common/http/cors';
 import { idempotencyPlugin } from './common/idempotency/idempotency.plugin';
 import { LIMIT_RULES, MAX_VALIDATION_ERRORS } from './common/limits/validation-rules';
 import { Config } from './config/config';
@@ -169,7 +170,8 @@ export async function createServer(
   const schema = buildAppSchema(deps);
   const limits = new OperationLimits(config.limits, now);
   const introspection = config.nodeEnv !== 'production';
-  const subscriptions = subscriptionServer(httpServer, schema, deps, { verify: verifyToken, limits, introspection });
+  const subscriptions = subscriptionServer(httpServer, schema, deps, {
+    cors: config.cors, verify: verifyToken, limits, introspection });
   const apollo = new ApolloServer<Context>({
     schema,
     formatError,
@@ -203,8 +205,10 @@ export async function createServer(
   });
   await apollo.start();
 
+  const cors = corsMiddleware(config.cors);
   app.use(
     '/graphql',
+    cors,
     requestScope(config.sqlStatementsHeader),
     whenReady,
     ...jsonBody(),
@@ -212,6 +216,7 @@ export async function createServer(
   );
   app.use(
     '/export',
+    cors,
     requestScope(config.sqlStatementsHeader),
     whenReady,
     exportRouter(apollo, schema, contextFor, (labels) => metrics.exports.inc(labels)),

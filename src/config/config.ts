@@ -34,6 +34,8 @@ export interface Config {
   biReaderDisabled: boolean;
   /** Longest a bi_reader statement may run; a watchdog cancels longer ones even when the session lifted its timeout. */
   biStatementTimeoutMs: number;
+  /** Browser front ends on other origins: exact origins allowed by CORS, and whether they may send credentials. */
+  cors: { origins: string[]; credentials: boolean };
   /** Node's HTTP server limits (slow clients): time to send the headers, the whole request, idle keep-alive; open sockets. */
   http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
   /** Query shape and cost limits; the cost bucket is per principal (role + sub), Shopify-style. */
@@ -117,6 +119,26 @@ function databaseUrl(env: Env, problems: string[]): string | null {
   }
 }
 
+/**
+ * CORS_ORIGINS: exact origins (scheme, host, port; no path, no wildcard), comma-separated. Each is normalised as the
+ * browser sends it (`https://app.example.com`, default ports dropped).
+ */
+function corsOrigins(env: Env, problems: string[]): string[] {
+  const raw = env.CORS_ORIGINS;
+  if (raw === undefined || raw.trim() === '') return [];
+  const out: string[] = [];
+  for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    try {
+      const u = new URL(item);
+      if (!/^https?:$/.test(u.protocol) || u.origin !== item.replace(/\/$/, '') || u.username || item.includes('*')) throw new Error('not an origin');
+      out.push(u.origin);
+    } catch {
+      problems.push(`CORS_ORIGINS must list exact origins such as https://app.example.com (got "${item}")`);
+    }
+  }
+  return out;
+}
+
 /** Parses and validates the environment once; throws ConfigError listing every problem. */
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
@@ -158,6 +180,7 @@ export function loadConfig(env: Env = process.env): Config {
     biReaderPassword:
       env.BI_READER_PASSWORD || (!env.DATABASE_URL && nodeEnv !== 'production' ? 'bi-reader-dev' : null),
     biReaderDisabled: bool(env, 'BI_READER_DISABLED', false, problems),
+    cors: { origins: corsOrigins(env, problems), credentials: bool(env, 'CORS_CREDENTIALS', false, problems) },
     biStatementTimeoutMs: int(env, 'BI_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000, problems),
     http: {
       headersTimeoutMs: int(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000, problems),

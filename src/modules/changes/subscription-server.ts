@@ -19,6 +19,8 @@ import { formatError } from '../../common/errors/format-error';
 import { logger } from '../../common/log/logger';
 import { BODY_LIMIT, MAX_TOKENS } from '../../common/limits/body-size';
 import { OperationLimits } from '../../common/limits/limits.plugin';
+import { websocketOriginAllowed } from '../../common/http/cors';
+import { Config } from '../../config/config';
 import { MAX_VALIDATION_ERRORS, limitRules } from '../../common/limits/validation-rules';
 import { Context, Deps } from '../../context';
 
@@ -45,6 +47,8 @@ const closeReason = (s: string) => {
 };
 
 export interface SubscriptionDoor {
+  /** Origins a browser may open the socket from (besides the API's own). */
+  cors: Config['cors'];
   verify: (token: string) => Promise<Viewer>;
   limits: OperationLimits;
   introspection: boolean;
@@ -64,7 +68,12 @@ export function subscriptionServer(
   deps: Deps & { changes: NonNullable<Deps['changes']> },
   door: SubscriptionDoor,
 ): { dispose(): Promise<void> } {
-  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: BODY_LIMIT });
+  const wss = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: BODY_LIMIT,
+    verifyClient: (info: { req: http.IncomingMessage }) => websocketOriginAllowed(door.cors, info.req),
+  });
   // a frame the protocol refuses (over maxPayload: 1009, invalid UTF-8: 1007…) is the client's mistake: ws has already
   // closed the socket with its code; it is logged as such, not passed on to graphql-ws as an internal error
   wss.on('connection', (socket) => {
