@@ -171,7 +171,11 @@ export async function createServer(
   const limits = new OperationLimits(config.limits, now);
   const introspection = config.nodeEnv !== 'production';
   const subscriptions = subscriptionServer(httpServer, schema, deps, {
-    cors: config.cors, verify: verifyToken, limits, introspection });
+    cors: config.cors,
+    verify: verifyToken,
+    limits,
+    introspection,
+  });
   const apollo = new ApolloServer<Context>({
     schema,
     formatError,

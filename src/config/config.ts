@@ -127,10 +127,14 @@ function corsOrigins(env: Env, problems: string[]): string[] {
   const raw = env.CORS_ORIGINS;
   if (raw === undefined || raw.trim() === '') return [];
   const out: string[] = [];
-  for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     try {
       const u = new URL(item);
-      if (!/^https?:$/.test(u.protocol) || u.origin !== item.replace(/\/$/, '') || u.username || item.includes('*')) throw new Error('not an origin');
+      if (!/^https?:$/.test(u.protocol) || u.origin !== item.replace(/\/$/, '') || u.username || item.includes('*'))
+        throw new Error('not an origin');
       out.push(u.origin);
     } catch {
       problems.push(`CORS_ORIGINS must list exact origins such as https://app.example.com (got "${item}")`);
