@@ -10,7 +10,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError } from 'graphql';
 import { DataSource } from 'typeorm';
-import { authorizationHeader, bearerToken, cachedVerifier } from './common/auth/jwt';
+import { authorizationHeader, bearerCredential, bearerToken, cachedVerifier } from './common/auth/jwt';
 import { keyStoreFor } from './common/auth/keys';
 import { createLoaders } from './loaders';
 import { AppError } from './common/errors/app-error';
@@ -147,7 +147,7 @@ export async function createServer(
   app.get('/metrics', async (req, res) => {
     let given: string | null = null;
     try {
-      given = /^Bearer +(\S+)$/i.exec(authorizationHeader(req)?.trim() ?? '')?.[1] ?? null;
+      given = bearerCredential(authorizationHeader(req));
     } catch {
       /* two headers: refused below */
     }

@@ -30,6 +30,9 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+/** The metrics token of productionConfig. */
+export const METRICS_TOKEN = 'mT4kQ9zR2xV7bN1cW6yH3jP8';
+
 /** The production configuration (introspection off, suggestions hidden), with the test secret and the given env. */
 export const productionConfig = (env: Record<string, string> = {}): Config =>
   loadConfig({
@@ -39,7 +42,7 @@ export const productionConfig = (env: Record<string, string> = {}): Config =>
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     RATE_BUCKET_CAPACITY: '1000000000',
     RATE_REFILL_PER_SECOND: '1000000000',
-    METRICS_TOKEN: 'mT4kQ9zR2xV7bN1cW6yH3jP8',
+    METRICS_TOKEN,
     BI_READER_DISABLED: 'true',
     ...env,
   });

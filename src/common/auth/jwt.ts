@@ -78,15 +78,19 @@ export function signToken(viewer: Viewer, s: JwtSettings & { secret: string }, e
   });
 }
 
-/**
- * Reads `Authorization: Bearer <token>`; null when absent. The scheme is case-insensitive (RFC 7235 §2.1); a malformed
- * header is an authentication failure.
- */
+/** The credential of `Authorization: Bearer <credential>` (the scheme case-insensitive, RFC 7235 §2.1), or null. */
+export function bearerCredential(header: string | undefined): string | null {
+  return /^Bearer +(\S+)$/i.exec(header?.trim() ?? '')?.[1] ?? null;
+}
+
+const JWT_SHAPE = /^[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*$/;
+
+/** Reads `Authorization: Bearer <JWT>`; null when absent. A malformed header is an authentication failure. */
 export function bearerToken(header: string | undefined): string | null {
   if (header === undefined || header === '') return null;
-  const m = /^Bearer +([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*)$/i.exec(header.trim());
-  if (!m) throw unauthenticated('Authorization header must be "Bearer <JWT>"');
-  return m[1];
+  const token = bearerCredential(header);
+  if (!token || !JWT_SHAPE.test(token)) throw unauthenticated('Authorization header must be "Bearer <JWT>"');
+  return token;
 }
 
 /**

@@ -1,7 +1,5 @@
 import { ApolloServerPlugin } from '@apollo/server';
-
-/** Seconds a client is told to wait when the database is out of reach (the pool reconnects within that). */
-export const DB_RETRY_AFTER_SECONDS = 1;
+import { DB_RETRY_AFTER_SECONDS } from './pg-error';
 
 /** A formatted error that says the database was out of reach or busy (fromDbFault): retryable, nothing written. */
 export const isDbFault = (e: { extensions?: Record<string, unknown> }) =>

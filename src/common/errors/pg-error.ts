@@ -57,6 +57,9 @@ export function fromPgError(err: unknown): AppError | null {
  * admin or crash shutdown (57P01-57P03), too many connections (53300), lock not available (55P03), a database that
  * does not accept connections (55000) or does not exist (3D000), and authentication failures (28).
  */
+/** Seconds a client is told to wait after a database fault (the pool reconnects within that). */
+export const DB_RETRY_AFTER_SECONDS = 1;
+
 const CONNECTION_STATES = /^(08|57P0[123]|53300|55P03|55000|3D000|28)/;
 /** Node's socket errors, by `code`. */
 const SOCKET_CODES =
@@ -100,7 +103,11 @@ export function fromDbFault(err: unknown): AppError | null {
         ? 'The database is busy; retry shortly'
         : 'The database connection was lost; nothing was written, retry shortly',
       {
-        details: { reason: busy ? 'DATABASE_BUSY' : 'DATABASE_UNAVAILABLE', retryAfter: 1, retryable: true },
+        details: {
+          reason: busy ? 'DATABASE_BUSY' : 'DATABASE_UNAVAILABLE',
+          retryAfter: DB_RETRY_AFTER_SECONDS,
+          retryable: true,
+        },
       },
     );
   }

@@ -71,30 +71,26 @@ class FragmentWalker {
   }
 }
 
-/** One walker per validated document (the rules below share it). */
-const walkers = new WeakMap<DocumentNode, FragmentWalker>();
-const walkerFor = (doc: DocumentNode) => {
-  let w = walkers.get(doc);
-  if (!w) walkers.set(doc, (w = new FragmentWalker(doc)));
-  return w;
-};
-
 /** Operations nested deeper than MAX_DEPTH fields, or expanding to more than MAX_SELECTIONS fields, are refused. */
-export const depthLimit: ValidationRule = (ctx: ValidationContext): ASTVisitor => ({
-  OperationDefinition(op) {
-    const w = walkerFor(ctx.getDocument()).walk(op.selectionSet);
-    if (w.depth > MAX_DEPTH)
-      ctx.reportError(limitError(`Query is ${w.depth} levels deep; the limit is ${MAX_DEPTH}`, 'MAX_DEPTH'));
-    if (w.selections > MAX_SELECTIONS) {
-      ctx.reportError(
-        limitError(
-          `Query selects ${w.selections} fields once its fragments are expanded; the limit is ${MAX_SELECTIONS}`,
-          'MAX_SELECTIONS',
-        ),
-      );
-    }
-  },
-});
+export const depthLimit: ValidationRule = (ctx: ValidationContext): ASTVisitor => {
+  // one walker per validation: the operations of a document share its memoised fragments
+  const walker = new FragmentWalker(ctx.getDocument());
+  return {
+    OperationDefinition(op) {
+      const w = walker.walk(op.selectionSet);
+      if (w.depth > MAX_DEPTH)
+        ctx.reportError(limitError(`Query is ${w.depth} levels deep; the limit is ${MAX_DEPTH}`, 'MAX_DEPTH'));
+      if (w.selections > MAX_SELECTIONS) {
+        ctx.reportError(
+          limitError(
+            `Query selects ${w.selections} fields once its fragments are expanded; the limit is ${MAX_SELECTIONS}`,
+            'MAX_SELECTIONS',
+          ),
+        );
+      }
+    },
+  };
+};
 
 /** At most MAX_ALIASES aliases and MAX_DIRECTIVES directives in one document (alias and directive bombs). */
 export const aliasAndDirectiveLimit: ValidationRule = (ctx: ValidationContext): ASTVisitor => {

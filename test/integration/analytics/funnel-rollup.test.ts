@@ -6,7 +6,7 @@ import { fromScratchSql, rebuildFunnel } from '../../../src/modules/analytics/fu
 import { queryFunnelRollup, rollupPlan } from '../../../src/modules/analytics/funnel/funnel-rollup.query';
 import { FunnelQuery, queryFunnel } from '../../../src/modules/analytics/funnel/funnel.query';
 import { LADDER } from '../../../src/common/graphql/enums';
-import { FunnelRow } from '../../../src/modules/analytics/shared/funnel-steps.sql';
+import { FunnelRow } from '../../../src/modules/analytics/core/funnel-steps.sql';
 import { bulkLoad, freshOwner } from '../../support/bulk-load';
 import {
   RECORD_LEAD_EVENTS,

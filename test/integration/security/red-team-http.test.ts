@@ -9,39 +9,12 @@ import {
   UPSERT_DEALS,
   UPSERT_LEADS,
 } from '../../support/ops';
-import { productionConfig, startTestApi, TestApi } from '../../support/test-server';
+import { METRICS_TOKEN, productionConfig, startTestApi, TestApi } from '../../support/test-server';
 import { testConfig, tokenFor } from '../../support/tokens';
 import { unique } from '../../support/unique';
+import { rawHttp } from '../../support/raw-http';
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-
-/** Sends bytes on a raw TCP socket and reads the whole response (the server closes or the timeout passes). */
-function rawHttp(
-  port: number,
-  request: string | Buffer,
-  ms = 5000,
-): Promise<{ status: number; head: string; body: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
-    const chunks: Buffer[] = [];
-    const timer = setTimeout(() => socket.destroy(), ms);
-    socket.on('data', (c) => {
-      chunks.push(c);
-      const text = Buffer.concat(chunks).toString('utf8');
-      const [head, body = ''] = text.split('\r\n\r\n');
-      const length = /content-length: (\d+)/i.exec(head)?.[1];
-      if (length && Buffer.byteLength(body) >= Number(length)) socket.end();
-    });
-    socket.on('error', reject);
-    socket.on('close', () => {
-      clearTimeout(timer);
-      const text = Buffer.concat(chunks).toString('utf8');
-      const [head, body = ''] = text.split('\r\n\r\n');
-      resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(head)?.[1] ?? 0), head, body });
-    });
-    socket.write(request);
-  });
-}
 
 const post = (port: number, headers: string[], body: string) =>
   rawHttp(
@@ -354,7 +327,7 @@ describe('red team, HTTP doors (requests as an attacker sends them, production c
           'GET /metrics HTTP/1.1',
           'Host: x',
           'Connection: close',
-          'Authorization: Bearer mT4kQ9zR2xV7bN1cW6yH3jP8',
+          `Authorization: Bearer ${METRICS_TOKEN}`,
           'Authorization: Bearer x',
           '',
           '',
@@ -368,9 +341,9 @@ describe('red team, HTTP doors (requests as an attacker sends them, production c
         const r = await post(port, [`Authorization: ${scheme} ${tokenFor(Role.ANALYST)}`], query);
         expect([r.status, JSON.parse(r.body).data.me.role]).toEqual([200, 'ANALYST']);
       }
-      expect(
-        (await fetch(`${base}/metrics`, { headers: { authorization: 'bearer mT4kQ9zR2xV7bN1cW6yH3jP8' } })).status,
-      ).toBe(200);
+      expect((await fetch(`${base}/metrics`, { headers: { authorization: `bearer ${METRICS_TOKEN}` } })).status).toBe(
+        200,
+      );
     });
 
     it('a token with a crit header is refused (RFC 7515 §4.1.11); the same token without it is taken', async () => {

@@ -6,6 +6,7 @@ import { Role } from '../../../src/common/graphql/enums';
 import { loadConfig } from '../../../src/config/config';
 import { startTestApi, TestApi } from '../../support/test-server';
 import { testConfig, tokenFor } from '../../support/tokens';
+import { rawHttp } from '../../support/raw-http';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveBrowser = fs.existsSync(CHROMIUM);
@@ -34,15 +35,14 @@ function pageServer(): Promise<{ origin: string; close: () => Promise<void> }> {
   );
 }
 
-const raw = (port: number, lines: string[], body = '') =>
-  new Promise<string>((resolve, reject) => {
-    const s = net.connect(port, '127.0.0.1');
-    let out = '';
-    s.on('data', (d) => (out += String(d)));
-    s.on('end', () => resolve(out));
-    s.on('error', reject);
-    s.write([...lines, `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close', '', body].join('\r\n'));
-  });
+/** A raw request (headers as lines, then the body), answered as the status line and headers, then the body. */
+const raw = async (port: number, lines: string[], body = '') => {
+  const r = await rawHttp(
+    port,
+    [...lines, `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close', '', body].join('\r\n'),
+  );
+  return `${r.head}\r\n\r\n${r.body}`;
+};
 
 describe('front ends on another origin (CORS_ORIGINS)', () => {
   let api: TestApi;

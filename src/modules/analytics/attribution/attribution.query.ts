@@ -1,7 +1,7 @@
 import { Queryable, sqlRows } from '../../../db/sql';
 import { Param, param, sql } from '../../../db/sql-tag';
-import { latestChangeAsOf } from '../shared/deal-outcome.sql';
-import { isUtcMidnight } from '../shared/period';
+import { latestChangeAsOf } from '../core/deal-outcome.sql';
+import { isUtcMidnight } from '../core/period';
 import { AttributionGroupBy, AttributionModel } from './attribution.types';
 import { Journey } from './markov.calc';
 import { middleCountSql, positionedTouchesSql, shareSql } from './attribution-touches.sql';

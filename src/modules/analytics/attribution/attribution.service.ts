@@ -3,8 +3,8 @@ import { reviveDates } from '../../../common/dataloader/prime';
 import { Campaign } from '../../campaign/campaign.type';
 import { badInput } from '../../../common/errors/app-error';
 import { Channel } from '../../../common/graphql/enums';
-import { ratio } from '../shared/ratio.calc';
-import { checkPeriod, isUtcMidnight } from '../shared/period';
+import { ratio } from '../core/ratio.calc';
+import { checkPeriod, isUtcMidnight } from '../core/period';
 import { AttributionQuery, AttributionResult, queryAttribution, queryAttributionCredit } from './attribution.query';
 import { CREDIT_LOOKBACK_DAYS, creditColumn, modelSpec } from './attribution-models';
 import {

@@ -1,8 +1,8 @@
 import { Queryable, sqlRows } from '../../../db/sql';
 import { param, sql } from '../../../db/sql-tag';
 import { ConversionBasis, FunnelBreakdown, SkippedStagePolicy } from '../analytics.types';
-import { DAY_SECONDS, isUtcMidnight } from '../shared/period';
-import { FunnelRow } from '../shared/funnel-steps.sql';
+import { DAY_SECONDS, isUtcMidnight } from '../core/period';
+import { FunnelRow } from '../core/funnel-steps.sql';
 import { ladderRank } from '../../../common/graphql/enums';
 import { anyFirstEntryIn, FunnelQuery } from './funnel.query';
 import { ALL_FIRSTS, reachSql, RollupDim } from './funnel-rollup';

@@ -2,8 +2,8 @@ import { Queryable, sqlRows } from '../../../db/sql';
 import { joinSql, Param, param, sql, Sql } from '../../../db/sql-tag';
 import { ladderRank, LifecycleStage } from '../../../common/graphql/enums';
 import { FunnelBreakdown, SkippedStagePolicy } from '../analytics.types';
-import { FunnelFrame, FunnelParams, FunnelRow, funnelStepsSql } from '../shared/funnel-steps.sql';
-import { latestChangeAsOf } from '../shared/deal-outcome.sql';
+import { FunnelFrame, FunnelParams, FunnelRow, funnelStepsSql } from '../core/funnel-steps.sql';
+import { latestChangeAsOf } from '../core/deal-outcome.sql';
 
 export interface FunnelQuery extends FunnelFrame {
   /** Ladder stages to show, in rank order (validated by the caller). */
@@ -103,6 +103,7 @@ function stepExpressions(q: FunnelQuery): { reach: string[]; inferred: string[] 
 export async function queryFunnel(db: Queryable, q: FunnelQuery): Promise<FunnelRow[]> {
   const { reach, inferred } = stepExpressions(q);
   const p = funnelParams(q);
+  const sources = param(q.sources);
   const grp = q.breakdown ? GROUP[q.breakdown](p.asOf) : sql`NULL::text`;
   return sqlRows<FunnelRow>(
     db,
@@ -113,7 +114,7 @@ export async function queryFunnel(db: Queryable, q: FunnelQuery): Promise<Funnel
       FROM leads l
       ${q.breakdown === FunnelBreakdown.INDUSTRY || q.breakdown === FunnelBreakdown.REGION ? 'LEFT JOIN accounts a ON a.id = l.account_id' : ''}
       ${q.breakdown === FunnelBreakdown.OWNER ? 'LEFT JOIN users u ON u.id = l.owner_id' : ''}
-      WHERE l.created_at <= ${p.asOf} AND (${param(q.sources)}::text[] IS NULL OR l.source = ANY(${param(q.sources)}))
+      WHERE l.created_at <= ${p.asOf} AND (${sources}::text[] IS NULL OR l.source = ANY(${sources}))
         AND (${p.owners}::bigint[] IS NULL OR l.owner_id = ANY(${p.owners}))
         AND ${anyFirstEntryIn(p.from, p.to, q.currentOutcomes)}
     ),

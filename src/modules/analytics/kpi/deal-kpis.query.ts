@@ -1,7 +1,7 @@
 import { Queryable, sqlRows } from '../../../db/sql';
 import { Param, sql, Sql } from '../../../db/sql-tag';
 import { KpiScope, kpiParams, period, PERIODS, scopeEnd, scopeStart } from './lead-kpis.query';
-import { latestChangeAsOf } from '../shared/deal-outcome.sql';
+import { latestChangeAsOf } from '../core/deal-outcome.sql';
 
 export interface DealKpiRow {
   opportunities: number;

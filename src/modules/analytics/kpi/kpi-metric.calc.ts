@@ -1,4 +1,4 @@
-import { ratio } from '../shared/ratio.calc';
+import { ratio } from '../core/ratio.calc';
 import { Ratio } from '../analytics.types';
 import { KpiMetric } from './kpi-series.types';
 import { KpiReport } from './kpi.types';

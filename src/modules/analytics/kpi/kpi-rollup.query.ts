@@ -1,6 +1,6 @@
 import { Queryable, sqlRows } from '../../../db/sql';
 import { Param, param, sql, Sql } from '../../../db/sql-tag';
-import { DAY_SECONDS, isUtcMidnight } from '../shared/period';
+import { DAY_SECONDS, isUtcMidnight } from '../core/period';
 import { latestFactSql } from '../funnel/funnel-rollup.query';
 import { DealKpiRow, spendSql } from './deal-kpis.query';
 import { KpiScope, LeadKpiRow, PERIODS, scopeEnd, scopeStart } from './lead-kpis.query';

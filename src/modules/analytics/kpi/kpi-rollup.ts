@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import { exec, execSql, Queryable, rows, sqlRows } from '../../../db/sql';
 import { constantText, Param, param, sql, Sql } from '../../../db/sql-tag';
 import { MARKETING_CHANNELS } from '../../../common/graphql/enums';
-import { latestChangeAsOf } from '../shared/deal-outcome.sql';
+import { latestChangeAsOf } from '../core/deal-outcome.sql';
 import { reachSql } from '../funnel/funnel-rollup';
 import { dispositionSql } from './lead-kpis.query';
 import { influencedSql } from './deal-kpis.query';

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { badInput } from '../../../common/errors/app-error';
-import { calendarBuckets, Weekday } from '../shared/buckets.query';
-import { checkPeriod } from '../shared/period';
+import { calendarBuckets, Weekday } from '../core/buckets.query';
+import { checkPeriod } from '../core/period';
 import { metricValue } from './kpi-metric.calc';
 import { KpiPoint, KpiSeriesInput } from './kpi-series.types';
 import { kpiReports } from './kpi.service';

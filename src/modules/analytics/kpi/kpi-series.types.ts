@@ -1,6 +1,6 @@
 import { Field, Float, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Channel } from '../../../common/graphql/enums';
-import { Interval, Weekday } from '../shared/buckets.query';
+import { Interval, Weekday } from '../core/buckets.query';
 
 export enum KpiMetric {
   LEADS = 'LEADS',

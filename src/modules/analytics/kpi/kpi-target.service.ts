@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
 import { badInput } from '../../../common/errors/app-error';
 import { TransactionRunner } from '../../../db/transaction';
-import { ratio } from '../shared/ratio.calc';
-import { checkPeriod } from '../shared/period';
+import { ratio } from '../core/ratio.calc';
+import { checkPeriod } from '../core/period';
 import { metricValue } from './kpi-metric.calc';
 import { KpiTargetRow, targetsOverlapping, upsertTargets } from './kpi-target.repository';
 import { KpiTarget, KpiTargetInput } from './kpi-target.types';

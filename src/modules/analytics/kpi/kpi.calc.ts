@@ -1,5 +1,5 @@
 import { RejectionReason } from '../../../common/graphql/enums';
-import { ratio } from '../shared/ratio.calc';
+import { ratio } from '../core/ratio.calc';
 import { DealKpiRow } from './deal-kpis.query';
 import { LeadKpiRow } from './lead-kpis.query';
 import { KpiReport } from './kpi.types';

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { badInput } from '../../../common/errors/app-error';
-import { checkPeriod, ownerFilter, windowSeconds } from '../shared/period';
+import { checkPeriod, ownerFilter, windowSeconds } from '../core/period';
 import { queryDealKpis } from './deal-kpis.query';
 import { queryLeadKpis } from './lead-kpis.query';
 import { toKpiReport } from './kpi.calc';

@@ -1,8 +1,8 @@
 import { Queryable, sqlRows } from '../../../db/sql';
 import { Param, param, sql } from '../../../db/sql-tag';
 import { FunnelBreakdown, SkippedStagePolicy } from '../analytics.types';
-import { FunnelFrame, FunnelRow, funnelStepsSql } from '../shared/funnel-steps.sql';
-import { latestChangeAsOf } from '../shared/deal-outcome.sql';
+import { FunnelFrame, FunnelRow, funnelStepsSql } from '../core/funnel-steps.sql';
+import { latestChangeAsOf } from '../core/deal-outcome.sql';
 
 export interface PipelineFunnelQuery extends FunnelFrame {
   /** Pipeline stage keys on the ladder, in rank order (validated by the caller against pipeline_stages). */

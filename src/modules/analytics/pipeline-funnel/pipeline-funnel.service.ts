@@ -4,8 +4,8 @@ import { StageCategory } from '../../../common/graphql/enums';
 import { allStages } from '../../pipeline-stage/pipeline-stage.repository';
 import { PipelineStage } from '../../pipeline-stage/pipeline-stage.type';
 import { ConversionBasis, FunnelBreakdown, FunnelReport, SkippedStagePolicy } from '../analytics.types';
-import { toFunnelReport } from '../shared/funnel-report';
-import { checkPeriod, ownerFilter, windowSeconds } from '../shared/period';
+import { toFunnelReport } from '../core/funnel-report';
+import { checkPeriod, ownerFilter, windowSeconds } from '../core/period';
 import { PipelineFunnelInput } from './pipeline-funnel.inputs';
 import { PipelineFunnelQuery, queryPipelineFunnel } from './pipeline-funnel.query';
 
