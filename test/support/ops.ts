@@ -1,5 +1,5 @@
 /** GraphQL documents shared by the integration tests. */
-const RESULT = `successCount errorCount results { index externalId id created success errors { code field message } }`;
+const RESULT = `successCount errorCount results { index externalId id created outcome success errors { code field message } }`;
 
 export const bulk = (mutation: string, inputType: string) =>
   `mutation($input: [${inputType}!]!, $allOrNone: Boolean) { ${mutation}(input: $input, allOrNone: $allOrNone) { ${RESULT} } }`;
@@ -13,6 +13,8 @@ export const RECORD_LEAD_EVENTS = bulk('recordLeadStageChanges', 'LeadStageChang
 export const RECORD_TOUCHPOINTS = bulk('recordTouchpoints', 'TouchpointInput');
 export const UPSERT_DEALS = bulk('upsertDeals', 'DealInput');
 export const RECORD_DEAL_CHANGES = bulk('recordDealStageChanges', 'DealStageChangeInput');
+export const RETRACT_DEAL_CHANGES = bulk('retractDealStageChanges', 'DealStageChangeKeyInput');
+export const RETRACT_LEAD_EVENTS = bulk('retractLeadStageChanges', 'LeadStageChangeKeyInput');
 
 export const LEAD_FIELDS = `id externalId email firstName lastName stage status rejectionReason createdAt mqlAt salAt sqlAt opportunityAt customerAt`;
 export const LEAD_BY_EXT = `query($e: String!) { leadByExternalId(externalId: $e) { ${LEAD_FIELDS} stageHistory { event fromStage toStage reason occurredAt } } }`;
@@ -28,6 +30,7 @@ export interface BulkOut {
     externalId: string | null;
     id: string | null;
     created: boolean;
+    outcome: 'CREATED' | 'UPDATED' | 'UNCHANGED' | 'FAILED';
     success: boolean;
     errors: { code: string; field: string | null }[];
   }[];

@@ -3,7 +3,7 @@ import { AppError } from '../errors/app-error';
 import { fromDbFault, fromPgError } from '../errors/pg-error';
 import { findUnstorableText } from '../validation/checks';
 import { Viewer } from '../auth/viewer';
-import { BulkItemResult, BulkResult, ItemError } from './bulk.types';
+import { BulkItemResult, BulkOutcome, BulkResult, ItemError } from './bulk.types';
 import { TransactionRunner } from '../../db/transaction';
 
 export const MAX_BULK_ITEMS = 500;
@@ -20,6 +20,8 @@ export interface WriteContext {
 export interface Written {
   id: string;
   created: boolean;
+  /** Whether anything was written: false when the item equals what is stored (a re-run of the same sync). */
+  changed: boolean;
 }
 
 export type Prepared<P> = { ok: true; value: P } | { ok: false; errors: ItemError[] };
@@ -74,6 +76,7 @@ export async function runBulk<I, P>(
       externalId: spec.externalId(item),
       id: null,
       created: false,
+      outcome: BulkOutcome.FAILED,
       success: false,
       errors: isDuplicate(item)
         ? [{ code: 'DUPLICATE_IN_REQUEST', message: 'The same key appears more than once in this call', field: null }]
@@ -117,7 +120,7 @@ export async function runBulk<I, P>(
     if (!(err instanceof RollbackAll)) throw err;
     for (const r of results) {
       if (!r.success) continue;
-      Object.assign(r, { id: null, created: false, success: false });
+      Object.assign(r, { id: null, created: false, outcome: BulkOutcome.FAILED, success: false });
       r.errors = [
         { code: 'ROLLED_BACK', message: 'Not written: another item failed and allOrNone is true', field: null },
       ];
@@ -140,6 +143,13 @@ async function rollbackTo(ctx: WriteContext, savepoint: string, cause: unknown):
   }
 }
 
+const succeeded = (w: Written) => ({
+  id: w.id,
+  created: w.created,
+  outcome: w.created ? BulkOutcome.CREATED : w.changed ? BulkOutcome.UPDATED : BulkOutcome.UNCHANGED,
+  success: true,
+});
+
 async function writeAll<I, P>(
   spec: BulkSpec<I, P>,
   ctx: WriteContext,
@@ -154,9 +164,7 @@ async function writeAll<I, P>(
         ctx,
       );
       await ctx.tx.query('RELEASE SAVEPOINT bulk_many');
-      written.forEach((w, i) =>
-        Object.assign(results[valid[i].index], { id: w.id, created: w.created, success: true }),
-      );
+      written.forEach((w, i) => Object.assign(results[valid[i].index], succeeded(w)));
       return;
     } catch (err) {
       await rollbackTo(ctx, 'bulk_many', err);
@@ -170,7 +178,7 @@ async function writeAll<I, P>(
     try {
       const w = await spec.write(value, ctx);
       await ctx.tx.query('RELEASE SAVEPOINT bulk_item');
-      Object.assign(results[index], { id: w.id, created: w.created, success: true });
+      Object.assign(results[index], succeeded(w));
     } catch (err) {
       await rollbackTo(ctx, 'bulk_item', err);
       results[index].errors = toItemErrors(err);

@@ -1,4 +1,23 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+
+export enum BulkOutcome {
+  CREATED = 'CREATED',
+  UPDATED = 'UPDATED',
+  UNCHANGED = 'UNCHANGED',
+  FAILED = 'FAILED',
+}
+registerEnumType(BulkOutcome, {
+  name: 'BulkOutcome',
+  description: 'What one item of a bulk call did to the stored data.',
+  valuesConfig: {
+    CREATED: { description: 'A new record (or log entry) was written.' },
+    UPDATED: { description: 'An existing record was changed; its version went up.' },
+    UNCHANGED: {
+      description: 'The item equals what is stored (a sync run again): nothing was written, no version bump.',
+    },
+    FAILED: { description: 'Nothing was written for this item; `errors` says why.' },
+  },
+});
 
 @ObjectType({ simpleResolvers: true })
 export class ItemError {
@@ -15,6 +34,10 @@ export class BulkItemResult {
   @Field(() => String, { nullable: true }) externalId: string | null;
   @Field(() => ID, { nullable: true }) id: string | null;
   @Field() created: boolean;
+  @Field(() => BulkOutcome, {
+    description: 'CREATED, UPDATED or UNCHANGED when the item succeeded; FAILED (with errors) when it did not.',
+  })
+  outcome: BulkOutcome;
   @Field() success: boolean;
   @Field(() => [ItemError]) errors: ItemError[];
 }

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Written } from './bulk-runner';
 import { exec, rows as sqlRows } from '../../db/sql';
+import { badInput } from '../errors/app-error';
 
 /** One column of an upsert: omitted (present=false) leaves it unchanged on update and uses insertDefault on insert. */
 export interface UpsertColumn {
@@ -10,10 +11,11 @@ export interface UpsertColumn {
   present: boolean;
   /** SQL expression used on insert when the value is omitted (default: NULL/column default). */
   insertDefault?: string;
+  /** The input field that must be given to create the row (an update may leave it out). */
+  requiredField?: string;
 }
 
 export interface UpsertOutcome extends Written {
-  changed: boolean;
   /** The row as it was before an update (columns asked for in `before`), null on insert. */
   before: Record<string, unknown> | null;
 }
@@ -36,6 +38,8 @@ export async function upsertByExternalId(
     [externalId],
   );
   if (existing.length === 0) {
+    const missing = cols.find((c) => c.requiredField && !c.present);
+    if (missing) throw badInput(`${missing.requiredField} is required to create a new record`, missing.requiredField);
     const insertCols = cols.filter((c) => c.present || c.insertDefault);
     const params: unknown[] = [externalId];
     const values = insertCols.map((c) => {
@@ -70,6 +74,12 @@ export async function upsertByExternalId(
   return { id, created: false, changed: updated.count > 0, before: existing[0] };
 }
 
+/** A column an update may omit but a create must have (a name, an amount): omitted on create → BAD_USER_INPUT. */
+export const requiredColumn = (col: string, cast: string, value: unknown, field: string): UpsertColumn => ({
+  ...column(col, cast, value),
+  requiredField: field,
+});
+
 /** An upsert column from an input value: undefined = omitted. */
 export const column = (col: string, cast: string, value: unknown, insertDefault?: string): UpsertColumn => ({
   col,
@@ -95,7 +105,7 @@ export async function upsertByNaturalKey(
   key: KeyedColumn[],
   values: KeyedColumn[],
   insertOnly: KeyedColumn[] = [],
-): Promise<Written & { changed: boolean }> {
+): Promise<Written> {
   const all = [...key, ...values, ...insertOnly];
   const params = all.map((c) => c.value);
   const ph = (i: number) => `$${i + 1}::${all[i].cast}`;

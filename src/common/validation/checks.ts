@@ -90,3 +90,15 @@ export function checkNonNegativeInt(value: number | null | undefined, field: str
 /** True when the input object carries the key at all (explicit null counts; omitted does not). */
 export const has = <T extends object>(input: T, key: keyof T): boolean =>
   Object.prototype.hasOwnProperty.call(input, key);
+
+/**
+ * Fields a create needs and an update may leave out (partial updates by external id): given as null they would clear
+ * something the record cannot be without, so null is refused; a given name must not be blank.
+ */
+export function checkKeptFields<T extends object>(item: T, fields: readonly (keyof T & string)[]): void {
+  for (const f of fields) {
+    if (has(item, f) && item[f] === null) throw badInput(`${f} cannot be cleared`, f);
+    const v = item[f];
+    if (typeof v === 'string' && v.trim() === '') throw badInput(`${f} must not be empty`, f);
+  }
+}

@@ -1,9 +1,14 @@
 import { Viewer } from '../../common/auth/viewer';
 import { BulkSpec, prepareEach, runBulk } from '../../common/bulk/bulk-runner';
 import { BulkResult } from '../../common/bulk/bulk.types';
-import { column, upsertByExternalId } from '../../common/bulk/upsert';
-import { badInput } from '../../common/errors/app-error';
-import { checkExternalId, checkInstant, checkNonNegativeInt, checkText, has } from '../../common/validation/checks';
+import { column, requiredColumn, upsertByExternalId } from '../../common/bulk/upsert';
+import {
+  checkExternalId,
+  checkInstant,
+  checkKeptFields,
+  checkNonNegativeInt,
+  checkText,
+} from '../../common/validation/checks';
 import { AccountInput } from './account.inputs';
 import { TransactionRunner } from '../../db/transaction';
 
@@ -13,16 +18,15 @@ const spec: BulkSpec<AccountInput, AccountInput> = {
   prepare: async (items, ctx) =>
     prepareEach(items, (a) => {
       checkExternalId(a.externalId);
-      if (a.name.trim() === '') throw badInput('name must not be empty', 'name');
+      checkKeptFields(a, ['name', 'createdAt']);
       for (const f of ['name', 'domain', 'industry', 'region'] as const) checkText(a[f], f, 500);
       checkNonNegativeInt(a.employees, 'employees');
       checkInstant(a.createdAt, 'createdAt', ctx.now);
-      if (has(a, 'createdAt') && a.createdAt === null) throw badInput('createdAt cannot be cleared', 'createdAt');
       return a;
     }),
   write: (a, ctx) =>
     upsertByExternalId(ctx.tx, 'accounts', a.externalId, [
-      column('name', 'text', a.name),
+      requiredColumn('name', 'text', a.name, 'name'),
       column('domain', 'text', a.domain),
       column('industry', 'text', a.industry),
       column('region', 'text', a.region),

@@ -8,9 +8,16 @@ export class CampaignFilter {
 
 @InputType()
 export class CampaignInput {
-  @Field() externalId: string;
-  @Field() name: string;
-  @Field(() => Channel) channel: Channel;
+  @Field({ description: "The campaign's id in the system it comes from; the key an upsert is matched on." })
+  externalId: string;
+  @Field(() => String, { nullable: true, description: 'Required to create a campaign; an update may leave it out.' })
+  name?: string | null;
+  @Field(() => Channel, {
+    nullable: true,
+    description:
+      "Required to create a campaign; an update may leave it out. Changing it moves the campaign's touchpoints along.",
+  })
+  channel?: Channel | null;
   @Field(() => Date, { nullable: true }) startsAt?: Date | null;
   @Field(() => Date, { nullable: true }) endsAt?: Date | null;
   @Field(() => Float, { nullable: true }) budget?: number | null;

@@ -2,9 +2,16 @@ import { Viewer } from '../../common/auth/viewer';
 import { BulkSpec, prepareEach, runBulk, Written } from '../../common/bulk/bulk-runner';
 import { BulkResult } from '../../common/bulk/bulk.types';
 import { idsByExternalId, resolveRef } from '../../common/bulk/references';
-import { column, upsertByExternalId, upsertByNaturalKey } from '../../common/bulk/upsert';
+import { column, requiredColumn, upsertByExternalId, upsertByNaturalKey } from '../../common/bulk/upsert';
 import { badInput } from '../../common/errors/app-error';
-import { checkAmount, checkDate, checkExternalId, checkInstant, checkText } from '../../common/validation/checks';
+import {
+  checkAmount,
+  checkDate,
+  checkExternalId,
+  checkInstant,
+  checkKeptFields,
+  checkText,
+} from '../../common/validation/checks';
 import { CampaignInput, CampaignSpendInput } from './campaign.inputs';
 import { TransactionRunner } from '../../db/transaction';
 
@@ -14,7 +21,7 @@ const campaignSpec: BulkSpec<CampaignInput, CampaignInput> = {
   prepare: async (items) =>
     prepareEach(items, (c) => {
       checkExternalId(c.externalId);
-      if (c.name.trim() === '') throw badInput('name must not be empty', 'name');
+      checkKeptFields(c, ['name', 'channel']);
       checkText(c.name, 'name', 500);
       checkDate(c.startsAt, 'startsAt');
       checkDate(c.endsAt, 'endsAt');
@@ -28,8 +35,8 @@ const campaignSpec: BulkSpec<CampaignInput, CampaignInput> = {
       'campaigns',
       c.externalId,
       [
-        column('name', 'text', c.name),
-        column('channel', 'text', c.channel),
+        requiredColumn('name', 'text', c.name, 'name'),
+        requiredColumn('channel', 'text', c.channel, 'channel'),
         column('starts_at', 'timestamptz', c.startsAt),
         column('ends_at', 'timestamptz', c.endsAt),
         column('budget', 'numeric', c.budget),
@@ -37,7 +44,7 @@ const campaignSpec: BulkSpec<CampaignInput, CampaignInput> = {
       ['channel'],
     );
     // Touchpoints carry their campaign's channel; keep them in step when it changes.
-    if (!out.created && out.before && out.before.channel !== c.channel) {
+    if (!out.created && c.channel && out.before!.channel !== c.channel) {
       await ctx.tx.query(`UPDATE touchpoints SET channel = $2 WHERE campaign_id = $1`, [out.id, c.channel]);
     }
     return out;

@@ -28,17 +28,33 @@ export class DealOrder {
 
 @InputType()
 export class DealInput {
-  @Field() externalId: string;
-  @Field() name: string;
-  @Field(() => Float) amount: number;
+  @Field({ description: "The deal's id in the system it comes from; the key an upsert is matched on." })
+  externalId: string;
+  @Field(() => String, { nullable: true, description: 'Required to create a deal; an update may leave it out.' })
+  name?: string | null;
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Expected or won revenue in the reporting currency. Required to create a deal; an update may leave it out.',
+  })
+  amount?: number | null;
   @Field(() => String, { nullable: true }) accountExternalId?: string | null;
   @Field(() => String, { nullable: true }) ownerEmail?: string | null;
   @Field(() => [String], { nullable: true }) leadExternalIds?: string[] | null;
   @Field(() => String, {
     nullable: true,
-    description: 'Pipeline stage key the deal is created in; defaults to the first OPEN stage.',
+    description:
+      'Pipeline stage key the deal is in. On create it defaults to the first OPEN stage. On update without stageAt ' +
+      'the deal moves to it now when it is in another stage; the stage it is already in changes nothing.',
   })
   stage?: string | null;
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When the deal entered `stage` (needs `stage`): recorded as that stage change at that instant, so a sync ' +
+      'run twice records it once.',
+  })
+  stageAt?: Date | null;
   @Field(() => Date, { nullable: true, description: 'When the opportunity was created. Defaults to now on create.' })
   createdAt?: Date | null;
   @Field(() => Date, { nullable: true }) expectedCloseDate?: Date | null;
@@ -48,7 +64,13 @@ export class DealInput {
 export class DealStageChangeInput {
   @Field() dealExternalId: string;
   @Field() stage: string;
-  @Field() occurredAt: Date;
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When the deal entered the stage. Left out, the change means "the deal is in this stage now": recorded now ' +
+      'when the deal is in another stage, and a no-op (UNCHANGED) when it is already in this one.',
+  })
+  occurredAt?: Date | null;
   @Field(() => Float, {
     nullable: true,
     description: "The deal's amount as of this change (updates the deal when it is the latest change).",

@@ -19,6 +19,7 @@ import { countDeals, dealSort, dealsByExternalIds, dealsByIdsWithChildren, listD
 import { dealChildren, primeDealChildren } from './deal-prime';
 import { convertLead, moveDealStage, recordDealStageChanges, upsertDeals } from './deal.service';
 import { Deal, DealConnection, DealRow } from './deal.type';
+import { DealStageChangeKeyInput, retractDealStageChanges } from './deal-retraction';
 
 const bulkArgs = { nullable: true, defaultValue: false } as const;
 
@@ -85,6 +86,21 @@ export class DealResolver {
     @Ctx() ctx: Context,
   ): Promise<BulkResult> {
     return recordDealStageChanges(this.deps.transactions, ctx.viewer!, input, !!allOrNone);
+  }
+
+  @Authorized(WRITERS.deals)
+  @Mutation(() => BulkResult, {
+    description:
+      "Removes wrongly recorded stage changes, each named by (deal, stage, occurredAt); audited. The deal's stage, " +
+      "outcome and reaches, its leads' milestones and the rollups are recomputed in the same transaction. The " +
+      "creation entry cannot be retracted (it is the deal's createdAt). An entry that is not recorded is NOT_FOUND.",
+  })
+  retractDealStageChanges(
+    @Arg('input', () => [DealStageChangeKeyInput]) input: DealStageChangeKeyInput[],
+    @Arg('allOrNone', () => Boolean, bulkArgs) allOrNone: boolean,
+    @Ctx() ctx: Context,
+  ): Promise<BulkResult> {
+    return retractDealStageChanges(this.deps.transactions, ctx.viewer!, input, !!allOrNone);
   }
 
   @Authorized(WRITERS.deals)

@@ -5,7 +5,14 @@ import { BulkResult } from '../../common/bulk/bulk.types';
 import { idsByExternalId, resolveRef } from '../../common/bulk/references';
 import { AppError, badInput, conflict, notFound } from '../../common/errors/app-error';
 import { dbId } from '../../common/graphql/ids';
-import { checkAmount, checkDate, checkExternalId, checkInstant, checkText, has } from '../../common/validation/checks';
+import {
+  checkAmount,
+  checkDate,
+  checkExternalId,
+  checkInstant,
+  checkKeptFields,
+  checkText,
+} from '../../common/validation/checks';
 import { rows } from '../../db/sql';
 import { TransactionRunner } from '../../db/transaction';
 import { leadsByIds } from '../lead/lead.repository';
@@ -48,26 +55,28 @@ function toDealWrite(
   leads: Map<string, string>,
 ): DealWrite {
   checkExternalId(d.externalId);
-  if (d.name.trim() === '') throw badInput('name must not be empty', 'name');
+  checkKeptFields(d, ['name', 'amount', 'createdAt', 'stage', 'stageAt']);
   checkText(d.name, 'name', 500);
   checkAmount(d.amount, 'amount');
   checkInstant(d.createdAt, 'createdAt', now);
+  checkInstant(d.stageAt, 'stageAt', now);
   checkDate(d.expectedCloseDate, 'expectedCloseDate');
-  if (has(d, 'createdAt') && d.createdAt === null) throw badInput('createdAt cannot be cleared', 'createdAt');
-  if (has(d, 'stage') && d.stage === null) throw badInput('stage cannot be cleared', 'stage');
   if (d.stage != null) checkStage(stages, d.stage);
+  if (d.stageAt != null && d.stage == null) throw badInput('stageAt needs stage', 'stageAt');
+  if (d.stageAt && d.createdAt && d.stageAt < d.createdAt) throw badInput('stageAt is before createdAt', 'stageAt');
   const leadIds =
     d.leadExternalIds == null
       ? d.leadExternalIds
       : [...new Set(d.leadExternalIds)].map((x) => resolveRef(leads, x, 'Lead', 'leadExternalIds')!);
   return {
     externalId: d.externalId,
-    name: d.name,
-    amount: d.amount,
+    name: d.name ?? undefined,
+    amount: d.amount ?? undefined,
     accountId: resolveRef(accounts, d.accountExternalId, 'Account', 'accountExternalId'),
     ownerId: resolveOwner(owners, d.ownerEmail),
     leadIds,
     stage: d.stage ?? undefined,
+    stageAt: d.stageAt ?? undefined,
     defaultStage: firstOpenStage(stages).key,
     createdAt: d.createdAt ?? undefined,
     expectedCloseDate: d.expectedCloseDate,
@@ -113,8 +122,11 @@ const dealSpec: BulkSpec<DealInput, DealWrite> = {
   finish,
 };
 
-const stageChangeSpec: BulkSpec<DealStageChangeInput, DealStageChangeWrite> = {
-  key: (c) => `${c.dealExternalId}|${c.stage}|${c.occurredAt?.toISOString?.() ?? ''}`,
+/** A stage change as given: occurredAt null = "in this stage now". */
+type StageChangeItem = Omit<DealStageChangeWrite, 'occurredAt'> & { occurredAt: Date | null };
+
+const stageChangeSpec: BulkSpec<DealStageChangeInput, StageChangeItem> = {
+  key: (c) => `${c.dealExternalId}|${c.stage}|${c.occurredAt?.toISOString?.() ?? 'now'}`,
   externalId: (c) => c.dealExternalId,
   async prepare(items, ctx) {
     const stages = await allStages(ctx.tx);
@@ -135,17 +147,17 @@ const stageChangeSpec: BulkSpec<DealStageChangeInput, DealStageChangeWrite> = {
       checkInstant(c.occurredAt, 'occurredAt', ctx.now);
       checkAmount(c.amount, 'amount');
       checkText(c.reason, 'reason', 1000);
-      return {
+      return <StageChangeItem>{
         dealId: resolveRef(deals, c.dealExternalId, 'Deal', 'dealExternalId')!,
         stage: c.stage,
-        occurredAt: c.occurredAt,
+        occurredAt: c.occurredAt ?? null,
         amount: c.amount ?? null,
         reason: c.reason ?? null,
       };
     });
   },
   async write(c, ctx) {
-    const w = await insertStageChange(ctx, c);
+    const w = await insertStageChange(ctx, { ...c, occurredAt: c.occurredAt ?? ctx.now }, !c.occurredAt);
     if (w.changed) await bumpDealVersion(ctx.tx, c.dealId);
     return w;
   },
@@ -186,6 +198,12 @@ export async function moveDealStage(
     const ctx = newContext(tx, viewer);
     checkStage(await allStages(tx), input.stage);
     const { ownerId } = await dealOwnership(tx, viewer);
+    if (!input.occurredAt) {
+      // "be in this stage now" at the version the caller read, and the deal already is: nothing to write
+      const [current] = await dealsByIds(tx, [dealId]);
+      const mine = current && (ownerId === null || current.ownerId === ownerId);
+      if (mine && current.version === input.expectedVersion && current.stageKey === input.stage) return current;
+    }
     // the version and (for SALES) the owner are checked by the one UPDATE that claims the deal
     const claimed = await rows<{ stage_key: string }>(
       tx,
@@ -203,8 +221,6 @@ export async function moveDealStage(
         currentVersion: current[0].version,
       });
     }
-    if (claimed[0].stage_key === input.stage && !input.occurredAt)
-      throw badInput(`The deal is already in stage ${input.stage}`, 'stage');
     const w = await insertStageChange(ctx, {
       dealId,
       stage: input.stage,

@@ -54,7 +54,12 @@ export class LeadInput {
 export class LeadStageChangeInput {
   @Field() leadExternalId: string;
   @Field(() => LeadEvent) event: LeadEvent;
-  @Field() occurredAt: Date;
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      "When it happened. Left out: now, unless the event is already the lead's latest (then a no-op, UNCHANGED).",
+  })
+  occurredAt?: Date | null;
   @Field(() => RejectionReason, { nullable: true }) reason?: RejectionReason | null;
   @Field(() => String, { nullable: true }) note?: string | null;
 }

@@ -11,6 +11,7 @@ import { LeadFilter, LeadInput, LeadOrder, LeadStageChangeInput, MoveLeadStageIn
 import { countLeads, leadSort, leadsByExternalIds, listLeads } from './lead.repository';
 import { moveLeadStage, recordLeadStageChanges, upsertLeads } from './lead.service';
 import { Lead, LeadConnection, LeadRow } from './lead.type';
+import { LeadStageChangeKeyInput, retractLeadStageChanges } from './lead-retraction';
 
 const bulkArgs = { nullable: true, defaultValue: false } as const;
 
@@ -65,6 +66,20 @@ export class LeadResolver {
     @Ctx() ctx: Context,
   ): Promise<BulkResult> {
     return recordLeadStageChanges(this.deps.transactions, ctx.viewer!, input, !!allOrNone);
+  }
+
+  @Authorized(WRITERS.leadHandoff)
+  @Mutation(() => BulkResult, {
+    description:
+      'Removes wrongly recorded hand-off events, each named by (lead, event, occurredAt); audited. Stage, status, ' +
+      "milestones and the rollups are recomputed in the same transaction. The LEAD entry cannot be retracted (it is the lead's createdAt).",
+  })
+  retractLeadStageChanges(
+    @Arg('input', () => [LeadStageChangeKeyInput]) input: LeadStageChangeKeyInput[],
+    @Arg('allOrNone', () => Boolean, bulkArgs) allOrNone: boolean,
+    @Ctx() ctx: Context,
+  ): Promise<BulkResult> {
+    return retractLeadStageChanges(this.deps.transactions, ctx.viewer!, input, !!allOrNone);
   }
 
   @Authorized(WRITERS.leadHandoff)

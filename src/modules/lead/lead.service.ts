@@ -67,9 +67,13 @@ const leadSpec: BulkSpec<LeadInput, LeadWrite> = {
   finish: (ctx) => refreshLeads(ctx.tx, ctx.touchedLeads),
 };
 
-const eventKey = (e: LeadStageChangeInput) => `${e.leadExternalId}|${e.event}|${e.occurredAt?.toISOString?.() ?? ''}`;
+const eventKey = (e: LeadStageChangeInput) =>
+  `${e.leadExternalId}|${e.event}|${e.occurredAt?.toISOString?.() ?? 'now'}`;
 
-const leadEventSpec: BulkSpec<LeadStageChangeInput, LeadEventWrite> = {
+/** An event as given: occurredAt null = "now, unless it is already the latest". */
+type LeadEventItem = LeadEventWrite & { given: boolean };
+
+const leadEventSpec: BulkSpec<LeadStageChangeInput, LeadEventItem> = {
   key: eventKey,
   externalId: (e) => e.leadExternalId,
   async prepare(items, ctx) {
@@ -79,17 +83,18 @@ const leadEventSpec: BulkSpec<LeadStageChangeInput, LeadEventWrite> = {
       items.map((e) => e.leadExternalId),
     );
     return prepareEach(items, (e) => {
-      checkLeadEvent(e.event, e.reason, e.note, e.occurredAt, ctx.now);
+      checkLeadEvent(e.event, e.reason, e.note, e.occurredAt ?? ctx.now, ctx.now);
       return {
         leadId: resolveRef(leads, e.leadExternalId, 'Lead', 'leadExternalId')!,
         event: e.event,
-        occurredAt: e.occurredAt,
+        occurredAt: e.occurredAt ?? ctx.now,
+        given: !!e.occurredAt,
         reason: e.reason ?? null,
         note: e.note ?? null,
       };
     });
   },
-  write: writeLeadEvent,
+  write: ({ given, ...e }, ctx) => writeLeadEvent(e, ctx, !given),
   finish: (ctx) => refreshLeads(ctx.tx, ctx.touchedLeads),
 };
 
@@ -124,6 +129,7 @@ export async function moveLeadStage(
     await writeLeadEvent(
       { leadId: leadId!, event: input.event, occurredAt, reason: input.reason ?? null, note: input.note ?? null },
       ctx,
+      !input.occurredAt,
     );
     await refreshLeads(tx, ctx.touchedLeads);
     return (await leadsByIds(tx, [leadId!]))[0];

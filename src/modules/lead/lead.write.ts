@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { WriteContext, Written } from '../../common/bulk/bulk-runner';
 import { column, upsertByExternalId, upsertByNaturalKey } from '../../common/bulk/upsert';
-import { exec } from '../../db/sql';
+import { exec, rows } from '../../db/sql';
 
 /** A validated lead upsert: references already resolved; undefined = omitted (unchanged), null = clear. */
 export interface LeadWrite {
@@ -62,8 +62,19 @@ export interface LeadEventWrite {
 /**
  * Appends one hand-off event to a lead's log. The same (lead, event, occurredAt) again is the same event: re-sending
  * it writes nothing (or corrects its reason/note). Bumps the lead's version when anything was written.
+ * onlyIfElsewhere (an event without its own instant): when it is already the lead's latest event, nothing is written.
  */
-export async function writeLeadEvent(e: LeadEventWrite, ctx: WriteContext): Promise<Written> {
+export async function writeLeadEvent(e: LeadEventWrite, ctx: WriteContext, onlyIfElsewhere = false): Promise<Written> {
+  if (onlyIfElsewhere) {
+    // "this event now" when it is already the lead's latest: nothing to write (a repeated hand-off step)
+    const [latest] = await rows<{ id: string; event: string }>(
+      ctx.tx,
+      `SELECT c.id::text AS id, c.event FROM leads l JOIN lead_stage_changes c ON c.lead_id = l.id
+       WHERE l.id = $1 ORDER BY c.occurred_at DESC, c.id DESC LIMIT 1 FOR UPDATE OF l`,
+      [e.leadId],
+    );
+    if (latest?.event === e.event) return { id: latest.id, created: false, changed: false };
+  }
   const w = await upsertByNaturalKey(
     ctx.tx,
     'lead_stage_changes',

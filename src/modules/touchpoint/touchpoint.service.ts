@@ -38,15 +38,15 @@ async function upsertTouchpoints(values: TouchpointWrite[], ctx: WriteContext): 
       values.map((v) => v.occurredAt),
     ],
   );
-  const byExt = new Map(written.map((w) => [w.externalId, w]));
+  const byExt = new Map<string, Written>(written.map((w) => [w.externalId, { ...w, changed: true }]));
   const unchanged = values.filter((v) => !byExt.has(v.externalId)).map((v) => v.externalId);
   if (unchanged.length) {
     const ids = await idsByExternalId(ctx.tx, 'touchpoints', unchanged);
-    for (const [ext, id] of ids) byExt.set(ext, { id, externalId: ext, created: false });
+    for (const [ext, id] of ids) byExt.set(ext, { id, created: false, changed: false });
   }
   return values.map((v) => {
     const w = byExt.get(v.externalId)!;
-    return { id: w.id, created: w.created };
+    return { id: w.id, created: w.created, changed: w.changed };
   });
 }
 

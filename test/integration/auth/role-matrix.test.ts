@@ -22,6 +22,8 @@ const WRITE: Record<string, Role[]> = {
   recordDealStageChanges: [R.ADMIN, R.REVOPS, R.SALES, R.SERVICE],
   moveDealStage: [R.ADMIN, R.REVOPS, R.SALES, R.SERVICE],
   convertLead: [R.ADMIN, R.REVOPS, R.SALES, R.SERVICE],
+  retractDealStageChanges: [R.ADMIN, R.REVOPS, R.SALES, R.SERVICE],
+  retractLeadStageChanges: [R.ADMIN, R.REVOPS, R.MARKETING, R.SALES, R.SERVICE],
   setKpiTargets: [R.ADMIN, R.REVOPS],
 };
 const bulkOp = (name: string) => `mutation { ${name}(input: []) { successCount } }`;
@@ -58,6 +60,8 @@ const OPS: Record<string, string> = {
   recordDealStageChanges: bulkOp('recordDealStageChanges'),
   moveLeadStage: `mutation { moveLeadStage(input: { leadId: "999999999", event: MQL }) { id } }`,
   moveDealStage: `mutation { moveDealStage(input: { dealId: "999999999", stage: "WON", expectedVersion: 1 }) { id } }`,
+  retractDealStageChanges: bulkOp('retractDealStageChanges'),
+  retractLeadStageChanges: bulkOp('retractLeadStageChanges'),
   convertLead: `mutation { convertLead(input: { leadId: "999999999", deal: { externalId: "x", name: "x", amount: 1 } }) { id } }`,
 };
 
