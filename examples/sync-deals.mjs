@@ -1,17 +1,23 @@
 #!/usr/bin/env node
 // Syncs deals from a CSV file into the revenue funnel API: upsertDeals by externalId in batches, each batch with an
 // Idempotency-Key (a hash of its content: a retry is never applied twice, and the same file sent again within 24 h gets
-// the stored answers back without writing anything; upserts by externalId are idempotent anyway), retries with backoff on 429/503 and
-// network errors (honouring Retry-After), and the rows that failed written next to the input as <file>.failed.csv.
+// the stored answers back without writing anything), retries with backoff on 429/503 and network errors (honouring
+// Retry-After). Every row is checked here first, so a malformed row fails alone instead of failing its batch; the rows
+// that failed (here or on the server) are written next to the input as <file>.failed.csv with the reason.
 //
 //   TOKEN=… node examples/sync-deals.mjs deals.csv [--url http://localhost:4000/graphql] [--batch 200] [--all-or-none]
 //
-// Columns (header row; empty cells leave a field as it is): externalId, name, amount, accountExternalId, ownerEmail,
-// leadExternalIds (separated by ;), createdAt, expectedCloseDate, and optionally stage + stageAt (a stage change to
-// record after the upsert, e.g. PROPOSAL at 2026-03-01T10:00:00Z). Exit code: 0 all rows synced, 1 some failed, 2 fatal.
-// Plain Node (20 or later: fetch, crypto); no packages needed.
+// Columns (header row; empty cells leave a field as it is; only externalId is needed to update a deal, and name and
+// amount to create one): externalId, name, amount (a plain number: 24000.50), accountExternalId, ownerEmail,
+// leadExternalIds (separated by ;), createdAt, expectedCloseDate, and optionally stage with stageAt (the instant the
+// deal entered that stage, recorded once however often the file is sent). A stage without stageAt means "the deal is
+// in this stage now": nothing is written when it already is. Dates are ISO 8601 (2026-03-01 or 2026-03-01T10:00:00Z).
+//
+// The summary counts every row once: created, updated, unchanged (the row equals what is stored), replayed (the batch
+// was answered from the server's idempotency store: nothing was written this time) and failed.
+// Exit code: 0 all rows synced, 1 some failed, 2 fatal. Plain Node (20 or later: fetch, crypto); no packages needed.
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback);
@@ -24,9 +30,7 @@ const token = process.env.TOKEN;
 const MAX_ATTEMPTS = 6;
 
 const UPSERT = `mutation Sync($input: [DealInput!]!, $allOrNone: Boolean) {
-  upsertDeals(input: $input, allOrNone: $allOrNone) { successCount errorCount results { index externalId id created success errors { code field message } } } }`;
-const STAGES = `mutation Stages($input: [DealStageChangeInput!]!) {
-  recordDealStageChanges(input: $input) { successCount errorCount results { index success errors { code field message } } } }`;
+  upsertDeals(input: $input, allOrNone: $allOrNone) { successCount errorCount results { index externalId id outcome success errors { code field message } } } }`;
 
 /** RFC 4180 rows (quoted fields, doubled quotes, CRLF or LF). */
 function parseCsv(text) {
@@ -62,18 +66,34 @@ function parseCsv(text) {
 }
 const csvCell = (v) => (v == null ? '' : /[",\r\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
 
-/** A CSV record as DealInput: empty cells omitted (the API then keeps the field as it is). */
+const NUMBER = /^-?\d+(\.\d+)?$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+
+/** A CSV record as DealInput (empty cells omitted: the API then keeps the field), or the reason it cannot be one. */
 function toInput(r) {
-  const input = {};
-  for (const k of ['externalId', 'name', 'accountExternalId', 'ownerEmail', 'createdAt', 'expectedCloseDate'])
-    if (r[k]) input[k] = r[k];
-  if (r.amount) input.amount = Number(r.amount);
+  if (!r.externalId) return { error: { field: 'externalId', message: 'externalId is empty' } };
+  const input = { externalId: r.externalId };
+  for (const k of ['name', 'accountExternalId', 'ownerEmail', 'stage']) if (r[k]) input[k] = r[k];
+  if (r.amount) {
+    if (!NUMBER.test(r.amount))
+      return {
+        error: { field: 'amount', message: `amount ${JSON.stringify(r.amount)} is not a plain number like 24000.50` },
+      };
+    input.amount = Number(r.amount);
+  }
+  for (const k of ['createdAt', 'expectedCloseDate', 'stageAt']) {
+    if (!r[k]) continue;
+    if (!INSTANT.test(r[k]) || Number.isNaN(Date.parse(r[k])))
+      return { error: { field: k, message: `${k} ${JSON.stringify(r[k])} is not an ISO 8601 date or instant` } };
+    input[k] = new Date(r[k]).toISOString();
+  }
+  if (input.stageAt && !input.stage) return { error: { field: 'stageAt', message: 'stageAt needs a stage' } };
   if (r.leadExternalIds)
     input.leadExternalIds = r.leadExternalIds
       .split(';')
       .map((s) => s.trim())
       .filter(Boolean);
-  return input;
+  return { input };
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -104,7 +124,7 @@ async function post(query, variables, stats) {
         (code === 'CONFLICT' && json.errors[0].extensions.reason === 'IDEMPOTENCY_KEY_IN_USE');
       if (!retryable) {
         if (json.errors?.length) throw new Error(`${code}: ${json.errors[0].message}`);
-        return json.data;
+        return { data: json.data, replayed: res.headers.get('idempotent-replayed') === 'true' };
       }
       if (attempt >= MAX_ATTEMPTS) throw new Error(`${code ?? res.status} after ${attempt} attempts`);
       const after = Number(res.headers.get('retry-after') ?? json.errors?.[0]?.extensions?.retryAfter);
@@ -124,41 +144,43 @@ async function main() {
   }
   const [header, ...lines] = parseCsv(readFileSync(file, 'utf8'));
   const records = lines.map((l) => Object.fromEntries(header.map((h, i) => [h.trim(), (l[i] ?? '').trim()])));
-  const stats = { created: 0, updated: 0, failed: 0, stageChanges: 0, retries: 0 };
+  const stats = { created: 0, updated: 0, unchanged: 0, replayed: 0, failed: 0, retries: 0 };
   const failed = [];
-  for (let start = 0; start < records.length; start += batchSize) {
-    const batch = records.slice(start, start + batchSize);
-    const out = (await post(UPSERT, { input: batch.map(toInput), allOrNone }, stats)).upsertDeals;
-    const stageInput = [];
-    for (const r of out.results) {
-      const rec = batch[r.index];
-      if (!r.success) {
-        stats.failed++;
-        failed.push({
-          ...rec,
-          errorCode: r.errors[0]?.code,
-          errorField: r.errors[0]?.field ?? '',
-          errorMessage: r.errors[0]?.message,
-        });
-        continue;
-      }
-      stats[r.created ? 'created' : 'updated']++;
-      if (rec.stage)
-        stageInput.push({
-          dealExternalId: rec.externalId,
-          stage: rec.stage,
-          occurredAt: rec.stageAt || new Date().toISOString(),
-        });
-    }
-    if (stageInput.length) {
-      const s = (await post(STAGES, { input: stageInput }, stats)).recordDealStageChanges;
-      stats.stageChanges += s.successCount;
-      for (const r of s.results.filter((x) => !x.success)) {
-        const rec = batch.find((b) => b.externalId === stageInput[r.index].dealExternalId);
-        failed.push({ ...rec, errorCode: r.errors[0]?.code, errorField: 'stage', errorMessage: r.errors[0]?.message });
-      }
+  const fail = (rec, error) => {
+    stats.failed++;
+    failed.push({ ...rec, errorCode: error.code, errorField: error.field ?? '', errorMessage: error.message });
+  };
+  // a key twice in one file: which row should win is not the script's to guess
+  const seen = new Map();
+  for (const r of records) if (r.externalId) seen.set(r.externalId, (seen.get(r.externalId) ?? 0) + 1);
+  const rows = [];
+  for (const rec of records) {
+    const { input, error } = toInput(rec);
+    if (error) fail(rec, { code: 'INVALID_ROW', ...error });
+    else if (seen.get(rec.externalId) > 1)
+      fail(rec, {
+        code: 'DUPLICATE_IN_FILE',
+        field: 'externalId',
+        message: 'externalId appears more than once in the file',
+      });
+    else rows.push({ rec, input });
+  }
+  if (allOrNone && failed.length) {
+    // all or none: a row that cannot even be sent means none is sent
+    for (const { rec } of rows.splice(0))
+      fail(rec, { code: 'NOT_SENT', message: 'another row is invalid and --all-or-none is set' });
+  }
+  for (let start = 0; start < rows.length; start += batchSize) {
+    const batch = rows.slice(start, start + batchSize);
+    const { data, replayed } = await post(UPSERT, { input: batch.map((b) => b.input), allOrNone }, stats);
+    for (const r of data.upsertDeals.results) {
+      const { rec } = batch[r.index];
+      if (!r.success) fail(rec, r.errors[0] ?? { code: 'FAILED', message: 'not written' });
+      else if (replayed) stats.replayed++;
+      else stats[{ CREATED: 'created', UPDATED: 'updated', UNCHANGED: 'unchanged' }[r.outcome]]++;
     }
   }
+  rmSync(`${file}.failed.csv`, { force: true }); // a failed file from an earlier run no longer says anything
   if (failed.length) {
     const cols = [...header.map((h) => h.trim()), 'errorCode', 'errorField', 'errorMessage'];
     writeFileSync(

@@ -113,7 +113,7 @@ describe('the README examples for each user run as written (demo data, real Post
       if (block.code.includes('upsertDeals'))
         expect(JSON.parse(stdout).data.upsertDeals).toMatchObject({ successCount: 1, errorCount: 0 });
       if (block.code.includes('sync-deals'))
-        expect(JSON.parse(stdout.trim().split('\n').pop()!)).toMatchObject({ rows: 3, failed: 0, stageChanges: 2 });
+        expect(JSON.parse(stdout.trim().split('\n').pop()!)).toMatchObject({ rows: 3, created: 3, failed: 0 });
       if (block.code.includes('psql')) expect(stdout).toMatch(/WIN_RATE/);
     },
     90_000,
