@@ -11,6 +11,7 @@ import { WonDealsIndex1764633600000 } from '../../migrations/1764633600000-WonDe
 import { BiViews1764720000000 } from '../../migrations/1764720000000-BiViews';
 import { ChangeNotify1764806400000 } from '../../migrations/1764806400000-ChangeNotify';
 import { BiReaderHardening1764892800000 } from '../../migrations/1764892800000-BiReaderHardening';
+import { ListsAndLifecycle1764979200000 } from '../../migrations/1764979200000-ListsAndLifecycle';
 
 /** Every migration, in order. A merged migration is never edited; add a new one here instead. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   BiViews1764720000000,
   ChangeNotify1764806400000,
   BiReaderHardening1764892800000,
+  ListsAndLifecycle1764979200000,
 ];

@@ -95,7 +95,10 @@ class LazyEdge<T extends { id: string }> {
   }
 }
 
-/** Builds the connection from up to first+1 rows (the extra row only says there is a next page). */
+/**
+ * Builds the connection from up to first+1 rows (the extra row only says there is a next page). backward: the rows
+ * came in reverse order (a `last` page): they are turned back, and the extra row says there is a previous page.
+ */
 export function toConnection<T extends { id: string }>(
   fetched: T[],
   first: number,
@@ -103,16 +106,18 @@ export function toConnection<T extends { id: string }>(
   sort: Pick<SortSpec, 'expr' | 'cast' | 'direction'>,
   sortValue: (row: T) => string | null,
   totalCount: number,
+  backward?: { before: string | null | undefined },
 ): Connection<T> {
-  const nodes = fetched.slice(0, first);
+  const nodes = backward ? fetched.slice(0, first).reverse() : fetched.slice(0, first);
   const edges = nodes.map((node) => new LazyEdge(node, sort, sortValue));
+  const more = fetched.length > first;
   return {
     edges,
     nodes,
     totalCount,
     pageInfo: {
-      hasNextPage: fetched.length > first,
-      hasPreviousPage: !!after,
+      hasNextPage: backward ? !!backward.before : more,
+      hasPreviousPage: backward ? more : !!after,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },

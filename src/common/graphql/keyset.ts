@@ -32,16 +32,40 @@ export class Where {
   }
 }
 
-export function addKeyset(where: Where, sort: SortSpec, after: Cursor | null): void {
+export function addKeyset(
+  where: Where,
+  sort: SortSpec,
+  after: Cursor | null,
+  side: 'after' | 'before' = 'after',
+): void {
   if (!after) return;
-  const op = sort.direction === 'ASC' ? '>' : '<';
+  const op = (sort.direction === 'ASC') === (side === 'after') ? '>' : '<';
   where.add(
     `(${sort.expr}, ${sort.idExpr}) ${op} (${where.param(after.v)}::${sort.cast}, ${where.param(after.id)}::bigint)`,
   );
 }
 
-export function orderBy(sort: SortSpec): string {
-  return `ORDER BY ${sort.expr} ${sort.direction}, ${sort.idExpr} ${sort.direction}`;
+export function orderBy(sort: SortSpec, reversed = false): string {
+  const dir = reversed ? (sort.direction === 'ASC' ? 'DESC' : 'ASC') : sort.direction;
+  return `ORDER BY ${sort.expr} ${dir}, ${sort.idExpr} ${dir}`;
+}
+
+/**
+ * Which rows of a list a page holds (Relay): `limit` rows after `after` and before `before`; backward (`last`) takes
+ * the rows nearest `before` by reading the ordering in reverse, and the connection turns them back.
+ */
+export interface PageWindow {
+  limit: number;
+  after: Cursor | null;
+  before: Cursor | null;
+  backward: boolean;
+}
+
+/** Adds the window's bounds to the WHERE; returns its ORDER BY and LIMIT (limit + 1 rows, the extra one says "more"). */
+export function windowSql(where: Where, sort: SortSpec, win: PageWindow): string {
+  addKeyset(where, sort, win.after, 'after');
+  addKeyset(where, sort, win.before, 'before');
+  return `${orderBy(sort, win.backward)} ${pageLimit(win.limit)}`;
 }
 
 /**

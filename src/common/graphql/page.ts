@@ -1,28 +1,34 @@
 import { GraphQLResolveInfo } from 'graphql';
 import { selectedFields } from '../dataloader/prime';
 import { Connection } from './connection.type';
-import { Cursor, checkFirst, decodeCursor, toConnection } from './cursor';
-import { SortSpec } from './keyset';
-import { DEFAULT_PAGE } from './page.args';
+import { checkFirst, decodeCursor, toConnection } from './cursor';
+import { PageWindow, SortSpec } from './keyset';
+import { DEFAULT_PAGE, ListArgs } from './page.args';
 
 /** Whether the query selected this field directly on the returned object (through fragments too). */
 export function selects(info: GraphQLResolveInfo, name: string): boolean {
   return selectedFields(info, []).has(name);
 }
 
-/** A root connection: validated paging, one page query, and a count only when totalCount was asked for. */
+/**
+ * A root connection: validated paging (first/after forward, last/before backward), one page query, and a count only
+ * when totalCount was asked for.
+ */
 export async function page<T extends { id: string; sortKey: string }>(
-  args: { first?: number | null; after?: string | null },
+  args: ListArgs,
   info: GraphQLResolveInfo,
   sort: SortSpec,
-  fetch: (first: number, after: Cursor | null) => Promise<T[]>,
+  fetch: (win: PageWindow) => Promise<T[]>,
   count: () => Promise<number>,
 ): Promise<Connection<T>> {
-  const first = checkFirst(args.first ?? DEFAULT_PAGE);
-  const after = args.after ? decodeCursor(args.after, sort) : null;
-  const [rows, total] = await Promise.all([
-    fetch(first, after),
-    selects(info, 'totalCount') ? count() : Promise.resolve(-1),
-  ]);
-  return toConnection(rows, first, args.after, sort, (r) => r.sortKey, total);
+  const backward = args.last != null;
+  const win: PageWindow = {
+    limit: backward ? checkFirst(args.last!, 'last') : checkFirst(args.first ?? DEFAULT_PAGE),
+    after: args.after ? decodeCursor(args.after, sort) : null,
+    before: args.before ? decodeCursor(args.before, sort, 'before') : null,
+    backward,
+  };
+  const [rows, total] = await Promise.all([fetch(win), selects(info, 'totalCount') ? count() : Promise.resolve(-1)]);
+  const back = backward ? { before: args.before } : undefined;
+  return toConnection(rows, win.limit, args.after, sort, (r) => r.sortKey, total, back);
 }

@@ -5,13 +5,13 @@ import { BulkResult } from '../../common/bulk/bulk.types';
 import { Connection } from '../../common/graphql/connection.type';
 import { dbId } from '../../common/graphql/ids';
 import { page } from '../../common/graphql/page';
-import { PageArgs } from '../../common/graphql/page.args';
+import { ListArgs, PageArgs } from '../../common/graphql/page.args';
 import { Context, Deps } from '../../context';
 import { DealConnection } from '../deal/deal.type';
 import { DealRow } from '../deal/deal.type';
 import { LeadConnection, LeadRow } from '../lead/lead.type';
-import { AccountInput } from './account.inputs';
-import { ACCOUNT_SORT, countAccounts, listAccounts } from './account.repository';
+import { AccountFilter, AccountInput, AccountOrder } from './account.inputs';
+import { accountSort, accountsByExternalIds, countAccounts, listAccounts } from './account.repository';
 import { upsertAccounts } from './account.service';
 import { Account, AccountConnection } from './account.type';
 
@@ -26,14 +26,25 @@ export class AccountResolver {
     return key ? ctx.loaders.account.load(key) : Promise.resolve(null);
   }
 
+  @Query(() => Account, { nullable: true, description: 'The account with this externalId, or null.' })
+  async accountByExternalId(@Arg('externalId') externalId: string): Promise<Account | null> {
+    return (await accountsByExternalIds(this.deps.ds, [externalId]))[0] ?? null;
+  }
+
   @Query(() => AccountConnection)
-  accounts(@Args() args: PageArgs, @Info() info: GraphQLResolveInfo): Promise<Connection<Account>> {
+  accounts(
+    @Args() args: ListArgs,
+    @Arg('filter', () => AccountFilter, { nullable: true }) filter: AccountFilter | null,
+    @Arg('orderBy', () => AccountOrder, { nullable: true }) orderBy: AccountOrder | null,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Connection<Account>> {
+    const sort = accountSort(orderBy);
     return page(
       args,
       info,
-      ACCOUNT_SORT,
-      (first, after) => listAccounts(this.deps.ds, first, after),
-      () => countAccounts(this.deps.ds),
+      sort,
+      (win) => listAccounts(this.deps.ds, filter, sort, win),
+      () => countAccounts(this.deps.ds, filter),
     );
   }
 
@@ -59,5 +70,13 @@ export class AccountFieldsResolver {
   @FieldResolver(() => DealConnection)
   deals(@Root() a: Account, @Args() args: PageArgs, @Ctx() ctx: Context): Promise<Connection<DealRow>> {
     return ctx.loaders.accountDeals.load(a.id, args);
+  }
+
+  @FieldResolver(() => Account, {
+    nullable: true,
+    description: 'The account this one was merged into (mergeAccounts); null unless merged away.',
+  })
+  async mergedInto(@Root() a: Account, @Ctx() ctx: Context): Promise<Account | null> {
+    return a.mergedIntoId ? ((await ctx.loaders.account.load(a.mergedIntoId)) ?? null) : null;
   }
 }

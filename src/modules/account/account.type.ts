@@ -11,7 +11,15 @@ export class Account {
   @Field(() => String, { nullable: true }) region: string | null;
   @Field(() => Int, { nullable: true }) employees: number | null;
   @Field() createdAt: Date;
-  // leads, deals: field resolvers
+  @Field({ description: 'When anything of the record last changed, derived state included (see updatedSince).' })
+  updatedAt: Date;
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the record was archived (hidden from lists and analytics until restored); null while active.',
+  })
+  archivedAt: Date | null;
+  mergedIntoId: string | null;
+  // leads, deals, mergedInto: field resolvers
 }
 
 export const AccountConnection = ConnectionType('Account', Account);

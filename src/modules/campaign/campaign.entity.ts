@@ -6,6 +6,10 @@ import { CHANNEL_CHECK } from '../../common/graphql/enums';
 @Index('campaigns_created_at_id_idx', ['createdAt', 'id'])
 @Check('campaigns_channel_check', `channel IN (${CHANNEL_CHECK})`)
 @Check('campaigns_budget_check', `budget >= 0`)
+@Index('campaigns_search_idx', { synchronize: false }) // pg_trgm GIN on an expression (migration ListsAndLifecycle)
+@Index('campaigns_updated_at_id_idx', ['updatedAt', 'id'])
+@Index('campaigns_archived_at_idx', ['archivedAt'], { where: 'archived_at IS NOT NULL' })
+@Check('campaigns_merged_archived_check', 'merged_into_id IS NULL OR archived_at IS NOT NULL')
 export class CampaignEntity {
   @PrimaryGeneratedColumn('identity', {
     type: 'bigint',
@@ -21,6 +25,11 @@ export class CampaignEntity {
   @Column('numeric', { precision: 18, scale: 2, nullable: true }) budget: string | null;
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' }) createdAt: Date;
   @Column('timestamptz', { name: 'updated_at', default: () => 'now()' }) updatedAt: Date;
+  @Column('timestamptz', { name: 'archived_at', nullable: true }) archivedAt: Date | null;
+  @Column('bigint', { name: 'merged_into_id', nullable: true }) mergedIntoId: string | null;
+  @ManyToOne(() => CampaignEntity)
+  @JoinColumn({ name: 'merged_into_id', foreignKeyConstraintName: 'campaigns_merged_into_id_fkey' })
+  mergedInto?: CampaignEntity;
   @Column('integer', { default: 1 }) version: number;
 }
 

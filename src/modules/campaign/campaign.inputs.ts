@@ -1,8 +1,9 @@
 import { Field, Float, InputType } from 'type-graphql';
 import { Channel } from '../../common/graphql/enums';
+import { ListFilterFields } from '../../common/graphql/list-filter';
 
-@InputType()
-export class CampaignFilter {
+@InputType({ description: 'Narrows the campaigns list. search matches name and externalId.' })
+export class CampaignFilter extends ListFilterFields {
   @Field(() => [Channel], { nullable: true }) channels?: Channel[] | null;
 }
 

@@ -1,12 +1,13 @@
+import { addListFilters } from '../../common/graphql/list-filter';
 import { Queryable, rows } from '../../db/sql';
 import { preparedRows } from '../../db/prepared';
-import { Cursor } from '../../common/graphql/cursor';
-import { SortSpec, Where, addKeyset, orderBy, pageLimit } from '../../common/graphql/keyset';
+import { PageWindow, SortSpec, Where, windowSql } from '../../common/graphql/keyset';
 import { CampaignFilter } from './campaign.inputs';
 import { Campaign } from './campaign.type';
 
 export const CAMPAIGN_COLUMNS = `c.id::text AS id, c.external_id AS "externalId", c.name, c.channel, c.starts_at AS "startsAt",
-  c.ends_at AS "endsAt", c.budget::float8 AS budget, c.created_at AS "createdAt"`;
+  c.ends_at AS "endsAt", c.budget::float8 AS budget, c.created_at AS "createdAt",
+  c.updated_at AS "updatedAt", c.archived_at AS "archivedAt"`;
 export const CAMPAIGN_SORT: SortSpec = { expr: 'c.created_at', cast: 'timestamptz', direction: 'ASC', idExpr: 'c.id' };
 
 export async function campaignsByIds(db: Queryable, ids: readonly string[]): Promise<Campaign[]> {
@@ -18,20 +19,24 @@ export async function campaignsByIds(db: Queryable, ids: readonly string[]): Pro
 function filterWhere(filter: CampaignFilter | null | undefined): Where {
   const w = new Where();
   if (filter?.channels) w.add(`c.channel = ANY(${w.param(filter.channels)}::text[])`);
+  addListFilters(w, filter, {
+    alias: 'c',
+    searchIn: [`(c.name || ' ' || coalesce(c.external_id, ''))`],
+    lifecycle: true,
+  });
   return w;
 }
 
 export async function listCampaigns(
   db: Queryable,
   filter: CampaignFilter | null | undefined,
-  first: number,
-  after: Cursor | null,
+  win: PageWindow,
 ): Promise<(Campaign & { sortKey: string })[]> {
   const w = filterWhere(filter);
-  addKeyset(w, CAMPAIGN_SORT, after);
+  const tail = windowSql(w, CAMPAIGN_SORT, win);
   return preparedRows(
     db,
-    `SELECT ${CAMPAIGN_COLUMNS}, ${CAMPAIGN_SORT.expr}::text AS "sortKey" FROM campaigns c ${w.sql()} ${orderBy(CAMPAIGN_SORT)} ${pageLimit(first)}`,
+    `SELECT ${CAMPAIGN_COLUMNS}, ${CAMPAIGN_SORT.expr}::text AS "sortKey" FROM campaigns c ${w.sql()} ${tail}`,
     w.params,
   );
 }

@@ -19,7 +19,7 @@ import { badInput } from '../../common/errors/app-error';
 import { Connection } from '../../common/graphql/connection.type';
 import { dbId } from '../../common/graphql/ids';
 import { page } from '../../common/graphql/page';
-import { PageArgs } from '../../common/graphql/page.args';
+import { ListArgs } from '../../common/graphql/page.args';
 import { Context, Deps } from '../../context';
 import { CampaignFilter, CampaignInput, CampaignSpendInput } from './campaign.inputs';
 import { CAMPAIGN_SORT, countCampaigns, listCampaigns } from './campaign.repository';
@@ -41,7 +41,7 @@ export class CampaignResolver {
 
   @Query(() => CampaignConnection)
   campaigns(
-    @Args() args: PageArgs,
+    @Args() args: ListArgs,
     @Arg('filter', () => CampaignFilter, { nullable: true }) filter: CampaignFilter | null,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<Campaign>> {
@@ -49,7 +49,7 @@ export class CampaignResolver {
       args,
       info,
       CAMPAIGN_SORT,
-      (first, after) => listCampaigns(this.deps.ds, filter, first, after),
+      (win) => listCampaigns(this.deps.ds, filter, win),
       () => countCampaigns(this.deps.ds, filter),
     );
   }

@@ -12,6 +12,13 @@ export class Campaign {
   @Field(() => Date, { nullable: true }) endsAt: Date | null;
   @Field(() => Float, { nullable: true }) budget: number | null;
   @Field() createdAt: Date;
+  @Field({ description: 'When anything of the record last changed, derived state included (see updatedSince).' })
+  updatedAt: Date;
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the record was archived (hidden from lists and analytics until restored); null while active.',
+  })
+  archivedAt: Date | null;
   // spend(from, to): field resolver
 }
 

@@ -25,6 +25,10 @@ import { UserEntity } from '../user/user.entity';
 @Index('deals_owner_id_idx', ['ownerId'])
 @Check('deals_amount_check', `amount >= 0`)
 @Check('deals_status_check', `status IN ('OPEN','WON','LOST')`)
+@Index('deals_search_idx', { synchronize: false }) // pg_trgm GIN on an expression (migration ListsAndLifecycle)
+@Index('deals_updated_at_id_idx', ['updatedAt', 'id'])
+@Index('deals_archived_at_idx', ['archivedAt'], { where: 'archived_at IS NOT NULL' })
+@Check('deals_merged_archived_check', 'merged_into_id IS NULL OR archived_at IS NOT NULL')
 export class DealEntity {
   @PrimaryGeneratedColumn('identity', {
     type: 'bigint',
@@ -47,6 +51,11 @@ export class DealEntity {
   @Column('timestamptz', { name: 'expected_close_date', nullable: true }) expectedCloseDate: Date | null;
   @Column('timestamptz', { name: 'recorded_at', default: () => 'now()' }) recordedAt: Date;
   @Column('timestamptz', { name: 'updated_at', default: () => 'now()' }) updatedAt: Date;
+  @Column('timestamptz', { name: 'archived_at', nullable: true }) archivedAt: Date | null;
+  @Column('bigint', { name: 'merged_into_id', nullable: true }) mergedIntoId: string | null;
+  @ManyToOne(() => DealEntity)
+  @JoinColumn({ name: 'merged_into_id', foreignKeyConstraintName: 'deals_merged_into_id_fkey' })
+  mergedInto?: DealEntity;
   @Column('integer', { default: 1 }) version: number;
   @Column('text', { name: 'stage_key' }) stageKey: string;
   @ManyToOne(() => PipelineStageEntity, { nullable: false })

@@ -1,15 +1,17 @@
 import { Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { DealStatus, OrderDirection } from '../../common/graphql/enums';
+import { ListFilterFields } from '../../common/graphql/list-filter';
 
 export enum DealOrderField {
   CREATED_AT = 'CREATED_AT',
   AMOUNT = 'AMOUNT',
   CLOSED_AT = 'CLOSED_AT',
+  UPDATED_AT = 'UPDATED_AT',
 }
 registerEnumType(DealOrderField, { name: 'DealOrderField' });
 
-@InputType()
-export class DealFilter {
+@InputType({ description: 'Narrows the deals list; every given field must hold. search matches name and externalId.' })
+export class DealFilter extends ListFilterFields {
   @Field(() => [String], { nullable: true }) stages?: string[] | null;
   @Field(() => [DealStatus], { nullable: true }) statuses?: DealStatus[] | null;
   @Field(() => ID, { nullable: true }) ownerId?: string | null;

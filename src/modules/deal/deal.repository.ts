@@ -1,8 +1,8 @@
+import { addListFilters } from '../../common/graphql/list-filter';
 import { Queryable, rows } from '../../db/sql';
 import { preparedRows } from '../../db/prepared';
-import { Cursor } from '../../common/graphql/cursor';
 import { dbId } from '../../common/graphql/ids';
-import { SortSpec, Where, addKeyset, orderBy, pageLimit } from '../../common/graphql/keyset';
+import { PageWindow, SortSpec, Where, windowSql } from '../../common/graphql/keyset';
 import { ChildPageSpec } from '../../common/dataloader/child-pages';
 import { DealFilter, DealOrder, DealOrderField } from './deal.inputs';
 import { DealRow, DealStageChange } from './deal.type';
@@ -15,13 +15,14 @@ import { USER_FIELDS } from '../user/user.repository';
 export const DEAL_COLUMNS = `d.id::text AS id, d.external_id AS "externalId", d.name, d.amount::float8 AS amount,
   d.stage_key AS "stageKey", d.status, d.account_id::text AS "accountId", d.owner_id::text AS "ownerId",
   d.created_at AS "createdAt", d.closed_at AS "closedAt", d.expected_close_date AS "expectedCloseDate",
-  d.lost_reason AS "lostReason", d.version`;
+  d.lost_reason AS "lostReason", d.version, d.updated_at AS "updatedAt", d.archived_at AS "archivedAt"`;
 
 const SORTS: Record<DealOrderField, { expr: string; cast: string }> = {
   [DealOrderField.CREATED_AT]: { expr: 'd.created_at', cast: 'timestamptz' },
   [DealOrderField.AMOUNT]: { expr: 'd.amount', cast: 'numeric' },
   // open deals (no close) sort after every closed one ascending, as NULLS LAST would
   [DealOrderField.CLOSED_AT]: { expr: `coalesce(d.closed_at, 'infinity'::timestamptz)`, cast: 'timestamptz' },
+  [DealOrderField.UPDATED_AT]: { expr: 'd.updated_at', cast: 'timestamptz' },
 };
 
 export function dealSort(order?: DealOrder | null): SortSpec {
@@ -37,9 +38,15 @@ export async function dealsByExternalIds(db: Queryable, externalIds: readonly st
   return rows<DealRow>(db, `SELECT ${DEAL_COLUMNS} FROM deals d WHERE d.external_id = ANY($1::text[])`, [externalIds]);
 }
 
+/** What a deals filter's search, updatedSince and archived scope apply to (search: deals_search_idx's expression). */
+const DEAL_LIST = { alias: 'd', searchIn: [`(d.name || ' ' || coalesce(d.external_id, ''))`], lifecycle: true };
+
 function filterWhere(filter: DealFilter | null | undefined): Where {
   const w = new Where();
-  if (!filter) return w;
+  if (!filter) {
+    addListFilters(w, null, DEAL_LIST);
+    return w;
+  }
   if (filter.stages) w.add(`d.stage_key = ANY(${w.param(filter.stages)}::text[])`);
   if (filter.statuses) w.add(`d.status = ANY(${w.param(filter.statuses)}::text[])`);
   if (filter.ownerId != null) w.add(`d.owner_id = ${w.param(dbId(filter.ownerId))}::bigint`);
@@ -48,6 +55,7 @@ function filterWhere(filter: DealFilter | null | undefined): Where {
   if (filter.createdTo) w.add(`d.created_at < ${w.param(filter.createdTo)}::timestamptz`);
   if (filter.closedFrom) w.add(`d.closed_at >= ${w.param(filter.closedFrom)}::timestamptz`);
   if (filter.closedTo) w.add(`d.closed_at < ${w.param(filter.closedTo)}::timestamptz`);
+  addListFilters(w, filter, DEAL_LIST);
   return w;
 }
 
@@ -94,15 +102,14 @@ export async function listDeals(
   db: Queryable,
   filter: DealFilter | null | undefined,
   sort: SortSpec,
-  first: number,
-  after: Cursor | null,
+  win: PageWindow,
   children: DealChildren = {},
 ): Promise<(DealWithChildren & { sortKey: string })[]> {
   const w = filterWhere(filter);
-  addKeyset(w, sort, after);
+  const tail = windowSql(w, sort, win);
   return preparedRows(
     db,
-    `SELECT ${childColumns(children)}, ${sort.expr}::text AS "sortKey" FROM deals d ${w.sql()} ${orderBy(sort)} ${pageLimit(first)}`,
+    `SELECT ${childColumns(children)}, ${sort.expr}::text AS "sortKey" FROM deals d ${w.sql()} ${tail}`,
     w.params,
   );
 }

@@ -5,7 +5,7 @@ import { BulkResult } from '../../common/bulk/bulk.types';
 import { Connection } from '../../common/graphql/connection.type';
 import { dbId } from '../../common/graphql/ids';
 import { page } from '../../common/graphql/page';
-import { PageArgs } from '../../common/graphql/page.args';
+import { ListArgs } from '../../common/graphql/page.args';
 import { Context, Deps } from '../../context';
 import {
   ConvertLeadInput,
@@ -50,7 +50,7 @@ export class DealResolver {
 
   @Query(() => DealConnection)
   deals(
-    @Args() args: PageArgs,
+    @Args() args: ListArgs,
     @Arg('filter', () => DealFilter, { nullable: true }) filter: DealFilter | null,
     @Arg('orderBy', () => DealOrder, { nullable: true }) orderBy: DealOrder | null,
     @Info() info: GraphQLResolveInfo,
@@ -62,8 +62,7 @@ export class DealResolver {
       args,
       info,
       sort,
-      async (first, after) =>
-        primeDealChildren(ctx.loaders, await listDeals(this.deps.ds, filter, sort, first, after, children)),
+      async (win) => primeDealChildren(ctx.loaders, await listDeals(this.deps.ds, filter, sort, win, children)),
       () => countDeals(this.deps.ds, filter),
     );
   }

@@ -16,6 +16,8 @@ export interface DealRow {
   expectedCloseDate: Date | null;
   lostReason: string | null;
   version: number;
+  updatedAt: Date;
+  archivedAt: Date | null;
 }
 
 @ObjectType({ simpleResolvers: true })
@@ -35,6 +37,13 @@ export class Deal {
   @Field(() => Date, { nullable: true }) expectedCloseDate: Date | null;
   @Field(() => String, { nullable: true }) lostReason: string | null;
   @Field(() => Int, { description: 'Optimistic-concurrency version; every write increments it.' }) version: number;
+  @Field({ description: 'When anything of the record last changed, derived state included (see updatedSince).' })
+  updatedAt: Date;
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the record was archived (hidden from lists and analytics until restored); null while active.',
+  })
+  archivedAt: Date | null;
 }
 
 @ObjectType({ simpleResolvers: true })

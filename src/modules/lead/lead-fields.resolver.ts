@@ -29,6 +29,14 @@ export class LeadFieldsResolver {
     return personal(ctx, l.lastName);
   }
 
+  @FieldResolver(() => Lead, {
+    nullable: true,
+    description: 'The lead this one was merged into (mergeLeads); null unless merged away.',
+  })
+  async mergedInto(@Root() l: LeadRow, @Ctx() ctx: Context): Promise<LeadRow | null> {
+    return l.mergedIntoId ? ((await ctx.loaders.lead.load(l.mergedIntoId)) ?? null) : null;
+  }
+
   @FieldResolver(() => Account, { nullable: true })
   account(@Root() l: LeadRow, @Ctx() ctx: Context): Account | null | Promise<Account | null> {
     return l.accountId ? ctx.loaders.account.get(l.accountId) : null;

@@ -17,6 +17,11 @@ import { UserEntity } from '../user/user.entity';
 @Check('leads_source_check', `source IN (${CHANNEL_CHECK})`)
 @Check('leads_stage_check', `stage IN ('LEAD','MQL','SAL','SQL','OPPORTUNITY','CUSTOMER')`)
 @Check('leads_status_check', `status IN ('OPEN','REJECTED','DISQUALIFIED')`)
+@Index('leads_search_personal_idx', { synchronize: false }) // pg_trgm GIN on an expression (migration ListsAndLifecycle)
+@Index('leads_search_key_idx', { synchronize: false }) // pg_trgm GIN on an expression (migration ListsAndLifecycle)
+@Index('leads_updated_at_id_idx', ['updatedAt', 'id'])
+@Index('leads_archived_at_idx', ['archivedAt'], { where: 'archived_at IS NOT NULL' })
+@Check('leads_merged_archived_check', 'merged_into_id IS NULL OR archived_at IS NOT NULL')
 export class LeadEntity {
   @PrimaryGeneratedColumn('identity', {
     type: 'bigint',
@@ -42,6 +47,12 @@ export class LeadEntity {
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
   @Column('timestamptz', { name: 'recorded_at', default: () => 'now()' }) recordedAt: Date;
   @Column('timestamptz', { name: 'updated_at', default: () => 'now()' }) updatedAt: Date;
+  @Column('timestamptz', { name: 'archived_at', nullable: true }) archivedAt: Date | null;
+  @Column('bigint', { name: 'merged_into_id', nullable: true }) mergedIntoId: string | null;
+  @ManyToOne(() => LeadEntity)
+  @JoinColumn({ name: 'merged_into_id', foreignKeyConstraintName: 'leads_merged_into_id_fkey' })
+  mergedInto?: LeadEntity;
+  @Column('timestamptz', { name: 'personal_data_erased_at', nullable: true }) personalDataErasedAt: Date | null;
   @Column('integer', { default: 1 }) version: number;
   @Column('text', { default: 'LEAD' }) stage: string;
   @Column('text', { default: 'OPEN' }) status: string;

@@ -8,15 +8,21 @@ import {
   RejectionReason,
 } from '../../common/graphql/enums';
 import { registerEnumType } from 'type-graphql';
+import { ListFilterFields } from '../../common/graphql/list-filter';
 
 export enum LeadOrderField {
   CREATED_AT = 'CREATED_AT',
   SCORE = 'SCORE',
+  UPDATED_AT = 'UPDATED_AT',
 }
 registerEnumType(LeadOrderField, { name: 'LeadOrderField' });
 
-@InputType()
-export class LeadFilter {
+@InputType({
+  description:
+    'Narrows the leads list; every given field must hold. search matches email, first and last name and externalId ' +
+    '(externalId only for ANALYST, who may not see personal data).',
+})
+export class LeadFilter extends ListFilterFields {
   @Field(() => [LifecycleStage], { nullable: true }) stages?: LifecycleStage[] | null;
   @Field(() => [LeadStatus], { nullable: true }) statuses?: LeadStatus[] | null;
   @Field(() => [Channel], { nullable: true }) sources?: Channel[] | null;

@@ -1,9 +1,9 @@
+import { addListFilters } from '../../common/graphql/list-filter';
 import { columnMap } from '../../common/dataloader/columns';
 import { Queryable, rows } from '../../db/sql';
 import { preparedRows } from '../../db/prepared';
-import { Cursor } from '../../common/graphql/cursor';
 import { dbId } from '../../common/graphql/ids';
-import { SortSpec, Where, addKeyset, orderBy, pageLimit } from '../../common/graphql/keyset';
+import { PageWindow, SortSpec, Where, windowSql } from '../../common/graphql/keyset';
 import { ChildPageSpec } from '../../common/dataloader/child-pages';
 import { LeadFilter, LeadOrder, LeadOrderField } from './lead.inputs';
 import { LeadRow, LeadStageChange } from './lead.type';
@@ -13,16 +13,19 @@ export const LEAD_COLUMNS = `l.id::text AS id, l.external_id AS "externalId", l.
   l.last_name AS "lastName", l.title, l.account_id::text AS "accountId", l.owner_id::text AS "ownerId", l.source,
   l.score, l.stage, l.status, l.rejection_reason AS "rejectionReason", l.created_at AS "createdAt",
   l.mql_at AS "mqlAt", l.sal_at AS "salAt", l.sql_at AS "sqlAt", l.opportunity_at AS "opportunityAt",
-  l.customer_at AS "customerAt"`;
+  l.customer_at AS "customerAt", l.updated_at AS "updatedAt", l.archived_at AS "archivedAt",
+  l.merged_into_id::text AS "mergedIntoId", l.personal_data_erased_at AS "personalDataErasedAt"`;
 export const LEAD_FIELDS = columnMap(LEAD_COLUMNS);
 
 const SORTS: Record<LeadOrderField, string> = {
   [LeadOrderField.CREATED_AT]: 'l.created_at',
   [LeadOrderField.SCORE]: 'coalesce(l.score, -2147483648)',
+  [LeadOrderField.UPDATED_AT]: 'l.updated_at',
 };
 const CASTS: Record<LeadOrderField, string> = {
   [LeadOrderField.CREATED_AT]: 'timestamptz',
   [LeadOrderField.SCORE]: 'integer',
+  [LeadOrderField.UPDATED_AT]: 'timestamptz',
 };
 
 export function leadSort(order?: LeadOrder | null): SortSpec {
@@ -38,8 +41,17 @@ export async function leadsByExternalIds(db: Queryable, externalIds: readonly st
   return rows<LeadRow>(db, `SELECT ${LEAD_COLUMNS} FROM leads l WHERE l.external_id = ANY($1::text[])`, [externalIds]);
 }
 
-function filterWhere(filter: LeadFilter | null | undefined): Where {
+/** The text a leads search matches: the personal fields (leads_search_personal_idx's expression) and the key. */
+const PERSONAL_TEXT = `(coalesce(l.email, '') || ' ' || coalesce(l.first_name, '') || ' ' || coalesce(l.last_name, ''))`;
+
+/** personal: whether the caller may see personal data (ANALYST may not, so its search does not look there). */
+function filterWhere(filter: LeadFilter | null | undefined, personal: boolean): Where {
   const w = new Where();
+  addListFilters(w, filter, {
+    alias: 'l',
+    searchIn: personal ? [PERSONAL_TEXT, 'l.external_id'] : ['l.external_id'],
+    lifecycle: true,
+  });
   if (!filter) return w;
   if (filter.stages) w.add(`l.stage = ANY(${w.param(filter.stages)}::text[])`);
   if (filter.statuses) w.add(`l.status = ANY(${w.param(filter.statuses)}::text[])`);
@@ -56,20 +68,24 @@ export async function listLeads(
   db: Queryable,
   filter: LeadFilter | null | undefined,
   sort: SortSpec,
-  first: number,
-  after: Cursor | null,
+  win: PageWindow,
+  personal: boolean,
 ): Promise<(LeadRow & { sortKey: string })[]> {
-  const w = filterWhere(filter);
-  addKeyset(w, sort, after);
+  const w = filterWhere(filter, personal);
+  const tail = windowSql(w, sort, win);
   return preparedRows(
     db,
-    `SELECT ${LEAD_COLUMNS}, ${sort.expr}::text AS "sortKey" FROM leads l ${w.sql()} ${orderBy(sort)} ${pageLimit(first)}`,
+    `SELECT ${LEAD_COLUMNS}, ${sort.expr}::text AS "sortKey" FROM leads l ${w.sql()} ${tail}`,
     w.params,
   );
 }
 
-export async function countLeads(db: Queryable, filter: LeadFilter | null | undefined): Promise<number> {
-  const w = filterWhere(filter);
+export async function countLeads(
+  db: Queryable,
+  filter: LeadFilter | null | undefined,
+  personal: boolean,
+): Promise<number> {
+  const w = filterWhere(filter, personal);
   const r = await rows<{ n: string }>(db, `SELECT count(*) AS n FROM leads l ${w.sql()}`, w.params);
   return Number(r[0].n);
 }

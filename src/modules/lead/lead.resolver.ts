@@ -1,11 +1,11 @@
 import { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, ID, Info, Mutation, Query, Resolver } from 'type-graphql';
-import { WRITERS } from '../../common/auth/viewer';
+import { WRITERS, canSeePersonalData } from '../../common/auth/viewer';
 import { BulkResult } from '../../common/bulk/bulk.types';
 import { Connection } from '../../common/graphql/connection.type';
 import { dbId } from '../../common/graphql/ids';
 import { page } from '../../common/graphql/page';
-import { PageArgs } from '../../common/graphql/page.args';
+import { ListArgs } from '../../common/graphql/page.args';
 import { Context, Deps } from '../../context';
 import { LeadFilter, LeadInput, LeadOrder, LeadStageChangeInput, MoveLeadStageInput } from './lead.inputs';
 import { countLeads, leadSort, leadsByExternalIds, listLeads } from './lead.repository';
@@ -33,18 +33,20 @@ export class LeadResolver {
 
   @Query(() => LeadConnection)
   leads(
-    @Args() args: PageArgs,
+    @Args() args: ListArgs,
     @Arg('filter', () => LeadFilter, { nullable: true }) filter: LeadFilter | null,
     @Arg('orderBy', () => LeadOrder, { nullable: true }) orderBy: LeadOrder | null,
     @Info() info: GraphQLResolveInfo,
+    @Ctx() ctx: Context,
   ): Promise<Connection<LeadRow>> {
     const sort = leadSort(orderBy);
+    const personal = canSeePersonalData(ctx.viewer);
     return page(
       args,
       info,
       sort,
-      (first, after) => listLeads(this.deps.ds, filter, sort, first, after),
-      () => countLeads(this.deps.ds, filter),
+      (win) => listLeads(this.deps.ds, filter, sort, win, personal),
+      () => countLeads(this.deps.ds, filter, personal),
     );
   }
 

@@ -23,6 +23,10 @@ export interface LeadRow {
   sqlAt: Date | null;
   opportunityAt: Date | null;
   customerAt: Date | null;
+  updatedAt: Date;
+  archivedAt: Date | null;
+  mergedIntoId: string | null;
+  personalDataErasedAt: Date | null;
 }
 
 @ObjectType({ simpleResolvers: true })
@@ -46,6 +50,19 @@ export class Lead {
   @Field(() => Date, { nullable: true }) sqlAt: Date | null;
   @Field(() => Date, { nullable: true }) opportunityAt: Date | null;
   @Field(() => Date, { nullable: true }) customerAt: Date | null;
+  @Field({ description: 'When anything of the record last changed, derived state included (see updatedSince).' })
+  updatedAt: Date;
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the record was archived (hidden from lists and analytics until restored); null while active.',
+  })
+  archivedAt: Date | null;
+  @Field(() => Date, {
+    nullable: true,
+    description: "When the lead's personal data was erased on request (eraseLeadPersonalData); null otherwise.",
+  })
+  personalDataErasedAt: Date | null;
+  // mergedInto: field resolver
 }
 
 @ObjectType({ simpleResolvers: true })

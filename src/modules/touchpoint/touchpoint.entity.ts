@@ -8,6 +8,7 @@ import { LeadEntity } from '../lead/lead.entity';
 @Index('touchpoints_lead_id_occurred_at_idx', ['leadId', 'occurredAt', 'id'])
 @Index('touchpoints_campaign_id_idx', ['campaignId'])
 @Index('touchpoints_occurred_at_id_idx', ['occurredAt', 'id'])
+@Index('touchpoints_recorded_at_id_idx', ['recordedAt', 'id'])
 @Check(
   'touchpoints_type_check',
   `type IN ('AD_CLICK','EMAIL_CLICK','FORM_SUBMISSION','CONTENT_DOWNLOAD','WEBINAR_ATTENDED','EVENT_ATTENDED','WEB_VISIT','MEETING','SALES_CALL','OTHER')`,

@@ -1,8 +1,7 @@
 import { Queryable, rows } from '../../db/sql';
 import { preparedRows } from '../../db/prepared';
-import { Cursor } from '../../common/graphql/cursor';
 import { dbId } from '../../common/graphql/ids';
-import { SortSpec, Where, addKeyset, orderBy, pageLimit } from '../../common/graphql/keyset';
+import { PageWindow, SortSpec, Where, windowSql } from '../../common/graphql/keyset';
 import { ChildPageSpec } from '../../common/dataloader/child-pages';
 import { TouchpointFilter } from './touchpoint.inputs';
 import { TouchpointRow } from './touchpoint.type';
@@ -24,20 +23,20 @@ function filterWhere(filter: TouchpointFilter | null | undefined): Where {
   if (filter.channels) w.add(`t.channel = ANY(${w.param(filter.channels)}::text[])`);
   if (filter.occurredFrom) w.add(`t.occurred_at >= ${w.param(filter.occurredFrom)}::timestamptz`);
   if (filter.occurredTo) w.add(`t.occurred_at < ${w.param(filter.occurredTo)}::timestamptz`);
+  if (filter.updatedSince) w.add(`t.recorded_at >= ${w.param(filter.updatedSince)}::timestamptz`);
   return w;
 }
 
 export async function listTouchpoints(
   db: Queryable,
   filter: TouchpointFilter | null | undefined,
-  first: number,
-  after: Cursor | null,
+  win: PageWindow,
 ): Promise<(TouchpointRow & { sortKey: string })[]> {
   const w = filterWhere(filter);
-  addKeyset(w, TOUCHPOINT_SORT, after);
+  const tail = windowSql(w, TOUCHPOINT_SORT, win);
   return preparedRows(
     db,
-    `SELECT ${TOUCHPOINT_COLUMNS}, ${TOUCHPOINT_SORT.expr}::text AS "sortKey" FROM touchpoints t ${w.sql()} ${orderBy(TOUCHPOINT_SORT)} ${pageLimit(first)}`,
+    `SELECT ${TOUCHPOINT_COLUMNS}, ${TOUCHPOINT_SORT.expr}::text AS "sortKey" FROM touchpoints t ${w.sql()} ${tail}`,
     w.params,
   );
 }

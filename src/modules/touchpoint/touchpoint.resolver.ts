@@ -4,7 +4,7 @@ import { WRITERS } from '../../common/auth/viewer';
 import { BulkResult } from '../../common/bulk/bulk.types';
 import { Connection } from '../../common/graphql/connection.type';
 import { page } from '../../common/graphql/page';
-import { PageArgs } from '../../common/graphql/page.args';
+import { ListArgs } from '../../common/graphql/page.args';
 import { Context, Deps } from '../../context';
 import { Campaign } from '../campaign/campaign.type';
 import { Lead, LeadRow } from '../lead/lead.type';
@@ -20,7 +20,7 @@ export class TouchpointResolver {
 
   @Query(() => TouchpointConnection)
   touchpoints(
-    @Args() args: PageArgs,
+    @Args() args: ListArgs,
     @Arg('filter', () => TouchpointFilter, { nullable: true }) filter: TouchpointFilter | null,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<TouchpointRow>> {
@@ -28,7 +28,7 @@ export class TouchpointResolver {
       args,
       info,
       TOUCHPOINT_SORT,
-      (first, after) => listTouchpoints(this.deps.ds, filter, first, after),
+      (win) => listTouchpoints(this.deps.ds, filter, win),
       () => countTouchpoints(this.deps.ds, filter),
     );
   }

@@ -91,10 +91,20 @@ function anchored(t: Touch, j: Journey, deal: { createdAt: number; closedAt: num
 
 /**
  * Years other test files write won deals or touches in (the BI and export examples, subscriptions, the red-team CSV
- * test, the MARKOV rollup's runs from 1980, 2011): a stretch of this test must not see their data, since attribution
+ * test, the retraction and list tests of 1976-77, the MARKOV rollup's runs from 1980, 2011): a stretch of this test must not see their data, since attribution
  * totals everything won in the period.
  */
-const TAKEN_YEARS = new Set([1972, 1973, 1974, 1975, 1979, ...Array.from({ length: 18 }, (_, i) => 1980 + i), 2011]);
+const TAKEN_YEARS = new Set([
+  1972,
+  1973,
+  1974,
+  1975,
+  1976,
+  1977,
+  1979,
+  ...Array.from({ length: 18 }, (_, i) => 1980 + i),
+  2011,
+]);
 
 /**
  * Each execution of the property gets its own 120 days from 1971 on (lookback included), in years no other test file

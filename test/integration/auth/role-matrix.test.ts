@@ -39,6 +39,7 @@ const OPS: Record<string, string> = {
   campaigns: `{ campaigns(first: 1) { totalCount } }`,
   account: `{ account(id: "1") { id } }`,
   accounts: `{ accounts(first: 1) { totalCount } }`,
+  accountByExternalId: `{ accountByExternalId(externalId: "x") { id } }`,
   touchpoints: `{ touchpoints(first: 1) { totalCount } }`,
   pipelineStages: `{ pipelineStages { key } }`,
   users: `{ users { id } }`,
