@@ -10,6 +10,7 @@ import { LeadResolver } from './modules/lead/lead.resolver';
 import { PipelineStageResolver } from './modules/pipeline-stage/pipeline-stage.resolver';
 import { TouchpointFieldsResolver, TouchpointResolver } from './modules/touchpoint/touchpoint.resolver';
 import { UserResolver } from './modules/user/user.resolver';
+import { LifecycleResolver } from './modules/lifecycle/lifecycle.resolver';
 
 /** Root resolvers carry @Authorized; *FieldsResolver classes serve child fields of already-authorized parents. */
 export const ROOT_RESOLVERS = [
@@ -22,6 +23,7 @@ export const ROOT_RESOLVERS = [
   PipelineStageResolver,
   AnalyticsResolver,
   ChangeResolver,
+  LifecycleResolver,
 ] as const;
 export const FIELD_RESOLVERS = [
   AccountFieldsResolver,

@@ -12,6 +12,7 @@ import { BiViews1764720000000 } from '../../migrations/1764720000000-BiViews';
 import { ChangeNotify1764806400000 } from '../../migrations/1764806400000-ChangeNotify';
 import { BiReaderHardening1764892800000 } from '../../migrations/1764892800000-BiReaderHardening';
 import { ListsAndLifecycle1764979200000 } from '../../migrations/1764979200000-ListsAndLifecycle';
+import { ArchiveAnalytics1765065600000 } from '../../migrations/1765065600000-ArchiveAnalytics';
 
 /** Every migration, in order. A merged migration is never edited; add a new one here instead. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   ChangeNotify1764806400000,
   BiReaderHardening1764892800000,
   ListsAndLifecycle1764979200000,
+  ArchiveAnalytics1765065600000,
 ];

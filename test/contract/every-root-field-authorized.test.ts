@@ -1,6 +1,8 @@
 import { getMetadataStorage } from 'type-graphql';
 import { buildAppSchema } from '../../src/schema';
 import { ROOT_RESOLVERS } from '../../src/resolvers';
+import { BULK_FIELDS } from '../../src/common/limits/cost';
+import { getNamedType, isListType, isNonNullType } from 'graphql';
 
 /** Fails when a Query or Mutation field has no auth declaration (class-level @Authorized or its own). */
 describe('root fields', () => {
@@ -21,5 +23,17 @@ describe('root fields', () => {
     });
     expect(unguarded).toEqual([]);
     for (const r of ROOT_RESOLVERS) expect(guardedClasses.has(r)).toBe(true);
+  });
+
+  it('every mutation returning BulkResult is priced per item, by the list argument that holds its items', () => {
+    const mutations = Object.values(buildAppSchema().getMutationType()!.getFields());
+    const bulk = mutations.filter((m) => getNamedType(m.type).name === 'BulkResult');
+    // setKpiTargets returns the targets it set, and is priced per item too
+    expect([...bulk.map((m) => m.name), 'setKpiTargets'].sort()).toEqual([...BULK_FIELDS.keys()].sort());
+    for (const m of bulk) {
+      const arg = m.args.find((a) => a.name === BULK_FIELDS.get(m.name))!;
+      const t = isNonNullType(arg.type) ? arg.type.ofType : arg.type;
+      expect([m.name, isListType(t)]).toEqual([m.name, true]);
+    }
   });
 });

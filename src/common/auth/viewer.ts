@@ -17,5 +17,11 @@ export const WRITERS = {
   deals: [Role.ADMIN, Role.REVOPS, Role.SALES, Role.SERVICE],
 } as const satisfies Record<string, readonly Role[]>;
 
+/** Data stewardship (definitions §7): merging duplicates, erasing a person's data on request. */
+export const LIFECYCLE = {
+  merge: [Role.ADMIN, Role.REVOPS],
+  erase: [Role.ADMIN],
+} as const satisfies Record<string, readonly Role[]>;
+
 /** ANALYST tokens read everything except personal fields. */
 export const canSeePersonalData = (viewer: Viewer | null): boolean => !!viewer && viewer.role !== Role.ANALYST;

@@ -26,28 +26,36 @@ const FIELD_COST = new Map<string, number>([
 const MUTATION_COST = 10;
 const DEFAULT_FIRST = 20;
 
-/** The bulk write mutations: each takes a list `input`, priced one point per item on top of the mutation's price. */
-export const BULK_FIELDS: ReadonlySet<string> = new Set([
-  'upsertUsers',
-  'upsertAccounts',
-  'upsertCampaigns',
-  'recordCampaignSpend',
-  'upsertLeads',
-  'recordTouchpoints',
-  'recordLeadStageChanges',
-  'upsertDeals',
-  'recordDealStageChanges',
-  'setKpiTargets',
+/** The bulk write mutations and the argument holding their items, priced one point per item on top of the mutation. */
+export const BULK_FIELDS: ReadonlyMap<string, string> = new Map([
+  ...[
+    'upsertUsers',
+    'upsertAccounts',
+    'upsertCampaigns',
+    'recordCampaignSpend',
+    'upsertLeads',
+    'recordTouchpoints',
+    'recordLeadStageChanges',
+    'upsertDeals',
+    'recordDealStageChanges',
+    'retractDealStageChanges',
+    'retractLeadStageChanges',
+    'setKpiTargets',
+  ].map((f) => [f, 'input'] as const),
+  ...['archiveLeads', 'restoreLeads', 'archiveDeals', 'restoreDeals', 'archiveAccounts', 'restoreAccounts'].map(
+    (f) => [f, 'externalIds'] as const,
+  ),
 ]);
 
-/** Items of one bulk root field (its `input` list, from a literal or the request's variables); 0 for other fields. */
+/** Items of one bulk root field (its item list, from a literal or the request's variables); 0 for other fields. */
 export function bulkItems(schema: GraphQLSchema, field: FieldNode, variables: Record<string, unknown>): number {
-  if (!BULK_FIELDS.has(field.name.value)) return 0;
+  const arg = BULK_FIELDS.get(field.name.value);
+  if (!arg) return 0;
   const def = schema
     .getMutationType()
     ?.getFields()
-    [field.name.value]?.args.find((a) => a.name === 'input');
-  const node = field.arguments?.find((a) => a.name.value === 'input');
+    [field.name.value]?.args.find((a) => a.name === arg);
+  const node = field.arguments?.find((a) => a.name.value === arg);
   if (!def || !node) return 0;
   if (node.value.kind === Kind.LIST) return node.value.values.length;
   const value = valueFromAST(node.value, def.type, variables);

@@ -165,3 +165,13 @@ export async function stageHistoryByLeadIds(
   }
   return out;
 }
+
+/** The external ids among these whose lead had its personal data erased. */
+export async function erasedLeads(db: Queryable, externalIds: string[]): Promise<Set<string>> {
+  const r = await rows<{ external_id: string }>(
+    db,
+    `SELECT external_id FROM leads WHERE external_id = ANY($1::text[]) AND personal_data_erased_at IS NOT NULL`,
+    [externalIds],
+  );
+  return new Set(r.map((x) => x.external_id));
+}

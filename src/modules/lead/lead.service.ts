@@ -9,7 +9,7 @@ import { checkEmail, checkExternalId, checkInstant, checkText, has } from '../..
 import { TransactionRunner } from '../../db/transaction';
 import { resolveOwner, userIdsByEmail } from '../user/user.repository';
 import { LeadInput, LeadStageChangeInput, MoveLeadStageInput } from './lead.inputs';
-import { leadsByIds } from './lead.repository';
+import { erasedLeads, leadsByIds } from './lead.repository';
 import { LeadRow } from './lead.type';
 import { LeadEventWrite, LeadWrite, refreshLeads, writeLead, writeLeadEvent } from './lead.write';
 
@@ -43,6 +43,10 @@ const leadSpec: BulkSpec<LeadInput, LeadWrite> = {
       ctx.tx,
       items.map((l) => l.ownerEmail),
     );
+    const erased = await erasedLeads(
+      ctx.tx,
+      items.map((l) => l.externalId),
+    );
     return prepareEach(items, (l) => {
       checkExternalId(l.externalId);
       checkEmail(l.email, 'email');
@@ -51,9 +55,8 @@ const leadSpec: BulkSpec<LeadInput, LeadWrite> = {
       if (has(l, 'createdAt') && l.createdAt === null) throw badInput('createdAt cannot be cleared', 'createdAt');
       return {
         externalId: l.externalId,
-        email: l.email,
-        firstName: l.firstName,
-        lastName: l.lastName,
+        // an erased person's data does not come back with the next sync
+        ...(erased.has(l.externalId) ? {} : { email: l.email, firstName: l.firstName, lastName: l.lastName }),
         title: l.title,
         source: l.source,
         score: l.score,

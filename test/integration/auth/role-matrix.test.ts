@@ -25,7 +25,19 @@ const WRITE: Record<string, Role[]> = {
   retractDealStageChanges: [R.ADMIN, R.REVOPS, R.SALES, R.SERVICE],
   retractLeadStageChanges: [R.ADMIN, R.REVOPS, R.MARKETING, R.SALES, R.SERVICE],
   setKpiTargets: [R.ADMIN, R.REVOPS],
+  archiveLeads: [R.ADMIN, R.REVOPS, R.MARKETING, R.SERVICE],
+  restoreLeads: [R.ADMIN, R.REVOPS, R.MARKETING, R.SERVICE],
+  archiveDeals: [R.ADMIN, R.REVOPS, R.SALES, R.SERVICE],
+  restoreDeals: [R.ADMIN, R.REVOPS, R.SALES, R.SERVICE],
+  archiveAccounts: [R.ADMIN, R.REVOPS, R.MARKETING, R.SALES, R.SERVICE],
+  restoreAccounts: [R.ADMIN, R.REVOPS, R.MARKETING, R.SALES, R.SERVICE],
+  mergeLeads: [R.ADMIN, R.REVOPS],
+  mergeAccounts: [R.ADMIN, R.REVOPS],
+  eraseLeadPersonalData: [R.ADMIN],
 };
+const archiveOp = (name: string) => `mutation { ${name}(externalIds: []) { successCount } }`;
+const mergeOp = (name: string) =>
+  `mutation { ${name}(input: { survivorExternalId: "no-such-record", duplicateExternalIds: ["no-such-dup"] }) { id } }`;
 const bulkOp = (name: string) => `mutation { ${name}(input: []) { successCount } }`;
 const OPS: Record<string, string> = {
   me: `{ me { role } }`,
@@ -63,6 +75,15 @@ const OPS: Record<string, string> = {
   moveDealStage: `mutation { moveDealStage(input: { dealId: "999999999", stage: "WON", expectedVersion: 1 }) { id } }`,
   retractDealStageChanges: bulkOp('retractDealStageChanges'),
   retractLeadStageChanges: bulkOp('retractLeadStageChanges'),
+  archiveLeads: archiveOp('archiveLeads'),
+  restoreLeads: archiveOp('restoreLeads'),
+  archiveDeals: archiveOp('archiveDeals'),
+  restoreDeals: archiveOp('restoreDeals'),
+  archiveAccounts: archiveOp('archiveAccounts'),
+  restoreAccounts: archiveOp('restoreAccounts'),
+  mergeLeads: mergeOp('mergeLeads'),
+  mergeAccounts: mergeOp('mergeAccounts'),
+  eraseLeadPersonalData: `mutation { eraseLeadPersonalData(externalId: "no-such-lead") { id } }`,
   convertLead: `mutation { convertLead(input: { leadId: "999999999", deal: { externalId: "x", name: "x", amount: 1 } }) { id } }`,
 };
 

@@ -48,7 +48,7 @@ export async function refreshCredit(db: Queryable, dealIds: string[] | null): Pr
   const inserted = await sqlRows<{ day: string }>(
     db,
     sql`
-    WITH won AS (SELECT d.id, d.amount, d.created_at, d.closed_at FROM deals d WHERE d.status = 'WON' ${only}),
+    WITH won AS (SELECT d.id, d.amount, d.created_at, d.closed_at FROM live_deals d WHERE d.status = 'WON' ${only}),
     ${positionedTouchesSql('t.campaign_id::text', String(CREDIT_LOOKBACK_DAYS), `'infinity'::timestamptz`)},
     middles AS (SELECT *, ${middles}${shapley} FROM positioned),
     ins AS (

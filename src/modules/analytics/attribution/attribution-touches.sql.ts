@@ -50,14 +50,14 @@ export function shareSql(model: AttributionModel, halfLife: SqlPart, middleCount
 export function positionedTouchesSql(key: string, lookbackDays: SqlPart, asOf: SqlPart): Sql {
   return sql`
     firstlead AS (
-      SELECT w.*, (SELECT min(l.created_at) FROM deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = w.id) AS lead_created
+      SELECT w.*, (SELECT min(l.created_at) FROM live_deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = w.id) AS lead_created
       FROM won w
     ),
     touches AS (
       SELECT w.id AS deal, w.amount, w.created_at, w.lead_created, t.id AS touchpoint_id, t.campaign_id, t.channel, t.occurred_at, ${key} AS key,
         row_number() OVER (PARTITION BY w.id ORDER BY t.occurred_at, t.external_id, t.id) AS pos,
         count(*) OVER (PARTITION BY w.id) AS n
-      FROM firstlead w JOIN deal_leads dl ON dl.deal_id = w.id JOIN touchpoints t ON t.lead_id = dl.lead_id
+      FROM firstlead w JOIN live_deal_leads dl ON dl.deal_id = w.id JOIN touchpoints t ON t.lead_id = dl.lead_id
       WHERE t.occurred_at >= w.created_at - make_interval(days => ${lookbackDays}) AND t.occurred_at <= w.closed_at AND t.occurred_at <= ${asOf}
     ),
     positioned AS (

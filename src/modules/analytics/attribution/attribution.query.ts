@@ -100,9 +100,9 @@ const JOURNEYS = (key: string, p: Period, lookbackDays: Param) => sql`,
     conv AS (SELECT deal, amount, array_agg(key ORDER BY pos) AS path FROM touches GROUP BY deal, amount),
     nonconv AS (
       SELECT array_agg(${key} ORDER BY t.occurred_at, t.external_id, t.id) AS path
-      FROM touchpoints t
+      FROM live_touchpoints t
       WHERE t.occurred_at >= ${p.from}::timestamptz - make_interval(days => ${lookbackDays}) AND t.occurred_at < ${p.to} AND t.occurred_at <= ${p.asOf}
-        AND NOT EXISTS (SELECT 1 FROM deal_leads dl JOIN won w ON w.id = dl.deal_id WHERE dl.lead_id = t.lead_id)
+        AND NOT EXISTS (SELECT 1 FROM live_deal_leads dl JOIN won w ON w.id = dl.deal_id WHERE dl.lead_id = t.lead_id)
       GROUP BY t.lead_id
     ),
     journeys AS (
@@ -127,10 +127,10 @@ export async function queryAttribution(db: Queryable, q: AttributionQuery): Prom
     db,
     sql`
     WITH won AS (
-      SELECT d.id, d.amount, d.created_at, d.closed_at FROM deals d
+      SELECT d.id, d.amount, d.created_at, d.closed_at FROM live_deals d
       WHERE ${current} AND d.status = 'WON' AND d.closed_at >= ${p.from} AND d.closed_at < ${p.to} AND d.closed_at <= ${p.asOf} AND d.created_at <= ${p.asOf}
       UNION ALL
-      SELECT d.id, d.amount, d.created_at, o.at FROM deals d CROSS JOIN LATERAL (${latestChangeAsOf('d.id', p.asOf)}) o
+      SELECT d.id, d.amount, d.created_at, o.at FROM live_deals d CROSS JOIN LATERAL (${latestChangeAsOf('d.id', p.asOf)}) o
       WHERE NOT ${current} AND d.created_at <= ${p.asOf} AND o.category = 'WON' AND o.at >= ${p.from} AND o.at < ${p.to}
     ),
     ${positionedTouchesSql(key, lookback, p.asOf)},
@@ -173,7 +173,7 @@ export async function queryAttributionCredit(db: Queryable, q: AttributionQuery)
     db,
     sql`
     WITH won AS (
-      SELECT d.id, d.amount FROM deals d
+      SELECT d.id, d.amount FROM live_deals d
       WHERE d.status = 'WON' AND d.closed_at >= ${p.from} AND d.closed_at < ${p.to} AND d.closed_at <= ${p.asOf} AND d.created_at <= ${p.asOf}
     ),
     credit AS (
@@ -211,7 +211,7 @@ async function queryAttributionDaily(
     db,
     sql`
     WITH won AS (
-      SELECT count(*)::int AS n, coalesce(sum(d.amount), 0)::float8 AS revenue FROM deals d
+      SELECT count(*)::int AS n, coalesce(sum(d.amount), 0)::float8 AS revenue FROM live_deals d
       WHERE d.status = 'WON' AND d.closed_at >= ${p.from} AND d.closed_at < ${p.to} AND d.closed_at <= ${p.asOf} AND d.created_at <= ${p.asOf}
     ),
     days AS (SELECT ${key} AS key, c.revenue_${col} AS revenue, c.deals_${col} AS deals, c.touchpoints, c.deals_linear, c.revenue_linear

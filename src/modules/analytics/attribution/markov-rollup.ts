@@ -32,7 +32,7 @@ export const WHOLE = ["'-infinity'::date", "'infinity'::date"] as const;
 const touchUnitsSql = (where: Sql | string) => sql`
   SELECT t.lead_id, (row_number() OVER w)::int AS seq, (t.occurred_at AT TIME ZONE 'UTC')::date AS day, t.campaign_id::text AS campaign, t.channel,
     lead((t.occurred_at AT TIME ZONE 'UTC')::date) OVER w AS next_day, lead(t.campaign_id::text) OVER w AS next_campaign, lead(t.channel) OVER w AS next_channel
-  FROM touchpoints t WHERE ${where}
+  FROM live_touchpoints t WHERE ${where}
   WINDOW w AS (PARTITION BY t.lead_id ORDER BY t.occurred_at, t.external_id, t.id)`;
 
 /**
@@ -43,7 +43,7 @@ const touchUnitsSql = (where: Sql | string) => sql`
 const wonUnitsSql = (where: Sql | string, touches: Sql | string) => sql`
   SELECT x.lead_id, x.x_day, (count(*) OVER (PARTITION BY x.lead_id))::int AS n_x, f.first_day, f.last_day
   FROM (
-    SELECT DISTINCT dl.lead_id, (d.closed_at AT TIME ZONE 'UTC')::date AS x_day FROM deal_leads dl JOIN deals d ON d.id = dl.deal_id
+    SELECT DISTINCT dl.lead_id, (d.closed_at AT TIME ZONE 'UTC')::date AS x_day FROM live_deal_leads dl JOIN deals d ON d.id = dl.deal_id
     WHERE d.status = 'WON' AND d.closed_at IS NOT NULL AND ${where}
   ) x
   JOIN (SELECT f.lead_id, min(f.day) AS first_day, max(f.day) AS last_day FROM ${touches} f GROUP BY f.lead_id) f USING (lead_id)`;

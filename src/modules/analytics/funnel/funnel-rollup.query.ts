@@ -84,7 +84,7 @@ export async function queryFunnelRollup(db: Queryable, q: FunnelQuery, p: Rollup
       WHERE (SELECT ok FROM ok) AND fd.a = ${s1} AND fd.b = ${s1} AND ${inDays}
     ),
     anchor AS (
-      SELECT max(${reach1}) AS at FROM leads l, last_day
+      SELECT max(${reach1}) AS at FROM live_leads l, last_day
       WHERE ${anyFirstEntryIn(sql`last_day.d`, sql`last_day.d + interval '1 day'`, true)}
         AND ${reach1} >= last_day.d AND ${reach1} < last_day.d + interval '1 day'
         AND (${dim} <> 'CHANNEL' OR ${grps}::text[] IS NULL OR l.source = ANY(${grps}::text[]))

@@ -37,7 +37,7 @@ const leadFactsSql = (where: Sql | string) => sql`
     coalesce(l.source, 'UNKNOWN') AS channel, coalesce(a.industry, 'UNKNOWN') AS industry, coalesce(a.region, 'UNKNOWN') AS region,
     coalesce(l.owner_id::text, 'UNASSIGNED') AS owner,
     coalesce((SELECT t.campaign_id::text FROM touchpoints t WHERE t.lead_id = l.id ORDER BY t.occurred_at, t.external_id LIMIT 1), 'NONE') AS campaign
-  FROM leads l LEFT JOIN accounts a ON a.id = l.account_id
+  FROM live_leads l LEFT JOIN accounts a ON a.id = l.account_id
   WHERE ${where}`;
 
 /**
@@ -85,7 +85,7 @@ async function refreshLeads(db: Queryable, ids: string[]): Promise<void> {
     sql`
     WITH old AS (SELECT f.*, -1 AS sign FROM funnel_lead f WHERE f.lead_id = ANY(${leads}::bigint[])),
     new AS (${leadFactsSql(sql`l.id = ANY(${leads}::bigint[])`)}),
-    gone AS (DELETE FROM funnel_lead f WHERE f.lead_id = ANY(${leads}::bigint[]) AND NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = f.lead_id)),
+    gone AS (DELETE FROM funnel_lead f WHERE f.lead_id = ANY(${leads}::bigint[]) AND NOT EXISTS (SELECT 1 FROM live_leads l WHERE l.id = f.lead_id)),
     saved AS (
       INSERT INTO funnel_lead SELECT * FROM new
       ON CONFLICT (lead_id) DO UPDATE SET reach = EXCLUDED.reach, inferred = EXCLUDED.inferred, channel = EXCLUDED.channel,

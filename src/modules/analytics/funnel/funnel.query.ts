@@ -111,7 +111,7 @@ export async function queryFunnel(db: Queryable, q: FunnelQuery): Promise<Funnel
     WITH firsts AS (
       SELECT ${grp} AS grp,
         ${leadFirstEntries(p.asOf, p.current)}
-      FROM leads l
+      FROM live_leads l
       ${q.breakdown === FunnelBreakdown.INDUSTRY || q.breakdown === FunnelBreakdown.REGION ? 'LEFT JOIN accounts a ON a.id = l.account_id' : ''}
       ${q.breakdown === FunnelBreakdown.OWNER ? 'LEFT JOIN users u ON u.id = l.owner_id' : ''}
       WHERE l.created_at <= ${p.asOf} AND (${sources}::text[] IS NULL OR l.source = ANY(${sources}))

@@ -33,7 +33,7 @@ export const influencedSql = (
   channels: Param | Sql,
   asOf: Param | null,
 ): Sql => sql`EXISTS (
-          SELECT 1 FROM deal_leads dl JOIN touchpoints t ON t.lead_id = dl.lead_id
+          SELECT 1 FROM live_deal_leads dl JOIN touchpoints t ON t.lead_id = dl.lead_id
           WHERE dl.deal_id = ${dealId} AND t.channel = ANY(${channels}::text[])
             AND t.occurred_at >= ${createdAt} - interval '180 days' AND t.occurred_at <= ${closedAt}${asOf ? sql` AND t.occurred_at <= ${asOf}` : ''})`;
 
@@ -61,8 +61,8 @@ export async function queryDealKpis(db: Queryable, s: KpiScope): Promise<DealKpi
     sql`
     WITH base AS (
       SELECT d.id, d.amount, d.created_at, d.account_id,
-        (SELECT l.source FROM deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = d.id ORDER BY l.created_at, l.id LIMIT 1) AS lead_source
-      FROM deals d WHERE d.created_at <= ${p.asOf} AND (${p.owners}::bigint[] IS NULL OR d.owner_id = ANY(${p.owners}))
+        (SELECT l.source FROM live_deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = d.id ORDER BY l.created_at, l.id LIMIT 1) AS lead_source
+      FROM live_deals d WHERE d.created_at <= ${p.asOf} AND (${p.owners}::bigint[] IS NULL OR d.owner_id = ANY(${p.owners}))
     ),
     scoped AS (SELECT * FROM base WHERE ${p.sources}::text[] IS NULL OR lead_source = ANY(${p.sources})),
     outcome AS (

@@ -30,7 +30,7 @@ const HANDOFF_COLUMNS = ['lead_id', 'mql_at', 'channel', 'owner', 'kind', 'reaso
 const handoffUnitsSql = (where: Sql | string): Sql => sql`
   SELECT l.id AS lead_id, x.r2 AS mql_at, coalesce(l.source, 'UNKNOWN') AS channel, coalesce(l.owner_id::text, 'UNASSIGNED') AS owner,
     coalesce(d.kind, 'NONE') AS kind, coalesce(d.reason, '') AS reason, d.at, d.h, coalesce(kpi_bucket(d.h), -1) AS hb
-  FROM leads l
+  FROM live_leads l
   CROSS JOIN LATERAL (SELECT ${reachSql(1)} AS r2) x
   LEFT JOIN LATERAL (
     SELECT e.*, (extract(epoch FROM e.at - x.r2) / 3600)::float8 AS h FROM (${dispositionSql('l.id', 'x.r2', 'l.first_opportunity_at', null)}) e
@@ -63,8 +63,8 @@ const dealFactsSql = (where: Sql | string, channels: Param | Sql): Sql => sql`
     coalesce(src.source, 'NONE') AS channel, coalesce(d.owner_id::text, 'UNASSIGNED') AS owner, o.category, o.at, o.probability,
     w.cycle, coalesce(kpi_bucket(w.cycle), -1) AS cb, coalesce(src.source = ANY(${channels}::text[]), false) AS sourced,
     coalesce(o.category = 'WON' AND ${influencedSql('d.id', 'd.created_at', 'o.at', channels, null)}, false) AS influenced
-  FROM deals d
-  LEFT JOIN LATERAL (SELECT l.source FROM deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = d.id ORDER BY l.created_at, l.id LIMIT 1) src ON true
+  FROM live_deals d
+  LEFT JOIN LATERAL (SELECT l.source FROM live_deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = d.id ORDER BY l.created_at, l.id LIMIT 1) src ON true
   LEFT JOIN LATERAL (${latestChangeAsOf('d.id', sql`'infinity'::timestamptz`)}) o ON true
   CROSS JOIN LATERAL (SELECT CASE WHEN o.category = 'WON' THEN (extract(epoch FROM o.at - d.created_at) / 86400)::float8 END AS cycle) w
   WHERE ${where}`;

@@ -95,7 +95,7 @@ export async function queryLeadKpis(db: Queryable, s: KpiScope, slaHours: number
     sql`
     WITH firsts AS (
       SELECT l.id, ${leadFirstEntries(p.asOf, p.current)}
-      FROM leads l
+      FROM live_leads l
       WHERE l.created_at <= ${p.asOf} AND (${p.sources}::text[] IS NULL OR l.source = ANY(${p.sources}))
         AND (${p.owners}::bigint[] IS NULL OR l.owner_id = ANY(${p.owners}))
         AND ${anyFirstEntryIn(start, end, s.currentOutcomes)}

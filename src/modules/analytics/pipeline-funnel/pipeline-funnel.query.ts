@@ -45,7 +45,7 @@ export async function queryPipelineFunnel(db: Queryable, q: PipelineFunnelQuery)
       FROM unnest(${param(q.steps)}::text[]) WITH ORDINALITY AS o(key, k) JOIN pipeline_stages s ON s.key = o.key
     ),
     base AS (
-      SELECT d.id, ${grp} AS grp FROM deals d
+      SELECT d.id, ${grp} AS grp FROM live_deals d
       LEFT JOIN accounts a ON a.id = d.account_id LEFT JOIN users u ON u.id = d.owner_id
       WHERE d.created_at <= ${p.asOf} AND (${owners}::bigint[] IS NULL OR d.owner_id = ANY(${owners}))
     ),
