@@ -34,7 +34,8 @@ BEGIN
   RETURN NULL;
 END
 $fn$;`;
-const REDACTED = "k IN ('email', 'first_name', 'last_name') OR (TG_TABLE_NAME = 'lead_stage_changes' AND k = 'note')";
+const REDACTED =
+  "k IN ('email', 'first_name', 'last_name') OR (TG_TABLE_NAME = 'lead_stage_changes' AND k = 'note') OR (TG_TABLE_NAME = 'webhook_endpoints' AND k = 'secret')";
 
 /** The BI views over records (same columns as before, so CREATE OR REPLACE keeps bi_reader's grants): active ones. */
 const BI_VIEWS = `
@@ -124,7 +125,8 @@ CREATE TRIGGER deals_archive_dirty AFTER UPDATE OF archived_at ON deals FOR EACH
 `);
     await q.query(BI_VIEWS);
     // a hand-off note is free text about a person: the audit log keeps that a note changed, not what it said, as it
-    // does for a lead's email and names (so erasing a lead's personal data leaves nothing of it in the log)
+    // does for a lead's email and names (so erasing a lead's personal data leaves nothing of it in the log); a
+    // webhook endpoint's signing secret is never written there either
     // an erased lead's personal fields stay empty whatever writes it later (the upsert path skips them too)
     await q.query(`
 CREATE FUNCTION keep_erased() RETURNS trigger LANGUAGE plpgsql AS $fn$

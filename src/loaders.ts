@@ -6,6 +6,7 @@ import { leadLoaders } from './modules/lead/lead.loaders';
 import { pipelineStageLoaders } from './modules/pipeline-stage/pipeline-stage.loaders';
 import { touchpointLoaders } from './modules/touchpoint/touchpoint.loaders';
 import { userLoaders } from './modules/user/user.loaders';
+import { webhookLoaders } from './modules/webhooks/webhook.loaders';
 
 /** Every parent → child lookup of one request, assembled from each feature's `<feature>.loaders.ts`. */
 export function createLoaders(ds: DataSource) {
@@ -17,6 +18,7 @@ export function createLoaders(ds: DataSource) {
     ...dealLoaders(ds),
     ...pipelineStageLoaders(ds),
     ...touchpointLoaders(ds),
+    ...webhookLoaders(ds),
   };
 }
 

@@ -11,6 +11,7 @@ import { PipelineStageResolver } from './modules/pipeline-stage/pipeline-stage.r
 import { TouchpointFieldsResolver, TouchpointResolver } from './modules/touchpoint/touchpoint.resolver';
 import { UserResolver } from './modules/user/user.resolver';
 import { LifecycleResolver } from './modules/lifecycle/lifecycle.resolver';
+import { WebhookDeliveryFieldsResolver, WebhookResolver } from './modules/webhooks/webhook.resolver';
 
 /** Root resolvers carry @Authorized; *FieldsResolver classes serve child fields of already-authorized parents. */
 export const ROOT_RESOLVERS = [
@@ -24,6 +25,7 @@ export const ROOT_RESOLVERS = [
   AnalyticsResolver,
   ChangeResolver,
   LifecycleResolver,
+  WebhookResolver,
 ] as const;
 export const FIELD_RESOLVERS = [
   AccountFieldsResolver,
@@ -32,5 +34,6 @@ export const FIELD_RESOLVERS = [
   TouchpointFieldsResolver,
   DealFieldsResolver,
   AttributionRowFieldsResolver,
+  WebhookDeliveryFieldsResolver,
 ] as const;
 export const RESOLVERS = [...ROOT_RESOLVERS, ...FIELD_RESOLVERS] as const;

@@ -1,12 +1,24 @@
 import 'reflect-metadata';
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
-import { buildSchemaSync } from 'type-graphql';
-import { createPubSub } from '@graphql-yoga/subscription';
+import { PubSub, buildSchemaSync } from 'type-graphql';
 import { authChecker } from './common/auth/auth-checker';
 import { plainFieldResolvers } from './common/graphql/plain-field-resolvers';
 import { createContainer } from './container';
 import { Deps } from './context';
 import { RESOLVERS } from './resolvers';
+
+/**
+ * type-graphql wants a PubSub for topic-based subscriptions; every subscription here brings its own `subscribe` (the
+ * change stream, modules/changes), so topics are refused rather than silently never firing.
+ */
+const NO_TOPICS: PubSub = {
+  publish: () => {
+    throw new Error('subscriptions here are fed by the change stream, not by topics');
+  },
+  subscribe: () => {
+    throw new Error('subscriptions here are fed by the change stream, not by topics');
+  },
+};
 
 /** Builds the executable schema; without deps (for emitting the SDL) resolvers are never called. */
 export function buildAppSchema(
@@ -19,7 +31,7 @@ export function buildAppSchema(
     authMode: 'error',
     container,
     validate: false,
-    pubSub: deps.changes?.pubSub ?? createPubSub(),
+    pubSub: NO_TOPICS,
   });
   plainFieldResolvers(schema, container);
   return schema;

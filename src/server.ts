@@ -29,9 +29,10 @@ import { buildAppSchema } from './schema';
 import { exportRouter } from './modules/export/export.routes';
 import { webRouter } from './web/web.routes';
 import { Metrics } from './common/metrics/metrics';
-import { setLogLevel } from './common/log/logger';
+import { logger, setLogLevel } from './common/log/logger';
 import { ChangeFeed } from './modules/changes/change-feed';
 import { subscriptionServer } from './modules/changes/subscription-server';
+import { WebhookDispatcher } from './modules/webhooks/webhook-dispatcher';
 
 export interface RunningServer {
   url: string;
@@ -165,8 +166,9 @@ export async function createServer(
     res.setHeader('content-type', metrics.registry.contentType);
     res.end(await metrics.registry.metrics());
   });
-  const changes = new ChangeFeed(() => (ds.options as { url?: string }).url ?? null);
-  const deps = { ds, transactions: serviceTransactions(ds), changes };
+  const changes = new ChangeFeed(() => (ds.options as { url?: string }).url ?? null, ds);
+  const deps = { ds, transactions: serviceTransactions(ds), changes, webhooks: config.webhooks };
+  const dispatcher = config.webhooks.dispatch ? new WebhookDispatcher(ds, config.webhooks, changes) : null;
   const schema = buildAppSchema(deps);
   const limits = new OperationLimits(config.limits, now);
   const introspection = config.nodeEnv !== 'production';
@@ -246,6 +248,16 @@ export async function createServer(
   );
 
   await new Promise<void>((resolve) => httpServer.listen(port, '0.0.0.0', resolve));
+  // webhooks are delivered once the database is ready (migrated)
+  const dispatchWhenReady = (): void => {
+    if (shuttingDown || !dispatcher) return;
+    if (!isReady()) return void setTimeout(dispatchWhenReady, 200).unref();
+    dispatcher.start().catch((err: Error) => {
+      logger.warn('webhook dispatcher not started yet; retrying', { err: err.message });
+      setTimeout(dispatchWhenReady, 1000).unref();
+    });
+  };
+  dispatchWhenReady();
   const address = httpServer.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   return {
@@ -253,6 +265,7 @@ export async function createServer(
     port: actualPort,
     async stop() {
       shuttingDown = true;
+      await dispatcher?.stop();
       await apollo.stop();
     },
   };

@@ -44,6 +44,30 @@ export interface Config {
     bucketCapacity: number;
     refillPerSecond: number;
   };
+  /** Webhook delivery (the outbox's dispatcher) and change retention. */
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** Whether this instance delivers webhooks (every instance may: deliveries are claimed with SKIP LOCKED); off under NODE_ENV=test. */
+  dispatch: boolean;
+  /** Private, loopback and link-local targets allowed (tests, a trusted network); off by default (SSRF). */
+  allowPrivate: boolean;
+  /** Attempts before a delivery is DEAD; the wait before attempt n+1 is min(max, base × factor^(n-1)), jittered. */
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffFactor: number;
+  backoffMaxMs: number;
+  /** One attempt's time limit (connect to end of response); a claimed delivery's lease is twice this plus a second. */
+  timeoutMs: number;
+  /** Deliveries in flight at once per instance. */
+  concurrency: number;
+  /** How often due retries are looked for without a wake-up. */
+  pollMs: number;
+  /** Days change events are kept (subscription resume reaches this far back). */
+  retentionDays: number;
+  /** Days delivered and dead deliveries are kept in the delivery log. */
+  deliveryRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -197,7 +221,22 @@ export function loadConfig(env: Env = process.env): Config {
       bucketCapacity: int(env, 'RATE_BUCKET_CAPACITY', 2000, 10, 1_000_000_000, problems),
       refillPerSecond: int(env, 'RATE_REFILL_PER_SECOND', 100, 1, 1_000_000_000, problems),
     },
+    webhooks: {
+      // tests share one database: only the webhook tests' servers deliver (a stray dispatcher would claim theirs)
+      dispatch: bool(env, 'WEBHOOK_DISPATCH', nodeEnv !== 'test', problems),
+      allowPrivate: bool(env, 'WEBHOOK_ALLOW_PRIVATE', false, problems),
+      maxAttempts: int(env, 'WEBHOOK_MAX_ATTEMPTS', 10, 1, 100, problems),
+      backoffBaseMs: int(env, 'WEBHOOK_BACKOFF_BASE_MS', 30_000, 1, 86_400_000, problems),
+      backoffFactor: int(env, 'WEBHOOK_BACKOFF_FACTOR', 4, 1, 100, problems),
+      backoffMaxMs: int(env, 'WEBHOOK_BACKOFF_MAX_MS', 6 * 3_600_000, 1, 7 * 86_400_000, problems),
+      timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 600_000, problems),
+      concurrency: int(env, 'WEBHOOK_CONCURRENCY', 16, 1, 1000, problems),
+      pollMs: int(env, 'WEBHOOK_POLL_MS', 1_000, 10, 600_000, problems),
+      retentionDays: int(env, 'CHANGE_RETENTION_DAYS', 7, 1, 3650, problems),
+      deliveryRetentionDays: int(env, 'WEBHOOK_DELIVERY_RETENTION_DAYS', 30, 1, 3650, problems),
+    },
   };
+
   if (config.biReaderPassword !== null && config.biReaderPassword.length < 8)
     problems.push('BI_READER_PASSWORD must be at least 8 characters');
   if (config.http.headersTimeoutMs > config.http.requestTimeoutMs)

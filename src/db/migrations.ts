@@ -13,6 +13,7 @@ import { ChangeNotify1764806400000 } from '../../migrations/1764806400000-Change
 import { BiReaderHardening1764892800000 } from '../../migrations/1764892800000-BiReaderHardening';
 import { ListsAndLifecycle1764979200000 } from '../../migrations/1764979200000-ListsAndLifecycle';
 import { ArchiveAnalytics1765065600000 } from '../../migrations/1765065600000-ArchiveAnalytics';
+import { ChangeOutbox1765152000000 } from '../../migrations/1765152000000-ChangeOutbox';
 
 /** Every migration, in order. A merged migration is never edited; add a new one here instead. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   BiReaderHardening1764892800000,
   ListsAndLifecycle1764979200000,
   ArchiveAnalytics1765065600000,
+  ChangeOutbox1765152000000,
 ];

@@ -3,11 +3,15 @@ import path from 'node:path';
 import express from 'express';
 import { own } from '../common/lookup';
 
-/** The project's root (where package.json is), from src/ under ts-jest or dist/src/ once built. */
+/**
+ * The project's root (where package.json is), from src/ under ts-jest or dist/src/ once built; a build placed outside
+ * the checkout (no package.json above it) uses the working directory. (It looped for ever at / before.)
+ */
 function projectRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return dir;
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return process.cwd();
+  }
 }
 
 /** Same-origin scripts and styles only (GraphiQL and the dashboard need nothing from a CDN). */

@@ -17,6 +17,9 @@ export const WRITERS = {
   deals: [Role.ADMIN, Role.REVOPS, Role.SALES, Role.SERVICE],
 } as const satisfies Record<string, readonly Role[]>;
 
+/** Webhook endpoints, their delivery log and replay (URLs and signing secrets): definitions §7. */
+export const WEBHOOK_ADMINS = [Role.ADMIN, Role.REVOPS] as const;
+
 /** Data stewardship (definitions §7): merging duplicates, erasing a person's data on request. */
 export const LIFECYCLE = {
   merge: [Role.ADMIN, Role.REVOPS],

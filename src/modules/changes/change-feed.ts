@@ -1,34 +1,92 @@
-import { createPubSub } from '@graphql-yoga/subscription';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import { logger } from '../../common/log/logger';
-
-export type ChangeKind = 'deal' | 'lead';
-export interface Change {
-  kind: ChangeKind;
-  id: string;
-  op: 'INSERT' | 'UPDATE';
-}
+import { ChangeEvent, StreamKey, currentFinalKey, finalEventsAfter, isFullBatch } from './change-stream.query';
+import { LiveQueue } from './live-queue';
 
 const CHANNEL = 'funnel_changes';
 const MAX_BACKOFF_MS = 10_000;
+/** How often the stream is read without a wake-up: events held back behind an older transaction become final then. */
+const POLL_MS = 250;
 
 /**
- * The change notifications of migration 1764806400000, from one LISTEN connection per API instance (reconnected with
- * backoff when it drops), published in-process by kind for the subscription resolvers.
+ * The change stream of the outbox (migration ChangeOutbox), read in order by one reader per API instance and handed
+ * to each live subscriber's bounded queue. A LISTEN connection (reconnected with backoff) wakes
+ * the reader at every commit that wrote an event; a short poll picks up events that were held back until an older
+ * transaction ended. Listeners of `wake` (the webhook dispatcher) hear every wake-up.
  */
 export class ChangeFeed {
-  readonly pubSub = createPubSub<{ deal: [Change]; lead: [Change] }>();
+  private readonly subscribers = new Set<LiveQueue>();
+  private readonly wakeListeners = new Set<() => void>();
   private client: Client | null = null;
   private stopped = false;
   private started = false;
+  private last: StreamKey | null = null;
+  private reading: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly url: () => string | null) {}
+  constructor(
+    private readonly url: () => string | null,
+    private readonly ds?: DataSource,
+  ) {}
 
   /** Starts listening (idempotent); resolves once LISTEN is in place, or at once when no database URL is known yet. */
   async start(): Promise<void> {
     if (this.started) return;
+    // where live readers begin: the stream as it stands (a failure leaves the feed unstarted, to be started again)
+    if (this.ds) this.last = await currentFinalKey(this.ds);
+    if (this.started) return;
     this.started = true;
+    if (this.ds) this.timer = setInterval(() => void this.read(), POLL_MS).unref();
     await this.connect(500);
+  }
+
+  /** A live subscriber: every event from now on that `wants` accepts, in stream order. */
+  subscribe(wants: (e: ChangeEvent) => boolean): LiveQueue {
+    const q: LiveQueue = new LiveQueue(wants, () => this.subscribers.delete(q));
+    this.subscribers.add(q);
+    return q;
+  }
+
+  /** Calls fn at every wake-up (a commit that wrote events); returns the unsubscribe. */
+  onWake(fn: () => void): () => void {
+    this.wakeListeners.add(fn);
+    return () => this.wakeListeners.delete(fn);
+  }
+
+  /** Reads and publishes every final event after the last one published, in order (one read at a time). */
+  read(): Promise<void> {
+    if (!this.ds || this.stopped) return Promise.resolve();
+    if (this.reading) {
+      this.again = true;
+      return this.reading;
+    }
+    this.reading = (async () => {
+      try {
+        do {
+          this.again = false;
+          let batch: ChangeEvent[];
+          do {
+            batch = await finalEventsAfter(this.ds!, this.last);
+            for (const e of batch) {
+              this.last = e.key;
+              for (const q of this.subscribers) q.push(e);
+            }
+          } while (isFullBatch(batch));
+        } while (this.again && !this.stopped);
+      } catch (err) {
+        if (!this.stopped) logger.warn('change stream read failed; retrying', { err: (err as Error).message });
+      } finally {
+        this.reading = null;
+      }
+    })();
+    return this.reading;
+  }
+
+  private wake(): void {
+    void this.read();
+    for (const fn of this.wakeListeners) fn();
   }
 
   private async connect(wait: number): Promise<void> {
@@ -36,13 +94,7 @@ export class ChangeFeed {
     if (this.stopped || !url) return;
     const client = new Client({ connectionString: url, application_name: 'revenue-funnel-api changes' });
     client.on('notification', (n) => {
-      if (n.channel !== CHANNEL || !n.payload) return;
-      try {
-        const change = JSON.parse(n.payload) as Change;
-        if (change.kind === 'deal' || change.kind === 'lead') this.pubSub.publish(change.kind, change);
-      } catch {
-        logger.warn('bad change notification', { payload: n.payload.slice(0, 200) });
-      }
+      if (n.channel === CHANNEL) this.wake();
     });
     client.on('error', (err) => {
       logger.warn('change feed connection lost; reconnecting', { err: err.message });
@@ -54,6 +106,7 @@ export class ChangeFeed {
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);
       this.client = client;
+      this.wake(); // whatever committed while not listening
     } catch (err) {
       client.end().catch(() => undefined);
       logger.warn('change feed not connected yet; retrying', { err: (err as Error).message, retryInMs: wait });
@@ -63,8 +116,11 @@ export class ChangeFeed {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
     const c = this.client;
     this.client = null;
     if (c) await c.end().catch(() => undefined);
+    await this.reading;
+    for (const q of this.subscribers) await q.return();
   }
 }

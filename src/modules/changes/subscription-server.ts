@@ -146,7 +146,11 @@ export function subscriptionServer(
         if (count >= MAX_SUBSCRIPTIONS_PER_CONNECTION)
           return refuse(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`);
         open.set(ctx.extra.socket, count + 1);
-        const contextValue: Context = { viewer, loaders: createLoaders(deps.ds) };
+        const contextValue: Context = {
+          viewer,
+          loaders: createLoaders(deps.ds),
+          changes: { feed: deps.changes, ds: deps.ds },
+        };
         return {
           schema,
           document,

@@ -206,4 +206,66 @@ describe('subscriptions over graphql-ws (real PostgreSQL LISTEN/NOTIFY)', () => 
     expect(await query.until(() => query.errors.length > 0)).toBe(true);
     expect(JSON.stringify(query.errors)).toMatch(/subscriptions/);
   });
+
+  describe('resume from a cursor (the outbox)', () => {
+    const LEADS = `subscription($ids: [ID!], $after: String) { leadChanged(ids: $ids, after: $after) { op cursor version lead { id score } } }`;
+    const upsertLead = (externalId: string, score: number) =>
+      api.ok<{ upsertLeads: BulkOut }>(UPSERT_LEADS, { input: [{ externalId, score }] });
+
+    it('a subscriber that reconnects with its last cursor gets every change it missed, in order, exactly once, then live ones', async () => {
+      const ext = unique('resume');
+      const id = (await upsertLead(ext, 1)).upsertLeads.results[0].id!;
+      const first = collect(connect({ authorization: `Bearer ${tokenFor(Role.ANALYST)}` }), LEADS, { ids: [id] });
+      let score = 1;
+      await sentinel(
+        first,
+        () => upsertLead(ext, ++score),
+        () => first.events.length > 0,
+      );
+      const seen = first.events[first.events.length - 1].data.leadChanged;
+      first.stop();
+      // missed while away: three changes of the lead, and one of another lead (filtered out by ids)
+      for (const s of [score + 1, score + 2, score + 3]) await upsertLead(ext, s);
+      await upsertLead(unique('other'), 9);
+      const back = collect(connect({ authorization: `Bearer ${tokenFor(Role.ANALYST)}` }), LEADS, {
+        ids: [id],
+        after: seen.cursor,
+      });
+      expect(await back.until(() => back.events.length >= 3)).toBe(true);
+      // each change as the version it left (the lead itself is read as it is now)
+      const v = seen.version as number;
+      expect(back.events.map((e) => e.data.leadChanged.version)).toEqual([v + 1, v + 2, v + 3]);
+      const cursors = back.events.map((e) => e.data.leadChanged.cursor);
+      expect(new Set([seen.cursor, ...cursors]).size).toBe(4);
+      // then live, after the replay, with nothing repeated
+      await upsertLead(ext, 100);
+      expect(await back.until(() => back.events.length >= 4)).toBe(true);
+      expect(back.events.map((e) => e.data.leadChanged.version)).toEqual([v + 1, v + 2, v + 3, v + 4]);
+      expect(back.events[3].data.leadChanged.lead.score).toBe(100);
+      back.stop();
+      // a cursor older than what retention purged: CURSOR_EXPIRED; a forged one: BAD_USER_INPUT
+      const [purged] = await api.ds.query(
+        `SELECT tx::text, id::text FROM change_events WHERE kind = 'LEAD' AND entity_id = $1 ORDER BY tx, id LIMIT 1`,
+        [id],
+      );
+      await api.ds.query(
+        `INSERT INTO change_events_purged (tx, id) VALUES ($1::xid8, $2) ON CONFLICT (one) DO UPDATE SET tx = EXCLUDED.tx, id = EXCLUDED.id
+         WHERE (change_events_purged.tx, change_events_purged.id) < (EXCLUDED.tx, EXCLUDED.id)`,
+        [purged.tx, purged.id],
+      );
+      const expiredCursor = Buffer.from(`${purged.tx}.${purged.id}`).toString('base64url');
+      const expired = collect(connect({ authorization: `Bearer ${tokenFor(Role.ANALYST)}` }), LEADS, {
+        after: expiredCursor,
+      });
+      expect(await expired.until(() => expired.errors.length + expired.events.length > 0)).toBe(true);
+      // the subscribe fails before any event: an error result with the stable code and reason, nothing else
+      expect(JSON.stringify([...expired.errors, ...expired.events])).toContain('CURSOR_EXPIRED');
+      expect(expired.events.every((e) => !e.data)).toBe(true);
+      const forged = collect(connect({ authorization: `Bearer ${tokenFor(Role.ANALYST)}` }), LEADS, {
+        after: 'bm9wZQ',
+      });
+      expect(await forged.until(() => forged.errors.length + forged.events.length > 0)).toBe(true);
+      expect(JSON.stringify([...forged.errors, ...forged.events])).toContain('BAD_USER_INPUT');
+    });
+  });
 });

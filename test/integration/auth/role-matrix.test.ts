@@ -34,6 +34,13 @@ const WRITE: Record<string, Role[]> = {
   mergeLeads: [R.ADMIN, R.REVOPS],
   mergeAccounts: [R.ADMIN, R.REVOPS],
   eraseLeadPersonalData: [R.ADMIN],
+  webhookEndpoints: [R.ADMIN, R.REVOPS],
+  webhookDeliveries: [R.ADMIN, R.REVOPS],
+  createWebhookEndpoint: [R.ADMIN, R.REVOPS],
+  updateWebhookEndpoint: [R.ADMIN, R.REVOPS],
+  deleteWebhookEndpoint: [R.ADMIN, R.REVOPS],
+  rotateWebhookSecret: [R.ADMIN, R.REVOPS],
+  replayWebhookDeliveries: [R.ADMIN, R.REVOPS],
 };
 const archiveOp = (name: string) => `mutation { ${name}(externalIds: []) { successCount } }`;
 const mergeOp = (name: string) =>
@@ -84,6 +91,13 @@ const OPS: Record<string, string> = {
   mergeLeads: mergeOp('mergeLeads'),
   mergeAccounts: mergeOp('mergeAccounts'),
   eraseLeadPersonalData: `mutation { eraseLeadPersonalData(externalId: "no-such-lead") { id } }`,
+  webhookEndpoints: `{ webhookEndpoints { id } }`,
+  webhookDeliveries: `{ webhookDeliveries(first: 1) { totalCount } }`,
+  createWebhookEndpoint: `mutation { createWebhookEndpoint(input: { url: "https://hooks.example.com/in", events: [DEAL], enabled: false }) { secret } }`,
+  updateWebhookEndpoint: `mutation { updateWebhookEndpoint(id: "999999999", input: { enabled: true }) { id } }`,
+  deleteWebhookEndpoint: `mutation { deleteWebhookEndpoint(id: "999999999") }`,
+  rotateWebhookSecret: `mutation { rotateWebhookSecret(id: "999999999") { secret } }`,
+  replayWebhookDeliveries: `mutation { replayWebhookDeliveries(ids: ["999999999"]) }`,
   convertLead: `mutation { convertLead(input: { leadId: "999999999", deal: { externalId: "x", name: "x", amount: 1 } }) { id } }`,
 };
 

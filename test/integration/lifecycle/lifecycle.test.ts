@@ -9,6 +9,7 @@ import {
   RECORD_LEAD_EVENTS,
   RECORD_TOUCHPOINTS,
   UPSERT_ACCOUNTS,
+  UPSERT_USERS,
   UPSERT_CAMPAIGNS,
   UPSERT_DEALS,
   UPSERT_LEADS,
@@ -17,19 +18,19 @@ import { expectStoredEqualsScratch } from '../../support/rollup-scratch';
 import { startTestApi, TestApi } from '../../support/test-server';
 import { unique } from '../../support/unique';
 
-/** This file's years (no other test writes there): the merged data in 1978, the same data loaded fresh in 1998. */
+/** This file's years (no other test writes there): the merged data in 1978, the same data loaded fresh in 2018. */
 const MERGED_YEAR = 1978;
-const FRESH_YEAR = 1998;
-const ERASE_YEAR = 1999;
+const FRESH_YEAR = 2018;
+const ERASE_YEAR = 2021;
 
 const RATIO = 'numerator denominator value';
 const STEP = `stage count inferredCount dropOff conversionFromFirst { ${RATIO} } conversionFromPrevious { ${RATIO} } daysFromPrevious { count mean median }`;
-const ANALYTICS = `query($from: DateTimeISO!, $to: DateTimeISO!, $basis: ConversionBasis!, $by: FunnelBreakdown) {
-  kpis(input: { from: $from, to: $to }) {
+const ANALYTICS = `query($from: DateTimeISO!, $to: DateTimeISO!, $basis: ConversionBasis!, $by: FunnelBreakdown, $owners: [ID!]) {
+  kpis(input: { from: $from, to: $to, ownerIds: $owners }) {
     leads mqls sals sqls opportunities wonDeals lostDeals revenue pipelineCreated openPipeline weightedPipeline averageDealSize
     marketingSourcedRevenue marketingInfluencedRevenue winRate { ${RATIO} } mqlToSqlRate { ${RATIO} }
     leadRejectionRate { ${RATIO} } salesCycleDays { count mean median } leadResponseHours { count mean median } }
-  funnel(input: { from: $from, to: $to, basis: $basis, breakdown: $by }) { steps { ${STEP} } groups { key steps { ${STEP} } } }
+  funnel(input: { from: $from, to: $to, basis: $basis, breakdown: $by, ownerIds: $owners }) { steps { ${STEP} } groups { key steps { ${STEP} } } }
 }`;
 const ATTRIBUTION = `query($from: DateTimeISO!, $to: DateTimeISO!, $model: AttributionModel!) {
   attribution(input: { from: $from, to: $to, model: $model, groupBy: CHANNEL }) {
@@ -54,8 +55,15 @@ const at = (y: number, md: string) => `${y}-${md}T10:00:00.000Z`;
 describe('data lifecycle: archive, merge, erase', () => {
   let api: TestApi;
   let campaigns: { email: string; search: string };
+  /** The owner of this file's leads and deals: point-in-time KPIs (open pipeline) count every deal ever created, so
+   * the comparisons are scoped to this owner, whom no other test file touches. */
+  let owner: { id: string; email: string };
   beforeAll(async () => {
     api = await startTestApi();
+    owner = { id: '', email: `${unique('owner')}@lifecycle.example` };
+    owner.id = (
+      await bulk(UPSERT_USERS, 'upsertUsers', [{ email: owner.email, role: 'SALES' }], Role.ADMIN)
+    ).results[0].id!;
     const p = unique('cmp');
     campaigns = { email: `${p}-email`, search: `${p}-search` };
     await bulk(UPSERT_CAMPAIGNS, 'upsertCampaigns', [
@@ -82,36 +90,41 @@ describe('data lifecycle: archive, merge, erase', () => {
       ...(merged ? [] : [{ externalId: `${p}-acc-dup`, name: 'ACME Inc', createdAt: at(y, '01-03') }]),
     ]);
     const l2 = merged ? `${p}-l1` : `${p}-l2`;
-    await bulk(UPSERT_LEADS, 'upsertLeads', [
-      merged
-        ? {
-            externalId: `${p}-l1`,
-            email: `l1-${p}@x.example`,
-            source: 'EMAIL',
-            title: 'CFO',
-            accountExternalId: `${p}-acc`,
-            createdAt: at(y, '01-20'),
-          }
-        : {
-            externalId: `${p}-l1`,
-            email: `l1-${p}@x.example`,
-            source: 'EMAIL',
-            accountExternalId: `${p}-acc`,
-            createdAt: at(y, '02-01'),
-          },
-      ...(merged
-        ? []
-        : [
-            {
-              externalId: `${p}-l2`,
-              source: 'PAID_SEARCH',
+    const owned = (xs: Record<string, unknown>[]) => xs.map((x) => ({ ...x, ownerEmail: owner.email }));
+    await bulk(
+      UPSERT_LEADS,
+      'upsertLeads',
+      owned([
+        merged
+          ? {
+              externalId: `${p}-l1`,
+              email: `l1-${p}@x.example`,
+              source: 'EMAIL',
               title: 'CFO',
-              accountExternalId: acc,
+              accountExternalId: `${p}-acc`,
               createdAt: at(y, '01-20'),
+            }
+          : {
+              externalId: `${p}-l1`,
+              email: `l1-${p}@x.example`,
+              source: 'EMAIL',
+              accountExternalId: `${p}-acc`,
+              createdAt: at(y, '02-01'),
             },
-          ]),
-      { externalId: `${p}-l3`, source: 'PAID_SEARCH', accountExternalId: acc, createdAt: at(y, '03-01') },
-    ]);
+        ...(merged
+          ? []
+          : [
+              {
+                externalId: `${p}-l2`,
+                source: 'PAID_SEARCH',
+                title: 'CFO',
+                accountExternalId: acc,
+                createdAt: at(y, '01-20'),
+              },
+            ]),
+        { externalId: `${p}-l3`, source: 'PAID_SEARCH', accountExternalId: acc, createdAt: at(y, '03-01') },
+      ]),
+    );
     await bulk(RECORD_LEAD_EVENTS, 'recordLeadStageChanges', [
       { leadExternalId: `${p}-l1`, event: 'MQL', occurredAt: at(y, '02-05') },
       { leadExternalId: l2, event: 'MQL', occurredAt: at(y, '01-25') },
@@ -142,24 +155,28 @@ describe('data lifecycle: archive, merge, erase', () => {
         occurredAt: at(y, '03-01'),
       },
     ]);
-    await bulk(UPSERT_DEALS, 'upsertDeals', [
-      {
-        externalId: `${p}-d1`,
-        name: 'Big',
-        amount: 1000,
-        accountExternalId: acc,
-        leadExternalIds: [l2],
-        createdAt: at(y, '02-15'),
-      },
-      {
-        externalId: `${p}-d2`,
-        name: 'Lost',
-        amount: 400,
-        accountExternalId: `${p}-acc`,
-        leadExternalIds: [`${p}-l1`, `${p}-l3`],
-        createdAt: at(y, '03-05'),
-      },
-    ]);
+    await bulk(
+      UPSERT_DEALS,
+      'upsertDeals',
+      owned([
+        {
+          externalId: `${p}-d1`,
+          name: 'Big',
+          amount: 1000,
+          accountExternalId: acc,
+          leadExternalIds: [l2],
+          createdAt: at(y, '02-15'),
+        },
+        {
+          externalId: `${p}-d2`,
+          name: 'Lost',
+          amount: 400,
+          accountExternalId: `${p}-acc`,
+          leadExternalIds: [`${p}-l1`, `${p}-l3`],
+          createdAt: at(y, '03-05'),
+        },
+      ]),
+    );
     await bulk(RECORD_DEAL_CHANGES, 'recordDealStageChanges', [
       { dealExternalId: `${p}-d1`, stage: 'PROPOSAL', occurredAt: at(y, '03-01') },
       { dealExternalId: `${p}-d1`, stage: 'WON', occurredAt: at(y, '04-01') },
@@ -172,7 +189,7 @@ describe('data lifecycle: archive, merge, erase', () => {
     const out: Record<string, unknown> = {};
     for (const basis of ['COHORT', 'FLOW'])
       for (const by of [null, 'INDUSTRY', 'CHANNEL'])
-        out[`${basis}/${by}`] = await api.ok(ANALYTICS, { ...year(y), basis, by }, Role.ANALYST);
+        out[`${basis}/${by}`] = await api.ok(ANALYTICS, { ...year(y), basis, by, owners: [owner.id] }, Role.ANALYST);
     for (const model of MODELS)
       out[model] = (await api.ok(ATTRIBUTION, { ...year(y), model }, Role.ANALYST)).attribution;
     return JSON.parse(JSON.stringify(out), (_k, v) => (typeof v === 'number' ? Number(v.toFixed(9)) : v));
