@@ -3,6 +3,7 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { PubSub, buildSchemaSync } from 'type-graphql';
 import { authChecker } from './common/auth/auth-checker';
 import { plainFieldResolvers } from './common/graphql/plain-field-resolvers';
+import { describeSchema } from './common/graphql/schema-descriptions';
 import { createContainer } from './container';
 import { Deps } from './context';
 import { RESOLVERS } from './resolvers';
@@ -34,6 +35,7 @@ export function buildAppSchema(
     pubSub: NO_TOPICS,
   });
   plainFieldResolvers(schema, container);
+  describeSchema(schema);
   return schema;
 }
 

@@ -9,8 +9,10 @@ import {
   findDangerousChanges,
   getNamedType,
   isEnumType,
+  isInputObjectType,
   isInterfaceType,
   isObjectType,
+  isSpecifiedScalarType,
 } from 'graphql';
 import { printAppSchema } from '../../src/schema';
 
@@ -18,7 +20,27 @@ const root = path.join(__dirname, '..', '..');
 const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
 const committed = read('schema/schema.graphql');
 
+/** Every type, field, argument and enum value of a schema that has no description (built-in scalars aside). */
+function undescribed(schema: GraphQLSchema): string[] {
+  const out: string[] = [];
+  for (const t of Object.values(schema.getTypeMap())) {
+    if (t.name.startsWith('__') || isSpecifiedScalarType(t)) continue;
+    if (!t.description) out.push(t.name);
+    if (isObjectType(t) || isInterfaceType(t) || isInputObjectType(t))
+      for (const f of Object.values(t.getFields())) {
+        if (!f.description) out.push(`${t.name}.${f.name}`);
+        for (const a of 'args' in f ? f.args : []) if (!a.description) out.push(`${t.name}.${f.name}(${a.name})`);
+      }
+    if (isEnumType(t)) for (const v of t.getValues()) if (!v.description) out.push(`${t.name}.${v.name}`);
+  }
+  return out;
+}
+
 describe('schema/schema.graphql', () => {
+  it('describes every type, field, argument and enum value (what GraphiQL and generated clients show)', () => {
+    expect(undescribed(buildSchema(committed))).toEqual([]);
+  });
+
   it('is exactly what the code builds (run `npm run schema:emit` after changing the API)', () => {
     expect(printAppSchema()).toBe(committed);
   });
