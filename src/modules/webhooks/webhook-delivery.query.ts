@@ -75,36 +75,51 @@ export async function claimDue(db: Queryable, limit: number, leaseMs: number): P
 }
 
 export interface AttemptOutcome {
+  delivery: ClaimedDelivery;
   startedAt: Date;
   ms: number;
   status: number | null;
   error: string | null;
+  /** When to try again; null after a success, or after the last attempt (the delivery is then DEAD). */
+  retryAt: Date | null;
 }
 
+export const succeeded = (o: Pick<AttemptOutcome, 'status'>): boolean =>
+  o.status !== null && o.status >= 200 && o.status < 300;
+
 /**
- * Records an attempt and what follows: a 2xx delivers; anything else retries at `retryAt`, or, past the last attempt
- * (retryAt null), leaves the delivery DEAD until replayed.
+ * Records a batch of attempts in one statement, and what follows each: a 2xx delivers; anything else retries at its
+ * retryAt, or, past the last attempt, leaves the delivery DEAD until replayed. An outcome whose claim was taken over
+ * (its lease ran out and another instance claimed it again) is logged as an attempt but decides nothing.
  */
-export async function finishAttempt(
-  db: Queryable,
-  d: ClaimedDelivery,
-  o: AttemptOutcome,
-  retryAt: Date | null,
-): Promise<void> {
-  const ok = o.status !== null && o.status >= 200 && o.status < 300;
-  const error = ok ? null : (o.error ?? `HTTP ${o.status}`).slice(0, 500);
+export async function finishAttempts(db: Queryable, outcomes: AttemptOutcome[]): Promise<void> {
+  if (!outcomes.length) return;
+  const col = <T>(f: (o: AttemptOutcome) => T) => outcomes.map(f);
   await exec(
     db,
     `
-    WITH a AS (
+    WITH o AS (
+      SELECT * FROM unnest($1::bigint[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::bool[], $8::timestamptz[])
+        AS o(id, attempt, started_at, ms, status, error, ok, retry_at)
+    ),
+    a AS (
       INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, status, error)
-      VALUES ($1, $2, $3, $4, $5, $6)
+      SELECT id, attempt, started_at, ms, status, error FROM o
     )
-    UPDATE webhook_deliveries SET last_status = $5, last_error = $6,
-      status = CASE WHEN $7 THEN 'DELIVERED' WHEN $8::timestamptz IS NULL THEN 'DEAD' ELSE 'PENDING' END,
-      delivered_at = CASE WHEN $7 THEN now() END,
-      next_attempt_at = coalesce($8::timestamptz, next_attempt_at)
-    WHERE id = $1 AND attempts = $2`,
-    [d.id, d.attempt, o.startedAt, o.ms, o.status, error, ok, ok ? null : retryAt],
+    UPDATE webhook_deliveries d SET last_status = o.status, last_error = o.error,
+      status = CASE WHEN o.ok THEN 'DELIVERED' WHEN o.retry_at IS NULL THEN 'DEAD' ELSE 'PENDING' END,
+      delivered_at = CASE WHEN o.ok THEN now() END,
+      next_attempt_at = coalesce(o.retry_at, d.next_attempt_at)
+    FROM o WHERE d.id = o.id AND d.attempts = o.attempt`,
+    [
+      col((o) => o.delivery.id),
+      col((o) => o.delivery.attempt),
+      col((o) => o.startedAt),
+      col((o) => Math.round(o.ms)),
+      col((o) => o.status),
+      col((o) => (succeeded(o) ? null : (o.error ?? `HTTP ${o.status}`).slice(0, 500))),
+      col((o) => succeeded(o)),
+      col((o) => (succeeded(o) ? null : o.retryAt)),
+    ],
   );
 }

@@ -5,7 +5,7 @@ import { purgeChanges } from '../changes/change-stream.query';
 import type { ChangeFeed } from '../changes/change-feed';
 import { signedHeaders } from './webhook.signing';
 import { postWebhook } from './webhook-target';
-import { ClaimedDelivery, claimDue, finishAttempt } from './webhook-delivery.query';
+import { AttemptOutcome, ClaimedDelivery, claimDue, finishAttempts, succeeded } from './webhook-delivery.query';
 
 /** A claim's lease: long enough for the attempt and the write of its outcome; after it, another instance may retry. */
 export const leaseMs = (timeoutMs: number): number => 2 * timeoutMs + 1_000;
@@ -64,7 +64,7 @@ export class WebhookDispatcher {
           while (!this.stopped) {
             const batch = await claimDue(this.ds, this.config.concurrency, leaseMs(this.config.timeoutMs));
             if (!batch.length) break;
-            await Promise.all(batch.map((d) => this.attempt(d)));
+            await finishAttempts(this.ds, await Promise.all(batch.map((d) => this.attempt(d))));
           }
         } while (this.again && !this.stopped);
       } catch (err) {
@@ -76,14 +76,14 @@ export class WebhookDispatcher {
     return this.running;
   }
 
-  private async attempt(d: ClaimedDelivery): Promise<void> {
+  /** One attempt, sent and judged; its outcome is written with the rest of its batch. */
+  private async attempt(d: ClaimedDelivery): Promise<AttemptOutcome> {
     const startedAt = new Date();
     const headers = signedHeaders(d.secret, `evt_${d.eventId}`, startedAt, d.body);
     const r = await postWebhook(d.url, headers, d.body, this.config);
-    const ok = r.status !== null && r.status >= 200 && r.status < 300;
+    const ok = succeeded(r);
     const retryAt =
       ok || d.attempt >= this.config.maxAttempts ? null : new Date(Date.now() + backoffMs(d.attempt, this.config));
-    await finishAttempt(this.ds, d, { startedAt, ms: r.ms, status: r.status, error: r.error }, retryAt);
     if (!ok)
       logger.info('webhook attempt failed', {
         delivery: d.id,
@@ -92,6 +92,7 @@ export class WebhookDispatcher {
         error: r.error,
         dead: retryAt === null,
       });
+    return { delivery: d, startedAt, ms: r.ms, status: r.status, error: r.error, retryAt };
   }
 
   private async purge(): Promise<void> {
