@@ -50,6 +50,13 @@ CREATE OR REPLACE VIEW bi.deals AS
   FROM live_deals d;
 CREATE OR REPLACE VIEW bi.deal_leads AS SELECT deal_id, lead_id FROM live_deal_leads;
 CREATE OR REPLACE VIEW bi.touchpoints AS SELECT id, external_id, lead_id, campaign_id, channel, type, occurred_at FROM live_touchpoints;
+CREATE OR REPLACE VIEW bi.deal_stage_changes AS
+  SELECT c.id, c.deal_id, c.to_stage AS stage, s.category, c.amount, c.reason, c.occurred_at, c.recorded_at
+  FROM deal_stage_changes c JOIN pipeline_stages s ON s.key = c.to_stage
+  WHERE EXISTS (SELECT 1 FROM live_deals d WHERE d.id = c.deal_id);
+CREATE OR REPLACE VIEW bi.lead_stage_changes AS
+  SELECT c.id, c.lead_id, c.event, c.reason, c.occurred_at, c.recorded_at FROM lead_stage_changes c
+  WHERE EXISTS (SELECT 1 FROM live_leads l WHERE l.id = c.lead_id);
 CREATE OR REPLACE VIEW bi.funnel_daily AS
   SELECT (v.at AT TIME ZONE 'UTC')::date AS day, v.stage, v.rank, l.source AS channel, count(*)::int AS entered
   FROM live_leads l CROSS JOIN LATERAL (VALUES ${STAGES.map((st, i) => `('${st}', ${i + 1}, l.${LADDER[i]})`).join(', ')}) v(stage, rank, at)
@@ -144,8 +151,13 @@ CREATE TRIGGER leads_keep_erased BEFORE UPDATE OF email, first_name, last_name O
   public async down(q: QueryRunner): Promise<void> {
     await q.query(AUDIT_ROW);
     await q.query(`DROP TRIGGER leads_keep_erased ON leads; DROP FUNCTION keep_erased();`);
-    // the BI views over the tables again, as BiViews made them
-    await q.query(BI_VIEWS.replace(/live_(leads|deals|deal_leads|touchpoints)/g, '$1'));
+    // the BI views over the tables again, as BiViews made them (the stage changes without the archived filter)
+    await q.query(
+      BI_VIEWS.replace(/\n  WHERE EXISTS \(SELECT 1 FROM live_\w+ \w WHERE \w\.id = c\.\w+\)/g, '').replace(
+        /live_(leads|deals|deal_leads|touchpoints)/g,
+        '$1',
+      ),
+    );
     await q.query(`
 DROP TRIGGER deals_archive_dirty ON deals;
 DROP TRIGGER leads_archive_dirty ON leads;
