@@ -153,7 +153,7 @@ CREATE TRIGGER leads_keep_erased BEFORE UPDATE OF email, first_name, last_name O
     await q.query(`DROP TRIGGER leads_keep_erased ON leads; DROP FUNCTION keep_erased();`);
     // the BI views over the tables again, as BiViews made them (the stage changes without the archived filter)
     await q.query(
-      BI_VIEWS.replace(/\n  WHERE EXISTS \(SELECT 1 FROM live_\w+ \w WHERE \w\.id = c\.\w+\)/g, '').replace(
+      BI_VIEWS.replace(/\n {2}WHERE EXISTS \(SELECT 1 FROM live_\w+ \w WHERE \w\.id = c\.\w+\)/g, '').replace(
         /live_(leads|deals|deal_leads|touchpoints)/g,
         '$1',
       ),
