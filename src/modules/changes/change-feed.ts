@@ -42,11 +42,14 @@ export class ChangeFeed {
     await this.connect(500);
   }
 
-  /** A live subscriber: every event from now on that `wants` accepts, in stream order. */
-  subscribe(wants: (e: ChangeEvent) => boolean): LiveQueue {
-    const q: LiveQueue = new LiveQueue(wants, () => this.subscribers.delete(q));
-    this.subscribers.add(q);
-    return q;
+  /**
+   * A live subscriber: every event this feed publishes from now on that `wants` accepts, in stream order, and the
+   * position it starts after (everything up to it was published before; everything after it will reach the queue).
+   */
+  subscribe(wants: (e: ChangeEvent) => boolean): { queue: LiveQueue; after: StreamKey | null } {
+    const queue: LiveQueue = new LiveQueue(wants, () => this.subscribers.delete(queue));
+    this.subscribers.add(queue);
+    return { queue, after: this.last };
   }
 
   /** Calls fn at every wake-up (a commit that wrote events); returns the unsubscribe. */

@@ -5,6 +5,7 @@ import {
   ChangeKind,
   StreamKey,
   checkNotExpired,
+  committedAfter,
   decodeKey,
   finalEventsAfter,
   isFullBatch,
@@ -15,7 +16,8 @@ import {
  * One subscriber's events: with `after`, every stored event after it (read from the outbox up to the stream's final
  * position) and then the live ones past the last one replayed; without, the live ones. The live subscription is
  * taken first and buffers while the replay reads, so nothing falls between the two and nothing comes twice.
- * Decoding and the retention check happen before the first event, so a bad cursor fails the subscribe.
+ * Without a cursor, only what commits after the subscription. Decoding and the retention check happen before the
+ * first event, so a bad cursor fails the subscribe.
  */
 export async function changeStream(
   feed: ChangeFeed,
@@ -28,7 +30,15 @@ export async function changeStream(
   if (last) await checkNotExpired(ds, last);
   await feed.start();
   const wanted = (e: ChangeEvent) => e.kind === kind && (!ids || ids.has(e.id));
-  const live = feed.subscribe(wanted);
+  const { queue: live, after: publishedUpTo } = feed.subscribe(wanted);
+  // without a cursor: only what commits from now on (an event committed already but still held back behind an older
+  // transaction would otherwise arrive as if new)
+  const before = last
+    ? new Set<string>()
+    : await committedAfter(ds, publishedUpTo).catch(async (e: unknown) => {
+        await live.return();
+        throw e;
+      });
   async function* events(): AsyncGenerator<ChangeEvent> {
     try {
       if (last) {
@@ -41,7 +51,7 @@ export async function changeStream(
           }
         } while (isFullBatch(batch));
       }
-      for await (const e of live) if (!last || keyAfter(e.key, last)) yield e;
+      for await (const e of live) if ((!last || keyAfter(e.key, last)) && !before.delete(e.key.id)) yield e;
     } finally {
       await live.return();
     }

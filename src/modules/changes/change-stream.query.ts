@@ -80,6 +80,19 @@ export async function finalEventsAfter(
 
 export const isFullBatch = (events: unknown[]): boolean => events.length >= BATCH;
 
+/**
+ * The ids of the events after `after` that are committed now but not final yet (held back behind an older running
+ * transaction): changes committed before a live subscriber arrived, which it is not to be sent.
+ */
+export async function committedAfter(db: Queryable, after: StreamKey | null): Promise<Set<string>> {
+  const r = await rows<{ id: string }>(
+    db,
+    `SELECT id::text FROM change_events WHERE $1::xid8 IS NULL OR (tx, id) > ($1::xid8, $2::bigint)`,
+    [after?.tx ?? null, after?.id ?? null],
+  );
+  return new Set(r.map((x) => x.id));
+}
+
 /** The last final position now: where a reader that wants only what comes next starts. */
 export async function currentFinalKey(db: Queryable): Promise<StreamKey | null> {
   const [r] = await rows<{ tx: string; id: string }>(

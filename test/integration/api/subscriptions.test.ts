@@ -207,6 +207,31 @@ describe('subscriptions over graphql-ws (real PostgreSQL LISTEN/NOTIFY)', () => 
     expect(JSON.stringify(query.errors)).toMatch(/subscriptions/);
   });
 
+  it('without a cursor, a change committed before subscribing never arrives, even when an older open transaction held it back', async () => {
+    const LEAD = `subscription($ids: [ID!]) { leadChanged(ids: $ids) { op version lead { id } } }`;
+    // an older transaction that has an id and stays open: later commits are not final until it ends
+    const runner = api.ds.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    await runner.query('SELECT pg_current_xact_id()');
+    try {
+      const ext = unique('held');
+      const id = (await api.ok<{ upsertLeads: BulkOut }>(UPSERT_LEADS, { input: [{ externalId: ext, score: 1 }] }))
+        .upsertLeads.results[0].id!;
+      const sub = collect(connect({ authorization: `Bearer ${tokenFor(Role.ANALYST)}` }), LEAD, { ids: [id] });
+      await new Promise((r) => setTimeout(r, 300)); // subscribed while the creation is committed but held back
+      await runner.commitTransaction();
+      await api.ok(UPSERT_LEADS, { input: [{ externalId: ext, score: 2 }] });
+      expect(await sub.until(() => sub.events.length >= 1)).toBe(true);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(sub.events.map((e) => e.data.leadChanged.op)).toEqual(['UPDATED']);
+      sub.stop();
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
+
   describe('resume from a cursor (the outbox)', () => {
     const LEADS = `subscription($ids: [ID!], $after: String) { leadChanged(ids: $ids, after: $after) { op cursor version lead { id score } } }`;
     const upsertLead = (externalId: string, score: number) =>
