@@ -27,6 +27,10 @@ import { startTestApi, TestApi } from '../../support/test-server';
 import { rolledBack, snapshot, withPendingWrite } from '../../support/transactions';
 import { unique } from '../../support/unique';
 
+// property runs: seconds alone, but over a minute beside the heaviest files on CI's two cores (the suite's 60 s is for
+// single cases)
+jest.setTimeout(180_000);
+
 const MIDNIGHT = Date.UTC(2025, 0, 1);
 const FUTURE = () => new Date(Date.now() + 10 * 60_000); // asOf after every fact, so the rollups may answer
 const TABLES = ['kpi_handoff', 'kpi_deal', 'kpi_handoff_day', 'kpi_deal_day'] as const;
