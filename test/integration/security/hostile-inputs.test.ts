@@ -333,7 +333,7 @@ const CASES: Case[] = [
   { name: 'H46 unknown path', method: 'GET', status: 404, code: 'NOT_FOUND' },
 ];
 
-describe('hostile input table (production configuration): expected status and code, never a 500, each under 500 ms', () => {
+describe('hostile input table (production configuration): expected status and code, never a 500, each under 2 s', () => {
   let api: TestApi;
   beforeAll(async () => (api = await startTestApi(productionConfig())));
   afterAll(() => api.close());
@@ -369,7 +369,9 @@ describe('hostile input table (production configuration): expected status and co
     });
     expect(res.status).not.toBe(500);
     expect(text).not.toMatch(/\bat [\w.<>]+ \(|node_modules|SELECT |INSERT |Did you mean/);
-    expect(elapsed).toBeLessThan(500);
+    // a bound, not a benchmark: every case takes tens of ms alone, but a 5 MB body took 518-723 ms beside the heaviest
+    // files on CI's two cores; what this catches is work that grows with the input (seconds to minutes)
+    expect(elapsed).toBeLessThan(2_000);
   });
 });
 
