@@ -478,7 +478,7 @@ function rule(type: string, field: string | null, arg: string | null): string | 
       : `Before this instant (${field.replace(/To$/, '')}).`;
   if (field === 'ownerId') return 'Owned by this user.';
   if (field === 'accountId') return 'Of this account.';
-  if (field === 'sources' || field === 'channels') return 'Of these channels.';
+  if (field === 'channels') return 'Of these channels.';
   if (field === 'ownerEmail') return 'The owner, by their email (null clears; SALES may only name itself).';
   if (field === 'accountExternalId') return 'The account, by its externalId (null clears).';
   if (field === 'leadExternalIds') return 'The leads it came from, by externalId (replaces the links when given).';
