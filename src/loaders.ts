@@ -7,6 +7,7 @@ import { pipelineStageLoaders } from './modules/pipeline-stage/pipeline-stage.lo
 import { touchpointLoaders } from './modules/touchpoint/touchpoint.loaders';
 import { userLoaders } from './modules/user/user.loaders';
 import { webhookLoaders } from './modules/webhooks/webhook.loaders';
+import { qualificationLoaders } from './modules/qualification/qualification.loaders';
 
 /** Every parent → child lookup of one request, assembled from each feature's `<feature>.loaders.ts`. */
 export function createLoaders(ds: DataSource) {
@@ -19,6 +20,7 @@ export function createLoaders(ds: DataSource) {
     ...pipelineStageLoaders(ds),
     ...touchpointLoaders(ds),
     ...webhookLoaders(ds),
+    ...qualificationLoaders(ds),
   };
 }
 

@@ -12,6 +12,7 @@ import { TouchpointFieldsResolver, TouchpointResolver } from './modules/touchpoi
 import { UserResolver } from './modules/user/user.resolver';
 import { LifecycleResolver } from './modules/lifecycle/lifecycle.resolver';
 import { WebhookDeliveryFieldsResolver, WebhookResolver } from './modules/webhooks/webhook.resolver';
+import { QualificationResolver } from './modules/qualification/qualification.resolver';
 
 /** Root resolvers carry @Authorized; *FieldsResolver classes serve child fields of already-authorized parents. */
 export const ROOT_RESOLVERS = [
@@ -26,6 +27,7 @@ export const ROOT_RESOLVERS = [
   ChangeResolver,
   LifecycleResolver,
   WebhookResolver,
+  QualificationResolver,
 ] as const;
 export const FIELD_RESOLVERS = [
   AccountFieldsResolver,

@@ -4,6 +4,7 @@ import { PubSub, buildSchemaSync } from 'type-graphql';
 import { authChecker } from './common/auth/auth-checker';
 import { plainFieldResolvers } from './common/graphql/plain-field-resolvers';
 import { describeSchema } from './common/graphql/schema-descriptions';
+import { AGREEMENT_TEXT } from './modules/qualification/qualification.descriptions';
 import { createContainer } from './container';
 import { Deps } from './context';
 import { RESOLVERS } from './resolvers';
@@ -35,7 +36,7 @@ export function buildAppSchema(
     pubSub: NO_TOPICS,
   });
   plainFieldResolvers(schema, container);
-  describeSchema(schema);
+  describeSchema(schema, AGREEMENT_TEXT);
   return schema;
 }
 

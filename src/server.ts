@@ -33,6 +33,7 @@ import { logger, setLogLevel } from './common/log/logger';
 import { ChangeFeed } from './modules/changes/change-feed';
 import { subscriptionServer } from './modules/changes/subscription-server';
 import { WebhookDispatcher } from './modules/webhooks/webhook-dispatcher';
+import { resumeBackfill } from './modules/qualification/activation';
 
 export interface RunningServer {
   url: string;
@@ -258,6 +259,13 @@ export async function createServer(
     });
   };
   dispatchWhenReady();
+  // an activation's evaluation of every lead that a crash interrupted is finished once the database is ready
+  const backfillWhenReady = (): void => {
+    if (shuttingDown) return;
+    if (!isReady()) return void setTimeout(backfillWhenReady, 200).unref();
+    void resumeBackfill(deps.transactions);
+  };
+  backfillWhenReady();
   const address = httpServer.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   return {

@@ -14,6 +14,7 @@ import { BiReaderHardening1764892800000 } from '../../migrations/1764892800000-B
 import { ListsAndLifecycle1764979200000 } from '../../migrations/1764979200000-ListsAndLifecycle';
 import { ArchiveAnalytics1765065600000 } from '../../migrations/1765065600000-ArchiveAnalytics';
 import { ChangeOutbox1765152000000 } from '../../migrations/1765152000000-ChangeOutbox';
+import { QualificationAgreement1765238400000 } from '../../migrations/1765238400000-QualificationAgreement';
 
 /** Every migration, in order. A merged migration is never edited; add a new one here instead. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   ListsAndLifecycle1764979200000,
   ArchiveAnalytics1765065600000,
   ChangeOutbox1765152000000,
+  QualificationAgreement1765238400000,
 ];

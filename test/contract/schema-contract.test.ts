@@ -87,7 +87,7 @@ function additive(change: DangerousChange, inputOnly: Set<string>): boolean {
  * REQUIRE_SHARED_CONTRACT so a missing contract there fails instead of passing unchecked.
  */
 const contractDir = path.join(root, '..', 'shared', 'contract');
-const IMPLEMENTED = ['core.graphql', 'analytics.graphql'];
+const IMPLEMENTED = ['core.graphql', 'analytics.graphql', 'agreement.graphql'];
 if (process.env.REQUIRE_SHARED_CONTRACT && !fs.existsSync(contractDir)) {
   throw new Error(`REQUIRE_SHARED_CONTRACT is set but ${contractDir} does not exist`);
 }

@@ -3,6 +3,7 @@ import { Role } from '../../src/common/graphql/enums';
 import { Config, loadConfig } from '../../src/config/config';
 import { createServer, RunningServer } from '../../src/server';
 import { openTestDataSource } from './db';
+import { scratchDatabase } from './scratch-db';
 import { testConfig, tokenFor } from './tokens';
 
 export interface GqlResponse<T = Record<string, any>> {
@@ -51,6 +52,20 @@ export const productionConfig = (env: Record<string, string> = {}): Config =>
 export async function startTestApi(config: Config = testConfig, now?: () => number): Promise<TestApi> {
   const ds = await openTestDataSource(config.db.poolSize, config === testConfig ? {} : config.db);
   const server = await createServer(config, ds, 0, undefined, now);
+  return apiFor(ds, server, () => ds.destroy());
+}
+
+/**
+ * The real server on a database of its own (scratchDatabase): for tests that change what is global to a database
+ * (the active qualification definition), so no other test file sees it. close() drops the database.
+ */
+export async function startScratchApi(prefix: string, config: Config = testConfig): Promise<TestApi> {
+  const db = await scratchDatabase(prefix);
+  const server = await createServer(config, db.ds, 0);
+  return apiFor(db.ds, server, () => db.drop());
+}
+
+function apiFor(ds: DataSource, server: RunningServer, release: () => Promise<void>): TestApi {
   const gql: TestApi['gql'] = async (query, variables = {}, role = Role.ADMIN, headers = {}) => {
     const res = await fetch(server.url, {
       method: 'POST',
@@ -74,7 +89,7 @@ export async function startTestApi(config: Config = testConfig, now?: () => numb
     },
     async close() {
       await server.stop();
-      await ds.destroy();
+      await release();
     },
   };
 }

@@ -28,3 +28,11 @@ export const LIFECYCLE = {
 
 /** ANALYST tokens read everything except personal fields. */
 export const canSeePersonalData = (viewer: Viewer | null): boolean => !!viewer && viewer.role !== Role.ANALYST;
+
+/** The qualification agreement (definitions §7, §8): who drafts, approves for which side, and retires. */
+export const QUALIFICATION = {
+  draft: [Role.ADMIN, Role.REVOPS, Role.MARKETING, Role.SALES],
+  retire: [Role.ADMIN, Role.REVOPS],
+  marketingSide: [Role.ADMIN, Role.REVOPS, Role.MARKETING],
+  salesSide: [Role.ADMIN, Role.REVOPS, Role.SALES],
+} as const satisfies Record<string, readonly Role[]>;

@@ -297,7 +297,8 @@ const TEXT: Record<string, string> = {
   'PipelineFunnelInput.breakdown': 'Groups to split every step into (OWNER, INDUSTRY, REGION).',
   'PipelineFunnelInput.skippedStages': 'INFER skipped stages (the default) or STRICT.',
   KpiInput: 'What the KPIs cover.',
-  'KpiInput.slaHours': 'The response SLA for slaCompliance, in hours.',
+  'KpiInput.slaHours':
+    "The response SLA for slaCompliance, in hours (default: the active qualification definition's responseSlaHours, 24 when none).",
   KpiSeriesInput: 'What a KPI series covers.',
   'KpiSeriesInput.metrics': 'The metrics to compute.',
   'KpiSeriesInput.interval': 'DAY, WEEK, MONTH or QUARTER.',
@@ -492,8 +493,9 @@ const KPI_METRIC = (value: string) =>
   `The KPI ${LOWER(value.toLowerCase().replace(/_(\w)/g, (_m, c: string) => c.toUpperCase()))} of definitions §5.`;
 
 /** Sets the description of every element that has none from TEXT or the shared rules. */
-export function describeSchema(schema: GraphQLSchema): void {
-  const pick = (coordinate: string, fallback: () => string | null) => TEXT[coordinate] ?? fallback();
+export function describeSchema(schema: GraphQLSchema, features: Record<string, string> = {}): void {
+  const pick = (coordinate: string, fallback: () => string | null) =>
+    TEXT[coordinate] ?? features[coordinate] ?? fallback();
   for (const type of Object.values(schema.getTypeMap())) {
     if (type.name.startsWith('__')) continue;
     if (isSpecifiedScalarType(type)) continue; // String, Int…: graphql-js's own, shared by every schema

@@ -1,4 +1,5 @@
-import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, FieldResolver, Float, Int, Resolver, Root } from 'type-graphql';
+import { LeadQualification } from '../qualification/qualification.types';
 import { canSeePersonalData } from '../../common/auth/viewer';
 import { Connection } from '../../common/graphql/connection.type';
 import { PageArgs } from '../../common/graphql/page.args';
@@ -55,6 +56,30 @@ export class LeadFieldsResolver {
   @FieldResolver(() => TouchpointConnection)
   touchpoints(@Root() l: LeadRow, @Args() args: PageArgs, @Ctx() ctx: Context): Promise<Connection<TouchpointRow>> {
     return ctx.loaders.leadTouchpoints.load(l.id, args);
+  }
+
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description: 'Fit score under the active definition (null when none is active).',
+  })
+  async fitScore(@Root() l: LeadRow, @Ctx() ctx: Context): Promise<number | null> {
+    return (await ctx.loaders.leadScore.load(l.id))?.fit ?? null;
+  }
+
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description: 'Engagement score now under the active definition (null when none is active).',
+  })
+  async engagementScore(@Root() l: LeadRow, @Ctx() ctx: Context): Promise<number | null> {
+    return (await ctx.loaders.leadScore.load(l.id))?.engagement ?? null;
+  }
+
+  @FieldResolver(() => LeadQualification, {
+    nullable: true,
+    description: 'Set when an active definition made this lead an MQL.',
+  })
+  qualification(@Root() l: LeadRow, @Ctx() ctx: Context): Promise<LeadQualification | null> {
+    return ctx.loaders.leadQualification.load(l.id);
   }
 
   @FieldResolver(() => [Deal])

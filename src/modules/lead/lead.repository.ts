@@ -120,6 +120,7 @@ interface HistoryRow {
   occurredAt: Date;
   recordedAt: Date;
   actor: string | null;
+  qualificationVersion: number | null;
 }
 
 /** Lead.stageHistory for many leads, in replay order, with fromStage/toStage from the replay. */
@@ -131,7 +132,8 @@ export async function stageHistoryByLeadIds(
     db,
     `
     SELECT e.lead_id::text AS "leadId", e.log_id::text AS "logId", e.event, e.reason, c.note,
-           e.occurred_at AS "occurredAt", e.recorded_at AS "recordedAt", c.actor
+           e.occurred_at AS "occurredAt", e.recorded_at AS "recordedAt", c.actor,
+           c.qualification_version AS "qualificationVersion"
     FROM lead_events($1::bigint[]) e LEFT JOIN lead_stage_changes c ON c.id = e.log_id
     ORDER BY e.lead_id, e.occurred_at, e.rnk, e.recorded_at, e.seq`,
     [leadIds],
@@ -159,6 +161,7 @@ export async function stageHistoryByLeadIds(
           occurredAt: e.occurredAt,
           recordedAt: e.recordedAt,
           actor: e.actor,
+          qualificationVersion: e.qualificationVersion,
         };
       }),
     );

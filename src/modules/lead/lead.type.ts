@@ -76,6 +76,7 @@ export class LeadStageChange {
   @Field() occurredAt: Date;
   @Field() recordedAt: Date;
   @Field(() => String, { nullable: true }) actor: string | null;
+  @Field(() => Int, { nullable: true }) qualificationVersion: number | null;
 }
 
 export const LeadConnection = ConnectionType('Lead', Lead);

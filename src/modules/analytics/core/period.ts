@@ -45,3 +45,10 @@ export function windowSeconds(days: number | null | undefined, field = 'conversi
 export function ownerFilter(ids: string[] | null | undefined): string[] | null {
   return ids == null ? null : ids.map((id) => dbId(id) ?? '0');
 }
+
+/** A response SLA in hours: above 0, at most a leap year. */
+export function checkSlaHours(hours: number, field = 'slaHours'): number {
+  if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 366)
+    throw badInput(`${field} must be a number of hours from 0 to 8784`, field);
+  return hours;
+}

@@ -1,11 +1,11 @@
 import { DataSource } from 'typeorm';
-import { badInput } from '../../../common/errors/app-error';
-import { checkPeriod, ownerFilter, windowSeconds } from '../core/period';
+import { checkPeriod, checkSlaHours, ownerFilter, windowSeconds } from '../core/period';
 import { queryDealKpis } from './deal-kpis.query';
 import { queryLeadKpis } from './lead-kpis.query';
 import { toKpiReport } from './kpi.calc';
 import { kpiRollupPlan, queryDealKpisRollup, queryLeadKpisRollup } from './kpi-rollup.query';
 import { KpiInput, KpiReport } from './kpi.types';
+import { activeSlaHours } from '../../qualification/qualification.repository';
 
 export type KpiOptions = Pick<KpiInput, 'conversionWindowDays' | 'slaHours' | 'sources' | 'ownerIds'>;
 
@@ -22,9 +22,7 @@ export async function kpiReports(
   o: KpiOptions,
   now = new Date(),
 ): Promise<KpiReport[]> {
-  const slaHours = o.slaHours ?? 24;
-  if (!Number.isFinite(slaHours) || slaHours <= 0 || slaHours > 24 * 366)
-    throw badInput('slaHours must be a number of hours from 0 to 8784', 'slaHours');
+  const slaHours = checkSlaHours(o.slaHours ?? (await activeSlaHours(ds)));
   const scope = {
     edges,
     asOf,

@@ -8,7 +8,7 @@ export class KpiInput {
   @Field() to: Date;
   @Field(() => Date, { nullable: true }) asOf?: Date | null;
   @Field(() => Float, { nullable: true }) conversionWindowDays?: number | null;
-  @Field(() => Float, { nullable: true, defaultValue: 24 }) slaHours?: number | null;
+  @Field(() => Float, { nullable: true }) slaHours?: number | null;
   @Field(() => [Channel], { nullable: true }) sources?: Channel[] | null;
   @Field(() => [ID], { nullable: true }) ownerIds?: string[] | null;
 }

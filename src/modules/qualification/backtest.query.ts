@@ -1,0 +1,96 @@
+import { Queryable, sqlRows } from '../../db/sql';
+import { param, sql } from '../../db/sql-tag';
+import { dispositionSql } from '../analytics/kpi/lead-kpis.query';
+import { leadFirstEntries } from '../analytics/funnel/funnel.query';
+import { DefinitionSpec } from './definition.check';
+import { definitionParams, qualifiedSql } from './qualify.sql';
+
+/** One side of a backtest (the definition's Q, or the actual practice's A), as counts. */
+export interface BacktestSideRow {
+  qualified: number;
+  withSql: number;
+  withCustomer: number;
+  rejected: number;
+  reasons: { reason: string; count: number }[] | null;
+  medianDays: number | null;
+}
+
+export interface BacktestRow {
+  leads: number;
+  sqls: number;
+  customers: number;
+  both: number;
+  onlyDefinition: number;
+  onlyActual: number;
+  definition: BacktestSideRow;
+  actual: BacktestSideRow;
+}
+
+/** One side's numbers over the per-lead rows `x` where the side's instant column is set. */
+const side = (at: string) => sql`json_build_object(
+      'qualified', count(*) FILTER (WHERE ${at} IS NOT NULL),
+      'withSql', count(*) FILTER (WHERE ${at} IS NOT NULL AND s IS NOT NULL),
+      'withCustomer', count(*) FILTER (WHERE ${at} IS NOT NULL AND c IS NOT NULL),
+      'rejected', count(*) FILTER (WHERE ${at} IS NOT NULL AND kind = 'RETURNED'),
+      'reasons', (SELECT json_agg(json_build_object('reason', y.reason, 'count', y.n) ORDER BY y.reason)
+        FROM (SELECT reason, count(*)::int AS n FROM x WHERE ${at} IS NOT NULL AND kind = 'RETURNED' GROUP BY reason) y),
+      'medianDays', percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ${at} - created_at)::float8 / 86400)
+        FILTER (WHERE ${at} IS NOT NULL))`;
+
+/**
+ * The backtest of definitions.md §8 in one statement: population U = live leads created in [from, to) (and by
+ * asOf); q = each one's first qualifying instant under D from its createdAt, counted when ≤ asOf; beside it the actual
+ * practice (reach_MQL ≤ asOf), and the SQL and CUSTOMER reaches and hand-off dispositions as of asOf.
+ */
+export async function queryBacktest(
+  db: Queryable,
+  def: DefinitionSpec,
+  from: Date,
+  to: Date,
+  asOf: Date,
+  current: boolean,
+): Promise<BacktestRow> {
+  const p = definitionParams(def);
+  const [asOfP, currentP] = [param(asOf), param(current)];
+  const [row] = await sqlRows<BacktestRow>(
+    db,
+    sql`
+    WITH u AS (
+      SELECT l.id, l.created_at, ${leadFirstEntries(asOfP, currentP)}
+      FROM live_leads l
+      WHERE l.created_at >= ${param(from)} AND l.created_at < ${param(to)} AND l.created_at <= ${asOfP}
+    ),
+    pop AS (SELECT id AS lead_id, created_at AS since FROM u)${qualifiedSql(p, asOfP)},
+    r AS (
+      SELECT u.id, u.created_at, u.f5, least(u.f2, u.f3, u.f4, u.f5, u.f6) AS a, least(u.f4, u.f5, u.f6) AS s, u.f6 AS c, q.at AS q
+      FROM u LEFT JOIN qualified q ON q.lead_id = u.id
+    ),
+    x AS (
+      SELECT r.*, d.kind, d.reason FROM r
+      LEFT JOIN LATERAL (${dispositionSql('r.id', 'r.a', 'r.f5', asOfP)}) d ON r.a IS NOT NULL
+    )
+    SELECT count(*)::int AS leads, count(s)::int AS sqls, count(c)::int AS customers,
+      count(*) FILTER (WHERE q IS NOT NULL AND a IS NOT NULL)::int AS both,
+      count(*) FILTER (WHERE q IS NOT NULL AND a IS NULL)::int AS "onlyDefinition",
+      count(*) FILTER (WHERE q IS NULL AND a IS NOT NULL)::int AS "onlyActual",
+      ${side('q')} AS definition, ${side('a')} AS actual
+    FROM x`,
+  );
+  return row;
+}
+
+/** Each lead's first qualifying instant under D from its createdAt, at or before asOf (the backtest's q, per lead). */
+export async function backtestInstants(
+  db: Queryable,
+  def: DefinitionSpec,
+  leadIds: readonly string[],
+  asOf: Date,
+): Promise<{ leadId: string; at: Date }[]> {
+  const asOfP = param(asOf);
+  return sqlRows(
+    db,
+    sql`WITH pop AS (SELECT l.id AS lead_id, l.created_at AS since FROM leads l WHERE l.id = ANY(${param(leadIds)}::bigint[]))
+    ${qualifiedSql(definitionParams(def), asOfP)}
+    SELECT lead_id::text AS "leadId", at FROM qualified ORDER BY lead_id`,
+  );
+}
