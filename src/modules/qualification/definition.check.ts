@@ -99,8 +99,6 @@ export function checkDefinition(input: QualificationDefinitionInput): Definition
   const windowDays = input.engagementWindowDays ?? 90;
   checkNumber(windowDays, 'engagementWindowDays', 1, 3660, true);
   checkNumber(input.engagementHalfLifeDays, 'engagementHalfLifeDays', 0.001, 3660);
-  if (input.engagementHalfLifeDays === 0)
-    throw badInput('engagementHalfLifeDays must be above 0', 'engagementHalfLifeDays');
   const sla = input.responseSlaHours ?? 24;
   checkNumber(sla, 'responseSlaHours', 0.001, 24 * 366);
   const fitCeiling = maxFit(fitRules);
