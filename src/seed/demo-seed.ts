@@ -13,6 +13,7 @@ import { setKpiTargets } from '../modules/analytics/kpi/kpi-target.service';
 import { KpiMetric } from '../modules/analytics/kpi/kpi-series.types';
 import { pick, prng } from './prng';
 import { TransactionRunner } from '../db/transaction';
+import { seedAgreement } from './demo-agreement';
 
 const DAY = 86_400_000;
 /** The demo year: 2025-11-01 to 2026-11-01 (UTC), fixed so the demo is the same everywhere. */
@@ -200,6 +201,7 @@ export async function seedDemo(transactions: TransactionRunner, leadCount = 300)
   await send(deals, (c) => upsertDeals(transactions, svc, c, true));
   await send(dealChanges, (c) => recordDealStageChanges(transactions, svc, c, true));
   await setKpiTargets(transactions, DEMO_TARGETS);
+  await seedAgreement(transactions);
 }
 
 /** Quarterly targets of the demo year (the dashboard's tiles show actual against them). */

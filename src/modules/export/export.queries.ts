@@ -1,3 +1,4 @@
+import { RejectionReason } from '../../common/graphql/enums';
 import { Cell } from './csv';
 
 /** What one export runs (a GraphQL document with `$input`) and how its data becomes tidy rows. */
@@ -51,6 +52,23 @@ interface FunnelOut {
 }
 
 const RATIO = 'numerator denominator value';
+
+interface HandoffGroupOut {
+  key: string;
+  label: string;
+  mqls: number;
+  accepted: number;
+  returned: number;
+  pending: number;
+  acceptanceRate: RatioOut;
+  rejectionReasons: { reason: string; count: number }[];
+  responseHours: { count: number; mean: number | null; median: number | null };
+  slaCompliance: RatioOut;
+}
+const HANDOFF_GROUP = `key label mqls accepted returned pending acceptanceRate { ${RATIO} } rejectionReasons { reason count }
+  responseHours { count mean median } slaCompliance { ${RATIO} }`;
+/** One column per return reason (returned_BAD_FIT …), so a spreadsheet can sum them. */
+const REASONS = Object.values(RejectionReason);
 
 /** GET /export/<name>.csv|json: each one exactly a GraphQL query of the public API, flattened. */
 export const EXPORTS: Record<string, ExportSpec> = {
@@ -153,6 +171,51 @@ export const EXPORTS: Record<string, ExportSpec> = {
           firstDenominator: s.conversionFromFirst.denominator,
         }));
       return [...flat(null, f.steps), ...f.groups.flatMap((g) => flat(g.key, g.steps))];
+    },
+  },
+  handoff: {
+    inputType: 'HandoffFeedbackInput',
+    query: `query Export($input: HandoffFeedbackInput!) { handoffFeedback(input: $input) { slaHours
+      total { ${HANDOFF_GROUP} } groups { ${HANDOFF_GROUP} } } }`,
+    columns: [
+      'key',
+      'label',
+      'mqls',
+      'accepted',
+      'returned',
+      'pending',
+      'acceptanceRate',
+      'responses',
+      'responseMeanHours',
+      'responseMedianHours',
+      'slaHours',
+      'slaOnTime',
+      'slaDue',
+      'slaCompliance',
+      ...REASONS.map((r) => `returned_${r}`),
+    ],
+    // one row per group, then the TOTAL row (the groups sum to it)
+    rows: (d) => {
+      const h = d.handoffFeedback as { slaHours: number; total: HandoffGroupOut; groups: HandoffGroupOut[] };
+      return [...h.groups, h.total].map((g) => ({
+        key: g.key,
+        label: g.label,
+        mqls: g.mqls,
+        accepted: g.accepted,
+        returned: g.returned,
+        pending: g.pending,
+        acceptanceRate: g.acceptanceRate.value,
+        responses: g.responseHours.count,
+        responseMeanHours: g.responseHours.mean,
+        responseMedianHours: g.responseHours.median,
+        slaHours: h.slaHours,
+        slaOnTime: g.slaCompliance.numerator,
+        slaDue: g.slaCompliance.denominator,
+        slaCompliance: g.slaCompliance.value,
+        ...Object.fromEntries(
+          REASONS.map((r) => [`returned_${r}`, g.rejectionReasons.find((x) => x.reason === r)?.count ?? 0]),
+        ),
+      }));
     },
   },
 };

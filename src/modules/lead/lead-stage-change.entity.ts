@@ -1,4 +1,4 @@
-import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { LeadEntity } from './lead.entity';
 
 /** Append-only log of a lead's hand-off events (its LEAD entry included). */
@@ -9,6 +9,7 @@ import { LeadEntity } from './lead.entity';
   'lead_stage_changes_reason_check',
   `reason IN ('BAD_FIT','NO_BUDGET','NO_AUTHORITY','NO_NEED','TIMING','NO_RESPONSE','DUPLICATE','COMPETITOR','OTHER')`,
 )
+@Index('lead_stage_changes_auto_mql_idx', ['leadId', 'occurredAt'], { where: 'qualification_version IS NOT NULL' })
 export class LeadStageChangeEntity {
   @PrimaryGeneratedColumn('identity', {
     type: 'bigint',
@@ -26,4 +27,6 @@ export class LeadStageChangeEntity {
   @Column('timestamptz', { name: 'occurred_at' }) occurredAt: Date;
   @Column('timestamptz', { name: 'recorded_at', default: () => 'now()' }) recordedAt: Date;
   @Column('text', { nullable: true }) actor: string | null;
+  /** The qualification definition version that recorded this MQL automatically (null: manual). */
+  @Column('integer', { name: 'qualification_version', nullable: true }) qualificationVersion: number | null;
 }

@@ -1,6 +1,9 @@
 // The funnel dashboard: plain ES module, no build step, only the public GraphQL API (one request per view).
 // Every number shown carries its raw value in data-value, so what is read can be checked against the API.
 
+import { $, day, el, gql, num, utc } from './ui.js';
+import { showAgreement } from './agreement.js';
+
 const CHANNELS = [
   'EMAIL',
   'PAID_SEARCH',
@@ -45,51 +48,6 @@ export const DASHBOARD_QUERY = `query Dashboard($from: DateTimeISO!, $to: DateTi
   ${MODELS.map(([alias, model]) => `${alias}: attribution(input: { model: ${model}, from: $from, to: $to }) { ...A }`).join('\n  ')}
 }
 fragment A on AttributionReport { revenue unattributedRevenue rows { key label revenue spend roi { value } } }`;
-
-const $ = (id) => document.getElementById(id);
-const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
-const count = new Intl.NumberFormat('en-US');
-const pct = (v) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)}%`);
-const fmt = (v, kind) =>
-  v === null || v === undefined
-    ? '–'
-    : kind === 'money'
-      ? money.format(v)
-      : kind === 'ratio'
-        ? pct(v)
-        : count.format(v);
-const day = (d) => d.toISOString().slice(0, 10);
-const utc = (s) => new Date(`${s}T00:00:00Z`);
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) e.setAttribute(k, String(v));
-  for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  return e;
-}
-/** A number: shown formatted, its raw value in data-value ('' for null). */
-const num = (v, kind, attrs = {}) =>
-  el(
-    'span',
-    { ...attrs, 'data-value': v ?? '', class: typeof v === 'number' && v < 0 ? 'neg' : undefined },
-    fmt(v, kind),
-  );
-
-async function gql(query, variables) {
-  const token = localStorage.getItem('funnel-token');
-  const res = await fetch('/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
-  if (body.errors?.length) {
-    const e = new Error(body.errors.map((x) => `${x.extensions?.code ?? 'ERROR'}: ${x.message}`).join('; '));
-    e.code = body.errors[0].extensions?.code;
-    throw e;
-  }
-  return body.data;
-}
 
 /** Period choices: last 12 months, this and last calendar quarter, and every KPI target period (latest first). */
 async function periodChoices() {
@@ -270,6 +228,7 @@ async function show() {
   renderSteps($('pipeline'), data.pipelineFunnel.steps);
   renderAttribution(data);
   renderTargets(data.kpiTargets);
+  await showAgreement(from, to);
   $('board').hidden = false;
   $('status').textContent = `${day(from)} → ${day(to)} (UTC)${source ? `, ${source}` : ''}`;
   document.body.dataset.loaded = `${from.toISOString()}|${to.toISOString()}|${source}`;

@@ -41,7 +41,15 @@ const WRITE: Record<string, Role[]> = {
   deleteWebhookEndpoint: [R.ADMIN, R.REVOPS],
   rotateWebhookSecret: [R.ADMIN, R.REVOPS],
   replayWebhookDeliveries: [R.ADMIN, R.REVOPS],
+  createQualificationDefinition: [R.ADMIN, R.REVOPS, R.MARKETING, R.SALES],
+  updateQualificationDefinition: [R.ADMIN, R.REVOPS, R.MARKETING, R.SALES],
+  proposeQualificationDefinition: [R.ADMIN, R.REVOPS, R.MARKETING, R.SALES],
+  approveQualificationDefinition: [R.ADMIN, R.REVOPS, R.MARKETING, R.SALES],
+  retireQualificationDefinition: [R.ADMIN, R.REVOPS],
 };
+/** A valid definition (an allowed role creates a DRAFT: drafts change nothing else). */
+const DEFINITION = `{ name: "role matrix", fitRules: [], engagementRules: [], fitThreshold: 0, engagementThreshold: 0 }`;
+const PERIOD = `from: "2025-01-01T00:00:00Z", to: "2025-02-01T00:00:00Z"`;
 const archiveOp = (name: string) => `mutation { ${name}(externalIds: []) { successCount } }`;
 const mergeOp = (name: string) =>
   `mutation { ${name}(input: { survivorExternalId: "no-such-record", duplicateExternalIds: ["no-such-dup"] }) { id } }`;
@@ -98,6 +106,15 @@ const OPS: Record<string, string> = {
   deleteWebhookEndpoint: `mutation { deleteWebhookEndpoint(id: "999999999") }`,
   rotateWebhookSecret: `mutation { rotateWebhookSecret(id: "999999999") { secret } }`,
   replayWebhookDeliveries: `mutation { replayWebhookDeliveries(ids: ["999999999"]) }`,
+  qualificationDefinitions: `{ qualificationDefinitions { id } }`,
+  activeQualificationDefinition: `{ activeQualificationDefinition { id } }`,
+  qualificationBacktest: `{ qualificationBacktest(input: { definitionId: "999999999", ${PERIOD} }) { leads } }`,
+  handoffFeedback: `{ handoffFeedback(input: { ${PERIOD}, groupBy: CAMPAIGN }) { total { mqls } } }`,
+  createQualificationDefinition: `mutation { createQualificationDefinition(input: ${DEFINITION}) { id } }`,
+  updateQualificationDefinition: `mutation { updateQualificationDefinition(id: "999999999", input: ${DEFINITION}) { id } }`,
+  proposeQualificationDefinition: `mutation { proposeQualificationDefinition(id: "999999999") { id } }`,
+  approveQualificationDefinition: `mutation { approveQualificationDefinition(id: "999999999") { id } }`,
+  retireQualificationDefinition: `mutation { retireQualificationDefinition(id: "999999999") { id } }`,
   convertLead: `mutation { convertLead(input: { leadId: "999999999", deal: { externalId: "x", name: "x", amount: 1 } }) { id } }`,
 };
 

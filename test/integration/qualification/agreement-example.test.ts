@@ -4,6 +4,7 @@ import { backtestInstants } from '../../../src/modules/qualification/backtest.qu
 import { QualificationDefinitionInput } from '../../../src/modules/qualification/qualification.types';
 import { EXAMPLE_DEFINITION, loadAgreementExample } from '../../support/agreement-example';
 import { startTestApi, TestApi } from '../../support/test-server';
+import { tokenFor } from '../../support/tokens';
 
 /**
  * Worked example 3 (the qualification agreement, definitions.md §8, §9), every number exact: scores to 1e-6, instants
@@ -224,5 +225,43 @@ describe('worked example 3: the qualification agreement', () => {
       '50-74': 2,
       '<25': 1,
     });
+  });
+
+  it('GET /export/handoff.csv and .json: the same feedback as flat rows, returns by reason as columns, TOTAL last', async () => {
+    const origin = api.server.url.replace('/graphql', '');
+    const qs = new URLSearchParams({ ...period, groupBy: 'source', slaHours: '24' });
+    const headers = { authorization: `Bearer ${tokenFor(Role.ANALYST)}` };
+    const csv = await fetch(`${origin}/export/handoff.csv?${qs}`, { headers });
+    expect(csv.status).toBe(200);
+    const lines = (await csv.text()).trim().split(/\r?\n/);
+    expect(lines[0].split(',').slice(0, 6)).toEqual(['key', 'label', 'mqls', 'accepted', 'returned', 'pending']);
+    expect(lines.map((l) => l.split(',')[0])).toEqual(['key', 'EMAIL', 'PAID_SEARCH', 'WEBINAR', 'TOTAL']);
+    const json = (await (await fetch(`${origin}/export/handoff.json?${qs}`, { headers })).json()) as {
+      columns: string[];
+      rows: Record<string, unknown>[];
+    };
+    expect(json.rows.at(-1)).toMatchObject({
+      key: 'TOTAL',
+      mqls: 5,
+      accepted: 2,
+      returned: 2,
+      pending: 1,
+      acceptanceRate: 0.5,
+      responses: 4,
+      responseMeanHours: 26.75,
+      responseMedianHours: 28,
+      slaHours: 24,
+      slaOnTime: 2,
+      slaDue: 5,
+      returned_BAD_FIT: 2,
+      returned_OTHER: 0,
+    });
+    const bad = await fetch(`${origin}/export/handoff.csv?${new URLSearchParams({ ...period, groupBy: 'nope' })}`, {
+      headers,
+    });
+    expect([
+      bad.status,
+      ((await bad.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code,
+    ]).toEqual([400, 'BAD_USER_INPUT']);
   });
 });

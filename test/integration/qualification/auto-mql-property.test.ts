@@ -28,7 +28,6 @@ const BASE = Date.UTC(2024, 5, 1);
 const TYPES = ['EMAIL_CLICK', 'FORM_SUBMISSION', 'WEBINAR_ATTENDED'];
 const CHANNELS = ['EMAIL', 'PAID_SEARCH', 'WEBINAR'];
 const TITLES = ['VP Sales', 'Head of IT', 'student', 'Engineer', null];
-const INDUSTRIES = ['Software', 'software', 'Retail', null];
 
 function rng(seed: number) {
   let s = seed >>> 0;

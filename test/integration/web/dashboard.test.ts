@@ -160,6 +160,61 @@ const MODELS = ['FIRST_TOUCH', 'LAST_TOUCH', 'LINEAR', 'W_SHAPED', 'TIME_DECAY',
       await page.close();
     });
 
+    it('shows the agreement in force, hand-off feedback by campaign and a backtest of the draft: the numbers the API gives', async () => {
+      const page = await open(`${origin}/#token=${token}`);
+      await page.waitForSelector('body[data-loaded]', { timeout: 20_000 });
+      const [from, to] = (await page.getAttribute('body', 'data-loaded'))!.split('|');
+      const api = await gql(
+        `query($from: DateTimeISO!, $to: DateTimeISO!) {
+          activeQualificationDefinition { id version approvals { sub } }
+          qualificationDefinitions(status: DRAFT) { id version }
+          handoffFeedback(input: { from: $from, to: $to, groupBy: CAMPAIGN }) {
+            total { mqls accepted returned acceptanceRate { value } slaCompliance { value } }
+            groups { key mqls accepted returned pending acceptanceRate { value } responseHours { median } slaCompliance { value } } } }`,
+        { from, to },
+      );
+      const active = api.activeQualificationDefinition;
+      expect(await page.getAttribute('[data-version]', 'data-version')).toBe(String(active.version));
+      expect(await page.textContent('#agreement-definition')).toContain(active.approvals[1].sub);
+      const h = api.handoffFeedback;
+      expect(h.total.mqls).toBeGreaterThan(0);
+      for (const g of h.groups) {
+        const cell = (f: string) => values(page, `tr[data-handoff="${g.key}"] [data-field="${f}"]`);
+        expect([
+          g.key,
+          await cell('mqls'),
+          await cell('accepted'),
+          await cell('returned'),
+          await cell('pending'),
+        ]).toEqual([g.key, [g.mqls], [g.accepted], [g.returned], [g.pending]]);
+        expect(await cell('acceptance')).toEqual([g.acceptanceRate.value]);
+        expect(await cell('responseMedian')).toEqual([g.responseHours.median]);
+        expect(await cell('sla')).toEqual([g.slaCompliance.value]);
+      }
+      expect(await values(page, 'tr[data-handoff="TOTAL"] [data-field="mqls"]')).toEqual([h.total.mqls]);
+
+      // the backtest form: the draft beside the active version
+      const draft = api.qualificationDefinitions[0];
+      await page.selectOption('#backtest-version', draft.id);
+      await page.click('#backtest-form button');
+      await page.waitForSelector(`body[data-backtest="${draft.id}"]`);
+      const B = `query($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { qualificationBacktest(input: { definitionId: $id, from: $from, to: $to }) {
+        definition { qualified precisionSql { value } rejected } actual { qualified } } }`;
+      const cand = (await gql(B, { id: draft.id, from, to })).qualificationBacktest;
+      const act = (await gql(B, { id: active.id, from, to })).qualificationBacktest;
+      const side = (row: string, s: string) => values(page, `tr[data-row="${row}"] [data-side="${s}"]`);
+      expect(await side('qualified', 'candidate')).toEqual([cand.definition.qualified]);
+      expect(await side('qualified', 'active')).toEqual([act.definition.qualified]);
+      expect(await side('qualified', 'actual')).toEqual([cand.actual.qualified]);
+      expect(await side('precisionSql', 'candidate')).toEqual([cand.definition.precisionSql.value]);
+      expect(await side('rejected', 'active')).toEqual([act.definition.rejected]);
+      expect(act.definition.qualified).toBeGreaterThan(cand.definition.qualified);
+      await page.locator('#backtest').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: SCREENSHOT.replace('dashboard.png', 'dashboard-agreement.png'), fullPage: true });
+      expect(external).toEqual([]);
+      await page.close();
+    });
+
     it('asks for a token when it has none, and says UNAUTHENTICATED for a bad one', async () => {
       const page = await open(`${origin}/`);
       await page.waitForSelector('#login:not([hidden])');
