@@ -40,6 +40,8 @@ describe('the README examples for each user run as written (demo data, real Post
       ...process.env,
       API: server.url.replace('/graphql', '').replace('localhost', '127.0.0.1'),
       TOKEN: tokenFor(Role.ADMIN),
+      MARKETING_TOKEN: tokenFor(Role.MARKETING, 'mia@demo.example'),
+      SALES_TOKEN: tokenFor(Role.SALES, 'bo@demo.example'),
       BI_URL: biConnectionString(db.url, password),
     } as Record<string, string>;
   }, 60_000);
@@ -60,6 +62,7 @@ describe('the README examples for each user run as written (demo data, real Post
       '/export/kpis.csv',
       'idempotency-key',
       'examples/sync-deals.mjs',
+      'examples/agreement-loop.mjs',
     ])
       expect(all).toContain(door);
   });
@@ -115,6 +118,12 @@ describe('the README examples for each user run as written (demo data, real Post
       if (block.code.includes('sync-deals'))
         expect(JSON.parse(stdout.trim().split('\n').pop()!)).toMatchObject({ rows: 3, created: 3, failed: 0 });
       if (block.code.includes('psql')) expect(stdout).toMatch(/WIN_RATE/);
+      if (block.code.includes('agreement-loop'))
+        expect(JSON.parse(stdout.trim().split('\n').pop()!)).toMatchObject({
+          status: 'ACTIVE',
+          qualified: true,
+          returned: 1,
+        });
     },
     90_000,
   );
