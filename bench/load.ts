@@ -50,9 +50,10 @@ export function postGraphQL(
   url: string,
   query: string,
   headers: Record<string, string> = {},
+  variables?: Record<string, unknown>,
 ): Promise<{ ok: boolean; status: number; headers: http.IncomingHttpHeaders; body: any }> {
   const u = new URL(url);
-  const payload = JSON.stringify({ query });
+  const payload = JSON.stringify(variables ? { query, variables } : { query });
   return new Promise((resolve, reject) => {
     const req = http.request(
       {

@@ -1,5 +1,5 @@
 import { Queryable, sqlRows } from '../../db/sql';
-import { param, sql } from '../../db/sql-tag';
+import { param, sql, Sql } from '../../db/sql-tag';
 import { dispositionSql } from '../analytics/kpi/lead-kpis.query';
 import { leadFirstEntries } from '../analytics/funnel/funnel.query';
 import { DefinitionSpec } from './definition.check';
@@ -50,11 +50,15 @@ export async function queryBacktest(
   asOf: Date,
   current: boolean,
 ): Promise<BacktestRow> {
+  const [row] = await sqlRows<BacktestRow>(db, backtestSql(def, from, to, asOf, current));
+  return row;
+}
+
+/** The backtest's one statement (queryBacktest; the benchmark runs it through pg alone too). */
+export function backtestSql(def: DefinitionSpec, from: Date, to: Date, asOf: Date, current: boolean): Sql {
   const p = definitionParams(def);
   const [asOfP, currentP] = [param(asOf), param(current)];
-  const [row] = await sqlRows<BacktestRow>(
-    db,
-    sql`
+  return sql`
     WITH u AS (
       SELECT l.id, l.created_at, ${leadFirstEntries(asOfP, currentP)}
       FROM live_leads l
@@ -74,9 +78,7 @@ export async function queryBacktest(
       count(*) FILTER (WHERE q IS NOT NULL AND a IS NULL)::int AS "onlyDefinition",
       count(*) FILTER (WHERE q IS NULL AND a IS NOT NULL)::int AS "onlyActual",
       ${side('q')} AS definition, ${side('a')} AS actual
-    FROM x`,
-  );
-  return row;
+    FROM x`;
 }
 
 /** Each lead's first qualifying instant under D from its createdAt, at or before asOf (the backtest's q, per lead). */

@@ -66,6 +66,18 @@ export async function queryHandoff(
   current: boolean,
   slaHours: number,
 ): Promise<HandoffRow[]> {
+  return sqlRows<HandoffRow>(db, handoffSql(groupBy, from, to, asOf, current, slaHours));
+}
+
+/** The hand-off feedback's one statement (queryHandoff; the benchmark runs it through pg alone too). */
+export function handoffSql(
+  groupBy: HandoffGroupBy,
+  from: Date,
+  to: Date,
+  asOf: Date,
+  current: boolean,
+  slaHours: number,
+): Sql {
   const [asOfP, currentP, fromP, toP, sla]: Param[] = [
     param(asOf),
     param(current),
@@ -74,9 +86,7 @@ export async function queryHandoff(
     param(slaHours),
   ];
   const g = GROUP[groupBy];
-  return sqlRows<HandoffRow>(
-    db,
-    sql`
+  return sql`
     WITH firsts AS (
       SELECT l.id, l.source, l.owner_id, l.score, ${leadFirstEntries(asOfP, currentP)}
       FROM live_leads l WHERE l.created_at <= ${asOfP} AND ${anyFirstEntryIn(fromP, toP, current)}
@@ -108,6 +118,5 @@ export async function queryHandoff(
     SELECT agg.key, CASE WHEN agg.total = 1 THEN NULL ELSE ${g.label('agg.key')} END AS label, agg.mqls, agg.accepted,
       agg.returned, agg.pending, agg.responses, agg."responseMean", agg."responseMedian", agg."onTime", agg.breached, r.reasons
     FROM agg LEFT JOIN reasons r ON r.total = agg.total AND r.key IS NOT DISTINCT FROM agg.key
-    ORDER BY agg.total DESC, agg.mqls DESC, agg.key`,
-  );
+    ORDER BY agg.total DESC, agg.mqls DESC, agg.key`;
 }
