@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Pool } from 'pg';
@@ -271,6 +272,9 @@ async function main(): Promise<void> {
     for (const s of servers) await s.stop();
     await dataset.stop();
   }
+  // the qualification agreement's numbers (bench/agreement.ts) at the same size, on a copy of the same dataset
+  if (!ONLY)
+    execFileSync(process.execPath, [path.join(__dirname, 'agreement.js'), '--size', SIZE], { stdio: 'inherit' });
 }
 
 function toMarkdown(o: any): string {

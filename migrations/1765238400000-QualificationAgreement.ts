@@ -105,35 +105,22 @@ BEGIN
     PERFORM qualification_mark(ARRAY(SELECT l.id FROM leads l WHERE l.account_id = NEW.id));
   ELSIF TG_TABLE_NAME = 'leads' THEN
     PERFORM qualification_mark(ARRAY[NEW.id]);
-  END IF;
-  RETURN NULL;
-END
-$fn$;
-
--- statement-level: one mark per statement of a bulk write of touchpoints or lead logs
-CREATE FUNCTION qualification_mark_statement() RETURNS trigger LANGUAGE plpgsql AS $fn$
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    PERFORM qualification_mark(ARRAY(SELECT DISTINCT n.lead_id FROM new_rows n));
+  ELSIF TG_OP = 'INSERT' THEN -- touchpoints, lead_stage_changes
+    PERFORM qualification_mark(ARRAY[NEW.lead_id]);
   ELSIF TG_OP = 'UPDATE' THEN
-    PERFORM qualification_mark(ARRAY(SELECT n.lead_id FROM new_rows n UNION SELECT o.lead_id FROM old_rows o));
+    PERFORM qualification_mark(ARRAY[OLD.lead_id, NEW.lead_id]);
   ELSE
-    PERFORM qualification_mark(ARRAY(SELECT DISTINCT o.lead_id FROM old_rows o));
+    PERFORM qualification_mark(ARRAY[OLD.lead_id]);
   END IF;
   RETURN NULL;
 END
 $fn$;
 
-CREATE TRIGGER touchpoints_qualification_insert AFTER INSERT ON touchpoints REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION qualification_mark_statement();
-CREATE TRIGGER touchpoints_qualification_update AFTER UPDATE ON touchpoints REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION qualification_mark_statement();
-CREATE TRIGGER touchpoints_qualification_delete AFTER DELETE ON touchpoints REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION qualification_mark_statement();
-CREATE TRIGGER lead_stage_changes_qualification_insert AFTER INSERT ON lead_stage_changes REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION qualification_mark_statement();
-CREATE TRIGGER lead_stage_changes_qualification_delete AFTER DELETE ON lead_stage_changes REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION qualification_mark_statement();
+-- row-level, like the rollups' dirty marks
+CREATE TRIGGER touchpoints_qualification AFTER INSERT OR DELETE OR UPDATE OF lead_id, type, channel, occurred_at ON touchpoints
+  FOR EACH ROW EXECUTE FUNCTION qualification_mark_rows();
+CREATE TRIGGER lead_stage_changes_qualification AFTER INSERT OR DELETE ON lead_stage_changes
+  FOR EACH ROW EXECUTE FUNCTION qualification_mark_rows();
 CREATE TRIGGER leads_qualification_insert AFTER INSERT ON leads
   FOR EACH ROW EXECUTE FUNCTION qualification_mark_rows();
 CREATE TRIGGER leads_qualification_update AFTER UPDATE ON leads FOR EACH ROW
@@ -262,15 +249,11 @@ DROP FUNCTION qualification_fit(jsonb, text, text, integer, text, text);
 DROP FUNCTION qualification_attribute(jsonb, text, text, integer, text, text);
 DROP FUNCTION qualification_rule_matches(jsonb, text);
 ALTER TABLE lead_stage_changes DROP COLUMN qualification_version;
-DROP TRIGGER touchpoints_qualification_insert ON touchpoints;
-DROP TRIGGER touchpoints_qualification_update ON touchpoints;
-DROP TRIGGER touchpoints_qualification_delete ON touchpoints;
-DROP TRIGGER lead_stage_changes_qualification_insert ON lead_stage_changes;
-DROP TRIGGER lead_stage_changes_qualification_delete ON lead_stage_changes;
+DROP TRIGGER touchpoints_qualification ON touchpoints;
+DROP TRIGGER lead_stage_changes_qualification ON lead_stage_changes;
 DROP TRIGGER leads_qualification_insert ON leads;
 DROP TRIGGER leads_qualification_update ON leads;
 DROP TRIGGER accounts_qualification_update ON accounts;
-DROP FUNCTION qualification_mark_statement();
 DROP FUNCTION qualification_mark_rows();
 DROP FUNCTION qualification_mark(bigint[]);
 DROP TABLE qualification_pending, qualification_state, qualification_transitions, qualification_definitions;

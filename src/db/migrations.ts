@@ -15,6 +15,7 @@ import { ListsAndLifecycle1764979200000 } from '../../migrations/1764979200000-L
 import { ArchiveAnalytics1765065600000 } from '../../migrations/1765065600000-ArchiveAnalytics';
 import { ChangeOutbox1765152000000 } from '../../migrations/1765152000000-ChangeOutbox';
 import { QualificationAgreement1765238400000 } from '../../migrations/1765238400000-QualificationAgreement';
+import { HandoffRollup1765324800000 } from '../../migrations/1765324800000-HandoffRollup';
 
 /** Every migration, in order. A merged migration is never edited; add a new one here instead. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   ArchiveAnalytics1765065600000,
   ChangeOutbox1765152000000,
   QualificationAgreement1765238400000,
+  HandoffRollup1765324800000,
 ];

@@ -9,6 +9,7 @@ import { SPEC_COLUMNS } from './auto-mql';
 import { BacktestSideRow, queryBacktest } from './backtest.query';
 import { checkDefinition, DefinitionSpec } from './definition.check';
 import { HandoffRow, queryHandoff } from './handoff.query';
+import { handoffRollupApplies, queryHandoffRollup } from './handoff-rollup.query';
 import { activeSlaHours } from './qualification.repository';
 import {
   BacktestSide,
@@ -89,24 +90,13 @@ export async function handoffFeedback(ds: DataSource, input: HandoffFeedbackInpu
   const now = new Date();
   const { from, to, asOf } = checkPeriod(input.from, input.to, input.asOf, now);
   const slaHours = checkSlaHours(input.slaHours ?? (await activeSlaHours(ds)));
-  const out = await queryHandoff(ds, input.groupBy, from, to, asOf, asOf >= now, slaHours);
-  const total = out.find((r) => r.key === null);
-  const empty: HandoffRow = {
-    key: null,
-    label: null,
-    mqls: 0,
-    accepted: 0,
-    returned: 0,
-    pending: 0,
-    responses: 0,
-    responseMean: null,
-    responseMedian: null,
-    onTime: 0,
-    breached: 0,
-    reasons: null,
-  };
+  const current = asOf >= now;
+  const out =
+    (handoffRollupApplies(from, to, current) &&
+      (await queryHandoffRollup(ds, input.groupBy, from, to, asOf, slaHours))) ||
+    (await queryHandoff(ds, input.groupBy, from, to, asOf, current, slaHours));
   return {
-    total: toGroup(total ?? empty),
+    total: toGroup(out.find((r) => r.key === null)!),
     groups: out.filter((r) => r.key !== null).map(toGroup),
     slaHours,
   };

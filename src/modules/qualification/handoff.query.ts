@@ -20,33 +20,43 @@ export interface HandoffRow {
   reasons: { reason: string; count: number }[] | null;
 }
 
-/** The touch that qualified the lead: its latest at or before reach_MQL (ties: the greater externalId). */
-const qualifyingTouch = (
-  col: string,
-) => sql`(SELECT t.${col} FROM touchpoints t WHERE t.lead_id = m.id AND t.occurred_at <= m.r2
+/**
+ * The touch that qualified lead `lead` with reach_MQL `r2`: its latest at or before reach_MQL (ties: the greater
+ * externalId); column `col` of it.
+ */
+export const qualifyingTouchSql = (col: string, lead: string, r2: string) =>
+  sql`(SELECT t.${col} FROM touchpoints t WHERE t.lead_id = ${lead} AND t.occurred_at <= ${r2}
       ORDER BY t.occurred_at DESC, t.external_id DESC LIMIT 1)`;
+/** The version on lead `lead`'s first MQL event, as text; MANUAL when a person recorded it (or there is none). */
+export const firstMqlVersionSql = (lead: string) =>
+  sql`coalesce((SELECT c.qualification_version::text FROM lead_stage_changes c WHERE c.lead_id = ${lead} AND c.event = 'MQL'
+      ORDER BY c.occurred_at, c.id LIMIT 1), 'MANUAL')`;
+/** The band of a lead score column. */
+export const scoreBandSql = (score: string) =>
+  sql`CASE WHEN ${score} IS NULL THEN 'UNKNOWN' WHEN ${score} < 25 THEN '<25' WHEN ${score} < 50 THEN '25-49'
+      WHEN ${score} < 75 THEN '50-74' ELSE '75+' END`;
+const qualifyingTouch = (col: string) => qualifyingTouchSql(col, 'm.id', 'm.r2');
 
 /** Group key and label of a lead `m` per groupBy (definitions.md §9): every lead in exactly one group. */
-const GROUP: Record<HandoffGroupBy, { key: Sql; label: (key: string) => Sql }> = {
+export const GROUP: Record<HandoffGroupBy, { key: Sql; label: (key: string) => Sql }> = {
   [HandoffGroupBy.CAMPAIGN]: {
     key: sql`coalesce(${qualifyingTouch('campaign_id')}::text, 'NONE')`,
-    label: (k) => sql`coalesce((SELECT c.name FROM campaigns c WHERE ${k} <> 'NONE' AND c.id = ${k}::bigint), 'None')`,
+    label: (k) =>
+      sql`coalesce((SELECT c.name FROM campaigns c WHERE c.id = CASE WHEN ${k} <> 'NONE' THEN ${k}::bigint END), 'None')`,
   },
   [HandoffGroupBy.CHANNEL]: { key: sql`coalesce(${qualifyingTouch('channel')}, 'NONE')`, label: (k) => sql`${k}` },
   [HandoffGroupBy.SOURCE]: { key: sql`coalesce(m.source, 'UNKNOWN')`, label: (k) => sql`${k}` },
   [HandoffGroupBy.OWNER]: {
     key: sql`coalesce(m.owner_id::text, 'UNASSIGNED')`,
     label: (k) =>
-      sql`coalesce((SELECT u.email FROM users u WHERE ${k} <> 'UNASSIGNED' AND u.id = ${k}::bigint), 'Unassigned')`,
+      sql`coalesce((SELECT u.email FROM users u WHERE u.id = CASE WHEN ${k} <> 'UNASSIGNED' THEN ${k}::bigint END), 'Unassigned')`,
   },
   [HandoffGroupBy.QUALIFICATION_VERSION]: {
-    key: sql`coalesce((SELECT c.qualification_version::text FROM lead_stage_changes c WHERE c.lead_id = m.id AND c.event = 'MQL'
-      ORDER BY c.occurred_at, c.id LIMIT 1), 'MANUAL')`,
+    key: firstMqlVersionSql('m.id'),
     label: (k) => sql`CASE WHEN ${k} = 'MANUAL' THEN 'Manual' ELSE 'v' || ${k} END`,
   },
   [HandoffGroupBy.SCORE_BAND]: {
-    key: sql`CASE WHEN m.score IS NULL THEN 'UNKNOWN' WHEN m.score < 25 THEN '<25' WHEN m.score < 50 THEN '25-49'
-      WHEN m.score < 75 THEN '50-74' ELSE '75+' END`,
+    key: scoreBandSql('m.score'),
     label: (k) => sql`${k}`,
   },
 };

@@ -26,6 +26,9 @@ import { expectStoredEqualsScratch } from '../../support/rollup-scratch';
 import { startTestApi, TestApi } from '../../support/test-server';
 import { rolledBack, snapshot, withPendingWrite } from '../../support/transactions';
 import { unique } from '../../support/unique';
+import { HandoffGroupBy } from '../../../src/modules/qualification/qualification.types';
+import { queryHandoff } from '../../../src/modules/qualification/handoff.query';
+import { queryHandoffRollup } from '../../../src/modules/qualification/handoff-rollup.query';
 
 // property runs: seconds alone, but over a minute beside the heaviest files on CI's two cores (the suite's 60 s is for
 // single cases)
@@ -33,11 +36,11 @@ jest.setTimeout(180_000);
 
 const MIDNIGHT = Date.UTC(2025, 0, 1);
 const FUTURE = () => new Date(Date.now() + 10 * 60_000); // asOf after every fact, so the rollups may answer
-const TABLES = ['kpi_handoff', 'kpi_deal', 'kpi_handoff_day', 'kpi_deal_day'] as const;
+const TABLES = ['kpi_handoff', 'kpi_deal', 'kpi_handoff_day', 'kpi_deal_day', 'handoff_day'] as const;
 
 /** Means are sums over days in the rollup and over units on the fly: equal to 1e-6. Everything else exactly. */
 const comparable = (rows: object[]) =>
-  rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, /Mean/.test(k) ? r6(v) : v])));
+  rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, /Mean/i.test(k) ? r6(v) : v])));
 
 /** The rollups answer the scope (they must), and exactly as the on-the-fly queries. */
 async function expectRollupEqualsLive(tx: EntityManager, s: KpiScope, slaHours: number) {
@@ -48,6 +51,19 @@ async function expectRollupEqualsLive(tx: EntityManager, s: KpiScope, slaHours: 
   expect(deals).not.toBeNull();
   expect(comparable(leads!)).toEqual(comparable(await queryLeadKpis(tx, s, slaHours)));
   expect(comparable(deals!)).toEqual(comparable(await queryDealKpis(tx, s)));
+}
+
+/** Hand-off feedback over the scope's whole span by every groupBy: the rollup answers, exactly as on the fly. */
+async function expectHandoffRollupEqualsLive(tx: EntityManager, s: KpiScope, slaHours: number) {
+  const [from, to] = [s.edges[0], s.edges[s.edges.length - 1]];
+  for (const g of Object.values(HandoffGroupBy)) {
+    const rollup = await queryHandoffRollup(tx, g, from, to, s.asOf, slaHours);
+    expect([g, rollup === null]).toEqual([g, false]);
+    expect([g, comparable(rollup!)]).toEqual([
+      g,
+      comparable(await queryHandoff(tx, g, from, to, s.asOf, true, slaHours)),
+    ]);
+  }
 }
 
 /** The stored KPI rollups equal ones computed from scratch from the base tables, in one snapshot (or transaction). */
@@ -93,6 +109,7 @@ describe('KPI rollups (kpi_handoff, kpi_deal and their day rows): incremental, e
                 currentOutcomes: true,
               };
               await expectRollupEqualsLive(tx, { ...common, sources: null, ownerIds: [ownerId] }, g.slaHours);
+              await expectHandoffRollupEqualsLive(tx, { ...common, sources: null, ownerIds: null }, g.slaHours);
               // by source, over every owner's data: the whole database in one snapshot
               if (g.bySource)
                 await expectRollupEqualsLive(tx, { ...common, sources: ['EMAIL'], ownerIds: null }, g.slaHours);

@@ -201,7 +201,7 @@ describe('data lifecycle: archive, merge, erase', () => {
       ['funnel_dirty', 'kpi_deal_dirty', 'markov_dirty', 'attribution_dirty'],
       [
         { name: 'funnel_day', stored: 'SELECT day, a, b, dim, grp, n, inf FROM funnel_day', scratch: fromScratchSql() },
-        ...(['kpi_handoff', 'kpi_deal', 'kpi_handoff_day', 'kpi_deal_day'] as const).map((t) => ({
+        ...(['kpi_handoff', 'kpi_deal', 'kpi_handoff_day', 'kpi_deal_day', 'handoff_day'] as const).map((t) => ({
           name: t,
           scratch: KPI_FROM_SCRATCH[t](),
         })),

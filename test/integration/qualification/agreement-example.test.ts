@@ -5,6 +5,8 @@ import { QualificationDefinitionInput } from '../../../src/modules/qualification
 import { EXAMPLE_DEFINITION, loadAgreementExample } from '../../support/agreement-example';
 import { startTestApi, TestApi } from '../../support/test-server';
 import { tokenFor } from '../../support/tokens';
+import { HandoffGroupBy } from '../../../src/modules/qualification/qualification.types';
+import { queryHandoffRollup } from '../../../src/modules/qualification/handoff-rollup.query';
 
 /**
  * Worked example 3 (the qualification agreement, definitions.md §8, §9), every number exact: scores to 1e-6, instants
@@ -263,5 +265,47 @@ describe('worked example 3: the qualification agreement', () => {
       bad.status,
       ((await bad.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code,
     ]).toEqual([400, 'BAD_USER_INPUT']);
+  });
+
+  it('backtest input errors are BAD_USER_INPUT with the field: both or neither definition, an invalid inline one, a bad period', async () => {
+    const err = async (input: Record<string, unknown>) => {
+      const r = await api.gql(BACKTEST, { input: { ...period, ...input } }, Role.ANALYST);
+      return [r.status, r.body.errors?.[0]?.extensions?.code, r.body.errors?.[0]?.extensions?.field];
+    };
+    expect(await err({ definitionId: '1', definition: EXAMPLE_DEFINITION })).toEqual([
+      200,
+      'BAD_USER_INPUT',
+      'definitionId',
+    ]);
+    expect(await err({})).toEqual([200, 'BAD_USER_INPUT', 'definitionId']);
+    expect(await err({ definition: { ...EXAMPLE_DEFINITION, fitThreshold: 1000 } })).toEqual([
+      200,
+      'BAD_USER_INPUT',
+      'definition.fitThreshold',
+    ]);
+    expect(await err({ definitionId: '999999999' })).toEqual([200, 'NOT_FOUND', 'definitionId']);
+    expect(await err({ definition: EXAMPLE_DEFINITION, to: period.from })).toEqual([200, 'BAD_USER_INPUT', 'to']);
+  });
+
+  it('as of now over whole UTC days the hand-off rollup answers, with the same numbers', async () => {
+    const now = { from: period.from, to: period.to };
+    for (const groupBy of Object.values(HandoffGroupBy)) {
+      const rollup = await queryHandoffRollup(
+        api.ds,
+        groupBy,
+        new Date(now.from),
+        new Date(now.to),
+        new Date(Date.now() + 60_000),
+        24,
+      );
+      expect([groupBy, rollup === null]).toEqual([groupBy, false]);
+      const viaApi = (await api.ok(HANDOFF, { input: { ...now, groupBy, slaHours: 24 } })).handoffFeedback;
+      const asOfJune = (await api.ok(HANDOFF, { input: { ...period, groupBy, slaHours: 24 } })).handoffFeedback;
+      expect([groupBy, viaApi]).toEqual([groupBy, asOfJune]);
+      expect(rollup!.map((r) => r.mqls)).toEqual([
+        viaApi.total.mqls,
+        ...viaApi.groups.map((g: { mqls: number }) => g.mqls),
+      ]);
+    }
   });
 });

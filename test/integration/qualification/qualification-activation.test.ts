@@ -273,6 +273,36 @@ describe('qualification definitions: two-key activation and automatic MQL', () =
     expect(audit.some((a: { actor: string }) => a.actor === 'mia')).toBe(true);
   });
 
+  it('concurrent writes that each qualify the same lead record one MQL (the lead is locked while it is evaluated)', async () => {
+    await bulkLoad(api, [
+      [UPSERT_LEADS, [{ externalId: 'C', accountExternalId: 'x-AC1', title: 'VP Growth', source: 'EMAIL' }]],
+    ]);
+    const at = Date.now() - 1000;
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        api.gql(
+          RECORD_TOUCHPOINTS,
+          {
+            input: [
+              {
+                externalId: `C-w${i}`,
+                leadExternalId: 'C',
+                campaignExternalId: 'WEB1',
+                type: 'WEBINAR_ATTENDED',
+                occurredAt: iso(at + i),
+              },
+            ],
+          },
+          Role.SERVICE,
+        ),
+      ),
+    );
+    for (const r of results)
+      expect([r.body.errors ?? null, r.body.data?.recordTouchpoints.errorCount]).toEqual([null, 0]);
+    const history = (await api.ok(LEAD, { e: 'C' })).leadByExternalId.stageHistory as { event: string }[];
+    expect(history.filter((h) => h.event === 'MQL')).toHaveLength(1);
+  });
+
   it('a second version: activation retires the first at the same instant; KPIs and hand-off use its SLA by default', async () => {
     const first = (await api.ok(`{ activeQualificationDefinition { id version } }`)).activeQualificationDefinition;
     const d = await ok(
@@ -313,13 +343,13 @@ describe('qualification definitions: two-key activation and automatic MQL', () =
     const [v] = await api.ds.query(
       `SELECT min(version) AS v FROM qualification_definitions WHERE activated_at IS NOT NULL`,
     );
-    expect(Object.fromEntries(groups.map((g) => [g.key, g.mqls]))).toEqual({ [String(v.v)]: 2, MANUAL: 1 });
+    expect(Object.fromEntries(groups.map((g) => [g.key, g.mqls]))).toEqual({ [String(v.v)]: 3, MANUAL: 1 }); // P, L, C automatic; S1 by hand
   });
 
   it('bi.lead_scores and bi.handoff_daily answer', async () => {
     const scores = await api.ds.query(`SELECT count(*)::int AS n, count(qualified_at)::int AS q FROM bi.lead_scores`);
-    expect(scores[0]).toEqual({ n: 7, q: 2 });
+    expect(scores[0]).toEqual({ n: 8, q: 3 });
     const handoff = await api.ds.query(`SELECT sum(leads)::int AS n FROM bi.handoff_daily`);
-    expect(handoff[0].n).toBe(3);
+    expect(handoff[0].n).toBe(4);
   });
 });

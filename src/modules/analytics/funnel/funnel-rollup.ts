@@ -70,11 +70,14 @@ export const fromScratchSql = () =>
 /**
  * Brings the rollup up to date for the given leads: locks them and their accounts (a concurrent writer of the same
  * lead, or of its account's groups, commits first, then this sees its facts), takes back their last applied facts,
- * adds their facts as of now, and drops rows that fall to zero.
+ * adds their facts as of now, and drops rows that fall to zero. The lead lock is FOR NO KEY UPDATE: it queues
+ * refreshes of the same lead, but not the FOR KEY SHARE that inserting a touchpoint or hand-off event takes on its lead
+ * (FOR UPDATE did, so concurrent writers of one lead's touches could deadlock: each held the key share the other's
+ * refresh waited for).
  */
 async function refreshLeads(db: Queryable, ids: string[]): Promise<void> {
   const leads = param(ids);
-  await execSql(db, sql`SELECT 1 FROM leads WHERE id = ANY(${leads}::bigint[]) ORDER BY id FOR UPDATE`);
+  await execSql(db, sql`SELECT 1 FROM leads WHERE id = ANY(${leads}::bigint[]) ORDER BY id FOR NO KEY UPDATE`);
   // an account's industry or region changing concurrently: one of the two waits, so the later sees the other's rows
   await execSql(
     db,

@@ -63,7 +63,7 @@ const BOUNDS = (r: RollupParams) =>
  * (i, b, n, lo, hi): the bucket sums locate the two middle ranks; a bucket whose values are all equal gives its value,
  * any other is read from its units (`unit(b, k)`: the k-th smallest value, from 0, in bucket b of the period p).
  */
-const medianCtes = (name: string, buckets: Sql, unit: (b: string, k: string) => Sql) => sql`
+export const medianCtes = (name: string, buckets: Sql, unit: (b: string, k: string) => Sql) => sql`
     ${name}_cum AS (
       SELECT c.*, sum(c.n) OVER (PARTITION BY c.i ORDER BY c.b) - c.n AS before, sum(c.n) OVER (PARTITION BY c.i) AS total
       FROM (${buckets}) c

@@ -6,6 +6,7 @@ import { latestChangeAsOf } from '../core/deal-outcome.sql';
 import { reachSql } from '../funnel/funnel-rollup';
 import { dispositionSql } from './lead-kpis.query';
 import { influencedSql } from './deal-kpis.query';
+import { firstMqlVersionSql, qualifyingTouchSql, scoreBandSql } from '../../qualification/handoff.query';
 
 /**
  * The KPI rollups (migration 1764460800000-KpiRollup): one definition of the units as of now (a lead's hand-off, a
@@ -24,12 +25,49 @@ const DIM_VALUES = Object.entries(KPI_DIMS)
 const LOCK = { customer: 61_001, dealDay: 61_002, handoffDay: 61_003 } as const;
 
 /** kpi_handoff's columns. */
-const HANDOFF_COLUMNS = ['lead_id', 'mql_at', 'channel', 'owner', 'kind', 'reason', 'at', 'h', 'hb'];
+const HANDOFF_COLUMNS = [
+  'lead_id',
+  'mql_at',
+  'channel',
+  'owner',
+  'kind',
+  'reason',
+  'at',
+  'h',
+  'hb',
+  'campaign',
+  'touch_channel',
+  'version',
+  'band',
+];
 
-/** Each MQL lead's hand-off as of now (the unit of rejection, response and SLA): kpi_handoff's columns. */
+/**
+ * handoff_day's dimensions (handoffFeedback's groupBy, and ALL for its total), each with its unit column (migration
+ * 1765324800000-HandoffRollup).
+ */
+export const HANDOFF_DIMS = {
+  ALL: `'ALL'`,
+  CAMPAIGN: 'u.campaign',
+  CHANNEL: 'u.touch_channel',
+  SOURCE: 'u.channel',
+  OWNER: 'u.owner',
+  QUALIFICATION_VERSION: 'u.version',
+  SCORE_BAND: 'u.band',
+} as const;
+const HANDOFF_DIM_VALUES = Object.entries(HANDOFF_DIMS)
+  .map(([d, col], k) => `(${k + 1}, '${d}', ${col})`)
+  .join(', ');
+
+/**
+ * Each MQL lead's hand-off as of now (the unit of rejection, response and SLA) with its hand-off feedback groups
+ * (definitions.md §9): kpi_handoff's columns.
+ */
 const handoffUnitsSql = (where: Sql | string): Sql => sql`
   SELECT l.id AS lead_id, x.r2 AS mql_at, coalesce(l.source, 'UNKNOWN') AS channel, coalesce(l.owner_id::text, 'UNASSIGNED') AS owner,
-    coalesce(d.kind, 'NONE') AS kind, coalesce(d.reason, '') AS reason, d.at, d.h, coalesce(kpi_bucket(d.h), -1) AS hb
+    coalesce(d.kind, 'NONE') AS kind, coalesce(d.reason, '') AS reason, d.at, d.h, coalesce(kpi_bucket(d.h), -1) AS hb,
+    coalesce(${qualifyingTouchSql('campaign_id', 'l.id', 'x.r2')}::text, 'NONE') AS campaign,
+    coalesce(${qualifyingTouchSql('channel', 'l.id', 'x.r2')}, 'NONE') AS touch_channel,
+    ${firstMqlVersionSql('l.id')} AS version, ${scoreBandSql('l.score')} AS band
   FROM live_leads l
   CROSS JOIN LATERAL (SELECT ${reachSql(1)} AS r2) x
   LEFT JOIN LATERAL (
@@ -100,6 +138,12 @@ const handoffDaysSql = (days: Param | null) => sql`
   FROM ${unitsOn('kpi_handoff', 'mql_at', days)} CROSS JOIN LATERAL (VALUES ${DIM_VALUES}) g(k, dim, grp)
   GROUP BY 1, 2, 3, 4, 5, 6`;
 
+/** handoff_day rows of the `days` (or of every day, null) from the units. */
+const handoffGroupDaysSql = (days: Param | null) => sql`
+  SELECT ${dayOf('u.mql_at')} AS day, g.dim, g.grp, u.kind, u.reason, u.hb, count(*)::int AS n, sum(u.h) AS sum_h, min(u.h) AS min_h, max(u.h) AS max_h
+  FROM ${unitsOn('kpi_handoff', 'mql_at', days)} CROSS JOIN LATERAL (VALUES ${HANDOFF_DIM_VALUES}) g(k, dim, grp)
+  GROUP BY 1, 2, 3, 4, 5, 6`;
+
 /**
  * kpi_deal_day rows of the `days` (or of every day, null) from the units: CREATED and OPEN (the open snapshot) on the
  * creation day, WON and LOST on the close day, won ones per cycle bucket with the cycle sums, sourced and influenced
@@ -122,8 +166,11 @@ const dealDaysSql = (days: Param | null) => sql`
   ) x CROSS JOIN LATERAL (VALUES ${DIM_VALUES.replace(/u\./g, 'x.')}) g(k, dim, grp)
   GROUP BY 1, 2, 3, 4, 5`;
 
+/** The day rows of each day table, for the given days (every day: null). */
+const DAY_ROWS = { kpi_handoff_day: handoffDaysSql, kpi_deal_day: dealDaysSql, handoff_day: handoffGroupDaysSql };
+
 /** Recomputes the day rows of the given days from the units, each day under its advisory lock (taken in order). */
-async function recomputeDays(db: Queryable, table: 'kpi_handoff_day' | 'kpi_deal_day', days: string[]): Promise<void> {
+async function recomputeDays(db: Queryable, table: keyof typeof DAY_ROWS, days: string[]): Promise<void> {
   if (!days.length) return;
   const sorted = [...new Set(days)].sort();
   const ns = table === 'kpi_deal_day' ? LOCK.dealDay : LOCK.handoffDay;
@@ -133,7 +180,7 @@ async function recomputeDays(db: Queryable, table: 'kpi_handoff_day' | 'kpi_deal
     sql`SELECT pg_advisory_xact_lock(${ns}, (d - date '2000-01-01')::int) FROM unnest(${d}::date[]) d ORDER BY d`,
   );
   await execSql(db, sql`DELETE FROM ${table} WHERE day = ANY(${d}::date[])`);
-  await execSql(db, sql`INSERT INTO ${table} ${table === 'kpi_deal_day' ? dealDaysSql(d) : handoffDaysSql(d)}`);
+  await execSql(db, sql`INSERT INTO ${table} ${DAY_ROWS[table](d)}`);
 }
 
 /**
@@ -223,6 +270,7 @@ export async function processDirtyKpi(tx: EntityManager, leadIds: string[]): Pro
       )
     : [];
   await recomputeDays(tx, 'kpi_handoff_day', handoffDays);
+  await recomputeDays(tx, 'handoff_day', handoffDays);
   await recomputeDays(tx, 'kpi_deal_day', dealDays);
 }
 
@@ -232,6 +280,7 @@ export const KPI_FROM_SCRATCH = {
   kpi_deal: () => constantText(withFirstWins(dealFactsSql('true', sql`'{${MARKETING_CHANNELS.join(',')}}'`))),
   kpi_handoff_day: () => constantText(handoffDaysSql(null)),
   kpi_deal_day: () => constantText(dealDaysSql(null)),
+  handoff_day: () => constantText(handoffGroupDaysSql(null)),
 } as const;
 
 /**
@@ -239,11 +288,11 @@ export const KPI_FROM_SCRATCH = {
  * rollup's rebuild, which takes the dirty leads).
  */
 export async function rebuildKpi(tx: EntityManager): Promise<number> {
-  await exec(tx, `LOCK TABLE kpi_handoff, kpi_handoff_day, kpi_deal, kpi_deal_day IN EXCLUSIVE MODE`);
+  await exec(tx, `LOCK TABLE kpi_handoff, kpi_handoff_day, kpi_deal, kpi_deal_day, handoff_day IN EXCLUSIVE MODE`);
   await exec(tx, `DELETE FROM kpi_deal_dirty`);
-  for (const t of ['kpi_handoff_day', 'kpi_deal_day', 'kpi_handoff', 'kpi_deal'] as const)
+  for (const t of ['kpi_handoff_day', 'handoff_day', 'kpi_deal_day', 'kpi_handoff', 'kpi_deal'] as const)
     await exec(tx, `DELETE FROM ${t}`);
-  for (const t of ['kpi_handoff', 'kpi_deal', 'kpi_handoff_day', 'kpi_deal_day'] as const)
+  for (const t of ['kpi_handoff', 'kpi_deal', 'kpi_handoff_day', 'handoff_day', 'kpi_deal_day'] as const)
     await exec(tx, `INSERT INTO ${t} ${KPI_FROM_SCRATCH[t]()}`);
   return Number(
     (
