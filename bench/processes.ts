@@ -10,6 +10,8 @@ export interface ServerProcess {
   pid: number;
   cpuMs(): number;
   peakRssMb(): number;
+  /** The last 4 KB the process wrote to stderr (its error log). */
+  stderr(): string;
   stop(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function startServer(
     pid,
     cpuMs: () => cpuMsOf(pid),
     peakRssMb: () => peakRssMbOf(pid),
+    stderr: () => stderr,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

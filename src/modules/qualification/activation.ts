@@ -3,8 +3,11 @@ import { rows } from '../../db/sql';
 import { TransactionRunner } from '../../db/transaction';
 import { activeDefinition, qualifyLeads } from './auto-mql';
 
-/** Leads per backfill transaction: each holds its leads' row locks for one batch only (tens of milliseconds). */
-export const BACKFILL_BATCH = 5000;
+/**
+ * Leads per backfill transaction: each holds the row locks of the eligible ones, and the day rows of the rollups its
+ * MQLs move, for one batch only (well under a second; bench/results/agreement-*.md).
+ */
+export const BACKFILL_BATCH = 2000;
 
 export interface BackfillReport {
   batches: number;

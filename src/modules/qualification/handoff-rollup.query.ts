@@ -1,5 +1,5 @@
 import { Queryable, sqlRows } from '../../db/sql';
-import { param, sql } from '../../db/sql-tag';
+import { param, sql, Sql } from '../../db/sql-tag';
 import { isUtcMidnight } from '../analytics/core/period';
 import { latestFactSql } from '../analytics/funnel/funnel-rollup.query';
 import { HANDOFF_DIMS } from '../analytics/kpi/kpi-rollup';
@@ -28,6 +28,14 @@ export async function queryHandoffRollup(
   asOf: Date,
   slaHours: number,
 ): Promise<HandoffRow[] | null> {
+  const r = await sqlRows<HandoffRow & { ok: boolean }>(db, handoffRollupSql(groupBy, from, to, asOf, slaHours));
+  if (!r[0]?.ok) return null;
+  const rows = r.filter((x) => x.mqls != null).map(({ ok: _ok, ...row }) => row);
+  return rows.length ? rows : [EMPTY_TOTAL];
+}
+
+/** queryHandoffRollup's one statement (the benchmark runs it through pg alone too). */
+export function handoffRollupSql(groupBy: HandoffGroupBy, from: Date, to: Date, asOf: Date, slaHours: number): Sql {
   const [asOfP, sla, lo, hi, dim] = [param(asOf), param(slaHours), param(from), param(to), param(groupBy)];
   const column = HANDOFF_DIMS[groupBy];
   /** A unit `u` of group `g` (the total: every unit). */
@@ -35,9 +43,7 @@ export async function queryHandoffRollup(
   const cutoff = sql`((${asOfP}::timestamptz - make_interval(secs => ${sla}::float8 * 3600)) AT TIME ZONE 'UTC')::date`;
   const unit = (b: string, k: string) => sql`SELECT u.h FROM kpi_handoff u
         WHERE u.kind <> 'NONE' AND u.hb = ${b} AND u.mql_at >= p.lo AND u.mql_at < p.hi AND ${inGroup('c.i')} ORDER BY u.h OFFSET (${k})::bigint LIMIT 1`;
-  const r = await sqlRows<HandoffRow & { ok: boolean }>(
-    db,
-    sql`
+  return sql`
     WITH ok AS (SELECT NOT EXISTS (SELECT 1 FROM funnel_dirty)
       AND coalesce(greatest(${latestFactSql('ALL')}, (SELECT max(at) FROM kpi_handoff)) <= ${asOfP}, true) AS ok),
     hd AS (
@@ -86,11 +92,7 @@ export async function queryHandoffRollup(
       CASE WHEN r.i = '${TOTAL}' THEN NULL ELSE ${GROUP[groupBy].label('r.i')} END AS label,
       r.mqls, r.accepted, r.returned, r.pending, r.responses, r."responseMean", r."responseMedian", r."onTime", r.breached, r.reasons
     FROM ok LEFT JOIN rows r ON true
-    ORDER BY (r.i = '${TOTAL}') DESC, r.mqls DESC, r.i`,
-  );
-  if (!r[0]?.ok) return null;
-  const rows = r.filter((x) => x.mqls != null).map(({ ok: _ok, ...row }) => row);
-  return rows.length ? rows : [EMPTY_TOTAL];
+    ORDER BY (r.i = '${TOTAL}') DESC, r.mqls DESC, r.i`;
 }
 
 /** The total of a period without MQLs (as queryHandoff's GROUPING SETS give it). */
