@@ -7,7 +7,7 @@ import { activeDefinition, qualifyLeads } from './auto-mql';
  * Leads per backfill transaction: each holds the row locks of the eligible ones, and the day rows of the rollups its
  * MQLs move, for one batch only (well under a second; bench/results/agreement-*.md).
  */
-export const BACKFILL_BATCH = 1000;
+export const BACKFILL_BATCH = 2000;
 
 export interface BackfillReport {
   batches: number;
