@@ -1,13 +1,15 @@
 import { logger } from '../../common/log/logger';
 import { rows } from '../../db/sql';
 import { TransactionRunner } from '../../db/transaction';
-import { activeDefinition, qualifyLeads } from './auto-mql';
+import { activeDefinition, qualifyingLeads, qualifyLeads } from './auto-mql';
 
 /**
- * Leads per backfill transaction: each holds the row locks of the eligible ones, and the day rows of the rollups its
- * MQLs move, for one batch only (well under a second; bench/results/agreement-*.md).
+ * Leads per backfill transaction: it reads them without locks and locks only those that qualify (and the rollups'
+ * day rows their MQLs move) for one batch (bench/results/agreement-*.md: writes meanwhile).
  */
-export const BACKFILL_BATCH = 2000;
+export const BACKFILL_BATCH = 10_000;
+/** Qualifying leads recorded per transaction. */
+const RECORD_CHUNK = 200;
 
 export interface BackfillReport {
   batches: number;
@@ -16,14 +18,17 @@ export interface BackfillReport {
 }
 
 /**
- * Activation's one evaluation of every lead (definitions.md §8), in short transactions over the leads in id order:
- * each batch locks only the eligible leads it evaluates, records their MQLs, and moves the definition's cursor, so a
- * crash resumes where it stopped (resumeBackfill at start) and writes are never blocked for long. One instance works
- * on it at a time (a transaction advisory lock per batch); writes that commit meanwhile evaluate their own leads.
+ * Activation's one evaluation of every lead (definitions.md §8), over the leads in id order: each batch is read
+ * without row locks to find the leads that qualify; those are recorded in transactions of RECORD_CHUNK leads (locked,
+ * evaluated again, MQL recorded: qualifyLeads), and then the definition's cursor moves, so a crash resumes where it
+ * stopped (resumeBackfill at start; recording twice is impossible, a recorded lead is no longer eligible) and no
+ * write waits long. One instance reads a batch at a time (a transaction advisory lock); writes that commit meanwhile
+ * evaluate their own leads.
  */
 export async function runBackfill(transactions: TransactionRunner, batch = BACKFILL_BATCH): Promise<BackfillReport> {
   const report: BackfillReport = { batches: 0, leads: 0, qualified: 0 };
   for (;;) {
+    // a batch read without row locks: which of its leads qualify now
     const step = await transactions.run(async (tx) => {
       const [lock] = await rows<{ ok: boolean }>(tx, `SELECT pg_try_advisory_xact_lock(1903, 1) AS ok`);
       if (!lock.ok) return null;
@@ -31,8 +36,7 @@ export async function runBackfill(transactions: TransactionRunner, batch = BACKF
       if (!def) return null;
       const [state] = await rows<{ cursor: string | null }>(
         tx,
-        `SELECT backfill_cursor::text AS cursor FROM qualification_definitions
-         WHERE id = $1 AND backfill_done_at IS NULL FOR UPDATE`,
+        `SELECT backfill_cursor::text AS cursor FROM qualification_definitions WHERE id = $1 AND backfill_done_at IS NULL`,
         [def.id],
       );
       if (!state) return null;
@@ -41,25 +45,34 @@ export async function runBackfill(transactions: TransactionRunner, batch = BACKF
         `SELECT id::text AS id FROM leads WHERE id > $1::bigint ORDER BY id LIMIT $2`,
         [state.cursor ?? '0', batch],
       );
-      const qualified = await qualifyLeads(
+      const candidates = await qualifyingLeads(
         tx,
         def,
         ids.map((i) => i.id),
         new Date(),
       );
-      const done = ids.length < batch;
-      await tx.query(
-        `UPDATE qualification_definitions SET backfill_cursor = coalesce($2::bigint, backfill_cursor),
-           backfill_done_at = CASE WHEN $3 THEN now() END WHERE id = $1`,
-        [def.id, ids.at(-1)?.id ?? null, done],
-      );
-      return { leads: ids.length, qualified: qualified.length, done };
+      return { def, candidates, leads: ids.length, last: ids.at(-1)?.id ?? null };
     });
     if (!step) return report;
+    // those are locked, evaluated again and recorded in small transactions (each holds its leads for a moment)
+    for (let i = 0; i < step.candidates.length; i += RECORD_CHUNK) {
+      const chunk = step.candidates.slice(i, i + RECORD_CHUNK);
+      report.qualified += await transactions.run(async (tx) => {
+        const def = await activeDefinition(tx, true);
+        return def?.id === step.def.id ? (await qualifyLeads(tx, def, chunk, new Date())).length : 0;
+      });
+    }
+    const done = step.leads < batch;
+    await transactions.run((tx) =>
+      tx.query(
+        `UPDATE qualification_definitions SET backfill_cursor = coalesce($2::bigint, backfill_cursor),
+           backfill_done_at = CASE WHEN $3 THEN now() END WHERE id = $1 AND status = 'ACTIVE'`,
+        [step.def.id, step.last, done],
+      ),
+    );
     report.batches++;
     report.leads += step.leads;
-    report.qualified += step.qualified;
-    if (step.done) return report;
+    if (done) return report;
   }
 }
 

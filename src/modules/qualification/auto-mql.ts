@@ -33,6 +33,34 @@ export async function activeDefinition(db: Queryable, share = false): Promise<Ac
 /** Who recorded an automatic MQL, in the stage history's `actor`. */
 const actorOf = (version: number) => `qualification:v${version}`;
 
+/** CTE `pop(lead_id, since)`: the eligible among these leads (stage LEAD, status OPEN, live) and their `since`. */
+const popSql = (def: ActiveDefinition, ids: readonly string[]) => sql`
+    WITH pop AS (
+      SELECT l.id AS lead_id, greatest(${param(def.activatedAt)}::timestamptz, l.created_at,
+        (SELECT max(c.occurred_at) FROM lead_stage_changes c WHERE c.lead_id = l.id AND c.event = 'RECYCLED')) AS since
+      FROM leads l WHERE l.id = ANY(${param(ids)}::bigint[])
+        AND l.stage = 'LEAD' AND l.status = 'OPEN' AND l.archived_at IS NULL
+    )`;
+
+/**
+ * Which of these leads would qualify now (read only, no locks): the activation's backfill evaluates a batch this way
+ * and locks and records only those, so the many leads that do not qualify are never locked (nor their rows written).
+ */
+export async function qualifyingLeads(
+  tx: EntityManager,
+  def: ActiveDefinition,
+  ids: readonly string[],
+  now: Date,
+): Promise<string[]> {
+  if (!ids.length) return [];
+  const got = await sqlRows<{ id: string }>(
+    tx,
+    sql`${popSql(def, ids)}${qualifiedSql(definitionParams(def), param(now))}
+    SELECT lead_id::text AS id FROM qualified ORDER BY lead_id`,
+  );
+  return got.map((g) => g.id);
+}
+
 /**
  * Definitions.md §8, automatic MQL, for these leads: each one whose current stage is LEAD, status OPEN (and not
  * archived) is locked, evaluated from since = max(activatedAt, createdAt, its latest RECYCLED) up to now, and gets an
@@ -55,16 +83,12 @@ export async function qualifyLeads(
     [ids],
   );
   if (!eligible.length) return [];
-  const p = definitionParams(def);
   const got = await sqlRows<{ id: string }>(
     tx,
-    sql`
-    WITH pop AS (
-      SELECT l.id AS lead_id, greatest(${param(def.activatedAt)}::timestamptz, l.created_at,
-        (SELECT max(c.occurred_at) FROM lead_stage_changes c WHERE c.lead_id = l.id AND c.event = 'RECYCLED')) AS since
-      FROM leads l WHERE l.id = ANY(${param(eligible.map((e) => e.id))}::bigint[])
-        AND l.stage = 'LEAD' AND l.status = 'OPEN' AND l.archived_at IS NULL
-    )${qualifiedSql(p, param(now))},
+    sql`${popSql(
+      def,
+      eligible.map((e) => e.id),
+    )}${qualifiedSql(definitionParams(def), param(now))},
     ins AS (
       INSERT INTO lead_stage_changes (lead_id, event, occurred_at, actor, qualification_version)
       SELECT lead_id, 'MQL', at, ${param(actorOf(def.version))}, ${param(def.version)}::int FROM qualified
