@@ -294,7 +294,10 @@ async function main(): Promise<void> {
     fs.rmSync(copy, { recursive: true, force: true });
   }
   const dir = path.join(root, 'bench', 'results');
-  fs.writeFileSync(path.join(dir, `agreement-${SIZE}.json`), JSON.stringify(out, null, 2) + '\n');
+  fs.writeFileSync(
+    path.join(dir, `agreement-${SIZE}${HEAVY ? '-heavy' : ''}.json`),
+    JSON.stringify(out, null, 2) + '\n',
+  );
   const o = out as any;
   const md = `# Benchmark: the qualification agreement at ${SIZE} (${o.counts.leads.toLocaleString('en-US')} leads, ${o.counts.touchpoints.toLocaleString('en-US')} touchpoints)
 
@@ -316,7 +319,7 @@ of the cached dataset. "pg" = the same SQL statement straight through pg.${o.rea
 
 Backtest answer: ${JSON.stringify(o.backtestResult)}
 `;
-  fs.writeFileSync(path.join(dir, `agreement-${SIZE}.md`), md);
+  fs.writeFileSync(path.join(dir, `agreement-${SIZE}${HEAVY ? '-heavy' : ''}.md`), md);
   console.log(md);
 }
 
