@@ -41,6 +41,8 @@ const BATCHES = Number(arg('batches', '20'));
 const HEAVY = process.argv.includes('--heavy');
 /** --writes-only: bulk touchpoints and activation alone (the read numbers of the last full run stay in the results). */
 const WRITES_ONLY = process.argv.includes('--writes-only');
+/** --handoff-only: the hand-off feedback alone (every other number of the last full run stays in the results). */
+const HANDOFF_ONLY = process.argv.includes('--handoff-only');
 const JWT_SECRET = randomBytes(36).toString('base64url');
 
 /**
@@ -183,7 +185,23 @@ async function main(): Promise<void> {
       return r;
     };
     const previous = path.join(root, 'bench', 'results', `agreement-${SIZE}.json`);
-    if (WRITES_ONLY) {
+    if (HANDOFF_ONLY) {
+      const last = JSON.parse(fs.readFileSync(previous, 'utf8'));
+      const { at: _at, ...kept } = last;
+      Object.assign(out, kept, {
+        readsAt: last.readsAt ?? last.at,
+        writesAt: last.writesAt ?? last.at,
+        handoffAt: out.at,
+      });
+      out.handoff = await sample(
+        'handoff by campaign',
+        () => call('sales', handoffQuery),
+        () => {
+          const q = handoffPg();
+          return pool.query(q.text, q.values);
+        },
+      );
+    } else if (WRITES_ONLY) {
       const last = JSON.parse(fs.readFileSync(previous, 'utf8'));
       Object.assign(out, { backtestResult: last.backtestResult, backtest: last.backtest, handoff: last.handoff });
       Object.assign(out, { handoffOnTheFly: last.handoffOnTheFly, readsAt: last.readsAt ?? last.at });
@@ -212,80 +230,82 @@ async function main(): Promise<void> {
       );
     }
 
-    // bulk touchpoints, 500 per call, without and then with an active definition
-    let n = 0;
-    const batch = () =>
-      Array.from({ length: 500 }, () => {
-        const i = n++;
-        return {
-          externalId: `bench-agreement-${i}`,
-          leadExternalId: leadIds[i % leadIds.length],
-          campaignExternalId: campaigns[i % campaigns.length],
-          type: i % 3 === 0 ? 'WEBINAR_ATTENDED' : 'EMAIL_CLICK',
-          occurredAt: new Date(Date.now() - (i % 1000) * 60_000).toISOString(),
-        };
-      });
-    const bulk = async (label: string) => {
-      const ms: number[] = [];
-      for (let b = 0; b < BATCHES; b++) {
-        const q = `mutation($t: [TouchpointInput!]!) { recordTouchpoints(input: $t) { errorCount } }`;
-        const [t, d] = await timed(() => call('service', q, { t: batch() }));
-        if (d.recordTouchpoints.errorCount) throw new Error('bulk touchpoints refused');
-        ms.push(t);
-      }
-      const r = { itemsPerSecond: (500 * BATCHES) / (ms.reduce((a, b) => a + b, 0) / 1000), p50Ms: median(ms) };
-      console.error(
-        `bulk touchpoints ${label}: ${r.itemsPerSecond.toFixed(0)} items/s (p50 ${r.p50Ms.toFixed(0)} ms per 500)`,
-      );
-      return r;
-    };
-    const without = await bulk('without a definition');
+    if (!HANDOFF_ONLY) {
+      // bulk touchpoints, 500 per call, without and then with an active definition
+      let n = 0;
+      const batch = () =>
+        Array.from({ length: 500 }, () => {
+          const i = n++;
+          return {
+            externalId: `bench-agreement-${i}`,
+            leadExternalId: leadIds[i % leadIds.length],
+            campaignExternalId: campaigns[i % campaigns.length],
+            type: i % 3 === 0 ? 'WEBINAR_ATTENDED' : 'EMAIL_CLICK',
+            occurredAt: new Date(Date.now() - (i % 1000) * 60_000).toISOString(),
+          };
+        });
+      const bulk = async (label: string) => {
+        const ms: number[] = [];
+        for (let b = 0; b < BATCHES; b++) {
+          const q = `mutation($t: [TouchpointInput!]!) { recordTouchpoints(input: $t) { errorCount } }`;
+          const [t, d] = await timed(() => call('service', q, { t: batch() }));
+          if (d.recordTouchpoints.errorCount) throw new Error('bulk touchpoints refused');
+          ms.push(t);
+        }
+        const r = { itemsPerSecond: (500 * BATCHES) / (ms.reduce((a, b) => a + b, 0) / 1000), p50Ms: median(ms) };
+        console.error(
+          `bulk touchpoints ${label}: ${r.itemsPerSecond.toFixed(0)} items/s (p50 ${r.p50Ms.toFixed(0)} ms per 500)`,
+        );
+        return r;
+      };
+      const without = await bulk('without a definition');
 
-    // activation, with a writer sending one touchpoint every 50 ms meanwhile, of a variant that qualifies leads of this
-    // dataset at the activation instant (its touches are all in the past: a two-year window, no decay)
-    const live = HEAVY
-      ? (
-          await call(
-            'marketing',
-            `mutation { createQualificationDefinition(input: ${gqlValue({ ...DEFINITION, name: 'bench: activated', engagementWindowDays: 730, engagementHalfLifeDays: null })}) { id version } }`,
-          )
-        ).createQualificationDefinition
-      : draft;
-    await call('marketing', `mutation { proposeQualificationDefinition(id: "${live.id}") { id } }`);
-    await call('marketing', `mutation { approveQualificationDefinition(id: "${live.id}") { id } }`);
-    let writing = true;
-    const writerMs: number[] = [];
-    const writer = (async () => {
-      while (writing) {
-        const i = n++;
-        const q = `mutation { recordTouchpoints(input: [{ externalId: "bench-agreement-w${i}", leadExternalId: "${leadIds[i % leadIds.length]}",
+      // activation, with a writer sending one touchpoint every 50 ms meanwhile, of a variant that qualifies leads of this
+      // dataset at the activation instant (its touches are all in the past: a two-year window, no decay)
+      const live = HEAVY
+        ? (
+            await call(
+              'marketing',
+              `mutation { createQualificationDefinition(input: ${gqlValue({ ...DEFINITION, name: 'bench: activated', engagementWindowDays: 730, engagementHalfLifeDays: null })}) { id version } }`,
+            )
+          ).createQualificationDefinition
+        : draft;
+      await call('marketing', `mutation { proposeQualificationDefinition(id: "${live.id}") { id } }`);
+      await call('marketing', `mutation { approveQualificationDefinition(id: "${live.id}") { id } }`);
+      let writing = true;
+      const writerMs: number[] = [];
+      const writer = (async () => {
+        while (writing) {
+          const i = n++;
+          const q = `mutation { recordTouchpoints(input: [{ externalId: "bench-agreement-w${i}", leadExternalId: "${leadIds[i % leadIds.length]}",
           campaignExternalId: "${campaigns[0]}", type: EMAIL_CLICK, occurredAt: "${new Date().toISOString()}" }]) { errorCount } }`;
-        writerMs.push((await timed(() => call('service', q)))[0]);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })();
-    const [activationMs] = await timed(() =>
-      call('sales', `mutation { approveQualificationDefinition(id: "${live.id}") { status } }`),
-    );
-    writing = false;
-    await writer;
-    const [{ mqls }] = (
-      await pool.query(`SELECT count(*)::int AS mqls FROM lead_stage_changes WHERE qualification_version = $1`, [
-        live.version,
-      ])
-    ).rows as { mqls: number }[];
-    out.activation = {
-      ms: activationMs,
-      automaticMqls: mqls,
-      writes: writerMs.length,
-      writerP50Ms: median(writerMs),
-      writerMaxMs: Math.max(...writerMs),
-    };
-    console.error(
-      `activation: ${(activationMs / 1000).toFixed(1)} s, ${mqls} automatic MQLs; ${writerMs.length} writes meanwhile, p50 ${median(writerMs).toFixed(0)} ms, worst ${Math.max(...writerMs).toFixed(0)} ms`,
-    );
-    const withDef = await bulk('with an active definition');
-    out.bulkTouchpoints = { without, with: withDef, ratio: withDef.itemsPerSecond / without.itemsPerSecond };
+          writerMs.push((await timed(() => call('service', q)))[0]);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      })();
+      const [activationMs] = await timed(() =>
+        call('sales', `mutation { approveQualificationDefinition(id: "${live.id}") { status } }`),
+      );
+      writing = false;
+      await writer;
+      const [{ mqls }] = (
+        await pool.query(`SELECT count(*)::int AS mqls FROM lead_stage_changes WHERE qualification_version = $1`, [
+          live.version,
+        ])
+      ).rows as { mqls: number }[];
+      out.activation = {
+        ms: activationMs,
+        automaticMqls: mqls,
+        writes: writerMs.length,
+        writerP50Ms: median(writerMs),
+        writerMaxMs: Math.max(...writerMs),
+      };
+      console.error(
+        `activation: ${(activationMs / 1000).toFixed(1)} s, ${mqls} automatic MQLs; ${writerMs.length} writes meanwhile, p50 ${median(writerMs).toFixed(0)} ms, worst ${Math.max(...writerMs).toFixed(0)} ms`,
+      );
+      const withDef = await bulk('with an active definition');
+      out.bulkTouchpoints = { without, with: withDef, ratio: withDef.itemsPerSecond / without.itemsPerSecond };
+    }
   } finally {
     closeClients();
     await service.stop();
@@ -302,7 +322,7 @@ async function main(): Promise<void> {
   const md = `# Benchmark: the qualification agreement at ${SIZE} (${o.counts.leads.toLocaleString('en-US')} leads, ${o.counts.touchpoints.toLocaleString('en-US')} touchpoints)
 
 ${o.at}, Node ${o.node}; ${RUNS} runs each after a warm-up; the service as its own process (production build), on a copy
-of the cached dataset. "pg" = the same SQL statement straight through pg.${o.readsAt !== o.at ? ` Reads measured at ${o.readsAt}.` : ''}
+of the cached dataset. "pg" = the same SQL statement straight through pg.${o.readsAt !== o.at ? ` Reads measured at ${o.readsAt}.` : ''}${o.handoffAt ? ` Hand-off measured at ${o.handoffAt}; the rest at ${o.writesAt ?? o.at}.` : ''}
 
 | what | ours | pg | ratio |
 |---|---|---|---|

@@ -40,16 +40,21 @@ export function handoffRollupSql(groupBy: HandoffGroupBy, from: Date, to: Date, 
   const column = HANDOFF_DIMS[groupBy];
   /** A unit `u` of group `g` (the total: every unit). */
   const inGroup = (g: string) => sql`(${g} = '${TOTAL}' OR ${column} = ${g})`;
-  const cutoff = sql`((${asOfP}::timestamptz - make_interval(secs => ${sla}::float8 * 3600)) AT TIME ZONE 'UTC')::date`;
+  // the UTC day of asOf − SLA (rounded to the past: a pending lead of an earlier day is surely breached)
+  const cutoff = sql`${param(new Date(asOf.getTime() - slaHours * 3_600_000).toISOString().slice(0, 10))}::date`;
   const unit = (b: string, k: string) => sql`SELECT u.h FROM kpi_handoff u
         WHERE u.kind <> 'NONE' AND u.hb = ${b} AND u.mql_at >= p.lo AND u.mql_at < p.hi AND ${inGroup('c.i')} ORDER BY u.h OFFSET (${k})::bigint LIMIT 1`;
   return sql`
     WITH ok AS (SELECT NOT EXISTS (SELECT 1 FROM funnel_dirty)
       AND coalesce(greatest(${latestFactSql('ALL')}, (SELECT max(at) FROM kpi_handoff)) <= ${asOfP}, true) AS ok),
+    -- the day rows summed over the period at once (days before the cutoff apart): a few thousand rows, not one per day
     hd AS (
-      SELECT CASE WHEN x.dim = 'ALL' THEN '${TOTAL}' ELSE x.grp END AS i, x.* FROM handoff_day x
+      SELECT CASE WHEN x.dim = 'ALL' THEN '${TOTAL}' ELSE x.grp END AS i, x.kind, x.reason, x.hb, x.day < ${cutoff} AS early,
+        sum(x.n) AS n, sum(x.sum_h) AS sum_h, min(x.min_h) AS min_h, max(x.max_h) AS max_h
+      FROM handoff_day x
       WHERE (SELECT ok FROM ok) AND x.dim IN (${dim}, 'ALL')
         AND x.day >= (${lo}::timestamptz AT TIME ZONE 'UTC')::date AND x.day < (${hi}::timestamptz AT TIME ZONE 'UTC')::date
+      GROUP BY 1, 2, 3, 4, 5
     ),
     p AS (SELECT DISTINCT i, ${lo}::timestamptz AS lo, ${hi}::timestamptz AS hi FROM hd),
     hb AS (SELECT i, hb AS b, sum(n) AS n, min(min_h) AS lo, max(max_h) AS hi, sum(sum_h) AS sum_h FROM hd WHERE kind <> 'NONE' GROUP BY i, hb),
@@ -58,7 +63,7 @@ export function handoffRollupSql(groupBy: HandoffGroupBy, from: Date, to: Date, 
       SELECT i, sum(n) AS mqls, sum(n) FILTER (WHERE kind = 'ACCEPTED') AS accepted, sum(n) FILTER (WHERE kind = 'RETURNED') AS returned,
         sum(n) FILTER (WHERE kind = 'NONE') AS pending,
         -- pending leads of whole days before the day of asOf − SLA are all breached; the rest are read from the units
-        sum(n) FILTER (WHERE kind = 'NONE' AND day < ${cutoff}) AS pending_breached
+        sum(n) FILTER (WHERE kind = 'NONE' AND early) AS pending_breached
       FROM hd GROUP BY i
     ),
     responses AS (
@@ -71,7 +76,7 @@ export function handoffRollupSql(groupBy: HandoffGroupBy, from: Date, to: Date, 
     ),
     recent AS (
       SELECT p.i, (SELECT count(*) FROM kpi_handoff u
-        WHERE u.kind = 'NONE' AND u.mql_at >= greatest(p.lo, (${cutoff})::timestamp AT TIME ZONE 'UTC') AND u.mql_at < p.hi
+        WHERE u.kind = 'NONE' AND u.mql_at >= greatest(p.lo, ${cutoff}::timestamp AT TIME ZONE 'UTC') AND u.mql_at < p.hi
           AND u.mql_at + make_interval(secs => ${sla}::float8 * 3600) <= ${asOfP} AND ${inGroup('p.i')}) AS breached
       FROM p
     ),
