@@ -14,7 +14,7 @@ import { handoffSql } from '../src/modules/qualification/handoff.query';
 import { handoffRollupSql } from '../src/modules/qualification/handoff-rollup.query';
 import { HandoffGroupBy, QualificationDefinitionInput } from '../src/modules/qualification/qualification.types';
 import { openDataset, Size, SIZES } from './dataset';
-import { closeClients, median, percentile, postGraphQL } from './load';
+import { arg, closeClients, median, percentile, postGraphQL } from './load';
 import { startServer } from './processes';
 
 /**
@@ -27,10 +27,6 @@ import { startServer } from './processes';
  *   meanwhile: the activation's duration and the writer's worst latency (how long any write was held up).
  * Writes bench/results/agreement-<size>.json and .md.
  */
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
 const SIZE = arg('size', 'medium') as Size;
 const RUNS = Number(arg('runs', '5'));
 const BATCHES = Number(arg('batches', '20'));
@@ -184,6 +180,15 @@ async function main(): Promise<void> {
       );
       return r;
     };
+    const sampleHandoff = () =>
+      sample(
+        'handoff by campaign',
+        () => call('sales', handoffQuery),
+        () => {
+          const q = handoffPg();
+          return pool.query(q.text, q.values);
+        },
+      );
     const previous = path.join(root, 'bench', 'results', `agreement-${SIZE}.json`);
     if (HANDOFF_ONLY) {
       const last = JSON.parse(fs.readFileSync(previous, 'utf8'));
@@ -193,14 +198,7 @@ async function main(): Promise<void> {
         writesAt: last.writesAt ?? last.at,
         handoffAt: out.at,
       });
-      out.handoff = await sample(
-        'handoff by campaign',
-        () => call('sales', handoffQuery),
-        () => {
-          const q = handoffPg();
-          return pool.query(q.text, q.values);
-        },
-      );
+      out.handoff = await sampleHandoff();
     } else if (WRITES_ONLY) {
       const last = JSON.parse(fs.readFileSync(previous, 'utf8'));
       Object.assign(out, { backtestResult: last.backtestResult, backtest: last.backtest, handoff: last.handoff });
@@ -214,14 +212,7 @@ async function main(): Promise<void> {
         () => call('sales', backtestQuery),
         () => pool.query(backtestPg.text, backtestPg.values),
       );
-      out.handoff = await sample(
-        'handoff by campaign',
-        () => call('sales', handoffQuery),
-        () => {
-          const q = handoffPg();
-          return pool.query(q.text, q.values);
-        },
-      );
+      out.handoff = await sampleHandoff();
       // the same feedback computed from the base tables (what a past asOf or a partial day costs)
       out.handoffOnTheFly = await sample(
         'handoff by campaign, on the fly (asOf in the past)',

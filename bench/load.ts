@@ -91,3 +91,9 @@ export function postGraphQL(
 
 /** Closes the idle keep-alive sockets (at the end of a run). */
 export const closeClients = () => agent.destroy();
+
+/** The value of a `--name value` command-line option, or the fallback. */
+export const arg = (name: string, fallback: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};

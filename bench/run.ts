@@ -11,7 +11,7 @@ import { createDataSource, SESSION_OPTIONS } from '../src/data-source';
 import { createServer } from '../src/server';
 import { CapturingLogger } from './capture';
 import { openDataset, Size, SIZES } from './dataset';
-import { closeClients, closedLoop, median, percentile, postGraphQL } from './load';
+import { arg, closeClients, closedLoop, median, percentile, postGraphQL } from './load';
 import { buildOps, Op, RULE_BASED } from './ops';
 import { startServer, ServerProcess } from './processes';
 
@@ -21,10 +21,6 @@ import { startServer, ServerProcess } from './processes';
  * for each fixed operation. Reports req/s, p50/p95/p99, SQL statements per request, server CPU ms per request and
  * peak RSS, and the median of per-round ratios; writes bench/results/<size>.json and .md.
  */
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
 const SIZE = arg('size', 'medium') as Size;
 const ROUNDS = Number(arg('rounds', '3'));
 const SEED = Number(arg('seed', '42'));

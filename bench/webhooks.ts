@@ -8,7 +8,7 @@ import { signToken } from '../src/common/auth/jwt';
 import { Role } from '../src/common/graphql/enums';
 import { loadConfig } from '../src/config/config';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
-import { median, percentile } from './load';
+import { arg, median, percentile } from './load';
 import { startServer } from './processes';
 
 /**
@@ -19,10 +19,6 @@ import { startServer } from './processes';
  * POSTs sent straight to the receivers with the dispatcher's concurrency (the floor: HTTP alone, no database).
  * Writes bench/results/webhooks.json and .md.
  */
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
 const CHANGES = Number(arg('changes', '10000'));
 const ENDPOINTS = Number(arg('endpoints', '3'));
 const BATCH = 500;

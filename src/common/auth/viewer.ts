@@ -33,6 +33,8 @@ export const canSeePersonalData = (viewer: Viewer | null): boolean => !!viewer &
 export const QUALIFICATION = {
   draft: [Role.ADMIN, Role.REVOPS, Role.MARKETING, Role.SALES],
   retire: [Role.ADMIN, Role.REVOPS],
+  /** Either side may approve; which pair completes an approval is the service's rule (approvalsComplete). */
+  approve: [Role.ADMIN, Role.REVOPS, Role.MARKETING, Role.SALES],
   marketingSide: [Role.ADMIN, Role.REVOPS, Role.MARKETING],
   salesSide: [Role.ADMIN, Role.REVOPS, Role.SALES],
 } as const satisfies Record<string, readonly Role[]>;

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { badInput, notFound } from '../../common/errors/app-error';
+import { AppError, badInput, notFound } from '../../common/errors/app-error';
 import { RejectionReason } from '../../common/graphql/enums';
 import { dbId } from '../../common/graphql/ids';
 import { rows } from '../../db/sql';
@@ -30,8 +30,8 @@ async function backtestDefinition(ds: DataSource, input: QualificationBacktestIn
     try {
       return checkDefinition(input.definition);
     } catch (e) {
-      const err = e as { field?: string };
-      if (err.field) Object.assign(err, { field: `definition.${err.field}` });
+      // the inline definition's fields are named from the backtest input
+      if (e instanceof AppError && e.field) throw new AppError(e.code, e.message, { field: `definition.${e.field}` });
       throw e;
     }
   }

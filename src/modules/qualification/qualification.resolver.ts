@@ -20,8 +20,6 @@ import {
   QualificationStatus,
 } from './qualification.types';
 
-const APPROVERS = [...new Set([...QUALIFICATION.marketingSide, ...QUALIFICATION.salesSide])];
-
 /** The qualification agreement (definitions.md §8) and hand-off feedback (§9): every role reads; writes per §7. */
 @Authorized()
 @Resolver()
@@ -89,7 +87,7 @@ export class QualificationResolver {
     return proposeDefinition(this.deps.transactions, ctx.viewer!, id);
   }
 
-  @Authorized(APPROVERS)
+  @Authorized(QUALIFICATION.approve)
   @Mutation(() => QualificationDefinition, {
     description: "The caller's approval; the second valid one (other side, other principal) activates it.",
   })

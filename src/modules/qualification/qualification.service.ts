@@ -164,11 +164,7 @@ export async function approveDefinition(
   viewer: Viewer,
   id: string,
 ): Promise<QualificationDefinition> {
-  requireRole(
-    viewer,
-    [...new Set([...QUALIFICATION.marketingSide, ...QUALIFICATION.salesSide])],
-    'approve a definition',
-  );
+  requireRole(viewer, QUALIFICATION.approve, 'approve a definition');
   const { activated, key } = await transactions.run(async (tx) => {
     const d = await lockDefinition(tx, id);
     if (d.status !== QualificationStatus.PROPOSED)

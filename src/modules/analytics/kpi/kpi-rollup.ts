@@ -17,9 +17,12 @@ import { firstMqlVersionSql, qualifyingTouchSql, scoreBandSql } from '../../qual
 /** Breakdown dimensions of the KPI day rows (the KPI filters: sources, ownerIds), each with its unit column. */
 export const KPI_DIMS = { ALL: `'ALL'`, CHANNEL: 'u.channel', OWNER: 'u.owner' } as const;
 export type KpiDim = keyof typeof KPI_DIMS;
-const DIM_VALUES = Object.entries(KPI_DIMS)
-  .map(([d, col], k) => `(${k + 1}, '${d}', ${col})`)
-  .join(', ');
+/** A dimension map as VALUES rows (k, dim, unit column) to cross join each unit with. */
+const dimValues = (dims: Record<string, string>) =>
+  Object.entries(dims)
+    .map(([d, col], k) => `(${k + 1}, '${d}', ${col})`)
+    .join(', ');
+const DIM_VALUES = dimValues(KPI_DIMS);
 
 /** Advisory lock namespaces: a customer's first wins, a day of deal rows, a day of hand-off rows. */
 const LOCK = { customer: 61_001, dealDay: 61_002, handoffDay: 61_003 } as const;
@@ -54,9 +57,6 @@ export const HANDOFF_DIMS = {
   QUALIFICATION_VERSION: 'u.version',
   SCORE_BAND: 'u.band',
 } as const;
-const HANDOFF_DIM_VALUES = Object.entries(HANDOFF_DIMS)
-  .map(([d, col], k) => `(${k + 1}, '${d}', ${col})`)
-  .join(', ');
 
 /**
  * Each MQL lead's hand-off as of now (the unit of rejection, response and SLA) with its hand-off feedback groups
@@ -132,16 +132,13 @@ const unitsOn = (table: string, col: string, days: Param | null) =>
     ? sql`unnest(${days}::date[]) dd(d) JOIN ${table} u ON u.${col} >= dd.d::timestamp AT TIME ZONE 'UTC' AND u.${col} < (dd.d + 1)::timestamp AT TIME ZONE 'UTC'`
     : sql`${table} u`;
 
-/** kpi_handoff_day rows of the `days` (or of every day, null) from the units. */
-const handoffDaysSql = (days: Param | null) => sql`
+/**
+ * Hand-off day rows of the `days` (or of every day, null) from the units, per dimension of `dims`: kpi_handoff_day's
+ * with KPI_DIMS, handoff_day's with HANDOFF_DIMS.
+ */
+const handoffDaysSql = (dims: Record<string, string>) => (days: Param | null) => sql`
   SELECT ${dayOf('u.mql_at')} AS day, g.dim, g.grp, u.kind, u.reason, u.hb, count(*)::int AS n, sum(u.h) AS sum_h, min(u.h) AS min_h, max(u.h) AS max_h
-  FROM ${unitsOn('kpi_handoff', 'mql_at', days)} CROSS JOIN LATERAL (VALUES ${DIM_VALUES}) g(k, dim, grp)
-  GROUP BY 1, 2, 3, 4, 5, 6`;
-
-/** handoff_day rows of the `days` (or of every day, null) from the units. */
-const handoffGroupDaysSql = (days: Param | null) => sql`
-  SELECT ${dayOf('u.mql_at')} AS day, g.dim, g.grp, u.kind, u.reason, u.hb, count(*)::int AS n, sum(u.h) AS sum_h, min(u.h) AS min_h, max(u.h) AS max_h
-  FROM ${unitsOn('kpi_handoff', 'mql_at', days)} CROSS JOIN LATERAL (VALUES ${HANDOFF_DIM_VALUES}) g(k, dim, grp)
+  FROM ${unitsOn('kpi_handoff', 'mql_at', days)} CROSS JOIN LATERAL (VALUES ${dimValues(dims)}) g(k, dim, grp)
   GROUP BY 1, 2, 3, 4, 5, 6`;
 
 /**
@@ -167,7 +164,11 @@ const dealDaysSql = (days: Param | null) => sql`
   GROUP BY 1, 2, 3, 4, 5`;
 
 /** The day rows of each day table, for the given days (every day: null). */
-const DAY_ROWS = { kpi_handoff_day: handoffDaysSql, kpi_deal_day: dealDaysSql, handoff_day: handoffGroupDaysSql };
+const DAY_ROWS = {
+  kpi_handoff_day: handoffDaysSql(KPI_DIMS),
+  kpi_deal_day: dealDaysSql,
+  handoff_day: handoffDaysSql(HANDOFF_DIMS),
+};
 
 /** Recomputes the day rows of the given days from the units, each day under its advisory lock (taken in order). */
 async function recomputeDays(db: Queryable, table: keyof typeof DAY_ROWS, days: string[]): Promise<void> {
@@ -278,9 +279,9 @@ export async function processDirtyKpi(tx: EntityManager, leadIds: string[]): Pro
 export const KPI_FROM_SCRATCH = {
   kpi_handoff: () => constantText(handoffUnitsSql('true')),
   kpi_deal: () => constantText(withFirstWins(dealFactsSql('true', sql`'{${MARKETING_CHANNELS.join(',')}}'`))),
-  kpi_handoff_day: () => constantText(handoffDaysSql(null)),
+  kpi_handoff_day: () => constantText(DAY_ROWS.kpi_handoff_day(null)),
   kpi_deal_day: () => constantText(dealDaysSql(null)),
-  handoff_day: () => constantText(handoffGroupDaysSql(null)),
+  handoff_day: () => constantText(DAY_ROWS.handoff_day(null)),
 } as const;
 
 /**
