@@ -81,18 +81,22 @@ export function backtestSql(def: DefinitionSpec, from: Date, to: Date, asOf: Dat
     FROM x`;
 }
 
-/** Each lead's first qualifying instant under D from its createdAt, at or before asOf (the backtest's q, per lead). */
+/**
+ * Each lead's first qualifying instant under D from its createdAt, at or before asOf (the backtest's q, per lead).
+ * `eraHalfLives`: the decay grid's era (tests shorten it so that short histories cross eras).
+ */
 export async function backtestInstants(
   db: Queryable,
   def: DefinitionSpec,
   leadIds: readonly string[],
   asOf: Date,
+  eraHalfLives?: number,
 ): Promise<{ leadId: string; at: Date }[]> {
   const asOfP = param(asOf);
   return sqlRows(
     db,
     sql`WITH pop AS (SELECT l.id AS lead_id, l.created_at AS since FROM leads l WHERE l.id = ANY(${param(leadIds)}::bigint[]))
-    ${qualifiedSql(definitionParams(def), asOfP)}
+    ${qualifiedSql(definitionParams(def, eraHalfLives), asOfP)}
     SELECT lead_id::text AS "leadId", at FROM qualified ORDER BY lead_id`,
   );
 }

@@ -7,6 +7,14 @@ import { DefinitionSpec } from './definition.check';
  */
 export const SCORE_EPSILON = 1e-9;
 
+/**
+ * Decay works on a grid of eras of ERA_HALF_LIVES half-lives: a touch's weight is kept relative to the start of the
+ * era it is read in, 2^((t − eraStart)/halfLife), so running sums never overflow (|exponent| ≤ ERA_HALF_LIVES) however
+ * long a lead's history is. A touch counts for at most one era length (its weight after that is below 2^−400,
+ * ~1e−120 of its points: nothing a threshold can see), so it spans at most two eras.
+ */
+export const ERA_HALF_LIVES = 400;
+
 /** The bound values of one definition, each one placeholder wherever it is used. */
 export interface DefinitionParams {
   fitRules: Param;
@@ -15,15 +23,21 @@ export interface DefinitionParams {
   engagementThreshold: Param;
   windowSeconds: Param;
   halfLifeDays: Param;
+  /** Whether a rule has a maxCount (the statement then orders each rule's touches to find where a cap drops one). */
+  capped: boolean;
+  /** Era length in half-lives (ERA_HALF_LIVES; a test shortens it so that histories cross eras). */
+  eraHalfLives: number;
 }
 
-export const definitionParams = (d: DefinitionSpec): DefinitionParams => ({
+export const definitionParams = (d: DefinitionSpec, eraHalfLives = ERA_HALF_LIVES): DefinitionParams => ({
   fitRules: param(JSON.stringify(d.fitRules)),
   engagementRules: param(JSON.stringify(d.engagementRules)),
   fitThreshold: param(d.fitThreshold),
   engagementThreshold: param(d.engagementThreshold - SCORE_EPSILON),
   windowSeconds: param(d.engagementWindowDays * 86_400),
   halfLifeDays: param(d.engagementHalfLifeDays),
+  capped: d.engagementRules.some((r) => r.maxCount != null),
+  eraHalfLives,
 });
 
 /**
@@ -50,18 +64,29 @@ export const fitRulesSql = (p: DefinitionParams) => sql`fit_rules AS MATERIALIZE
       FROM jsonb_array_elements(${p.fitRules}::jsonb) r
     )`;
 
-/** Weight of a touch at `t` seen from instant `at`: 2^(−days/halfLife), or 1 without decay. */
-const decay = (p: DefinitionParams, at: string, t: string) =>
-  sql`CASE WHEN ${p.halfLifeDays}::float8 IS NULL THEN 1::float8
-    ELSE power(2::float8, -(extract(epoch FROM ${at} - ${t})::float8 / 86400) / ${p.halfLifeDays}::float8) END`;
 
 /**
  * CTEs after `pop(lead_id, since)` (the leads to evaluate, each from its own `since`), ending in
  * `qualified(lead_id, at)`: each lead's first qualifying instant (definitions.md §8) at or before `upto`, when its fit
- * meets the threshold. Candidates are `since` and every touch after it; at each, the engagement is the sum over rules
- * of the latest maxCount matching touches in (c − window, c], decayed. Set-based: one pass for any number of leads.
+ * meets the threshold. Set-based and linear in the touches read, one sort of them:
+ * - each (touch, engagement rule) pair counts from its instant until it leaves the window or, under a cap, until the
+ *   maxCount-th later matching touch arrives (lead() over the rule's touches: the latest maxCount then no longer
+ *   include it; touches at one instant weigh the same, so which of them a tie keeps changes nothing);
+ * - that is an event +points·weight when it starts and −points·weight when it stops, so the engagement at a candidate
+ *   instant is the running sum of the events up to it (peers included) times the decay from the era's start;
+ * - candidates are `since` and every touch after it; the first whose engagement meets the threshold is the answer.
  */
-export const qualifiedSql = (p: DefinitionParams, upto: Param | Sql): Sql => sql`,
+export const qualifiedSql = (p: DefinitionParams, upto: Param | Sql): Sql => {
+  // seconds in an era, and the span a touch can count for (both "infinite" without decay: one era)
+  const era = sql`(${p.halfLifeDays}::float8 * ${p.eraHalfLives}::float8 * 86400)`;
+  const span = sql`make_interval(secs => CASE WHEN ${p.halfLifeDays}::float8 IS NULL THEN ${p.windowSeconds}::float8
+    ELSE least(${p.windowSeconds}::float8, ${era}) END)`;
+  const eraOf = (col: string) => sql`CASE WHEN ${p.halfLifeDays}::float8 IS NULL THEN 0
+    ELSE floor(date_part('epoch', ${col}) / ${era}) END`;
+  // 2^((epoch − eraStart)/halfLife), or 1 without decay
+  const weight = (epoch: Sql, e: Sql) => sql`CASE WHEN ${p.halfLifeDays}::float8 IS NULL THEN 1::float8
+    ELSE power(2::float8, (${epoch} - ${e} * ${era}) / (${p.halfLifeDays}::float8 * 86400)) END`;
+  return sql`,
     ${fitRulesSql(p)},
     attrs AS (
       SELECT pop.lead_id, pop.since, jsonb_build_array(a.industry, a.region, a.employees, l.title, l.source) AS k,
@@ -81,29 +106,46 @@ export const qualifiedSql = (p: DefinitionParams, upto: Param | Sql): Sql => sql
         (r.rule->>'maxCount')::int AS max_count
       FROM jsonb_array_elements(${p.engagementRules}::jsonb) WITH ORDINALITY r(rule, ord)
     ),
-    -- LATERAL index range scans per lead (touchpoints_lead_id_occurred_at_idx; OFFSET 0 keeps the planner from
-    -- flattening them into a hash of every touch): the work grows with the leads evaluated, not with all touches
-    cand AS (
-      SELECT lead_id, since AS c FROM fit
-      UNION
-      SELECT fit.lead_id, t.occurred_at FROM fit
-      CROSS JOIN LATERAL (SELECT t.occurred_at FROM touchpoints t WHERE t.lead_id = fit.lead_id
-        AND t.occurred_at > fit.since AND t.occurred_at <= ${upto} OFFSET 0) t
-    ),
-    hits AS (
-      SELECT cand.lead_id, cand.c, r.points * ${decay(p, 'cand.c', 't.occurred_at')} AS points, r.max_count,
-        row_number() OVER (PARTITION BY cand.lead_id, cand.c, r.ord ORDER BY t.occurred_at DESC, t.external_id DESC) AS rn
-      FROM cand
-      CROSS JOIN LATERAL (SELECT t.occurred_at, t.external_id, t.type, t.channel FROM touchpoints t
-        WHERE t.lead_id = cand.lead_id AND t.occurred_at > cand.c - make_interval(secs => ${p.windowSeconds})
-          AND t.occurred_at <= cand.c OFFSET 0) t
+    -- the (touch, rule) pairs that can count at a candidate: touches in (since − window, upto]
+    pairs AS (
+      SELECT fit.lead_id, fit.since, t.occurred_at AS at, r.ord, r.points, r.max_count
+      FROM fit JOIN touchpoints t ON t.lead_id = fit.lead_id
+        AND t.occurred_at > fit.since - make_interval(secs => ${p.windowSeconds}) AND t.occurred_at <= ${upto}
       JOIN rules r ON (r.touch_type IS NULL OR r.touch_type = t.type) AND (r.channel IS NULL OR r.channel = t.channel)
     ),
-    eng AS (
-      SELECT lead_id, c, sum(points) AS score FROM hits WHERE max_count IS NULL OR rn <= max_count GROUP BY lead_id, c
+    spans AS (
+      SELECT s.lead_id, s.since, s.at, s.points, date_part('epoch', s.at) AS ep, ${eraOf('s.at')} AS e0,
+        ${eraOf('s.until')} AS e1, s.until
+      FROM (
+        SELECT pairs.*, ${
+          p.capped
+            ? sql`least(at + ${span}, CASE WHEN max_count IS NOT NULL
+            THEN lead(at, max_count) OVER (PARTITION BY lead_id, ord ORDER BY at) END)`
+            : sql`at + ${span}`
+        } AS until
+        FROM pairs
+      ) s
+    ),
+    events AS (
+      SELECT lead_id, ${eraOf('since')} AS e, since AS at, 0::float8 AS v, true AS cand FROM fit
+      UNION ALL
+      SELECT s.lead_id, x.e, x.at, x.v, x.cand FROM spans s
+      CROSS JOIN LATERAL (VALUES
+        (s.e0, s.at, s.points * ${weight(sql`s.ep`, sql`s.e0`)}, s.at > s.since),
+        (CASE WHEN s.e1 = s.e0 AND s.until <= ${upto} THEN s.e0 END, s.until, -s.points * ${weight(sql`s.ep`, sql`s.e0`)}, false),
+        -- a span crossing into the next era enters it at the era's start, weighed from there
+        (CASE WHEN s.e1 > s.e0 AND to_timestamp((s.e0 + 1) * ${era}) <= ${upto} THEN s.e0 + 1 END,
+          to_timestamp((s.e0 + 1) * ${era}), s.points * ${weight(sql`s.ep`, sql`(s.e0 + 1)`)}, false),
+        (CASE WHEN s.e1 > s.e0 AND s.until <= ${upto} THEN s.e0 + 1 END, s.until, -s.points * ${weight(sql`s.ep`, sql`(s.e0 + 1)`)}, false)
+      ) x(e, at, v, cand)
+      WHERE x.e IS NOT NULL
+    ),
+    scored AS (
+      SELECT lead_id, e, at, cand, sum(v) OVER (PARTITION BY lead_id, e ORDER BY at) AS s FROM events
     ),
     qualified AS (
-      SELECT cand.lead_id, min(cand.c) AS at FROM cand LEFT JOIN eng USING (lead_id, c)
-      WHERE coalesce(eng.score, 0) >= ${p.engagementThreshold}
-      GROUP BY cand.lead_id
+      SELECT lead_id, min(at) AS at FROM scored
+      WHERE cand AND s * ${weight(sql`-date_part('epoch', at)`, sql`-e`)} >= ${p.engagementThreshold}
+      GROUP BY lead_id
     )`;
+};

@@ -8,8 +8,10 @@ import {
   EvalLead,
   EvalWrite,
   Mutation,
+  qualifiedAt,
   replayAutoMql,
 } from '../../support/qualification-evaluator';
+import { backtestInstants } from '../../../src/modules/qualification/backtest.query';
 import { scratchDatabase } from '../../support/scratch-db';
 
 /**
@@ -223,7 +225,27 @@ async function runCase(ds: DataSource, seed: number, mutations: Mutation[]) {
     for (const [lead, ats] of replayAutoMql(def, BASE, leads, writes, m)) out[lead] = [...ats].sort((a, b) => a - b);
     return out;
   };
-  return { service, expected: evaluate('none'), mutated: mutations.map(evaluate), def };
+  // the backtest's q (from createdAt, every touch, as of the end) under the same definition: on the service's decay
+  // grid, and on one of 48 half-lives, so that these 40-day histories cross eras (a touch weighs 2^−48 after that: nothing)
+  const asOf = BASE + 21 * DAY;
+  const backtest: Record<string, number> = {};
+  for (const [id, l] of leads) {
+    const touches = writes.flatMap((w) => w.touches.filter((t) => t.lead === id).map((t) => t.touch));
+    const q = qualifiedAt(def, l, touches, l.createdAt, asOf);
+    if (q != null) backtest[id] = q;
+  }
+  const backtestGot = async (eraHalfLives?: number) =>
+    Object.fromEntries(
+      (await backtestInstants(ds, def, ids, new Date(asOf), eraHalfLives)).map((b) => [b.leadId, b.at.getTime()]),
+    );
+  return {
+    service,
+    expected: evaluate('none'),
+    mutated: mutations.map(evaluate),
+    def,
+    backtest,
+    backtestGot: [await backtestGot(), await backtestGot(48)],
+  };
 }
 
 describe('automatic MQL against an evaluator of definitions.md §8', () => {
@@ -238,19 +260,23 @@ describe('automatic MQL against an evaluator of definitions.md §8', () => {
   });
   afterAll(() => db?.drop());
 
-  it('equals the evaluator on 24 random histories; a wrong window bound or cap order would not', async () => {
+  it('equals the evaluator on 24 random histories (automatic MQL and the backtest); a wrong window bound or cap order would not', async () => {
     const mutations: Mutation[] = ['window-closed-left', 'cap-earliest'];
     const caught = new Map<Mutation, number>(mutations.map((m) => [m, 0]));
     let mqls = 0;
+    let backtests = 0;
     for (let seed = 1; seed <= 24; seed++) {
       const c = await runCase(db.ds, seed, mutations);
       expect([seed, c.service]).toEqual([seed, c.expected]);
+      expect([seed, ...c.backtestGot]).toEqual([seed, c.backtest, c.backtest]);
+      backtests += Object.keys(c.backtest).length;
       mqls += Object.values(c.service).flat().length;
       mutations.forEach((m, i) => {
         if (JSON.stringify(c.mutated[i]) !== JSON.stringify(c.service)) caught.set(m, caught.get(m)! + 1);
       });
     }
     expect(mqls).toBeGreaterThan(50);
+    expect(backtests).toBeGreaterThan(50);
     for (const m of mutations) expect([m, caught.get(m)! > 0]).toEqual([m, true]);
   });
 });
