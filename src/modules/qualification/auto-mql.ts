@@ -33,11 +33,12 @@ export async function activeDefinition(db: Queryable, share = false): Promise<Ac
 /** Who recorded an automatic MQL, in the stage history's `actor`. */
 const actorOf = (version: number) => `qualification:v${version}`;
 
-/** CTE `pop(lead_id, since)`: the eligible among these leads (stage LEAD, status OPEN, live) and their `since`. */
+/** CTE `pop(lead_id, since, …)`: the eligible among these leads (stage LEAD, status OPEN, live) and their `since`. */
 const popSql = (def: ActiveDefinition, ids: readonly string[]) => sql`
     WITH pop AS (
       SELECT l.id AS lead_id, greatest(${param(def.activatedAt)}::timestamptz, l.created_at,
-        (SELECT max(c.occurred_at) FROM lead_stage_changes c WHERE c.lead_id = l.id AND c.event = 'RECYCLED')) AS since
+        (SELECT max(c.occurred_at) FROM lead_stage_changes c WHERE c.lead_id = l.id AND c.event = 'RECYCLED')) AS since,
+        l.title, l.source, l.account_id
       FROM leads l WHERE l.id = ANY(${param(ids)}::bigint[])
         AND l.stage = 'LEAD' AND l.status = 'OPEN' AND l.archived_at IS NULL
     )`;

@@ -1,7 +1,9 @@
+import { DataSource } from 'typeorm';
 import { Queryable, sqlRows } from '../../db/sql';
 import { param, sql, Sql } from '../../db/sql-tag';
 import { dispositionSql } from '../analytics/kpi/lead-kpis.query';
 import { leadFirstEntries } from '../analytics/funnel/funnel.query';
+import { latestFactSql } from '../analytics/funnel/funnel-rollup.query';
 import { DefinitionSpec } from './definition.check';
 import { definitionParams, qualifiedSql } from './qualify.sql';
 
@@ -43,35 +45,67 @@ const side = (at: string) => sql`json_build_object(
  * practice (reach_MQL ≤ asOf), and the SQL and CUSTOMER reaches and hand-off dispositions as of asOf.
  */
 export async function queryBacktest(
-  db: Queryable,
+  ds: DataSource,
   def: DefinitionSpec,
   from: Date,
   to: Date,
   asOf: Date,
   current: boolean,
 ): Promise<BacktestRow> {
-  const [row] = await sqlRows<BacktestRow>(db, backtestSql(def, from, to, asOf, current));
-  return row;
+  return ds.transaction(async (tx) => {
+    await tx.query(BACKTEST_SETTINGS);
+    const [row] = await sqlRows<BacktestRow>(tx, backtestSql(def, from, to, asOf, current));
+    return row;
+  });
 }
 
-/** The backtest's one statement (queryBacktest; the benchmark runs it through pg alone too). */
-export function backtestSql(def: DefinitionSpec, from: Date, to: Date, asOf: Date, current: boolean): Sql {
+/**
+ * The backtest sorts and hashes every touch of a year's leads (millions at the large size): with PostgreSQL's default
+ * 4 MB per sort they spill to disk (bench/results/agreement-large.md), so its transaction allows more memory.
+ */
+export const BACKTEST_SETTINGS = `SET LOCAL work_mem = '256MB'`;
+
+/**
+ * The backtest's one statement (queryBacktest; the benchmark runs it through pg alone too). `dispositions`: where the
+ * hand-off dispositions come from — the KPI rollup when it holds every fact up to asOf (AUTO), or always one of them
+ * (a test compares the two).
+ */
+export function backtestSql(
+  def: DefinitionSpec,
+  from: Date,
+  to: Date,
+  asOf: Date,
+  current: boolean,
+  dispositions: 'AUTO' | 'ROLLUP' | 'LOGS' = 'AUTO',
+): Sql {
   const p = definitionParams(def);
   const [asOfP, currentP] = [param(asOf), param(current)];
   return sql`
     WITH u AS (
-      SELECT l.id, l.created_at, ${leadFirstEntries(asOfP, currentP)}
+      SELECT l.id, l.created_at, l.title, l.source, l.account_id, ${leadFirstEntries(asOfP, currentP)}
       FROM live_leads l
       WHERE l.created_at >= ${param(from)} AND l.created_at < ${param(to)} AND l.created_at <= ${asOfP}
     ),
-    pop AS (SELECT id AS lead_id, created_at AS since FROM u)${qualifiedSql(p, asOfP)},
+    pop AS (SELECT id AS lead_id, created_at AS since, title, source, account_id FROM u)${qualifiedSql(p, asOfP)},
     r AS (
       SELECT u.id, u.created_at, u.f5, least(u.f2, u.f3, u.f4, u.f5, u.f6) AS a, least(u.f4, u.f5, u.f6) AS s, u.f6 AS c, q.at AS q
       FROM u LEFT JOIN qualified q ON q.lead_id = u.id
     ),
+    -- the hand-off dispositions: from the KPI rollup's units when it holds every fact up to asOf (then they are the
+    -- same), else from the lead logs
+    ok AS (SELECT ${
+      dispositions === 'AUTO'
+        ? sql`NOT EXISTS (SELECT 1 FROM funnel_dirty)
+      AND coalesce(greatest(${latestFactSql('ALL')}, (SELECT max(at) FROM kpi_handoff)) <= ${asOfP}, true)`
+        : String(dispositions === 'ROLLUP')
+    } AS ok),
     x AS (
+      SELECT r.*, h.kind, h.reason FROM r LEFT JOIN kpi_handoff h ON h.lead_id = r.id AND h.kind <> 'NONE' AND r.a IS NOT NULL
+      WHERE (SELECT ok FROM ok)
+      UNION ALL
       SELECT r.*, d.kind, d.reason FROM r
       LEFT JOIN LATERAL (${dispositionSql('r.id', 'r.a', 'r.f5', asOfP)}) d ON r.a IS NOT NULL
+      WHERE NOT (SELECT ok FROM ok)
     )
     SELECT count(*)::int AS leads, count(s)::int AS sqls, count(c)::int AS customers,
       count(*) FILTER (WHERE q IS NOT NULL AND a IS NOT NULL)::int AS both,
@@ -95,7 +129,7 @@ export async function backtestInstants(
   const asOfP = param(asOf);
   return sqlRows(
     db,
-    sql`WITH pop AS (SELECT l.id AS lead_id, l.created_at AS since FROM leads l WHERE l.id = ANY(${param(leadIds)}::bigint[]))
+    sql`WITH pop AS (SELECT l.id AS lead_id, l.created_at AS since, l.title, l.source, l.account_id FROM leads l WHERE l.id = ANY(${param(leadIds)}::bigint[]))
     ${qualifiedSql(definitionParams(def, eraHalfLives), asOfP)}
     SELECT lead_id::text AS "leadId", at FROM qualified ORDER BY lead_id`,
   );

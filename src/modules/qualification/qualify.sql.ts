@@ -1,4 +1,5 @@
-import { Param, param, sql, Sql } from '../../db/sql-tag';
+import { joinSql, Param, param, sql, Sql } from '../../db/sql-tag';
+import { FitAttribute, FitOperator } from './qualification.types';
 import { DefinitionSpec } from './definition.check';
 
 /**
@@ -6,6 +7,36 @@ import { DefinitionSpec } from './definition.check';
  * libraries, and a sum that equals the threshold in exact arithmetic ("40 exactly, ≥ holds") must not fall 1e−15 short.
  */
 export const SCORE_EPSILON = 1e-9;
+
+/** Where each fit attribute is read (SQL column expressions of the calling statement). */
+export type FitColumns = Record<FitAttribute, string>;
+
+/**
+ * The fit score (definitions.md §8) as one SQL expression: a CASE per rule, its values and points bound as parameters
+ * (lower-cased by PostgreSQL, once per statement); a null attribute matches no rule. An inline expression costs
+ * nanoseconds per lead, where a scan of the rules per lead cost ~35 µs (35 s at 1M leads).
+ */
+function fitScoreSql(rules: DefinitionSpec['fitRules']): (cols: FitColumns) => Sql {
+  return (cols) => {
+    const terms = rules.map((r) => {
+      const v = cols[r.attribute];
+      const lowered = sql`ARRAY(SELECT lower(x) FROM unnest(${param(r.values ?? [])}::text[]) x)`;
+      let match: Sql;
+      if (r.op === FitOperator.IN) match = sql`lower(${v}::text) = ANY(${lowered})`;
+      else if (r.op === FitOperator.NOT_IN) match = sql`lower(${v}::text) <> ALL(${lowered})`;
+      else if (r.op === FitOperator.CONTAINS_ANY)
+        // contains w ⇔ LIKE '%w%' with w's own %, _ and \ escaped
+        match = sql`lower(${v}::text) LIKE ANY(ARRAY(SELECT '%' || replace(replace(replace(lower(x), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'
+          FROM unnest(${param(r.values ?? [])}::text[]) x))`;
+      else
+        match = sql`${v} IS NOT NULL${r.min != null ? sql` AND ${v}::float8 >= ${param(r.min)}::float8` : ''}${
+          r.max != null ? sql` AND ${v}::float8 < ${param(r.max)}::float8` : ''
+        }`;
+      return sql` + CASE WHEN ${match} THEN ${param(r.points)}::int ELSE 0 END`;
+    });
+    return sql`(0${joinSql(terms, '')})`;
+  };
+}
 
 /**
  * Decay works on a grid of eras of ERA_HALF_LIVES half-lives: a touch's weight is kept relative to the start of the
@@ -17,8 +48,10 @@ export const ERA_HALF_LIVES = 400;
 
 /** The bound values of one definition, each one placeholder wherever it is used. */
 export interface DefinitionParams {
-  fitRules: Param;
-  engagementRules: Param;
+  /** The engagement rules (the statement has a branch per rule). */
+  engagementRules: DefinitionSpec['engagementRules'];
+  /** The fit score of a row from its attributes' columns (FitColumns). */
+  fitScore: (cols: FitColumns) => Sql;
   fitThreshold: Param;
   engagementThreshold: Param;
   windowSeconds: Param;
@@ -30,8 +63,8 @@ export interface DefinitionParams {
 }
 
 export const definitionParams = (d: DefinitionSpec, eraHalfLives = ERA_HALF_LIVES): DefinitionParams => ({
-  fitRules: param(JSON.stringify(d.fitRules)),
-  engagementRules: param(JSON.stringify(d.engagementRules)),
+  fitScore: fitScoreSql(d.fitRules),
+  engagementRules: d.engagementRules,
   fitThreshold: param(d.fitThreshold),
   engagementThreshold: param(d.engagementThreshold - SCORE_EPSILON),
   windowSeconds: param(d.engagementWindowDays * 86_400),
@@ -41,32 +74,8 @@ export const definitionParams = (d: DefinitionSpec, eraHalfLives = ERA_HALF_LIVE
 });
 
 /**
- * The fit score of the attributes of row `t` (columns industry, region, employees, title, source) under the
- * definition, from the CTE `fit_rules` (fitRulesSql): a scan of a handful of pre-parsed rules. (qualification_fit()
- * computes the same in one call, but a SQL function with a sub-select is never inlined, and parsing the rules' JSON
- * per lead costs ~35 µs: 35 s at 1M leads.)
- */
-export const fitScoreSql = (t: string) => sql`(SELECT coalesce(sum(fr.points), 0) FROM fit_rules fr
-      CROSS JOIN LATERAL (SELECT CASE fr.attribute WHEN 'INDUSTRY' THEN ${t}.industry WHEN 'REGION' THEN ${t}.region
-        WHEN 'EMPLOYEES' THEN ${t}.employees::text WHEN 'TITLE' THEN ${t}.title WHEN 'SOURCE' THEN ${t}.source END AS v) x
-      WHERE x.v IS NOT NULL AND CASE fr.op
-        WHEN 'IN' THEN lower(x.v) = ANY(fr.vals)
-        WHEN 'NOT_IN' THEN lower(x.v) <> ALL(fr.vals)
-        WHEN 'CONTAINS_ANY' THEN EXISTS (SELECT 1 FROM unnest(fr.vals) w WHERE strpos(lower(x.v), w) > 0)
-        WHEN 'BETWEEN' THEN (fr.lo IS NULL OR x.v::float8 >= fr.lo) AND (fr.hi IS NULL OR x.v::float8 < fr.hi)
-        ELSE false END)`;
-
-/** CTE `fit_rules(points, attribute, op, vals, lo, hi)`: the fit rules parsed once, values lower-cased. */
-export const fitRulesSql = (p: DefinitionParams) => sql`fit_rules AS MATERIALIZED (
-      SELECT (r->>'points')::int AS points, r->>'attribute' AS attribute, r->>'op' AS op,
-        ARRAY(SELECT lower(v) FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(r->'values') = 'array' THEN r->'values' ELSE '[]' END) v) AS vals,
-        (r->>'min')::float8 AS lo, (r->>'max')::float8 AS hi
-      FROM jsonb_array_elements(${p.fitRules}::jsonb) r
-    )`;
-
-
-/**
- * CTEs after `pop(lead_id, since)` (the leads to evaluate, each from its own `since`), ending in
+ * CTEs after `pop(lead_id, since, title, source, account_id)` (the leads to evaluate, each from its own `since`,
+ * with the lead's columns fit reads), ending in
  * `qualified(lead_id, at)`: each lead's first qualifying instant (definitions.md §8) at or before `upto`, when its fit
  * meets the threshold. Set-based and linear in the touches read, one sort of them:
  * - each (touch, engagement rule) pair counts from its instant until it leaves the window or, under a cap, until the
@@ -87,58 +96,63 @@ export const qualifiedSql = (p: DefinitionParams, upto: Param | Sql): Sql => {
   const weight = (epoch: Sql, e: Sql) => sql`CASE WHEN ${p.halfLifeDays}::float8 IS NULL THEN 1::float8
     ELSE power(2::float8, (${epoch} - ${e} * ${era}) / (${p.halfLifeDays}::float8 * 86400)) END`;
   return sql`,
-    ${fitRulesSql(p)},
-    attrs AS (
-      SELECT pop.lead_id, pop.since, jsonb_build_array(a.industry, a.region, a.employees, l.title, l.source) AS k,
-        a.industry, a.region, a.employees, l.title, l.source
-      FROM pop JOIN leads l ON l.id = pop.lead_id LEFT JOIN accounts a ON a.id = l.account_id
+    fit AS (
+      SELECT pop.lead_id, pop.since FROM pop LEFT JOIN accounts a ON a.id = pop.account_id
       WHERE pop.since <= ${upto}
+        AND ${p.fitScore({ INDUSTRY: 'a.industry', REGION: 'a.region', EMPLOYEES: 'a.employees', TITLE: 'pop.title', SOURCE: 'pop.source' })} >= ${p.fitThreshold}
     ),
-    -- fit depends on five attributes only: each distinct combination is scored once (leads share them)
-    fitting AS (
-      SELECT t.k FROM (SELECT k, min(industry) AS industry, min(region) AS region, min(employees) AS employees,
-        min(title) AS title, min(source) AS source FROM attrs GROUP BY k) t
-      WHERE ${fitScoreSql('t')} >= ${p.fitThreshold}
-    ),
-    fit AS (SELECT attrs.lead_id, attrs.since FROM attrs JOIN fitting USING (k)),
-    rules AS MATERIALIZED (
-      SELECT r.ord, r.rule->>'touchType' AS touch_type, r.rule->>'channel' AS channel, (r.rule->>'points')::float8 AS points,
-        (r.rule->>'maxCount')::int AS max_count
-      FROM jsonb_array_elements(${p.engagementRules}::jsonb) WITH ORDINALITY r(rule, ord)
-    ),
-    -- the (touch, rule) pairs that can count at a candidate: touches in (since − window, upto]
-    pairs AS (
-      SELECT fit.lead_id, fit.since, t.occurred_at AS at, r.ord, r.points, r.max_count
+    -- the touches that can count at a candidate: in (since − window, upto]
+    touches AS MATERIALIZED (
+      SELECT fit.lead_id, fit.since, t.occurred_at AS at, t.type, t.channel
       FROM fit JOIN touchpoints t ON t.lead_id = fit.lead_id
         AND t.occurred_at > fit.since - make_interval(secs => ${p.windowSeconds}) AND t.occurred_at <= ${upto}
-      JOIN rules r ON (r.touch_type IS NULL OR r.touch_type = t.type) AND (r.channel IS NULL OR r.channel = t.channel)
     ),
-    spans AS (
-      SELECT s.lead_id, s.since, s.at, s.points, date_part('epoch', s.at) AS ep, ${eraOf('s.at')} AS e0,
-        ${eraOf('s.until')} AS e1, s.until
+    -- the (touch, rule) pairs: one scan of the touches per rule (a join on the rules' optional fields would not hash)
+    pairs AS (${joinSql(
+      p.engagementRules.length
+        ? p.engagementRules.map(
+            (r, i) => sql`
+      SELECT lead_id, since, at, ${i + 1} AS ord, ${param(r.points)}::float8 AS points, ${param(r.maxCount)}::int AS max_count
+      FROM touches WHERE true${r.touchType != null ? sql` AND type = ${param(r.touchType)}` : ''}${
+        r.channel != null ? sql` AND channel = ${param(r.channel)}` : ''
+      }`,
+          )
+        : [
+            sql`
+      SELECT NULL::bigint, NULL::timestamptz, NULL::timestamptz, 0, 0::float8, NULL::int WHERE false`,
+          ],
+      '\n      UNION ALL',
+    )}
+    ),
+    -- each pair's weight relative to its era's start (v0) and, when it counts into the next era, to that one's (v1)
+    spans AS MATERIALIZED (
+      SELECT s.lead_id, s.since, s.at, s.until, s.e0, s.e1, s.points * ${weight(sql`s.ep`, sql`s.e0`)} AS v0,
+        CASE WHEN s.e1 > s.e0 THEN s.points * ${weight(sql`s.ep`, sql`(s.e0 + 1)`)} END AS v1
       FROM (
-        SELECT pairs.*, ${
-          p.capped
-            ? sql`least(at + ${span}, CASE WHEN max_count IS NOT NULL
-            THEN lead(at, max_count) OVER (PARTITION BY lead_id, ord ORDER BY at) END)`
-            : sql`at + ${span}`
-        } AS until
-        FROM pairs
+        SELECT s.*, date_part('epoch', s.at) AS ep, ${eraOf('s.at')} AS e0, ${eraOf('s.until')} AS e1
+        FROM (
+          SELECT pairs.*, ${
+            p.capped
+              ? sql`least(at + ${span}, CASE WHEN max_count IS NOT NULL
+              THEN lead(at, max_count) OVER (PARTITION BY lead_id, ord ORDER BY at) END)`
+              : sql`at + ${span}`
+          } AS until
+          FROM pairs
+        ) s
       ) s
     ),
     events AS (
       SELECT lead_id, ${eraOf('since')} AS e, since AS at, 0::float8 AS v, true AS cand FROM fit
       UNION ALL
-      SELECT s.lead_id, x.e, x.at, x.v, x.cand FROM spans s
-      CROSS JOIN LATERAL (VALUES
-        (s.e0, s.at, s.points * ${weight(sql`s.ep`, sql`s.e0`)}, s.at > s.since),
-        (CASE WHEN s.e1 = s.e0 AND s.until <= ${upto} THEN s.e0 END, s.until, -s.points * ${weight(sql`s.ep`, sql`s.e0`)}, false),
-        -- a span crossing into the next era enters it at the era's start, weighed from there
-        (CASE WHEN s.e1 > s.e0 AND to_timestamp((s.e0 + 1) * ${era}) <= ${upto} THEN s.e0 + 1 END,
-          to_timestamp((s.e0 + 1) * ${era}), s.points * ${weight(sql`s.ep`, sql`(s.e0 + 1)`)}, false),
-        (CASE WHEN s.e1 > s.e0 AND s.until <= ${upto} THEN s.e0 + 1 END, s.until, -s.points * ${weight(sql`s.ep`, sql`(s.e0 + 1)`)}, false)
-      ) x(e, at, v, cand)
-      WHERE x.e IS NOT NULL
+      SELECT lead_id, e0, at, v0, at > since FROM spans
+      UNION ALL
+      SELECT lead_id, e0, until, -v0, false FROM spans WHERE e1 = e0 AND until <= ${upto}
+      UNION ALL
+      -- a span crossing into the next era enters it at the era's start, weighed from there
+      SELECT lead_id, e0 + 1, to_timestamp((e0 + 1) * ${era}), v1, false FROM spans
+      WHERE e1 > e0 AND to_timestamp((e0 + 1) * ${era}) <= ${upto}
+      UNION ALL
+      SELECT lead_id, e0 + 1, until, -v1, false FROM spans WHERE e1 > e0 AND until <= ${upto}
     ),
     scored AS (
       SELECT lead_id, e, at, cand, sum(v) OVER (PARTITION BY lead_id, e ORDER BY at) AS s FROM events

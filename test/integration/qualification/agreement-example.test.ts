@@ -1,6 +1,7 @@
 import { Role } from '../../../src/common/graphql/enums';
 import { checkDefinition } from '../../../src/modules/qualification/definition.check';
-import { backtestInstants } from '../../../src/modules/qualification/backtest.query';
+import { backtestInstants, backtestSql } from '../../../src/modules/qualification/backtest.query';
+import { sqlRows } from '../../../src/db/sql';
 import { QualificationDefinitionInput } from '../../../src/modules/qualification/qualification.types';
 import { EXAMPLE_DEFINITION, loadAgreementExample } from '../../support/agreement-example';
 import { startTestApi, TestApi } from '../../support/test-server';
@@ -64,6 +65,32 @@ describe('worked example 3: the qualification agreement', () => {
       Q5: 80,
       Q6: 55,
     });
+  });
+
+  it('CONTAINS_ANY takes %, _ and \\ literally (the evaluation and qualification_fit agree)', async () => {
+    const titles = ['a_b', 'ab', '100%', '100', 'x\\y', 'xy'];
+    const leadIds: string[] = [];
+    for (const [i, title] of titles.entries()) {
+      const [{ id }] = await api.ds.query(
+        `INSERT INTO leads (external_id, title, created_at) VALUES ($1, $2, $3) RETURNING id::text AS id`,
+        [`${P}-like${i}`, title, new Date(`${YEAR}-01-15T00:00:00Z`)],
+      );
+      leadIds.push(id);
+    }
+    const spec = {
+      ...def(),
+      fitRules: [{ attribute: 'TITLE', op: 'CONTAINS_ANY', values: ['_', '%', '\\'], min: null, max: null, points: 10 }],
+      fitThreshold: 10,
+      engagementThreshold: 0,
+    } as ReturnType<typeof def>;
+    const q = await backtestInstants(api.ds, spec, leadIds, new Date(`${YEAR}-02-01T00:00:00Z`));
+    const matched = q.map((x) => titles[leadIds.indexOf(x.leadId)]).sort();
+    expect(matched).toEqual(['100%', 'a_b', 'x\\y']);
+    const fit = (await api.ds.query(
+      `SELECT l.title, qualification_fit($1::jsonb, NULL, NULL, NULL, l.title, NULL) AS fit FROM leads l WHERE l.id = ANY($2::bigint[])`,
+      [JSON.stringify(spec.fitRules), leadIds],
+    )) as { title: string; fit: number }[];
+    expect(fit.filter((f) => f.fit === 10).map((f) => f.title).sort()).toEqual(matched);
   });
 
   it('engagement at the instants of the example (to 1e-6): decay, the 30-day window, maxCount', async () => {
@@ -150,6 +177,15 @@ describe('worked example 3: the qualification agreement', () => {
       Role.SERVICE,
     );
     expect(out.qualificationBacktest).toEqual(expectedBacktest);
+  });
+
+  it("the backtest's dispositions from the KPI rollup equal those from the lead logs (as of a time after every fact)", async () => {
+    const asOf = new Date('2100-01-01T00:00:00Z');
+    const run = (from: 'ROLLUP' | 'LOGS') =>
+      sqlRows(api.ds, backtestSql(def(), new Date(period.from), new Date(period.to), asOf, true, from));
+    const [rollup, logs] = [await run('ROLLUP'), await run('LOGS')];
+    expect(rollup).toEqual(logs);
+    expect(rollup[0]).toMatchObject({ actual: { rejected: 2 } });
   });
 
   const group = (

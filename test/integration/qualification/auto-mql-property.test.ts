@@ -236,7 +236,7 @@ async function runCase(ds: DataSource, seed: number, mutations: Mutation[]) {
   }
   const backtestGot = async (eraHalfLives?: number) =>
     Object.fromEntries(
-      (await backtestInstants(ds, def, ids, new Date(asOf), eraHalfLives)).map((b) => [b.leadId, b.at.getTime()]),
+      (await backtestInstants(ds, active, ids, new Date(asOf), eraHalfLives)).map((b) => [b.leadId, b.at.getTime()]),
     );
   return {
     service,
