@@ -13,6 +13,7 @@ import { UserResolver } from './modules/user/user.resolver';
 import { LifecycleResolver } from './modules/lifecycle/lifecycle.resolver';
 import { WebhookDeliveryFieldsResolver, WebhookResolver } from './modules/webhooks/webhook.resolver';
 import { QualificationResolver } from './modules/qualification/qualification.resolver';
+import { ClosingProfileResolver } from './modules/analytics/closing-profile/closing-profile.resolver';
 
 /** Root resolvers carry @Authorized; *FieldsResolver classes serve child fields of already-authorized parents. */
 export const ROOT_RESOLVERS = [
@@ -28,6 +29,7 @@ export const ROOT_RESOLVERS = [
   LifecycleResolver,
   WebhookResolver,
   QualificationResolver,
+  ClosingProfileResolver,
 ] as const;
 export const FIELD_RESOLVERS = [
   AccountFieldsResolver,

@@ -5,6 +5,7 @@ import { authChecker } from './common/auth/auth-checker';
 import { plainFieldResolvers } from './common/graphql/plain-field-resolvers';
 import { describeSchema } from './common/graphql/schema-descriptions';
 import { AGREEMENT_TEXT } from './modules/qualification/qualification.descriptions';
+import { CLOSING_PROFILE_TEXT } from './modules/analytics/closing-profile/closing-profile.descriptions';
 import { createContainer } from './container';
 import { Deps } from './context';
 import { RESOLVERS } from './resolvers';
@@ -36,7 +37,7 @@ export function buildAppSchema(
     pubSub: NO_TOPICS,
   });
   plainFieldResolvers(schema, container);
-  describeSchema(schema, AGREEMENT_TEXT);
+  describeSchema(schema, { ...AGREEMENT_TEXT, ...CLOSING_PROFILE_TEXT });
   return schema;
 }
 

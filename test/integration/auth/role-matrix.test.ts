@@ -110,6 +110,7 @@ const OPS: Record<string, string> = {
   activeQualificationDefinition: `{ activeQualificationDefinition { id } }`,
   qualificationBacktest: `{ qualificationBacktest(input: { definitionId: "999999999", ${PERIOD} }) { leads } }`,
   handoffFeedback: `{ handoffFeedback(input: { ${PERIOD}, groupBy: CAMPAIGN }) { total { mqls } } }`,
+  closingProfile: `{ closingProfile(input: { ${PERIOD} }) { successes signals { key } } }`,
   createQualificationDefinition: `mutation { createQualificationDefinition(input: ${DEFINITION}) { id } }`,
   updateQualificationDefinition: `mutation { updateQualificationDefinition(id: "999999999", input: ${DEFINITION}) { id } }`,
   proposeQualificationDefinition: `mutation { proposeQualificationDefinition(id: "999999999") { id } }`,

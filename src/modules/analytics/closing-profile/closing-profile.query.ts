@@ -1,0 +1,159 @@
+import { Queryable, sqlRows } from '../../../db/sql';
+import { joinSql, Param, param, sql, Sql } from '../../../db/sql-tag';
+import { scoreBandSql } from '../../qualification/handoff.query';
+import { latestChangeAsOf } from '../core/deal-outcome.sql';
+import { anyFirstEntryIn, leadFirstEntries } from '../funnel/funnel.query';
+import { dispositionSql } from '../kpi/lead-kpis.query';
+import { ProfileDimension, ProfilePopulation } from './closing-profile.types';
+
+/** One value of one dimension (or the population, `dimension` null) with its successes and failures. */
+export interface ProfileCountRow {
+  dimension: ProfileDimension | null;
+  key: string | null;
+  label: string | null;
+  successes: number;
+  failures: number;
+}
+
+export interface ProfileFrame {
+  population: ProfilePopulation;
+  from: Date;
+  to: Date;
+  asOf: Date;
+  /** asOf is now or later: the maintained outcomes are exact. */
+  current: boolean;
+  dimensions: ProfileDimension[];
+}
+
+/** A title's seniority (definitions.md §10): words = the lower-cased title split on non-letters, first rule that applies. */
+export const titleSenioritySql = (title: string) => sql`(SELECT CASE
+      WHEN w && ARRAY['vp', 'svp', 'evp'] OR strpos(lower(${title}), 'vice president') > 0 THEN 'VP'
+      WHEN w && ARRAY['chief', 'ceo', 'cfo', 'cto', 'cmo', 'coo', 'cro', 'cio', 'founder', 'cofounder', 'owner', 'president'] THEN 'C_LEVEL'
+      WHEN w && ARRAY['director', 'head'] THEN 'DIRECTOR'
+      WHEN w && ARRAY['manager', 'lead', 'supervisor'] THEN 'MANAGER'
+      WHEN btrim(${title}) <> '' THEN 'INDIVIDUAL'
+      ELSE 'UNKNOWN' END
+    FROM (SELECT regexp_split_to_array(lower(coalesce(${title}, '')), '[^[:alpha:]]+') AS w) x)`;
+
+const employeesBandSql = (e: string) => sql`CASE WHEN ${e} IS NULL THEN 'UNKNOWN' WHEN ${e} <= 10 THEN '1-10'
+      WHEN ${e} <= 50 THEN '11-50' WHEN ${e} <= 200 THEN '51-200' WHEN ${e} <= 1000 THEN '201-1000'
+      WHEN ${e} <= 5000 THEN '1001-5000' ELSE '5001+' END`;
+
+const amountBandSql = (a: string) => sql`CASE WHEN ${a} < 5000 THEN '<5k' WHEN ${a} < 25000 THEN '5k-25k'
+      WHEN ${a} < 100000 THEN '25k-100k' ELSE '100k+' END`;
+
+/** Each dimension's column in the units (`u`). */
+const COLUMN: Record<ProfileDimension, string> = {
+  [ProfileDimension.INDUSTRY]: 'industry',
+  [ProfileDimension.REGION]: 'region',
+  [ProfileDimension.EMPLOYEES_BAND]: 'employees_band',
+  [ProfileDimension.TITLE_SENIORITY]: 'title_seniority',
+  [ProfileDimension.SOURCE]: 'source',
+  [ProfileDimension.FIRST_TOUCH_CHANNEL]: 'first_touch_channel',
+  [ProfileDimension.FIRST_TOUCH_CAMPAIGN]: 'first_touch_campaign',
+  [ProfileDimension.OWNER]: 'owner',
+  [ProfileDimension.AMOUNT_BAND]: 'amount_band',
+  [ProfileDimension.SCORE_BAND]: 'score_band',
+};
+
+/** The first touch among `touches` (a FROM … WHERE fragment over touchpoints `t`): its channel and campaign key. */
+const firstTouchSql = (touches: Sql) => sql`LEFT JOIN LATERAL (
+        SELECT t.channel, coalesce(k.external_id, k.id::text) AS campaign, k.name AS campaign_name
+        ${touches}
+        ORDER BY t.occurred_at, t.external_id, t.id LIMIT 1) ft ON true`;
+
+/** The dimensions of a unit from its account `a`, lead `fl`, owner `o`, first touch `ft` (and deal amount). */
+const dimensionColumns = (amount: string | null) => sql`
+      coalesce(a.industry, 'UNKNOWN') AS industry, coalesce(a.region, 'UNKNOWN') AS region,
+      ${employeesBandSql('a.employees')} AS employees_band, ${titleSenioritySql('fl.title')} AS title_seniority,
+      coalesce(fl.source, 'UNKNOWN') AS source, coalesce(ft.channel, 'NONE') AS first_touch_channel,
+      coalesce(ft.campaign, 'NONE') AS first_touch_campaign, ft.campaign_name, coalesce(o.email, 'UNASSIGNED') AS owner,
+      ${amount ? amountBandSql(amount) : sql`NULL::text`} AS amount_band, ${scoreBandSql('fl.score')} AS score_band`;
+
+/**
+ * DEALS units (definitions.md §10): deals closed in P as of asOf (the outcome of §3), success = WON; the account's
+ * attributes, the earliest-created linked lead's title, source and score, the first eligible touch of §6 (365-day
+ * lookback), the owner and the amount.
+ */
+function dealUnits(p: Record<'from' | 'to' | 'asOf' | 'current', Param>): Sql {
+  return sql`
+    closed AS (
+      SELECT d.id, d.amount, d.created_at, d.account_id, d.owner_id, d.status AS category, d.closed_at
+      FROM live_deals d
+      WHERE ${p.current} AND d.status IN ('WON', 'LOST') AND d.closed_at >= ${p.from} AND d.closed_at < ${p.to}
+        AND d.closed_at <= ${p.asOf}
+      UNION ALL
+      SELECT d.id, d.amount, d.created_at, d.account_id, d.owner_id, o.category, o.at
+      FROM live_deals d CROSS JOIN LATERAL (${latestChangeAsOf('d.id', p.asOf)}) o
+      WHERE NOT ${p.current} AND d.created_at <= ${p.asOf} AND o.category IN ('WON', 'LOST') AND o.at >= ${p.from} AND o.at < ${p.to}
+    ),
+    u AS (
+      SELECT c.category = 'WON' AS success, ${dimensionColumns('c.amount')}
+      FROM closed c
+      LEFT JOIN accounts a ON a.id = c.account_id
+      LEFT JOIN users o ON o.id = c.owner_id
+      LEFT JOIN LATERAL (
+        SELECT l.title, l.source, l.score FROM live_deal_leads dl JOIN leads l ON l.id = dl.lead_id
+        WHERE dl.deal_id = c.id ORDER BY l.created_at, l.id LIMIT 1) fl ON true
+      ${firstTouchSql(sql`FROM live_deal_leads dl JOIN touchpoints t ON t.lead_id = dl.lead_id JOIN campaigns k ON k.id = t.campaign_id
+        WHERE dl.deal_id = c.id AND t.occurred_at >= c.created_at - interval '365 days' AND t.occurred_at <= c.closed_at
+          AND t.occurred_at <= ${p.asOf}`)}
+    )`;
+}
+
+/**
+ * MQLS units (definitions.md §10): leads with reach_MQL in P and a hand-off disposition as of asOf, success =
+ * accepted; the lead's account, title, source, score and owner, and its first touch at or before reach_MQL.
+ */
+function mqlUnits(p: Record<'from' | 'to' | 'asOf' | 'current', Param>, current: boolean): Sql {
+  return sql`
+    firsts AS (
+      SELECT l.id, l.account_id, l.owner_id, l.title, l.source, l.score, ${leadFirstEntries(p.asOf, p.current)}
+      FROM live_leads l WHERE l.created_at <= ${p.asOf} AND ${anyFirstEntryIn(p.from, p.to, current)}
+    ),
+    m AS (
+      SELECT f.*, least(f.f2, f.f3, f.f4, f.f5, f.f6) AS r2 FROM firsts f
+      WHERE least(f.f2, f.f3, f.f4, f.f5, f.f6) >= ${p.from} AND least(f.f2, f.f3, f.f4, f.f5, f.f6) < ${p.to}
+    ),
+    u AS (
+      SELECT x.kind = 'ACCEPTED' AS success, ${dimensionColumns(null)}
+      FROM m fl
+      JOIN LATERAL (${dispositionSql('fl.id', 'fl.r2', 'fl.f5', p.asOf)}) x ON true
+      LEFT JOIN accounts a ON a.id = fl.account_id
+      LEFT JOIN users o ON o.id = fl.owner_id
+      ${firstTouchSql(sql`FROM touchpoints t JOIN campaigns k ON k.id = t.campaign_id WHERE t.lead_id = fl.id AND t.occurred_at <= fl.r2`)}
+    )`;
+}
+
+/**
+ * The closing profile's counts in one statement (definitions.md §10): the population's units with every dimension's
+ * value, then GROUPING SETS over the asked dimensions and the whole population (dimension null): successes and
+ * failures per value. The statistics are closing-profile.calc's.
+ */
+export function closingProfileSql(f: ProfileFrame): Sql {
+  const p = { from: param(f.from), to: param(f.to), asOf: param(f.asOf), current: param(f.current) };
+  const cols = f.dimensions.map((d) => COLUMN[d]);
+  const which = joinSql(
+    f.dimensions.map((d) => `WHEN grouping(${COLUMN[d]}) = 0 THEN '${d}'`),
+    ' ',
+  );
+  const key = joinSql(
+    f.dimensions.map((d) => `WHEN grouping(${COLUMN[d]}) = 0 THEN ${COLUMN[d]}`),
+    ' ',
+  );
+  const sets = joinSql([...cols.map((c) => `(${c})`), '()'], ', ');
+  return sql`
+    WITH ${f.population === ProfilePopulation.MQLS ? mqlUnits(p, f.current) : dealUnits(p)}
+    SELECT CASE ${which} END AS dimension, CASE ${key} END AS key,
+      ${
+        f.dimensions.includes(ProfileDimension.FIRST_TOUCH_CAMPAIGN)
+          ? sql`CASE WHEN grouping(first_touch_campaign) = 0 THEN min(campaign_name) END`
+          : sql`NULL::text`
+      } AS label,
+      count(*) FILTER (WHERE success)::int AS successes, count(*) FILTER (WHERE NOT success)::int AS failures
+    FROM u GROUP BY GROUPING SETS (${sets})`;
+}
+
+export function queryClosingProfile(db: Queryable, f: ProfileFrame): Promise<ProfileCountRow[]> {
+  return sqlRows<ProfileCountRow>(db, closingProfileSql(f));
+}
