@@ -16,6 +16,7 @@ import { ArchiveAnalytics1765065600000 } from '../../migrations/1765065600000-Ar
 import { ChangeOutbox1765152000000 } from '../../migrations/1765152000000-ChangeOutbox';
 import { QualificationAgreement1765238400000 } from '../../migrations/1765238400000-QualificationAgreement';
 import { HandoffRollup1765324800000 } from '../../migrations/1765324800000-HandoffRollup';
+import { ClosingUnits1765411200000 } from '../../migrations/1765411200000-ClosingUnits';
 
 /** Every migration, in order. A merged migration is never edited; add a new one here instead. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   ChangeOutbox1765152000000,
   QualificationAgreement1765238400000,
   HandoffRollup1765324800000,
+  ClosingUnits1765411200000,
 ];

@@ -53,6 +53,29 @@ interface FunnelOut {
 
 const RATIO = 'numerator denominator value';
 
+interface ClosingProfileOut {
+  population: string;
+  successes: number;
+  failures: number;
+  baseRate: RatioOut;
+  signals: {
+    dimension: string;
+    key: string;
+    label: string;
+    successes: number;
+    failures: number;
+    rate: RatioOut;
+    rateLow: number;
+    rateHigh: number;
+    oddsRatio: number;
+    oddsRatioLow: number;
+    oddsRatioHigh: number;
+    pValue: number;
+    qValue: number;
+    lift: number | null;
+  }[];
+}
+
 interface HandoffGroupOut {
   key: string;
   label: string;
@@ -216,6 +239,64 @@ export const EXPORTS: Record<string, ExportSpec> = {
           REASONS.map((r) => [`returned_${r}`, g.rejectionReasons.find((x) => x.reason === r)?.count ?? 0]),
         ),
       }));
+    },
+  },
+  'closing-profile': {
+    inputType: 'ClosingProfileInput',
+    query: `query Export($input: ClosingProfileInput!) { closingProfile(input: $input) {
+      population successes failures baseRate { ${RATIO} }
+      signals { dimension key label successes failures rate { ${RATIO} } rateLow rateHigh oddsRatio oddsRatioLow
+        oddsRatioHigh pValue qValue lift } } }`,
+    columns: [
+      'population',
+      'dimension',
+      'key',
+      'label',
+      'successes',
+      'failures',
+      'rate',
+      'rateLow',
+      'rateHigh',
+      'oddsRatio',
+      'oddsRatioLow',
+      'oddsRatioHigh',
+      'pValue',
+      'qValue',
+      'lift',
+      'baseRate',
+    ],
+    // one row per signal in the report's order (q, strength, dimension, key), then the POPULATION row
+    rows: (d) => {
+      const p = d.closingProfile as ClosingProfileOut;
+      const base = { population: p.population, baseRate: p.baseRate.value };
+      return [
+        ...p.signals.map((x) => ({
+          ...base,
+          dimension: x.dimension,
+          key: x.key,
+          label: x.label,
+          successes: x.successes,
+          failures: x.failures,
+          rate: x.rate.value,
+          rateLow: x.rateLow,
+          rateHigh: x.rateHigh,
+          oddsRatio: x.oddsRatio,
+          oddsRatioLow: x.oddsRatioLow,
+          oddsRatioHigh: x.oddsRatioHigh,
+          pValue: x.pValue,
+          qValue: x.qValue,
+          lift: x.lift,
+        })),
+        {
+          ...base,
+          dimension: 'POPULATION',
+          key: 'TOTAL',
+          label: 'All',
+          successes: p.successes,
+          failures: p.failures,
+          rate: p.baseRate.value,
+        },
+      ];
     },
   },
 };

@@ -12,6 +12,7 @@ import {
   UPSERT_USERS,
 } from '../../support/ops';
 import { startScratchApi, TestApi } from '../../support/test-server';
+import { tokenFor } from '../../support/tokens';
 import { PROFILE } from '../../support/closing-profile';
 
 /**
@@ -137,5 +138,75 @@ describe('worked example 4: which deals close (definitions.md §10)', () => {
     expect(software.pValue).toBeCloseTo(at95.pValue, 15);
     expect(software.rateLow).toBeLessThan(at95.rateLow);
     expect(software.oddsRatioHigh).toBeGreaterThan(at95.oddsRatioHigh);
+  });
+
+  it('GET /export/closing-profile.csv and .json: the signals as flat rows in the report order, the population last', async () => {
+    const origin = api.server.url.replace('/graphql', '');
+    const q = example.query;
+    // as a spreadsheet sends it: lists comma-separated, enums in any case
+    const qs = new URLSearchParams({
+      population: 'deals',
+      from: q.from,
+      to: q.to,
+      asOf: q.asOf,
+      dimensions: q.dimensions.join(','),
+      minSupport: '5',
+    });
+    const headers = { authorization: `Bearer ${tokenFor(Role.ANALYST)}` };
+    const csv = await fetch(`${origin}/export/closing-profile.csv?${qs}`, { headers });
+    expect(csv.status).toBe(200);
+    const lines = (await csv.text()).trim().split(/\r?\n/);
+    expect(lines[0].split(',').slice(0, 6)).toEqual([
+      'population',
+      'dimension',
+      'key',
+      'label',
+      'successes',
+      'failures',
+    ]);
+    expect(lines).toHaveLength(1 + example.expected.signals.length + 1);
+    expect(lines[1].split(',').slice(0, 6)).toEqual(['DEALS', 'FIRST_TOUCH_CAMPAIGN', 'K0', 'Campaign K0', '0', '10']);
+    const json = (await (await fetch(`${origin}/export/closing-profile.json?${qs}`, { headers })).json()) as {
+      rows: Record<string, unknown>[];
+    };
+    expect(json.rows[1]).toMatchObject({ dimension: 'INDUSTRY', key: 'Software', successes: 19, failures: 7 });
+    expect(json.rows.at(-1)).toMatchObject({ dimension: 'POPULATION', key: 'TOTAL', successes: 42, failures: 48 });
+    const bad = await fetch(
+      `${origin}/export/closing-profile.csv?${new URLSearchParams({ from: q.from, to: q.to, confidence: '2' })}`,
+      {
+        headers,
+      },
+    );
+    expect(bad.status).toBe(400);
+  });
+
+  it('bi.closing_units holds the same units: its counts per dimension value equal the API (minSupport 1)', async () => {
+    const out = (await api.ok(PROFILE, { input: { ...example.query, minSupport: 1 } }, Role.ANALYST)).closingProfile;
+    const columns: Record<string, string> = {
+      INDUSTRY: 'industry',
+      REGION: 'region',
+      EMPLOYEES_BAND: 'employees_band',
+      TITLE_SENIORITY: 'title_seniority',
+      SOURCE: 'source',
+      FIRST_TOUCH_CHANNEL: 'first_touch_channel',
+      FIRST_TOUCH_CAMPAIGN: 'first_touch_campaign',
+      OWNER: "coalesce((SELECT email FROM users WHERE id = c.owner_id), 'UNASSIGNED')",
+      AMOUNT_BAND: 'amount_band',
+      SCORE_BAND: 'score_band',
+    };
+    const fromView: string[] = [];
+    for (const [d, col] of Object.entries(columns)) {
+      const rows = (await api.ds.query(
+        `SELECT ${col} AS key, count(*) FILTER (WHERE success)::int AS s, count(*) FILTER (WHERE NOT success)::int AS f
+         FROM bi.closing_units c WHERE population = 'DEALS' AND at >= $1 AND at < $2 GROUP BY 1`,
+        [example.query.from, example.query.to],
+      )) as { key: string; s: number; f: number }[];
+      fromView.push(...rows.map((r) => `${d}:${r.key}:${r.s}:${r.f}`));
+    }
+    const fromApi = out.signals.map(
+      (x: { dimension: string; key: string; successes: number; failures: number }) =>
+        `${x.dimension}:${x.key}:${x.successes}:${x.failures}`,
+    );
+    expect(fromView.sort()).toEqual(fromApi.sort());
   });
 });

@@ -25,23 +25,6 @@ export interface ProfileFrame {
   dimensions: ProfileDimension[];
 }
 
-/** A title's seniority (definitions.md §10): words = the lower-cased title split on non-letters, first rule that applies. */
-export const titleSenioritySql = (title: string) => sql`(SELECT CASE
-      WHEN w && ARRAY['vp', 'svp', 'evp'] OR strpos(lower(${title}), 'vice president') > 0 THEN 'VP'
-      WHEN w && ARRAY['chief', 'ceo', 'cfo', 'cto', 'cmo', 'coo', 'cro', 'cio', 'founder', 'cofounder', 'owner', 'president'] THEN 'C_LEVEL'
-      WHEN w && ARRAY['director', 'head'] THEN 'DIRECTOR'
-      WHEN w && ARRAY['manager', 'lead', 'supervisor'] THEN 'MANAGER'
-      WHEN btrim(${title}) <> '' THEN 'INDIVIDUAL'
-      ELSE 'UNKNOWN' END
-    FROM (SELECT regexp_split_to_array(lower(coalesce(${title}, '')), '[^[:alpha:]]+') AS w) x)`;
-
-const employeesBandSql = (e: string) => sql`CASE WHEN ${e} IS NULL THEN 'UNKNOWN' WHEN ${e} <= 10 THEN '1-10'
-      WHEN ${e} <= 50 THEN '11-50' WHEN ${e} <= 200 THEN '51-200' WHEN ${e} <= 1000 THEN '201-1000'
-      WHEN ${e} <= 5000 THEN '1001-5000' ELSE '5001+' END`;
-
-const amountBandSql = (a: string) => sql`CASE WHEN ${a} < 5000 THEN '<5k' WHEN ${a} < 25000 THEN '5k-25k'
-      WHEN ${a} < 100000 THEN '25k-100k' ELSE '100k+' END`;
-
 /** Each dimension's column in the units (`u`). */
 const COLUMN: Record<ProfileDimension, string> = {
   [ProfileDimension.INDUSTRY]: 'industry',
@@ -62,13 +45,16 @@ const firstTouchSql = (touches: Sql) => sql`LEFT JOIN LATERAL (
         ${touches}
         ORDER BY t.occurred_at, t.external_id, t.id LIMIT 1) ft ON true`;
 
-/** The dimensions of a unit from its account `a`, lead `fl`, owner `o`, first touch `ft` (and deal amount). */
+/**
+ * The dimensions of a unit from its account `a`, lead `fl`, owner `o`, first touch `ft` (and deal amount); the bands
+ * are SQL functions of migration 1765411200000-ClosingUnits (bi.closing_units uses them too).
+ */
 const dimensionColumns = (amount: string | null) => sql`
       coalesce(a.industry, 'UNKNOWN') AS industry, coalesce(a.region, 'UNKNOWN') AS region,
-      ${employeesBandSql('a.employees')} AS employees_band, ${titleSenioritySql('fl.title')} AS title_seniority,
+      profile_employees_band(a.employees) AS employees_band, profile_title_seniority(fl.title) AS title_seniority,
       coalesce(fl.source, 'UNKNOWN') AS source, coalesce(ft.channel, 'NONE') AS first_touch_channel,
       coalesce(ft.campaign, 'NONE') AS first_touch_campaign, ft.campaign_name, coalesce(o.email, 'UNASSIGNED') AS owner,
-      ${amount ? amountBandSql(amount) : sql`NULL::text`} AS amount_band, ${scoreBandSql('fl.score')} AS score_band`;
+      ${amount ? `profile_amount_band(${amount})` : 'NULL::text'} AS amount_band, ${scoreBandSql('fl.score')} AS score_band`;
 
 /**
  * DEALS units (definitions.md §10): deals closed in P as of asOf (the outcome of §3), success = WON; the account's
