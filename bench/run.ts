@@ -269,8 +269,11 @@ async function main(): Promise<void> {
     await dataset.stop();
   }
   // the qualification agreement's numbers (bench/agreement.ts) at the same size, on a copy of the same dataset
-  if (!ONLY)
+  if (!ONLY) {
     execFileSync(process.execPath, [path.join(__dirname, 'agreement.js'), '--size', SIZE], { stdio: 'inherit' });
+    // and the closing profile's (bench/closing-profile.ts), reading the same dataset
+    execFileSync(process.execPath, [path.join(__dirname, 'closing-profile.js'), '--size', SIZE], { stdio: 'inherit' });
+  }
 }
 
 function toMarkdown(o: any): string {
