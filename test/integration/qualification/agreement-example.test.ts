@@ -79,7 +79,9 @@ describe('worked example 3: the qualification agreement', () => {
     }
     const spec = {
       ...def(),
-      fitRules: [{ attribute: 'TITLE', op: 'CONTAINS_ANY', values: ['_', '%', '\\'], min: null, max: null, points: 10 }],
+      fitRules: [
+        { attribute: 'TITLE', op: 'CONTAINS_ANY', values: ['_', '%', '\\'], min: null, max: null, points: 10 },
+      ],
       fitThreshold: 10,
       engagementThreshold: 0,
     } as ReturnType<typeof def>;
@@ -90,7 +92,12 @@ describe('worked example 3: the qualification agreement', () => {
       `SELECT l.title, qualification_fit($1::jsonb, NULL, NULL, NULL, l.title, NULL) AS fit FROM leads l WHERE l.id = ANY($2::bigint[])`,
       [JSON.stringify(spec.fitRules), leadIds],
     )) as { title: string; fit: number }[];
-    expect(fit.filter((f) => f.fit === 10).map((f) => f.title).sort()).toEqual(matched);
+    expect(
+      fit
+        .filter((f) => f.fit === 10)
+        .map((f) => f.title)
+        .sort(),
+    ).toEqual(matched);
   });
 
   it('engagement at the instants of the example (to 1e-6): decay, the 30-day window, maxCount', async () => {
