@@ -3,6 +3,7 @@
 
 import { $, day, el, gql, num, utc } from './ui.js';
 import { showAgreement } from './agreement.js';
+import { showClosing } from './closing.js';
 
 const CHANNELS = [
   'EMAIL',
@@ -228,7 +229,7 @@ async function show() {
   renderSteps($('pipeline'), data.pipelineFunnel.steps);
   renderAttribution(data);
   renderTargets(data.kpiTargets);
-  await showAgreement(from, to);
+  await Promise.all([showAgreement(from, to), showClosing(from, to)]);
   $('board').hidden = false;
   $('status').textContent = `${day(from)} → ${day(to)} (UTC)${source ? `, ${source}` : ''}`;
   document.body.dataset.loaded = `${from.toISOString()}|${to.toISOString()}|${source}`;

@@ -215,6 +215,49 @@ const MODELS = ['FIRST_TOUCH', 'LAST_TOUCH', 'LINEAR', 'W_SHAPED', 'TIME_DECAY',
       await page.close();
     });
 
+    it('shows which deals close: the significant signals first, every one on request, the numbers the API gives', async () => {
+      const page = await open(`${origin}/#token=${token}`);
+      await page.waitForSelector('body[data-closing="significant"]', { timeout: 20_000 });
+      const [from, to] = (await page.getAttribute('body', 'data-loaded'))!.split('|');
+      const p = (
+        await gql(
+          `query($from: DateTimeISO!, $to: DateTimeISO!) { closingProfile(input: { from: $from, to: $to }) {
+            baseRate { value } signals { dimension key successes failures rate { value } oddsRatio qValue } } }`,
+          { from, to },
+        )
+      ).closingProfile;
+      expect(p.signals.length).toBeGreaterThan(0);
+      expect(await values(page, '[data-field="baseRate"]')).toEqual([p.baseRate.value]);
+      type S = {
+        dimension: string;
+        key: string;
+        successes: number;
+        failures: number;
+        oddsRatio: number;
+        qValue: number;
+      };
+      const shown = async () =>
+        page.$$eval('#closing tr[data-signal]', (rows) => rows.map((r) => r.getAttribute('data-signal')));
+      const significant = p.signals.filter((s: S) => s.qValue < 0.05);
+      expect(await shown()).toEqual(significant.map((s: S) => `${s.dimension}:${s.key}`));
+      await page.check('#closing-all');
+      await page.waitForSelector('body[data-closing="all"]');
+      expect(await shown()).toEqual(p.signals.map((s: S) => `${s.dimension}:${s.key}`));
+      await page.locator('#closing').screenshot({ path: SCREENSHOT.replace('dashboard.png', 'dashboard-closing.png') });
+      for (const s of p.signals.slice(0, 10) as S[]) {
+        const cell = (f: string) => values(page, `tr[data-signal="${s.dimension}:${s.key}"] [data-field="${f}"]`);
+        expect([
+          s.key,
+          await cell('successes'),
+          await cell('failures'),
+          await cell('oddsRatio'),
+          await cell('qValue'),
+        ]).toEqual([s.key, [s.successes], [s.failures], [s.oddsRatio], [s.qValue]]);
+      }
+      expect(external).toEqual([]);
+      await page.close();
+    });
+
     it('asks for a token when it has none, and says UNAUTHENTICATED for a bad one', async () => {
       const page = await open(`${origin}/`);
       await page.waitForSelector('#login:not([hidden])');
