@@ -3,6 +3,7 @@ import { joinSql, Param, param, sql, Sql } from '../../../db/sql-tag';
 import { scoreBandSql } from '../../qualification/handoff.query';
 import { latestChangeAsOf } from '../core/deal-outcome.sql';
 import { anyFirstEntryIn, leadFirstEntries } from '../funnel/funnel.query';
+import { latestFactSql } from '../funnel/funnel-rollup.query';
 import { dispositionSql } from '../kpi/lead-kpis.query';
 import { ProfileDimension, ProfilePopulation } from './closing-profile.types';
 
@@ -39,12 +40,6 @@ const COLUMN: Record<ProfileDimension, string> = {
   [ProfileDimension.SCORE_BAND]: 'score_band',
 };
 
-/** The first touch among `touches` (a FROM … WHERE fragment over touchpoints `t`): its channel and campaign key. */
-const firstTouchSql = (touches: Sql) => sql`LEFT JOIN LATERAL (
-        SELECT t.channel, coalesce(k.external_id, k.id::text) AS campaign, k.name AS campaign_name
-        ${touches}
-        ORDER BY t.occurred_at, t.external_id, t.id LIMIT 1) ft ON true`;
-
 /**
  * The dimensions of a unit from its account `a`, lead `fl`, owner `o`, first touch `ft` (and deal amount); the bands
  * are SQL functions of migration 1765411200000-ClosingUnits (bi.closing_units uses them too).
@@ -63,7 +58,7 @@ const dimensionColumns = (amount: string | null) => sql`
  */
 function dealUnits(p: Record<'from' | 'to' | 'asOf' | 'current', Param>): Sql {
   return sql`
-    closed AS (
+    closed AS MATERIALIZED (
       SELECT d.id, d.amount, d.created_at, d.account_id, d.owner_id, d.status AS category, d.closed_at
       FROM live_deals d
       WHERE ${p.current} AND d.status IN ('WON', 'LOST') AND d.closed_at >= ${p.from} AND d.closed_at < ${p.to}
@@ -73,17 +68,26 @@ function dealUnits(p: Record<'from' | 'to' | 'asOf' | 'current', Param>): Sql {
       FROM live_deals d CROSS JOIN LATERAL (${latestChangeAsOf('d.id', p.asOf)}) o
       WHERE NOT ${p.current} AND d.created_at <= ${p.asOf} AND o.category IN ('WON', 'LOST') AND o.at >= ${p.from} AND o.at < ${p.to}
     ),
+    -- the lookups set-based (one hash join each, DISTINCT ON per deal) rather than per deal
+    links AS MATERIALIZED (SELECT dl.deal_id, dl.lead_id FROM closed c JOIN live_deal_leads dl ON dl.deal_id = c.id),
+    fl AS (
+      SELECT DISTINCT ON (k.deal_id) k.deal_id, l.title, l.source, l.score FROM links k JOIN leads l ON l.id = k.lead_id
+      ORDER BY k.deal_id, l.created_at, l.id
+    ),
+    ft AS (
+      SELECT DISTINCT ON (c.id) c.id AS deal_id, t.channel, coalesce(k.external_id, k.id::text) AS campaign, k.name AS campaign_name
+      FROM closed c JOIN links dl ON dl.deal_id = c.id JOIN touchpoints t ON t.lead_id = dl.lead_id
+      JOIN campaigns k ON k.id = t.campaign_id
+      WHERE t.occurred_at >= c.created_at - interval '365 days' AND t.occurred_at <= c.closed_at AND t.occurred_at <= ${p.asOf}
+      ORDER BY c.id, t.occurred_at, t.external_id, t.id
+    ),
     u AS (
       SELECT c.category = 'WON' AS success, ${dimensionColumns('c.amount')}
       FROM closed c
       LEFT JOIN accounts a ON a.id = c.account_id
       LEFT JOIN users o ON o.id = c.owner_id
-      LEFT JOIN LATERAL (
-        SELECT l.title, l.source, l.score FROM live_deal_leads dl JOIN leads l ON l.id = dl.lead_id
-        WHERE dl.deal_id = c.id ORDER BY l.created_at, l.id LIMIT 1) fl ON true
-      ${firstTouchSql(sql`FROM live_deal_leads dl JOIN touchpoints t ON t.lead_id = dl.lead_id JOIN campaigns k ON k.id = t.campaign_id
-        WHERE dl.deal_id = c.id AND t.occurred_at >= c.created_at - interval '365 days' AND t.occurred_at <= c.closed_at
-          AND t.occurred_at <= ${p.asOf}`)}
+      LEFT JOIN fl ON fl.deal_id = c.id
+      LEFT JOIN ft ON ft.deal_id = c.id
     )`;
 }
 
@@ -101,13 +105,27 @@ function mqlUnits(p: Record<'from' | 'to' | 'asOf' | 'current', Param>, current:
       SELECT f.*, least(f.f2, f.f3, f.f4, f.f5, f.f6) AS r2 FROM firsts f
       WHERE least(f.f2, f.f3, f.f4, f.f5, f.f6) >= ${p.from} AND least(f.f2, f.f3, f.f4, f.f5, f.f6) < ${p.to}
     ),
+    -- the dispositions from the KPI rollup's units when it holds every fact up to asOf (then they are the same),
+    -- else from the lead logs
+    ok AS (SELECT NOT EXISTS (SELECT 1 FROM funnel_dirty)
+      AND coalesce(greatest(${latestFactSql('ALL')}, (SELECT max(at) FROM kpi_handoff)) <= ${p.asOf}, true) AS ok),
+    disposed AS MATERIALIZED (
+      SELECT m.*, h.kind FROM m JOIN kpi_handoff h ON h.lead_id = m.id AND h.kind <> 'NONE' WHERE (SELECT ok FROM ok)
+      UNION ALL
+      SELECT m.*, x.kind FROM m JOIN LATERAL (${dispositionSql('m.id', 'm.r2', 'm.f5', p.asOf)}) x ON true
+      WHERE NOT (SELECT ok FROM ok)
+    ),
     u AS (
-      SELECT x.kind = 'ACCEPTED' AS success, ${dimensionColumns(null)}
-      FROM m fl
-      JOIN LATERAL (${dispositionSql('fl.id', 'fl.r2', 'fl.f5', p.asOf)}) x ON true
+      SELECT fl.kind = 'ACCEPTED' AS success, ${dimensionColumns(null)}
+      FROM disposed fl
       LEFT JOIN accounts a ON a.id = fl.account_id
       LEFT JOIN users o ON o.id = fl.owner_id
-      ${firstTouchSql(sql`FROM touchpoints t JOIN campaigns k ON k.id = t.campaign_id WHERE t.lead_id = fl.id AND t.occurred_at <= fl.r2`)}
+      -- per lead: its few touches up to reach_MQL through the (lead_id, occurred_at) index
+      LEFT JOIN LATERAL (
+        SELECT t.channel, coalesce(k.external_id, k.id::text) AS campaign, k.name AS campaign_name
+        FROM touchpoints t JOIN campaigns k ON k.id = t.campaign_id
+        WHERE t.lead_id = fl.id AND t.occurred_at <= fl.r2
+        ORDER BY t.occurred_at, t.external_id, t.id LIMIT 1) ft ON true
     )`;
 }
 
