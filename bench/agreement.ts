@@ -15,7 +15,7 @@ import { handoffRollupSql } from '../src/modules/qualification/handoff-rollup.qu
 import { HandoffGroupBy, QualificationDefinitionInput } from '../src/modules/qualification/qualification.types';
 import { openDataset, Size, SIZES } from './dataset';
 import { arg, closeClients, median, percentile, postGraphQL } from './load';
-import { startServer } from './processes';
+import { startService } from './processes';
 
 /**
  * `npm run bench:agreement -- --size large [--runs 5]`: the qualification agreement (issue 19) at a size, on a copy of
@@ -96,25 +96,7 @@ async function main(): Promise<void> {
   console.error(`dataset ${SIZE} ${JSON.stringify(counts)} copied in ${(copyMs / 1000).toFixed(1)} s`);
   const db = await startEmbeddedPostgres({ dataDir: copy, port: port + 50, database: 'bench' });
   const pool = new Pool({ connectionString: db.url, max: 4 });
-  const service = await startServer(
-    'service',
-    path.join(root, 'dist', 'src', 'main.js'),
-    {
-      DATABASE_URL: db.url,
-      NODE_ENV: 'production',
-      PORT: '54720',
-      JWT_SECRET,
-      LOG_LEVEL: 'error',
-      METRICS_PUBLIC: 'true',
-      BI_READER_DISABLED: 'true',
-      RATE_BUCKET_CAPACITY: '1000000000',
-      RATE_REFILL_PER_SECOND: '1000000000',
-      COST_LIMIT: '1000000',
-      DB_STATEMENT_TIMEOUT_MS: '600000',
-    },
-    'http://127.0.0.1:54720/graphql',
-    'http://127.0.0.1:54720/readyz',
-  );
+  const service = await startService(root, db.url, 54720, JWT_SECRET);
   const jwt = {
     secret: JWT_SECRET,
     issuer: 'revenue-funnel',

@@ -11,7 +11,7 @@ import { checkProfileInput } from '../src/modules/analytics/closing-profile/clos
 import { ClosingProfileInput, ProfilePopulation } from '../src/modules/analytics/closing-profile/closing-profile.types';
 import { openDataset, Size, SIZES } from './dataset';
 import { arg, closeClients, median, postGraphQL } from './load';
-import { startServer } from './processes';
+import { startService } from './processes';
 
 /**
  * `npm run bench:closing -- --size large [--runs 5]`: closingProfile (issue 20) over the dataset's last year, every
@@ -34,25 +34,7 @@ async function main(): Promise<void> {
   const root = path.join(__dirname, '..', '..');
   const dataset = await openDataset(SIZE, 42, 54600 + Object.keys(SIZES).indexOf(SIZE));
   const pool = new Pool({ connectionString: dataset.url, max: 2 });
-  const service = await startServer(
-    'service',
-    path.join(root, 'dist', 'src', 'main.js'),
-    {
-      DATABASE_URL: dataset.url,
-      NODE_ENV: 'production',
-      PORT: '54721',
-      JWT_SECRET,
-      LOG_LEVEL: 'error',
-      METRICS_PUBLIC: 'true',
-      BI_READER_DISABLED: 'true',
-      RATE_BUCKET_CAPACITY: '1000000000',
-      RATE_REFILL_PER_SECOND: '1000000000',
-      COST_LIMIT: '1000000',
-      DB_STATEMENT_TIMEOUT_MS: '600000',
-    },
-    'http://127.0.0.1:54721/graphql',
-    'http://127.0.0.1:54721/readyz',
-  );
+  const service = await startService(root, dataset.url, 54721, JWT_SECRET);
   const jwt = {
     secret: JWT_SECRET,
     issuer: 'revenue-funnel',

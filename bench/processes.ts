@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 
 const TICK_MS = 10; // Linux USER_HZ = 100
 
@@ -66,4 +67,38 @@ export async function startServer(
         child.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * The service's production build (dist/src/main.js under `root`) as its own process on a bench database: production
+ * mode, errors-only log, public metrics, no bi_reader, rate and cost limits out of the way, long statements allowed;
+ * `extra` adds or overrides variables.
+ */
+export function startService(
+  root: string,
+  databaseUrl: string,
+  port: number,
+  jwtSecret: string,
+  extra: Record<string, string> = {},
+): Promise<ServerProcess> {
+  return startServer(
+    'service',
+    path.join(root, 'dist', 'src', 'main.js'),
+    {
+      DATABASE_URL: databaseUrl,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      JWT_SECRET: jwtSecret,
+      LOG_LEVEL: 'error',
+      METRICS_PUBLIC: 'true',
+      BI_READER_DISABLED: 'true',
+      RATE_BUCKET_CAPACITY: '1000000000',
+      RATE_REFILL_PER_SECOND: '1000000000',
+      COST_LIMIT: '1000000',
+      DB_STATEMENT_TIMEOUT_MS: '600000',
+      ...extra,
+    },
+    `http://127.0.0.1:${port}/graphql`,
+    `http://127.0.0.1:${port}/readyz`,
+  );
 }

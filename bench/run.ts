@@ -13,7 +13,7 @@ import { CapturingLogger } from './capture';
 import { openDataset, Size, SIZES } from './dataset';
 import { arg, closeClients, closedLoop, median, percentile, postGraphQL } from './load';
 import { buildOps, Op, RULE_BASED } from './ops';
-import { startServer, ServerProcess } from './processes';
+import { startServer, startService, ServerProcess } from './processes';
 
 /**
  * `npm run bench -- --size medium [--rounds 3] [--seed 42]`: in one process run, interleaved rounds of our service
@@ -50,27 +50,10 @@ async function main(): Promise<void> {
     `dataset ${SIZE}: ${JSON.stringify(dataset.counts)}${dataset.generatedMs ? ` generated in ${(dataset.generatedMs / 1000).toFixed(1)} s` : ' (cached)'}`,
   );
 
-  const ours = await startServer(
-    'service',
-    path.join(root, 'dist', 'src', 'main.js'),
-    {
-      DATABASE_URL: dataset.url,
-      NODE_ENV: 'production',
-      PORT: '54710',
-      JWT_SECRET,
-      LOG_LEVEL: 'error',
-      SQL_STATEMENTS_HEADER: 'true',
-      METRICS_PUBLIC: 'true',
-      BI_READER_DISABLED: 'true',
-      RATE_BUCKET_CAPACITY: '1000000000',
-      RATE_REFILL_PER_SECOND: '1000000000',
-      COST_LIMIT: '1000000',
-      DB_STATEMENT_TIMEOUT_MS: '600000',
-      DB_CONNECT_TIMEOUT_MS: '120000', // a 12-funnel request at the large size holds every connection for many seconds
-    },
-    'http://127.0.0.1:54710/graphql',
-    'http://127.0.0.1:54710/readyz',
-  );
+  const ours = await startService(root, dataset.url, 54710, JWT_SECRET, {
+    SQL_STATEMENTS_HEADER: 'true',
+    DB_CONNECT_TIMEOUT_MS: '120000', // a 12-funnel request at the large size holds every connection for many seconds
+  });
   const peer = await startServer(
     'postgraphile',
     path.join(root, 'dist', 'bench', 'postgraphile-server.js'),

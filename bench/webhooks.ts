@@ -9,7 +9,7 @@ import { Role } from '../src/common/graphql/enums';
 import { loadConfig } from '../src/config/config';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { arg, median, percentile } from './load';
-import { startServer } from './processes';
+import { startService } from './processes';
 
 /**
  * `npm run bench:webhooks [-- --changes 10000 --endpoints 3]`: the service as its own process (production build, its
@@ -62,26 +62,12 @@ async function main(): Promise<void> {
   const port = 4790;
   const api = `http://127.0.0.1:${port}/graphql`;
   const start = (dispatch: boolean) =>
-    startServer(
-      'service',
-      path.join(root, 'dist', 'src', 'main.js'),
-      {
-        NODE_ENV: 'production',
-        WEBHOOK_DISPATCH: String(dispatch),
-        PORT: String(port),
-        DATABASE_URL: db.url,
-        JWT_SECRET,
-        METRICS_PUBLIC: 'true',
-        BI_READER_DISABLED: 'true',
-        LOG_LEVEL: 'error',
-        WEBHOOK_ALLOW_PRIVATE: 'true',
-        WEBHOOK_CONCURRENCY: String(CONCURRENCY),
-        RATE_BUCKET_CAPACITY: '1000000000',
-        RATE_REFILL_PER_SECOND: '1000000000',
-      },
-      api,
-      `http://127.0.0.1:${port}/readyz`,
-    );
+    startService(root, db.url, port, JWT_SECRET, {
+      WEBHOOK_DISPATCH: String(dispatch),
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      WEBHOOK_CONCURRENCY: String(CONCURRENCY),
+    });
+
   let service = await start(true);
   const token = signToken({ sub: 'bench@example.com', role: Role.ADMIN }, loadConfig({ JWT_SECRET }).jwt);
   const gql = async (query: string, variables: Record<string, unknown>) => {

@@ -11,3 +11,10 @@ export function prng(seed: number): () => number {
 }
 
 export const pick = <T>(rand: () => number, items: readonly T[]): T => items[Math.floor(rand() * items.length)];
+
+/** A prng with the helpers generated histories use: next() in [0, 1), int(lo, hi) inclusive, pick(items). */
+export function randomTools(seed: number) {
+  const next = prng(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
+  return { next, int, pick: <T>(items: readonly T[]): T => pick(next, items) };
+}

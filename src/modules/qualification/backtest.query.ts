@@ -3,7 +3,7 @@ import { Queryable, sqlRows } from '../../db/sql';
 import { param, sql, Sql } from '../../db/sql-tag';
 import { dispositionSql } from '../analytics/kpi/lead-kpis.query';
 import { leadFirstEntries } from '../analytics/funnel/funnel.query';
-import { latestFactSql } from '../analytics/funnel/funnel-rollup.query';
+import { handoffUnitsHoldSql } from './handoff-rollup.query';
 import { DefinitionSpec } from './definition.check';
 import { definitionParams, qualifiedSql } from './qualify.sql';
 
@@ -93,12 +93,7 @@ export function backtestSql(
     ),
     -- the hand-off dispositions: from the KPI rollup's units when it holds every fact up to asOf (then they are the
     -- same), else from the lead logs
-    ok AS (SELECT ${
-      dispositions === 'AUTO'
-        ? sql`NOT EXISTS (SELECT 1 FROM funnel_dirty)
-      AND coalesce(greatest(${latestFactSql('ALL')}, (SELECT max(at) FROM kpi_handoff)) <= ${asOfP}, true)`
-        : String(dispositions === 'ROLLUP')
-    } AS ok),
+    ok AS (SELECT ${dispositions === 'AUTO' ? handoffUnitsHoldSql(asOfP) : String(dispositions === 'ROLLUP')} AS ok),
     x AS (
       SELECT r.*, h.kind, h.reason FROM r LEFT JOIN kpi_handoff h ON h.lead_id = r.id AND h.kind <> 'NONE' AND r.a IS NOT NULL
       WHERE (SELECT ok FROM ok)

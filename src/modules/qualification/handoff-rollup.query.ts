@@ -1,5 +1,5 @@
 import { Queryable, sqlRows } from '../../db/sql';
-import { param, sql, Sql } from '../../db/sql-tag';
+import { Param, param, sql, Sql } from '../../db/sql-tag';
 import { isUtcMidnight } from '../analytics/core/period';
 import { latestFactSql } from '../analytics/funnel/funnel-rollup.query';
 import { HANDOFF_DIMS } from '../analytics/kpi/kpi-rollup';
@@ -9,6 +9,13 @@ import { HandoffGroupBy } from './qualification.types';
 
 /** The total's group key inside the statement (no real group is `*`). */
 const TOTAL = '*';
+
+/**
+ * Whether kpi_handoff's units (each MQL lead's hand-off as of now) are those as of `asOf`: every committed write
+ * applied (funnel_dirty empty) and no fact after asOf. Then they can stand for the lead logs.
+ */
+export const handoffUnitsHoldSql = (asOf: Param) => sql`(NOT EXISTS (SELECT 1 FROM funnel_dirty)
+      AND coalesce(greatest(${latestFactSql('ALL')}, (SELECT max(at) FROM kpi_handoff)) <= ${asOf}, true))`;
 
 /** Whether the rollup can answer: as of now (or later) over whole UTC days. */
 export const handoffRollupApplies = (from: Date, to: Date, current: boolean): boolean =>
@@ -45,8 +52,7 @@ export function handoffRollupSql(groupBy: HandoffGroupBy, from: Date, to: Date, 
   const unit = (b: string, k: string) => sql`SELECT u.h FROM kpi_handoff u
         WHERE u.kind <> 'NONE' AND u.hb = ${b} AND u.mql_at >= p.lo AND u.mql_at < p.hi AND ${inGroup('c.i')} ORDER BY u.h OFFSET (${k})::bigint LIMIT 1`;
   return sql`
-    WITH ok AS (SELECT NOT EXISTS (SELECT 1 FROM funnel_dirty)
-      AND coalesce(greatest(${latestFactSql('ALL')}, (SELECT max(at) FROM kpi_handoff)) <= ${asOfP}, true) AS ok),
+    WITH ok AS (SELECT ${handoffUnitsHoldSql(asOfP)} AS ok),
     -- the day rows summed over the period at once (days before the cutoff apart): a few thousand rows, not one per day
     hd AS (
       SELECT CASE WHEN x.dim = 'ALL' THEN '${TOTAL}' ELSE x.grp END AS i, x.kind, x.reason, x.hb, x.day < ${cutoff} AS early,

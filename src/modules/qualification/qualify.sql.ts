@@ -20,14 +20,15 @@ function fitScoreSql(rules: DefinitionSpec['fitRules']): (cols: FitColumns) => S
   return (cols) => {
     const terms = rules.map((r) => {
       const v = cols[r.attribute];
-      const lowered = sql`ARRAY(SELECT lower(x) FROM unnest(${param(r.values ?? [])}::text[]) x)`;
+      const values = param(r.values ?? []);
+      const lowered = sql`ARRAY(SELECT lower(x) FROM unnest(${values}::text[]) x)`;
       let match: Sql;
       if (r.op === FitOperator.IN) match = sql`lower(${v}::text) = ANY(${lowered})`;
       else if (r.op === FitOperator.NOT_IN) match = sql`lower(${v}::text) <> ALL(${lowered})`;
       else if (r.op === FitOperator.CONTAINS_ANY)
         // contains w ⇔ LIKE '%w%' with w's own %, _ and \ escaped
         match = sql`lower(${v}::text) LIKE ANY(ARRAY(SELECT '%' || replace(replace(replace(lower(x), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'
-          FROM unnest(${param(r.values ?? [])}::text[]) x))`;
+          FROM unnest(${values}::text[]) x))`;
       else
         match = sql`${v} IS NOT NULL${r.min != null ? sql` AND ${v}::float8 >= ${param(r.min)}::float8` : ''}${
           r.max != null ? sql` AND ${v}::float8 < ${param(r.max)}::float8` : ''

@@ -27,6 +27,7 @@ import {
 } from '../../support/ops';
 import { startScratchApi, TestApi } from '../../support/test-server';
 import { PROFILE } from '../../support/closing-profile';
+import { randomTools as rng } from '../../../src/seed/prng';
 
 /**
  * The closing profile against an in-memory reading of definitions.md §10 on random histories (a database of its own
@@ -58,20 +59,6 @@ const REGIONS = ['EMEA', 'NA', 'APAC', null];
 const SOURCES = ['EMAIL', 'WEBINAR', 'PAID_SEARCH', null];
 const CHANNELS = ['EMAIL', 'WEBINAR', 'PAID_SEARCH'];
 const OWNERS = ['o1@prop.example', 'o2@prop.example', null];
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)];
-  return { next, int, pick };
-}
 
 interface Scenario {
   leads: Map<string, EvLead>;

@@ -13,6 +13,7 @@ import {
 } from '../../support/qualification-evaluator';
 import { backtestInstants } from '../../../src/modules/qualification/backtest.query';
 import { scratchDatabase } from '../../support/scratch-db';
+import { randomTools as rng } from '../../../src/seed/prng';
 
 /**
  * Automatic MQL (definitions.md §8) against an independent in-memory evaluator on random histories: random fit and
@@ -30,20 +31,6 @@ const BASE = Date.UTC(2024, 5, 1);
 const TYPES = ['EMAIL_CLICK', 'FORM_SUBMISSION', 'WEBINAR_ATTENDED'];
 const CHANNELS = ['EMAIL', 'PAID_SEARCH', 'WEBINAR'];
 const TITLES = ['VP Sales', 'Head of IT', 'student', 'Engineer', null];
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)];
-  return { next, int, pick };
-}
 
 function randomDefinition(r: ReturnType<typeof rng>): EvalDefinition {
   const fitRules: EvalFitRule[] = [];

@@ -3,7 +3,7 @@ import { joinSql, Param, param, sql, Sql } from '../../../db/sql-tag';
 import { scoreBandSql } from '../../qualification/handoff.query';
 import { latestChangeAsOf } from '../core/deal-outcome.sql';
 import { anyFirstEntryIn, leadFirstEntries } from '../funnel/funnel.query';
-import { latestFactSql } from '../funnel/funnel-rollup.query';
+import { handoffUnitsHoldSql } from '../../qualification/handoff-rollup.query';
 import { dispositionSql } from '../kpi/lead-kpis.query';
 import { ProfileDimension, ProfilePopulation } from './closing-profile.types';
 
@@ -107,8 +107,7 @@ function mqlUnits(p: Record<'from' | 'to' | 'asOf' | 'current', Param>, current:
     ),
     -- the dispositions from the KPI rollup's units when it holds every fact up to asOf (then they are the same),
     -- else from the lead logs
-    ok AS (SELECT NOT EXISTS (SELECT 1 FROM funnel_dirty)
-      AND coalesce(greatest(${latestFactSql('ALL')}, (SELECT max(at) FROM kpi_handoff)) <= ${p.asOf}, true) AS ok),
+    ok AS (SELECT ${handoffUnitsHoldSql(p.asOf)} AS ok),
     disposed AS MATERIALIZED (
       SELECT m.*, h.kind FROM m JOIN kpi_handoff h ON h.lead_id = m.id AND h.kind <> 'NONE' WHERE (SELECT ok FROM ok)
       UNION ALL
