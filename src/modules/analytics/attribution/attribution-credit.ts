@@ -85,11 +85,12 @@ async function refreshDaily(db: Queryable, days: string[] | null): Promise<void>
     );
   const where = days ? sql`WHERE close_day = ANY(${on}::date[])` : '';
   await execSql(db, sql`DELETE FROM attribution_credit_daily ${where}`);
+  // each float sum in one order (deal, touch), not the heap's: the same rows give the same bits after any rewrite
   await execSql(
     db,
     sql`
     INSERT INTO attribution_credit_daily (close_day, campaign_id, channel, touchpoints, ${SUMMED.map((c) => `deals_${c}, revenue_${c}`).join(', ')})
-    SELECT close_day, campaign_id, min(channel), count(*), ${SUMMED.map((c) => `sum(${c}), sum(amount * ${c})`).join(', ')}
+    SELECT close_day, campaign_id, min(channel), count(*), ${SUMMED.map((c) => `sum(${c} ORDER BY deal_id, touchpoint_id), sum(amount * ${c} ORDER BY deal_id, touchpoint_id)`).join(', ')}
     FROM attribution_credit ${where} GROUP BY close_day, campaign_id`,
   );
   await refreshConvertingDays(db, days);

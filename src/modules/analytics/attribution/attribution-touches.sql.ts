@@ -25,7 +25,7 @@ export function middleCountSql(model: AttributionModel): string {
  * A touch's share of its deal under a model, over `positioned` rows: raw weight / Σ raw of the deal, so positions
  * that do not exist and an empty middle scale the others up; a touch holding several positions sums them. TIME_DECAY
  * is 2^(−(closedAt − t)/halfLife) divided by the last touch's weight (same shares, never underflows); `halfLife` is an
- * SQL expression in days. Only allow-listed SQL, never client text.
+ * SQL expression in days. Over rows with `pos`. Only allow-listed SQL, never client text.
  */
 export function shareSql(model: AttributionModel, halfLife: SqlPart, middleCount: string): Sql {
   const shares = positionShares(model);
@@ -39,7 +39,9 @@ export function shareSql(model: AttributionModel, halfLife: SqlPart, middleCount
   } else {
     raw = sql`1::float8`; // 'linear': LINEAR, and the touch counts of the data-driven models
   }
-  return sql`${raw} / sum(${raw}) OVER (PARTITION BY deal)`;
+  // summed in the touches' order: float addition is not associative, and the same deal must give the same bits
+  // whichever plan fed its rows (the rollup is compared with a rebuild bit for bit)
+  return sql`${raw} / sum(${raw}) OVER (PARTITION BY deal ORDER BY pos ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)`;
 }
 
 /**
