@@ -17,6 +17,7 @@ import { ChangeOutbox1765152000000 } from '../../migrations/1765152000000-Change
 import { QualificationAgreement1765238400000 } from '../../migrations/1765238400000-QualificationAgreement';
 import { HandoffRollup1765324800000 } from '../../migrations/1765324800000-HandoffRollup';
 import { ClosingUnits1765411200000 } from '../../migrations/1765411200000-ClosingUnits';
+import { ClosingRollup1765497600000 } from '../../migrations/1765497600000-ClosingRollup';
 
 /** Every migration, in order. A merged migration is never edited; add a new one here instead. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   QualificationAgreement1765238400000,
   HandoffRollup1765324800000,
   ClosingUnits1765411200000,
+  ClosingRollup1765497600000,
 ];

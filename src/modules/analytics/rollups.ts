@@ -4,20 +4,25 @@ import { processDirtyCredit, rebuildCredit } from './attribution/attribution-cre
 import { processDirtyFunnel, rebuildFunnel } from './funnel/funnel-rollup';
 import { processDirtyMarkov, rebuildMarkov } from './attribution/markov-rollup';
 import { processDirtyKpi, rebuildKpi } from './kpi/kpi-rollup';
+import { processDirtyClosing, rebuildClosing } from './closing-profile/closing-rollup';
 
 /** Every rollup with its rebuild: the one list `npm run rollups:rebuild` and the bench dataset go through. */
 const ROLLUPS = [
-  { table: 'attribution_credit', dirty: 'attribution_dirty', rebuild: rebuildCredit },
-  { table: 'funnel_day', dirty: 'funnel_dirty', rebuild: rebuildFunnel },
-  { table: 'kpi_handoff_day + kpi_deal_day', dirty: 'kpi_deal_dirty', rebuild: rebuildKpi },
-  { table: 'markov_day', dirty: 'markov_dirty', rebuild: rebuildMarkov },
+  { table: 'attribution_credit', dirty: ['attribution_dirty'], rebuild: rebuildCredit },
+  { table: 'funnel_day', dirty: ['funnel_dirty'], rebuild: rebuildFunnel },
+  // the funnel's dirty leads are also the KPI rollup's
+  { table: 'kpi_handoff_day + kpi_deal_day', dirty: ['kpi_deal_dirty', 'funnel_dirty'], rebuild: rebuildKpi },
+  { table: 'markov_day', dirty: ['markov_dirty'], rebuild: rebuildMarkov },
+  // and its MQL units take their hand-offs from the KPI rollup
+  { table: 'closing_unit + closing_day', dirty: ['closing_dirty', 'funnel_dirty'], rebuild: rebuildClosing },
 ];
+
+/** SQL: whether any of the dirty tables has a row. */
+const anyDirtySql = (tables: string[]) => tables.map((t) => `EXISTS (SELECT 1 FROM ${t})`).join(' OR ');
 
 /** Whether any rollup has rows marked dirty and not yet applied (a migration that adds one marks everything). */
 export async function rollupsPending(ds: DataSource): Promise<boolean> {
-  const [{ dirty }] = await ds.query(
-    `SELECT ${ROLLUPS.map((r) => `EXISTS (SELECT 1 FROM ${r.dirty})`).join(' OR ')} AS dirty`,
-  );
+  const [{ dirty }] = await ds.query(`SELECT ${anyDirtySql(ROLLUPS.flatMap((r) => r.dirty))} AS dirty`);
   return dirty;
 }
 
@@ -25,18 +30,30 @@ export async function rollupsPending(ds: DataSource): Promise<boolean> {
  * Before every write transaction commits (a step of the service's transaction runner, container.ts): the rollups take
  * the rows its writes marked dirty.
  * The funnel's dirty leads (locked by it) are also the KPI rollup's. The MARKOV rollup comes after the credit rollup,
- * whose close days carry its converting transitions.
+ * whose close days carry its converting transitions. The closing rollup comes after the KPI rollup, whose hand-offs
+ * its MQL units take.
  */
 export async function processDirtyRollups(tx: EntityManager): Promise<void> {
   await processDirtyCredit(tx);
-  await processDirtyKpi(tx, await processDirtyFunnel(tx));
+  const leads = await processDirtyFunnel(tx);
+  await processDirtyKpi(tx, leads);
   await processDirtyMarkov(tx);
+  await processDirtyClosing(tx, leads);
 }
 
-/** Rebuilds every rollup from scratch, each in its own transaction; rows and milliseconds per rollup. */
-export async function rebuildRollups(ds: DataSource): Promise<{ table: string; rows: number; ms: number }[]> {
+/**
+ * Rebuilds the rollups from scratch, each in its own transaction — every one, or (`pendingOnly`) those with rows marked
+ * dirty, as a migration that adds one leaves them; rows and milliseconds per rollup rebuilt.
+ */
+export async function rebuildRollups(
+  ds: DataSource,
+  pendingOnly = false,
+): Promise<{ table: string; rows: number; ms: number }[]> {
   const out = [];
-  for (const r of ROLLUPS) {
+  // which are pending, before any rebuild takes the dirty rows another shares
+  const [pending] = await ds.query(`SELECT ${ROLLUPS.map((r, i) => `${anyDirtySql(r.dirty)} AS r${i}`).join(', ')}`);
+  for (const [i, r] of ROLLUPS.entries()) {
+    if (pendingOnly && !pending[`r${i}`]) continue;
     const t = Date.now();
     const rows = await new TransactionRunner(ds).run((tx) => r.rebuild(tx));
     out.push({ table: r.table, rows, ms: Date.now() - t });

@@ -11,7 +11,7 @@ import { scratchDatabase } from '../../support/scratch-db';
 async function rollupFingerprints(ds: DataSource): Promise<Record<string, string>> {
   const tables: { name: string }[] = await ds.query(`SELECT table_name AS name FROM information_schema.tables
     WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name !~ '_dirty$'
-      AND table_name ~ '^(attribution_credit|funnel_day|kpi_|markov_)' ORDER BY 1`);
+      AND table_name ~ '^(attribution_credit|funnel_day|kpi_|markov_|closing_)' ORDER BY 1`);
   const out: Record<string, string> = {};
   for (const { name } of tables) {
     const [{ n, h }] = await ds.query(

@@ -4,6 +4,7 @@ import { checkPeriod } from '../core/period';
 import { ratio } from '../core/ratio.calc';
 import { benjaminiHochberg, fisherTwoSided, oddsRatio, wilson, zOf } from './closing-profile.calc';
 import { ProfileCountRow, queryClosingProfile } from './closing-profile.query';
+import { queryClosingRollup } from './closing-rollup.query';
 import {
   ClosingProfile,
   ClosingProfileInput,
@@ -91,9 +92,12 @@ export function profileFromCounts(
  */
 const strength = (s: ProfileSignal) => Number(Math.abs(Math.log(s.oddsRatio)).toPrecision(12));
 
-/** Which deals close — or which MQLs sales accepts — by property value, with honest statistics (definitions.md §10). */
+/**
+ * Which deals close — or which MQLs sales accepts — by property value, with honest statistics (definitions.md §10):
+ * the counts from the rollup as of now, on the fly otherwise (a past asOf, or writes not applied yet).
+ */
 export async function closingProfile(ds: DataSource, input: ClosingProfileInput): Promise<ClosingProfile> {
   const q = checkProfileInput(input);
-  const rows = await queryClosingProfile(ds, q);
+  const rows = (await queryClosingRollup(ds, q)) ?? (await queryClosingProfile(ds, q));
   return profileFromCounts(q.population, rows, q.minSupport, q.confidence);
 }
