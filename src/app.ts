@@ -8,6 +8,8 @@ import { createServer, RunningServer } from './server';
 import { serviceTransactions } from './container';
 import { biConnectionString, disableBiReader, setBiReaderPassword } from './modules/bi/bi-reader';
 import { BiWatchdog, startBiWatchdog } from './modules/bi/bi-watchdog';
+import { migrate, MigrationFailed } from './db/migrate';
+import { classifyStartupError } from './db/startup-errors';
 
 export interface App {
   server: RunningServer;
@@ -24,7 +26,8 @@ const MAX_BACKOFF_MS = 10_000;
 /**
  * Starts the service: the HTTP server listens at once (/healthz 200, /readyz 503, /graphql 503 + Retry-After while
  * the database is out of reach), then the database is connected with backoff, migrated and, for a brand-new embedded
- * one, seeded. A database that is down at start-up is waited for, not a crash loop.
+ * one, seeded. A database that is down at start-up is waited for, not a crash loop; an error no retry can fix (a wrong
+ * password, a missing database, a failed migration) rejects `ready` with the reason (classifyStartupError).
  */
 export async function startApp(config: Config, opts: { initialBackoffMs?: number } = {}): Promise<App> {
   let embedded: EmbeddedDatabase | null = null;
@@ -47,14 +50,18 @@ export async function startApp(config: Config, opts: { initialBackoffMs?: number
 
   const connect = async () => {
     for (let wait = opts.initialBackoffMs ?? 500; !stopped; wait = Math.min(wait * 2, MAX_BACKOFF_MS)) {
+      let step = 'connecting to the database';
       try {
         if (!ds.isInitialized) await ds.initialize();
-        await ds.runMigrations({ transaction: 'each' });
+        step = 'migrating';
+        await migrate(ds);
+        step = 'setting up the bi_reader role';
         if (config.biReaderDisabled) await disableBiReader(ds);
         else if (config.biReaderPassword && (await setBiReaderPassword(ds, config.biReaderPassword)))
           biUrl = biConnectionString(url!, config.biReaderPassword);
         watchdog ??= startBiWatchdog(ds, config.biStatementTimeoutMs);
         if (embedded && config.seedDemo && (await isEmpty(ds))) {
+          step = 'loading the demo funnel';
           const t = Date.now();
           await seedDemo(serviceTransactions(ds));
           logger.info('demo funnel loaded', { ms: Date.now() - t });
@@ -62,7 +69,16 @@ export async function startApp(config: Config, opts: { initialBackoffMs?: number
         isReady = true;
         return;
       } catch (err) {
-        logger.warn('database not reachable yet; retrying', { err: (err as Error).message, retryInMs: wait });
+        // a migration's own error decides whether it is worth another try (its connection dropping is)
+        const f =
+          err instanceof MigrationFailed
+            ? classifyStartupError(err.original, `migration ${err.migration}`)
+            : classifyStartupError(err, step);
+        if (!f.transient) {
+          logger.error('start-up stopped', { reason: f.reason });
+          throw new Error(f.reason, { cause: err });
+        }
+        logger.warn('database not reachable yet; retrying', { reason: f.reason, retryInMs: wait });
         await new Promise((r) => setTimeout(r, wait));
       }
     }

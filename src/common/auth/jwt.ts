@@ -3,6 +3,7 @@ import { Role } from '../graphql/enums';
 import { AppError } from '../errors/app-error';
 import { KeyStore } from './keys';
 import { Viewer } from './viewer';
+import { logger } from '../log/logger';
 
 export interface JwtSettings {
   secret: string;
@@ -110,6 +111,27 @@ export function cachedVerifier(s: JwtSettings, keys: KeyStore, ttlSeconds = 60, 
     if (hits.size >= max) hits.delete(hits.keys().next().value!);
     hits.set(token, { viewer, until: Math.min(exp + SKEW_SECONDS, nowSeconds + ttlSeconds) });
     return viewer;
+  };
+}
+
+/**
+ * A verifier that logs each token it refuses (a failed login: the door, the reason, the token's claimed subject and
+ * issuer when it decodes — never the token itself), at warn level, and rethrows.
+ */
+export function loggingFailures(verify: (token: string) => Promise<Viewer>, door: 'http' | 'websocket') {
+  return async (token: string): Promise<Viewer> => {
+    try {
+      return await verify(token);
+    } catch (err) {
+      const claims = jwt.decode(token, { json: true });
+      logger.warn('authentication failed', {
+        door,
+        reason: err instanceof Error ? err.message : String(err),
+        claimedSub: typeof claims?.sub === 'string' ? claims.sub.slice(0, 200) : undefined,
+        claimedIss: typeof claims?.iss === 'string' ? claims.iss.slice(0, 200) : undefined,
+      });
+      throw err;
+    }
   };
 }
 

@@ -6,6 +6,7 @@ import { MAX_BULK_ITEMS } from '../bulk/bulk-runner';
 import { findUnstorableText } from '../validation/checks';
 import { BULK_FIELDS, bulkItems, operationCost, rootFields } from './cost';
 import { LeakyBuckets } from './leaky-bucket';
+import { currentScope } from '../request/request-scope';
 
 export interface Admitted {
   requested: number;
@@ -54,6 +55,8 @@ export class OperationLimits {
     if (text) throw badInput(`Variable ${text.field} ${text.why}`, { field: text.field });
 
     const requested = operationCost(schema, document, operation, variables);
+    const scope = currentScope();
+    if (scope) scope.cost = requested;
     if (requested > this.limits.maxCost) {
       throw badInput(
         `Query cost ${requested} is over the limit of ${this.limits.maxCost}; ask for smaller pages or fewer fields`,

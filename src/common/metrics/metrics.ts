@@ -5,6 +5,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { DataSource } from 'typeorm';
 import { Context } from '../../context';
 import { logger } from '../log/logger';
+import { currentScope } from '../request/request-scope';
 
 /** Distinct operation labels kept; past this, new names count as "other" (a label per client-chosen name is unbounded). */
 export const MAX_OPERATION_LABELS = 200;
@@ -77,7 +78,7 @@ export class Metrics {
     return name;
   }
 
-  /** Apollo plugin: observes every request (and writes the access log line at info level). */
+  /** Apollo plugin: observes every request (and gives the access line its operation, server.ts requestScope). */
   plugin(): ApolloServerPlugin<Context> {
     const label = (op: OperationDefinitionNode | null | undefined) => this.operationLabel(op);
     const errorsTotal = this.errors;
@@ -101,14 +102,12 @@ export class Metrics {
             for (const code of codes) errorsTotal.inc({ code });
             const outcome = codes.length || errors?.length ? 'error' : 'ok';
             duration.observe({ operation, type, outcome }, seconds);
-            logger.info('graphql', {
-              operation,
-              type,
-              outcome,
-              ms: Math.round(seconds * 1e4) / 10,
-              codes: codes.length ? codes : undefined,
-              role: contextValue?.viewer?.role,
-            });
+            // the access line is written when the response is sent (server.ts requestScope)
+            const scope = currentScope();
+            const seen = { operation, type, outcome, codes: codes.length ? codes : undefined };
+            if (scope) scope.operation = seen;
+            else
+              logger.info('graphql', { ...seen, ms: Math.round(seconds * 1e4) / 10, role: contextValue?.viewer?.role });
           },
         };
       },

@@ -7,6 +7,10 @@ export interface RequestScope {
   /** Set once the request is authenticated / carries an Idempotency-Key (for the audit log). */
   actor?: { sub: string; role: string };
   idempotencyKey?: string;
+  /** The GraphQL operation's requested cost, once admitted (for the access line). */
+  cost?: number;
+  /** What the GraphQL pipeline learnt of the operation (name, type, outcome, error codes), for the access line. */
+  operation?: Record<string, unknown>;
 }
 const storage = new AsyncLocalStorage<RequestScope>();
 

@@ -65,7 +65,7 @@ describe('operations: /metrics (prom-client) and the access log (pino)', () => {
     expect(text).toMatch(/process_cpu_seconds_total/);
   });
 
-  it('an access line per GraphQL request: request id, operation, outcome, milliseconds, role; no token', async () => {
+  it('an access line per GraphQL request: request id, operation, outcome, status, milliseconds, principal, role, cost, statements; no token', async () => {
     lines.length = 0;
     const r = await api.gql(`query Named { me { role } }`, {}, Role.SALES, { 'x-request-id': 'ops-test-1' });
     expect(r.headers.get('x-request-id')).toBe('ops-test-1');
@@ -75,10 +75,37 @@ describe('operations: /metrics (prom-client) and the access log (pino)', () => {
       operation: 'Named',
       type: 'query',
       outcome: 'ok',
+      status: 200,
+      principal: expect.any(String),
       role: 'SALES',
+      cost: expect.any(Number),
+      statements: expect.any(Number),
       ms: expect.any(Number),
     });
     expect(JSON.stringify(lines)).not.toContain(tokenFor(Role.SALES).split('.')[2]);
+  });
+
+  it('a refused token is logged as a failed login at either door (reason, claimed subject), never the token', async () => {
+    lines.length = 0;
+    const forged = `${tokenFor(Role.ADMIN).split('.').slice(0, 2).join('.')}.AAAA`;
+    const r = await fetch(api.server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${forged}`, 'x-request-id': 'ops-test-2' },
+      body: JSON.stringify({ query: '{ me { role } }' }),
+    });
+    expect(((await r.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const failed = lines.find((l) => l.msg === 'authentication failed' && l.requestId === 'ops-test-2');
+    expect(failed).toMatchObject({
+      level: 'warn',
+      door: 'http',
+      reason: expect.any(String),
+      claimedSub: expect.any(String),
+    });
+    const access = lines.find((l) => l.msg === 'graphql' && l.requestId === 'ops-test-2');
+    expect(access).toMatchObject({ status: r.status, path: '/graphql', method: 'POST', ms: expect.any(Number) });
+    expect(access!.principal).toBeUndefined();
+    expect(JSON.stringify(lines)).not.toContain(forged);
+    expect(JSON.stringify(lines)).not.toContain(forged.split('.')[1]);
   });
 
   it('with METRICS_TOKEN set, /metrics needs it', async () => {

@@ -2,6 +2,7 @@ import net from 'node:net';
 import { Client } from 'pg';
 import { startApp } from '../../../src/app';
 import { loadConfig } from '../../../src/config/config';
+import { setLogLevel } from '../../../src/common/log/logger';
 import { Role } from '../../../src/common/graphql/enums';
 import { BulkOut, DEAL_BY_EXT, MOVE_DEAL, UPSERT_DEALS, at } from '../../support/ops';
 import { testDatabaseUrl } from '../../support/db';
@@ -185,6 +186,77 @@ describe('database faults (real PostgreSQL)', () => {
     await stopping;
     await expect(fetch(api.server.url, { method: 'POST' })).rejects.toThrow();
     await api.ds.destroy();
+  });
+
+  it.each([
+    ['a wrong password', (u: URL) => (u.password = 'not-the-password'), /password|28P01|28000/],
+    ['a missing database', (u: URL) => (u.pathname = '/no_such_database'), /3D000.*does not exist: create it/],
+  ])('%s stops start-up at once with the reason (no retry loop)', async (_what, spoil, reason) => {
+    const url = new URL(testDatabaseUrl());
+    spoil(url);
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      DATABASE_URL: url.toString(),
+      JWT_SECRET: testConfig.jwt.secret,
+      LOG_LEVEL: 'silent',
+    });
+    const t = Date.now();
+    const app = await startApp(config, { initialBackoffMs: 100 });
+    try {
+      await expect(app.ready).rejects.toThrow(reason);
+      expect(Date.now() - t).toBeLessThan(5_000);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('a migration that fails stops start-up naming it; the ones before it stay applied and are logged', async () => {
+    const admin = new Client({ connectionString: testDatabaseUrl() });
+    await admin.connect();
+    const name = `funnel_badmig_${process.pid}`;
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(testDatabaseUrl());
+    url.pathname = `/${name}`;
+    try {
+      // an object the second migration creates is already there
+      const c = new Client({ connectionString: url.toString() });
+      await c.connect();
+      await c.query(`CREATE TABLE kpi_targets (id int)`);
+      await c.end();
+      const config = loadConfig({
+        NODE_ENV: 'test',
+        PORT: '0',
+        DATABASE_URL: url.toString(),
+        JWT_SECRET: testConfig.jwt.secret,
+        LOG_LEVEL: 'silent',
+      });
+      const app = await startApp(config, { initialBackoffMs: 100 });
+      // after the server set the configured level; the migrations run once the connection is up, later
+      const lines: Record<string, unknown>[] = [];
+      setLogLevel('info', { write: (l: string) => void lines.push(JSON.parse(l)) });
+      try {
+        await expect(app.ready).rejects.toThrow(
+          /^migration KpiTargets1763942400000 failed \(42P07\): .*already exists/,
+        );
+        setLogLevel('silent');
+        expect(lines.find((l) => l.msg === 'migrations applied')).toMatchObject({
+          migrations: ['Foundation1763856000000'],
+        });
+        expect(lines.find((l) => l.msg === 'start-up stopped')).toMatchObject({
+          level: 'error',
+          reason: expect.stringMatching(/^migration KpiTargets1763942400000 failed/),
+        });
+        expect(
+          (await app.ds.query(`SELECT name FROM typeorm_migrations`)).map((r: { name: string }) => r.name),
+        ).toEqual(['Foundation1763856000000']);
+      } finally {
+        await app.stop();
+      }
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
   });
 
   it('database down at start-up: /healthz 200, /readyz and /graphql 503 with Retry-After; ready once it is reachable, no crash', async () => {
