@@ -29,6 +29,7 @@ import { buildAppSchema } from './schema';
 import { exportRouter } from './modules/export/export.routes';
 import { webRouter } from './web/web.routes';
 import { Metrics } from './common/metrics/metrics';
+import { DIRTY_TABLES } from './modules/analytics/rollups';
 import { logger, setLogLevel } from './common/log/logger';
 import { ChangeFeed } from './modules/changes/change-feed';
 import { subscriptionServer } from './modules/changes/subscription-server';
@@ -166,7 +167,7 @@ export async function createServer(
     });
   };
 
-  const metrics = new Metrics(ds);
+  const metrics = new Metrics(ds, DIRTY_TABLES);
   app.get('/metrics', async (req, res) => {
     let given: string | null = null;
     try {
@@ -190,13 +191,16 @@ export async function createServer(
   });
   const changes = new ChangeFeed(() => (ds.options as { url?: string }).url ?? null, ds);
   const deps = { ds, transactions: serviceTransactions(ds), changes, webhooks: config.webhooks };
-  const dispatcher = config.webhooks.dispatch ? new WebhookDispatcher(ds, config.webhooks, changes) : null;
+  const dispatcher = config.webhooks.dispatch
+    ? new WebhookDispatcher(ds, config.webhooks, changes, (outcome) => metrics.webhookAttempts.inc({ outcome }))
+    : null;
   const schema = buildAppSchema(deps);
   const limits = new OperationLimits(config.limits, now);
   const introspection = config.nodeEnv !== 'production';
   const subscriptions = subscriptionServer(httpServer, schema, deps, {
     cors: config.cors,
     verify: loggingFailures(verifyToken, 'websocket'),
+    gauges: { connections: metrics.websocketConnections, subscriptions: metrics.subscriptions },
     limits,
     introspection,
   });

@@ -35,8 +35,59 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(ds: DataSource) {
+  readonly websocketConnections = new Gauge({
+    name: 'websocket_connections',
+    help: 'Open graphql-ws connections that passed authentication',
+    registers: [this.registry],
+  });
+  readonly subscriptions = new Gauge({
+    name: 'graphql_subscriptions',
+    help: 'Subscriptions running over WebSocket',
+    registers: [this.registry],
+  });
+  readonly webhookAttempts = new Counter({
+    name: 'webhook_attempts_total',
+    help: 'Webhook delivery attempts of this instance by outcome: delivered, retry (will be tried again), dead (gave up)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+
+  /**
+   * `backlogTables`: the rollups' dirty queues, whose rows (up to a million, then the count stops) are writes not
+   * applied yet; with the webhook deliveries due and not delivered, they are read from the database at each scrape
+   * (nothing when it is unreachable).
+   */
+  constructor(ds: DataSource, backlogTables: readonly string[] = []) {
     collectDefaultMetrics({ register: this.registry });
+    const counted = async (sql: string) => Number((await ds.query(sql))[0].n);
+    new Gauge({
+      name: 'rollup_backlog_rows',
+      help: "Rows in a rollup's dirty queue: writes committed without the service's steps, not applied yet",
+      labelNames: ['queue'],
+      registers: [this.registry],
+      async collect() {
+        if (!ds.isInitialized) return;
+        for (const t of backlogTables)
+          try {
+            this.set({ queue: t }, await counted(`SELECT count(*) AS n FROM (SELECT 1 FROM ${t} LIMIT 1000000) x`));
+          } catch {
+            // the database is away: no sample rather than a failed scrape
+          }
+      },
+    });
+    new Gauge({
+      name: 'webhook_deliveries_pending',
+      help: 'Webhook deliveries waiting to be sent (due now or retrying later)',
+      registers: [this.registry],
+      async collect() {
+        if (!ds.isInitialized) return;
+        try {
+          this.set(await counted(`SELECT count(*) AS n FROM webhook_deliveries WHERE status = 'PENDING'`));
+        } catch {
+          // as above
+        }
+      },
+    });
     const pool = () => (ds.driver as unknown as { master?: Pool }).master;
     new Gauge({
       name: 'db_pool_connections',

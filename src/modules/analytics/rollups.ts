@@ -17,6 +17,9 @@ const ROLLUPS = [
   { table: 'closing_unit + closing_day', dirty: ['closing_dirty', 'funnel_dirty'], rebuild: rebuildClosing },
 ];
 
+/** Every rollup's dirty queue (the backlog /metrics reports). */
+export const DIRTY_TABLES = [...new Set(ROLLUPS.flatMap((r) => r.dirty))];
+
 /** SQL: whether any of the dirty tables has a row. */
 const anyDirtySql = (tables: string[]) => tables.map((t) => `EXISTS (SELECT 1 FROM ${t})`).join(' OR ');
 

@@ -52,6 +52,8 @@ export interface SubscriptionDoor {
   verify: (token: string) => Promise<Viewer>;
   limits: OperationLimits;
   introspection: boolean;
+  /** Open authenticated connections and running subscriptions (the /metrics gauges). */
+  gauges?: { connections: { inc(): void; dec(): void }; subscriptions: { inc(): void; dec(): void } };
 }
 
 /**
@@ -113,6 +115,13 @@ export function subscriptionServer(
           return false;
         }
         viewers.set(socket, viewer);
+        door.gauges?.connections.inc();
+        socket.once('close', () => {
+          door.gauges?.connections.dec();
+          // the subscriptions still open when the socket goes
+          for (let n = open.get(socket) ?? 0; n > 0; n--) door.gauges?.subscriptions.dec();
+          open.delete(socket);
+        });
         if (typeof exp === 'number') {
           const timer = setTimeout(
             () => socket.close(CLOSE_TOKEN_EXPIRED, 'Token has expired'),
@@ -146,6 +155,7 @@ export function subscriptionServer(
         if (count >= MAX_SUBSCRIPTIONS_PER_CONNECTION)
           return refuse(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`);
         open.set(ctx.extra.socket, count + 1);
+        door.gauges?.subscriptions.inc();
         const contextValue: Context = {
           viewer,
           loaders: createLoaders(deps.ds),
@@ -160,7 +170,9 @@ export function subscriptionServer(
         };
       },
       onComplete: (ctx) => {
-        open.set(ctx.extra.socket, Math.max(0, (open.get(ctx.extra.socket) ?? 1) - 1));
+        const n = open.get(ctx.extra.socket) ?? 0;
+        if (n > 0) door.gauges?.subscriptions.dec();
+        open.set(ctx.extra.socket, Math.max(0, n - 1));
       },
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
       onNext: (_ctx, _id, _payload, _args, result) =>

@@ -39,6 +39,8 @@ export class WebhookDispatcher {
     private readonly ds: DataSource,
     private readonly config: WebhookConfig,
     private readonly feed: ChangeFeed,
+    /** Told each attempt's outcome (the /metrics counter). */
+    private readonly observe: (outcome: 'delivered' | 'retry' | 'dead') => void = () => undefined,
   ) {}
 
   async start(): Promise<void> {
@@ -84,6 +86,7 @@ export class WebhookDispatcher {
     const ok = succeeded(r);
     const retryAt =
       ok || d.attempt >= this.config.maxAttempts ? null : new Date(Date.now() + backoffMs(d.attempt, this.config));
+    this.observe(ok ? 'delivered' : retryAt ? 'retry' : 'dead');
     if (!ok)
       logger.info('webhook attempt failed', {
         delivery: d.id,

@@ -63,6 +63,13 @@ describe('operations: /metrics (prom-client) and the access log (pino)', () => {
     expect(text).toMatch(/db_pool_connections\{state="in_use"\} \d+/);
     expect(text).toMatch(/db_pool_max 10\b/);
     expect(text).toMatch(/process_cpu_seconds_total/);
+    // the rollups' backlog (the shared test database: a number, whatever other files left pending), webhooks, sockets
+    for (const q of ['attribution_dirty', 'funnel_dirty', 'kpi_deal_dirty', 'markov_dirty', 'closing_dirty'])
+      expect(text).toMatch(new RegExp(`rollup_backlog_rows\\{queue="${q}"\\} \\d+`));
+    expect(text).toMatch(/webhook_deliveries_pending \d+/);
+    expect(text).toMatch(/websocket_connections 0\b/);
+    expect(text).toMatch(/graphql_subscriptions 0\b/);
+    expect(text).toMatch(/# TYPE webhook_attempts_total counter/);
   });
 
   it('an access line per GraphQL request: request id, operation, outcome, status, milliseconds, principal, role, cost, statements; no token', async () => {

@@ -212,6 +212,24 @@ describe('subscriptions over graphql-ws (real PostgreSQL LISTEN/NOTIFY)', () => 
     expect(lines.find((l) => l.msg === 'authentication failed')).toMatchObject({ door: 'websocket' });
     expect(JSON.stringify(lines)).not.toContain('a.b.c');
 
+    // the gauges of /metrics: an authenticated socket and its subscription count while they last
+    const gauges = async () => {
+      const text = await (await fetch(api.server.url.replace('/graphql', '/metrics'))).text();
+      return [/websocket_connections (\d+)/, /graphql_subscriptions (\d+)/].map((r) => Number(r.exec(text)![1]));
+    };
+    const [sockets, subs] = await gauges();
+    const client = connect({ authorization: `Bearer ${tokenFor(Role.ADMIN)}` });
+    const live = collect(client, `subscription { dealChanged { op } }`);
+    const settle = async (want: number[]) => {
+      for (let i = 0; i < 100 && (await gauges()).join() !== want.join(); i++)
+        await new Promise((r) => setTimeout(r, 20));
+      return gauges();
+    };
+    expect(await settle([sockets + 1, subs + 1])).toEqual([sockets + 1, subs + 1]);
+    live.stop();
+    await client.dispose();
+    expect(await settle([sockets, subs])).toEqual([sockets, subs]);
+
     const query = collect(connect({ authorization: `Bearer ${tokenFor(Role.ADMIN)}` }), `{ me { role } }`);
     expect(await query.until(() => query.errors.length > 0)).toBe(true);
     expect(JSON.stringify(query.errors)).toMatch(/subscriptions/);
