@@ -6,7 +6,7 @@ import { EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-postgres'
 import { isEmpty, seedDemo } from './seed/demo-seed';
 import { createServer, RunningServer } from './server';
 import { serviceTransactions } from './container';
-import { biConnectionString, disableBiReader, setBiReaderPassword } from './modules/bi/bi-reader';
+import { biConnectionString, disableBiReader, setBiReaderPassword, writeBiSettings } from './modules/bi/bi-reader';
 import { BiWatchdog, startBiWatchdog } from './modules/bi/bi-watchdog';
 import { migrate, MigrationFailed } from './db/migrate';
 import { classifyStartupError } from './db/startup-errors';
@@ -56,6 +56,7 @@ export async function startApp(config: Config, opts: { initialBackoffMs?: number
         step = 'migrating';
         await migrate(ds);
         step = 'setting up the bi_reader role';
+        await writeBiSettings(ds, config.fiscalYearStartMonth);
         if (config.biReaderDisabled) await disableBiReader(ds);
         else if (config.biReaderPassword && (await setBiReaderPassword(ds, config.biReaderPassword)))
           biUrl = biConnectionString(url!, config.biReaderPassword);

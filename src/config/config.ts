@@ -34,6 +34,8 @@ export interface Config {
   biReaderDisabled: boolean;
   /** Longest a bi_reader statement may run; a watchdog cancels longer ones even when the session lifted its timeout. */
   biStatementTimeoutMs: number;
+  /** The first month (1–12) of the fiscal year in bi.calendar. */
+  fiscalYearStartMonth: number;
   /** Browser front ends on other origins: exact origins allowed by CORS, and whether they may send credentials. */
   cors: { origins: string[]; credentials: boolean };
   /** Node's HTTP server limits (slow clients): time to send the headers, the whole request, idle keep-alive; open sockets. */
@@ -210,6 +212,7 @@ export function loadConfig(env: Env = process.env): Config {
     biReaderDisabled: bool(env, 'BI_READER_DISABLED', false, problems),
     cors: { origins: corsOrigins(env, problems), credentials: bool(env, 'CORS_CREDENTIALS', false, problems) },
     biStatementTimeoutMs: int(env, 'BI_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000, problems),
+    fiscalYearStartMonth: int(env, 'FISCAL_YEAR_START_MONTH', 1, 1, 12, problems),
     http: {
       headersTimeoutMs: int(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000, problems),
       requestTimeoutMs: int(env, 'HTTP_REQUEST_TIMEOUT_MS', 60_000, 100, 3_600_000, problems),

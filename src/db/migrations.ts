@@ -18,6 +18,7 @@ import { QualificationAgreement1765238400000 } from '../../migrations/1765238400
 import { HandoffRollup1765324800000 } from '../../migrations/1765324800000-HandoffRollup';
 import { ClosingUnits1765411200000 } from '../../migrations/1765411200000-ClosingUnits';
 import { ClosingRollup1765497600000 } from '../../migrations/1765497600000-ClosingRollup';
+import { BiCatalog1765584000000 } from '../../migrations/1765584000000-BiCatalog';
 
 /** Every migration, in order. A merged migration is never edited; add a new one here instead. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   HandoffRollup1765324800000,
   ClosingUnits1765411200000,
   ClosingRollup1765497600000,
+  BiCatalog1765584000000,
 ];

@@ -44,3 +44,12 @@ export function biConnectionString(databaseUrl: string, password: string): strin
   u.password = password;
   return u.toString();
 }
+
+/** The settings the bi views read (bi_settings, migration 1765584000000-BiCatalog): the fiscal year's first month. */
+export async function writeBiSettings(ds: DataSource, fiscalYearStartMonth: number): Promise<void> {
+  await ds.query(
+    `INSERT INTO bi_settings (key, value) VALUES ('fiscal_year_start_month', $1)
+     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value WHERE bi_settings.value IS DISTINCT FROM EXCLUDED.value`,
+    [String(fiscalYearStartMonth)],
+  );
+}
