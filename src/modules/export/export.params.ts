@@ -8,16 +8,20 @@ import {
   getNullableType,
   isListType,
   isEnumType,
+  getNamedType,
 } from 'graphql';
 import { badInput } from '../../common/errors/app-error';
 import { own } from '../../common/lookup';
+import { startOfDayIn } from '../../common/time/zoned';
 
 type Query = Record<string, string | string[] | undefined>;
 
 /**
  * The `input` variable of an export from its query string: each parameter is a field of the GraphQL input type
- * (`from`, `interval`, `sources`…), lists comma-separated or repeated, numbers and booleans converted; GraphQL then
- * validates the values as it does for the query itself. Unknown parameters are refused, naming the known ones.
+ * (`from`, `interval`, `sources`…), lists comma-separated or repeated, numbers and booleans converted, an instant
+ * given as a date alone (`from=2026-01-01`, as a spreadsheet writes it) taken as the start of that day in the
+ * export's `timeZone` (UTC without one); GraphQL then validates the values as it does for the query itself. Unknown
+ * parameters are refused, naming the known ones.
  */
 export function inputFromQuery(schema: GraphQLSchema, typeName: string, query: Query): Record<string, unknown> {
   const type = schema.getType(typeName) as GraphQLInputObjectType;
@@ -42,6 +46,12 @@ export function inputFromQuery(schema: GraphQLSchema, typeName: string, query: Q
       .filter((v) => v !== '');
     if (!list && values.length > 1) throw badInput(`Parameter "${name}" takes one value`, name);
     input[name] = list ? values.map(convert) : values.length ? convert(values[0]) : null;
+  }
+  const zone = typeof input.timeZone === 'string' && input.timeZone ? input.timeZone : 'UTC';
+  for (const [name, value] of Object.entries(input)) {
+    if (typeof value !== 'string' || getNamedType(own(fields, name)!.type).name !== 'DateTimeISO') continue;
+    const start = startOfDayIn(value, zone);
+    if (start) input[name] = start.toISOString();
   }
   return input;
 }

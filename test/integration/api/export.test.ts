@@ -93,6 +93,26 @@ describe('GET /export/*.csv|json (BI over HTTP, real PostgreSQL)', () => {
     });
   });
 
+  it('dates alone, as a spreadsheet writes them: the start of the day in the timeZone parameter (UTC by default)', async () => {
+    const y = YEAR.from.slice(0, 4);
+    const rows = async (q: string) =>
+      ((await (await get(`kpis.json?metrics=LEADS&interval=MONTH&${q}`)).json()) as any).rows;
+    // UTC: the same rows as with the instants
+    expect(await rows(`from=${y}-01-01&to=${y}-04-01`)).toEqual(
+      await rows(`from=${y}-01-01T00:00:00Z&to=${y}-04-01T00:00:00Z`),
+    );
+    // Europe/Berlin: months start at local midnight, no stub bucket (1973 had no summer time there — the zone database
+    // knows it — so both ends are 23:00 UTC; the unit spec of startOfDayIn covers the days summer time begins and ends)
+    const berlin = await rows(`from=${y}-03-01&to=${y}-05-01&timeZone=Europe/Berlin`);
+    const zoned = await rows(
+      `from=${new Date(Date.UTC(Number(y), 1, 28, 23)).toISOString()}&to=${new Date(Date.UTC(Number(y), 3, 30, 23)).toISOString()}&timeZone=Europe/Berlin`,
+    );
+    expect(berlin).toEqual(zoned);
+    expect(berlin.length).toBe(2);
+    const bad = await get(`kpis.json?metrics=LEADS&interval=MONTH&from=${y}-02-30&to=${y}-04-01`);
+    expect([bad.status, ((await bad.json()) as any).errors[0].extensions.code]).toEqual([400, 'BAD_USER_INPUT']);
+  });
+
   it('attribution.csv: one row per campaign and an UNATTRIBUTED row, so the revenue column sums to the won revenue', async () => {
     const a = (
       await api.ok(
