@@ -14,6 +14,7 @@ import { LifecycleResolver } from './modules/lifecycle/lifecycle.resolver';
 import { WebhookDeliveryFieldsResolver, WebhookResolver } from './modules/webhooks/webhook.resolver';
 import { QualificationResolver } from './modules/qualification/qualification.resolver';
 import { ClosingProfileResolver } from './modules/analytics/closing-profile/closing-profile.resolver';
+import { ExportTokenResolver } from './modules/export/export-token.resolver';
 
 /** Root resolvers carry @Authorized; *FieldsResolver classes serve child fields of already-authorized parents. */
 export const ROOT_RESOLVERS = [
@@ -30,6 +31,7 @@ export const ROOT_RESOLVERS = [
   WebhookResolver,
   QualificationResolver,
   ClosingProfileResolver,
+  ExportTokenResolver,
 ] as const;
 export const FIELD_RESOLVERS = [
   AccountFieldsResolver,

@@ -27,6 +27,8 @@ import { currentScope, RequestScope, runInScope } from './common/request/request
 import { serviceTransactions } from './container';
 import { buildAppSchema } from './schema';
 import { exportRouter } from './modules/export/export.routes';
+import { exportTokenViewer } from './modules/export/export-token.service';
+import { own } from './common/lookup';
 import { webRouter } from './web/web.routes';
 import { Metrics } from './common/metrics/metrics';
 import { DIRTY_TABLES } from './modules/analytics/rollups';
@@ -154,6 +156,25 @@ export async function createServer(
     return { viewer, loaders: createLoaders(ds) };
   };
 
+  /**
+   * An export's context: the Bearer JWT, or an export token in the URL (?token=, for spreadsheet tools that cannot
+   * send headers), which stands for ANALYST; both at once are refused (which one is meant?).
+   */
+  const exportContextFor = async (req: express.Request): Promise<Context> => {
+    const urlToken = own(req.query as Record<string, unknown>, 'token');
+    if (urlToken === undefined) return contextFor(req);
+    if (authorizationHeader(req) !== undefined)
+      throw unauthenticated('Send either an Authorization header or ?token=, not both');
+    const viewer = typeof urlToken === 'string' ? await exportTokenViewer(ds, urlToken) : null;
+    if (!viewer) {
+      logger.warn('authentication failed', { door: 'export-token', reason: 'unknown, expired or revoked token' });
+      throw unauthenticated('The export token is unknown, expired or revoked');
+    }
+    const scope = currentScope();
+    if (scope) scope.actor = { sub: viewer.sub, role: viewer.role };
+    return { viewer, loaders: createLoaders(ds) };
+  };
+
   const whenReady: express.RequestHandler = (_req, res, next) => {
     if (isReady()) return next();
     res.status(503).setHeader('retry-after', '2');
@@ -251,7 +272,7 @@ export async function createServer(
     cors,
     requestScope(config.sqlStatementsHeader, 'export'),
     whenReady,
-    exportRouter(apollo, schema, contextFor, (labels) => metrics.exports.inc(labels)),
+    exportRouter(apollo, schema, exportContextFor, (labels) => metrics.exports.inc(labels)),
   );
   app.use(webRouter({ graphiql: config.nodeEnv !== 'production' }));
   app.use((_req, res) => {

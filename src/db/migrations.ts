@@ -19,6 +19,7 @@ import { HandoffRollup1765324800000 } from '../../migrations/1765324800000-Hando
 import { ClosingUnits1765411200000 } from '../../migrations/1765411200000-ClosingUnits';
 import { ClosingRollup1765497600000 } from '../../migrations/1765497600000-ClosingRollup';
 import { BiCatalog1765584000000 } from '../../migrations/1765584000000-BiCatalog';
+import { ExportTokens1765670400000 } from '../../migrations/1765670400000-ExportTokens';
 
 /** Every migration, in order. A merged migration is never edited; add a new one here instead. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   ClosingUnits1765411200000,
   ClosingRollup1765497600000,
   BiCatalog1765584000000,
+  ExportTokens1765670400000,
 ];

@@ -20,6 +20,9 @@ export const WRITERS = {
 /** Webhook endpoints, their delivery log and replay (URLs and signing secrets): definitions §7. */
 export const WEBHOOK_ADMINS = [Role.ADMIN, Role.REVOPS] as const;
 
+/** Export tokens (read-only credentials for spreadsheet tools, ANALYST on /export): definitions §7. */
+export const EXPORT_TOKEN_ADMINS = [Role.ADMIN, Role.REVOPS] as const;
+
 /** Data stewardship (definitions §7): merging duplicates, erasing a person's data on request. */
 export const LIFECYCLE = {
   merge: [Role.ADMIN, Role.REVOPS],

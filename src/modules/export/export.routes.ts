@@ -50,7 +50,9 @@ export function exportRouter(
     let input: Record<string, unknown>;
     try {
       contextValue = await context(req);
-      input = inputFromQuery(schema, spec.inputType, req.query as Record<string, string | string[]>);
+      // ?token= is the credential (exportContextFor), not a parameter of the export
+      const { token: _credential, ...params } = req.query as Record<string, string | string[]>;
+      input = inputFromQuery(schema, spec.inputType, params);
     } catch (e) {
       const err = e as AppError & { extensions?: Record<string, unknown> };
       const code = err.extensions?.code ?? (err instanceof AppError ? err.code : undefined);
