@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Pool } from 'pg';
+import { SESSION_OPTIONS } from '../src/data-source';
 import { signToken } from '../src/common/auth/jwt';
 import { Role } from '../src/common/graphql/enums';
 import { compile } from '../src/db/sql-tag';
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
   const [copyMs] = await timed(async () => execFileSync('cp', ['-a', path.join(cache, source), copy]));
   console.error(`dataset ${SIZE} ${JSON.stringify(counts)} copied in ${(copyMs / 1000).toFixed(1)} s`);
   const db = await startEmbeddedPostgres({ dataDir: copy, port: port + 50, database: 'bench' });
-  const pool = new Pool({ connectionString: db.url, max: 4 });
+  const pool = new Pool({ connectionString: db.url, max: 4, options: SESSION_OPTIONS }); // as the service's
   const service = await startService(root, db.url, 54720, JWT_SECRET);
   const jwt = {
     secret: JWT_SECRET,

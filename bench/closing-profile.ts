@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { signToken } from '../src/common/auth/jwt';
+import { SESSION_OPTIONS } from '../src/data-source';
 import { Role } from '../src/common/graphql/enums';
 import { compile } from '../src/db/sql-tag';
 import { closingProfileSql } from '../src/modules/analytics/closing-profile/closing-profile.query';
@@ -15,14 +16,14 @@ import { arg, closeClients, median, postGraphQL } from './load';
 import { startService } from './processes';
 
 /**
- * `npm run bench:closing -- --size large [--runs 5]`: closingProfile (issue 20) over the dataset's last year, every
+ * `npm run bench:closing -- --size large [--runs 15]`: closingProfile (issue 20) over the dataset's last year, every
  * dimension, DEALS and MQLS, as of now, through the API (the service as its own production process) beside the same
  * statement through pg (the rollup's; the statistics are the difference), and the on-the-fly statement (a past asOf,
  * or writes not applied yet) through pg for scale. The cached dataset is only read. Writes
  * bench/results/closing-profile-<size>.json and .md.
  */
 const SIZE = arg('size', 'medium') as Size;
-const RUNS = Number(arg('runs', '5'));
+const RUNS = Number(arg('runs', '15'));
 const JWT_SECRET = randomBytes(36).toString('base64url');
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   if (!(SIZE in SIZES)) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
   const root = path.join(__dirname, '..', '..');
   const dataset = await openDataset(SIZE, 42, 54600 + Object.keys(SIZES).indexOf(SIZE));
-  const pool = new Pool({ connectionString: dataset.url, max: 2 });
+  const pool = new Pool({ connectionString: dataset.url, max: 2, options: SESSION_OPTIONS }); // as the service's
   const service = await startService(root, dataset.url, 54721, JWT_SECRET);
   const jwt = {
     secret: JWT_SECRET,

@@ -37,55 +37,130 @@ const LN_TIE = Math.log1p(1e-7);
 /** A term this small beside a sum no longer changes it. */
 const NEGLIGIBLE = 1e-17;
 
+/** Below this, a running product of ratios is folded into its logarithm (far above the smallest double). */
+const FOLD = 1e-280;
+/** Past this many tables between two of them, ln P(x)/P(y) comes from lnFactorialRatio instead of a walk. */
+const WALK = 64;
+
+/** Stirling's series of ln Γ(z) − ((z − ½) ln z − z + ½ ln 2π), for z ≥ 8 (error below 1e-16). */
+const stirlingTail = (z: number) => {
+  const r = 1 / (z * z);
+  return (1 / 12 - r * (1 / 360 - r * (1 / 1260 - r * (1 / 1680)))) / z;
+};
+
+/**
+ * ln(m! / k!) for integers m ≥ k ≥ 0, accurate to a few ulps of the result times (m − k): small k by direct sums,
+ * otherwise Stirling's series written as differences, (k + ½)·log1p((m − k)/(k + 1)) + (m − k)·(ln(m + 1) − 1) + …,
+ * so no two large logarithms are subtracted.
+ */
+export function lnFactorialRatio(m: number, k: number): number {
+  if (m === k) return 0;
+  if (m - k <= WALK) {
+    let s = 0;
+    for (let i = k + 1; i <= m; i++) s += Math.log(i);
+    return s;
+  }
+  // a small k: from 7 (its factorial's logarithm exactly), then as below
+  if (k < 7) return lnFactorialRatio(7, k) + lnFactorialRatio(m, 7);
+  const [zm, zk] = [m + 1, k + 1];
+  const d = m - k;
+  return (k + 0.5) * Math.log1p(d / zk) + d * (Math.log(zm) - 1) + stirlingTail(zm) - stirlingTail(zk);
+}
+
 /**
  * Fisher's exact test, two-sided, of [[a, b], [c, d]]: the sum of the probabilities of every table with the same
- * margins that is at most as probable as the observed one (× 1 + 1e−7), capped at 1. Hypergeometric probabilities
- * only as ratios of neighbours, P(x+1)/P(x), in log space where they are multiplied over a distance: no factorial,
- * no overflow or underflow, and no loss of digits at hundreds of thousands of units. p = (the tables at most as
- * probable, relative to the observed) · P(obs)/P(mode) ÷ (every table, relative to the mode); each sum walks outwards
- * only while its terms matter (they fall geometrically past the mode).
+ * margins that is at most as probable as the observed one (× 1 + 1e−7), capped at 1. Probabilities relative to the
+ * most probable table (the mode): ln P(x)/P(y) as differences of log-factorials between near neighbours
+ * (lnFactorialRatio), or, within a few dozen tables, as products of neighbour ratios P(x+1)/P(x) — no factorial, no
+ * overflow or underflow, no loss of digits at hundreds of thousands of units. The first table at most as probable as
+ * the observed on each side of the mode is found by bisection (P falls monotonically away from the mode), and only
+ * the sums walk table by table, outwards while their terms matter (they fall geometrically). p = (the tables at most
+ * as probable, relative to the observed) · P(obs)/P(mode) ÷ (every table, relative to the mode).
  */
 export function fisherTwoSided(a: number, b: number, c: number, d: number): number {
   const N = a + b + c + d;
   const K = a + c; // successes
   const n = a + b; // the row drawn
+  const M = N - K - n;
   const lo = Math.max(0, n + K - N);
   const hi = Math.min(n, K);
   if (lo === hi) return 1;
-  /** ln P(x + step)/P(x). */
-  const lnStep = (x: number, step: 1 | -1) =>
-    step === 1
-      ? Math.log(((K - x) * (n - x)) / ((x + 1) * (N - K - n + x + 1)))
-      : Math.log((x * (N - K - n + x)) / ((K - x + 1) * (n - x + 1)));
-  /** Σ P(x)/P(from) for x from `from` outwards to `end` while the terms matter. */
-  const outwards = (from: number, step: 1 | -1, end: number): number => {
-    let [x, r, sum] = [from, 1, 0];
-    for (;;) {
-      sum += r;
-      if (x === end || r < NEGLIGIBLE * sum) return sum;
-      r *= Math.exp(lnStep(x, step));
+  // plain loops and variables below (no closures over a direction, no destructuring): they run thousands of times
+  /** P(x + 1)/P(x) and P(x − 1)/P(x). */
+  const up = (x: number) => ((K - x) * (n - x)) / ((x + 1) * (M + x + 1));
+  const down = (x: number) => (x * (M + x)) / ((K - x + 1) * (n - x + 1));
+  /** Σ P(y)/P(x) for y from x outwards (towards `end`) while the terms matter. */
+  const outwards = (x: number, step: 1 | -1, end: number): number => {
+    let r = 1;
+    let sum = 1;
+    while (x !== end) {
+      r *= step === 1 ? up(x) : down(x);
       x += step;
+      sum += r;
+      if (r < NEGLIGIBLE * sum) break;
     }
+    return sum;
   };
   const mode = Math.min(hi, Math.max(lo, Math.floor(((n + 1) * (K + 1)) / (N + 2))));
-  // ln P(obs)/P(mode), over the tables between them
-  const toObs: 1 | -1 = a >= mode ? 1 : -1;
-  let lnObs = 0;
-  for (let x = mode; x !== a; x += toObs) lnObs += lnStep(x, toObs);
-  // every table relative to the mode (the mode counted once)
-  const all = outwards(mode, 1, hi) + outwards(mode, -1, lo) - 1;
-  /** The tables past the mode towards `end` at most as probable as the observed, relative to it. */
-  const side = (step: 1 | -1, end: number): number => {
-    let [x, lnRel] = [mode, 0];
-    do {
-      if (x === end) return 0;
-      lnRel += lnStep(x, step);
-      x += step;
-    } while (lnRel - lnObs > LN_TIE);
-    return Math.exp(lnRel - lnObs) * outwards(x, step, end);
+  /** ln P(x)/P(mode). */
+  const lnRel = (x: number): number => {
+    if (Math.abs(x - mode) <= WALK) {
+      let l = 0;
+      let p = 1;
+      for (let y = mode; y !== x; y += x > mode ? 1 : -1) {
+        p *= x > mode ? up(y) : down(y);
+        if (p < FOLD) {
+          l += Math.log(p);
+          p = 1;
+        }
+      }
+      return l + Math.log(p);
+    }
+    // P(x) ∝ 1 / (x! (K − x)! (n − x)! (M + x)!)
+    const f = (u: number, v: number) => (u >= v ? lnFactorialRatio(u, v) : -lnFactorialRatio(v, u));
+    return -(f(x, mode) + f(K - x, K - mode) + f(n - x, n - mode) + f(M + x, M + mode));
   };
-  const tables = side(1, hi) + side(-1, lo) + (-lnObs <= LN_TIE ? Math.exp(-lnObs) : 0);
-  return Math.min(1, (tables * Math.exp(lnObs)) / all);
+  const lnObs = lnRel(a);
+  /** P(x)/P(mode) at most this: the table is at most as probable as the observed (× 1 + 1e−7). */
+  const thr = Math.exp(lnObs + LN_TIE);
+  /**
+   * The tables past `from` towards `end` at most as probable as the observed, relative to the mode, when the first of
+   * them lies past where the walk from the mode stopped: found by bisection (P falls monotonically past the mode).
+   */
+  const beyond = (from: number, step: 1 | -1, end: number): number => {
+    const below = (x: number) => lnRel(x) - lnObs <= LN_TIE;
+    if (!below(end)) return 0;
+    let near = from;
+    let far = end;
+    while (near !== far) {
+      const mid = near + step * Math.floor(Math.abs(far - near) / 2);
+      if (below(mid)) far = mid;
+      else near = mid + step;
+    }
+    return Math.exp(lnRel(far)) * outwards(far, step, end);
+  };
+  // one walk each way from the mode sums every table (relative to the mode) and those at most as probable as the
+  // observed, until the terms no longer matter to either sum
+  let all = 1;
+  let tables = thr >= 1 ? 1 : 0;
+  for (const step of [1, -1] as const) {
+    const end = step === 1 ? hi : lo;
+    let x = mode;
+    let r = 1;
+    let counted = false;
+    while (x !== end) {
+      r *= step === 1 ? up(x) : down(x);
+      x += step;
+      all += r;
+      if (r <= thr) {
+        tables += r;
+        counted = true;
+      }
+      if (r < NEGLIGIBLE * (counted ? tables : all)) break;
+    }
+    if (!counted && x !== end) tables += beyond(x + step, step, end);
+  }
+  return Math.min(1, tables / all);
 }
 
 /** Benjamini–Hochberg q values, in the order of `p`: q_i = min over j ≥ i (by ascending p) of m·p_j/j, capped at 1. */

@@ -1,4 +1,4 @@
-import { benjaminiHochberg, fisherTwoSided, oddsRatio, wilson, zOf } from '../closing-profile.calc';
+import { benjaminiHochberg, fisherTwoSided, lnFactorialRatio, oddsRatio, wilson, zOf } from '../closing-profile.calc';
 
 /** Exact two-sided Fisher p by enumerating every table with BigInt binomials (an independent reading of §10). */
 function fisherExact(a: number, b: number, c: number, d: number): number {
@@ -116,5 +116,61 @@ describe('closing profile statistics (definitions.md §10)', () => {
     expect(benjaminiHochberg([0.9, 0.8])).toEqual([0.9, 0.9]);
     expect(benjaminiHochberg([1, 1, 1])).toEqual([1, 1, 1]);
     expect(benjaminiHochberg([])).toEqual([]);
+  });
+});
+
+describe('lnFactorialRatio', () => {
+  it('equals the direct sum of logarithms, near and far, small and large', () => {
+    const direct = (m: number, k: number) => {
+      let s = 0;
+      for (let i = k + 1; i <= m; i++) s += Math.log(i);
+      return s;
+    };
+    for (const [m, k] of [
+      [10, 3],
+      [100, 0],
+      [1000, 7],
+      [5000, 4000],
+      [200_000, 199_000],
+      [437_000, 100_000],
+    ]) {
+      const want = direct(m, k);
+      expect([m, k, Math.abs(lnFactorialRatio(m, k) - want) <= 1e-9 * Math.max(1, Math.abs(want))]).toEqual([
+        m,
+        k,
+        true,
+      ]);
+    }
+    expect(lnFactorialRatio(12, 12)).toBe(0);
+  });
+});
+
+describe('Fisher where tables lie far from the mode (log-factorial differences and bisection)', () => {
+  it('equals exact BigInt enumeration on random tables of a few thousand units', () => {
+    let seed = 11;
+    const rnd = (k: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % k;
+    };
+    for (let i = 0; i < 25; i++) {
+      const t = [rnd(900), rnd(900), rnd(900), rnd(900)] as [number, number, number, number];
+      const [N, K, n] = [t[0] + t[1] + t[2] + t[3], t[0] + t[2], t[0] + t[1]];
+      const fact: bigint[] = [1n];
+      for (let k = 1; k <= N; k++) fact.push(fact[k - 1] * BigInt(k));
+      const prob = (x: number) =>
+        (fact[K] / (fact[x] * fact[K - x])) * (fact[N - K] / (fact[n - x] * fact[N - K - n + x]));
+      const obs = prob(t[0]);
+      let sum = 0n;
+      for (let x = Math.max(0, n + K - N); x <= Math.min(n, K); x++) {
+        const px = prob(x);
+        if (px * 10_000_000n <= obs * 10_000_001n) sum += px;
+      }
+      const total = fact[N] / (fact[n] * fact[N - n]);
+      // the ratio in floating point without overflow: scale both by the same power of two
+      const shift = BigInt(Math.max(0, total.toString(2).length - 1000));
+      const want = Math.min(1, Number(sum >> shift) / Number(total >> shift));
+      const got = fisherTwoSided(...t);
+      expect([t, Math.abs(got - want) <= 1e-300 + 1e-9 * want]).toEqual([t, true]);
+    }
   });
 });
