@@ -112,6 +112,8 @@ export async function takeOverLeftover(pgDir: string, waitMs = 30_000): Promise<
     await new Promise((r) => setTimeout(r, 100));
   }
   if (alive(pid))
-    throw new Error(`the embedded PostgreSQL left running (pid ${pid}) on ${pgDir} did not stop; stop it and start again`);
+    throw new Error(
+      `the embedded PostgreSQL left running (pid ${pid}) on ${pgDir} did not stop; stop it and start again`,
+    );
   return 'stopped';
 }
