@@ -15,6 +15,7 @@ import { WebhookDeliveryFieldsResolver, WebhookResolver } from './modules/webhoo
 import { QualificationResolver } from './modules/qualification/qualification.resolver';
 import { ClosingProfileResolver } from './modules/analytics/closing-profile/closing-profile.resolver';
 import { ExportTokenResolver } from './modules/export/export-token.resolver';
+import { FunnelGroupFieldsResolver } from './modules/analytics/funnel/funnel-group.resolver';
 
 /** Root resolvers carry @Authorized; *FieldsResolver classes serve child fields of already-authorized parents. */
 export const ROOT_RESOLVERS = [
@@ -41,5 +42,6 @@ export const FIELD_RESOLVERS = [
   DealFieldsResolver,
   AttributionRowFieldsResolver,
   WebhookDeliveryFieldsResolver,
+  FunnelGroupFieldsResolver,
 ] as const;
 export const RESOLVERS = [...ROOT_RESOLVERS, ...FIELD_RESOLVERS] as const;

@@ -165,6 +165,7 @@ const TEXT: Record<string, string> = {
   FunnelGroup: 'One breakdown group.',
   'FunnelGroup.key': 'The group (a channel, campaign id, industry, region or owner email; UNKNOWN/NONE/UNASSIGNED).',
   'FunnelGroup.steps': 'Its steps.',
+  'FunnelGroup.label': "What to show for it: the campaign's name for a campaign id, otherwise the key.",
   FunnelStep: 'One step of a funnel.',
   'FunnelStep.stage': 'The stage.',
   'FunnelStep.label': 'The stage’s label.',

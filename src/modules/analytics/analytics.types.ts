@@ -57,6 +57,8 @@ export class FunnelStep {
 export class FunnelGroup {
   @Field() key: string;
   @Field(() => [FunnelStep]) steps: FunnelStep[];
+  /** Set when the key is a campaign id (CAMPAIGN breakdown): `label` is then the campaign's name. */
+  campaign?: boolean;
 }
 
 @ObjectType({ simpleResolvers: true })

@@ -48,7 +48,7 @@ interface FunnelOut {
   from: string;
   to: string;
   steps: FunnelStepOut[];
-  groups: { key: string; steps: FunnelStepOut[] }[];
+  groups: { key: string; label: string; steps: FunnelStepOut[] }[];
 }
 
 const RATIO = 'numerator denominator value';
@@ -156,12 +156,13 @@ export const EXPORTS: Record<string, ExportSpec> = {
     inputType: 'FunnelInput',
     query: `query Export($input: FunnelInput!) { funnel(input: $input) { basis from to
       steps { stage count inferredCount dropOff conversionFromPrevious { ${RATIO} } conversionFromFirst { ${RATIO} } }
-      groups { key steps { stage count inferredCount dropOff conversionFromPrevious { ${RATIO} } conversionFromFirst { ${RATIO} } } } } }`,
+      groups { key label steps { stage count inferredCount dropOff conversionFromPrevious { ${RATIO} } conversionFromFirst { ${RATIO} } } } } }`,
     columns: [
       'basis',
       'periodStart',
       'periodEnd',
       'group',
+      'groupLabel',
       'stage',
       'count',
       'inferredCount',
@@ -173,15 +174,16 @@ export const EXPORTS: Record<string, ExportSpec> = {
       'firstNumerator',
       'firstDenominator',
     ],
-    // the total (group empty), then each breakdown group
+    // the total (group TOTAL), then each breakdown group with its label (a campaign's name beside its id)
     rows: (d) => {
       const f = d.funnel as FunnelOut;
-      const flat = (group: string | null, steps: FunnelStepOut[]) =>
+      const flat = (group: string, groupLabel: string, steps: FunnelStepOut[]) =>
         steps.map((s) => ({
           basis: f.basis,
           periodStart: f.from,
           periodEnd: f.to,
           group,
+          groupLabel,
           stage: s.stage,
           count: s.count,
           inferredCount: s.inferredCount,
@@ -193,7 +195,7 @@ export const EXPORTS: Record<string, ExportSpec> = {
           firstNumerator: s.conversionFromFirst.numerator,
           firstDenominator: s.conversionFromFirst.denominator,
         }));
-      return [...flat(null, f.steps), ...f.groups.flatMap((g) => flat(g.key, g.steps))];
+      return [...flat('TOTAL', 'Total', f.steps), ...f.groups.flatMap((g) => flat(g.key, g.label, g.steps))];
     },
   },
   handoff: {

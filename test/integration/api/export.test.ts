@@ -146,7 +146,8 @@ describe('GET /export/*.csv|json (BI over HTTP, real PostgreSQL)', () => {
     const { rows } = (await (
       await get(`funnel.json?from=${YEAR.from}&to=${YEAR.to}&basis=FLOW&breakdown=CHANNEL`)
     ).json()) as { rows: any[] };
-    const total = rows.filter((r: { group: string | null }) => r.group === null);
+    const total = rows.filter((r: { group: string }) => r.group === 'TOTAL');
+    expect(new Set(total.map((r: { groupLabel: string }) => r.groupLabel))).toEqual(new Set(['Total']));
     expect(total.map((r: { stage: string; count: number }) => [r.stage, r.count])).toEqual(
       f.steps.map((s: { stage: string; count: number }) => [s.stage, s.count]),
     );
@@ -159,6 +160,27 @@ describe('GET /export/*.csv|json (BI over HTTP, real PostgreSQL)', () => {
         rows.filter((r: { group: string | null }) => r.group === g.key).map((r: { count: number }) => r.count),
       ).toEqual(g.steps.map((s: { count: number }) => s.count));
     }
+    // by campaign: the campaign's name beside its id, in GraphQL (FunnelGroup.label) and in the export
+    const byCampaign = (
+      await api.ok(
+        `query($input: FunnelInput!) { funnel(input: $input) { groups { key label } } }`,
+        { input: { from: YEAR.from, to: YEAR.to, basis: 'FLOW', breakdown: 'CAMPAIGN' } },
+        Role.ANALYST,
+      )
+    ).funnel.groups as { key: string; label: string }[];
+    const named = byCampaign.filter((g) => g.key !== 'NONE');
+    expect(named.length).toBeGreaterThan(0);
+    const names = await api.ds.query(`SELECT id::text AS id, name FROM campaigns WHERE id = ANY($1::bigint[])`, [
+      named.map((g) => g.key),
+    ]);
+    for (const g of named) expect(g.label).toBe(names.find((n: { id: string }) => n.id === g.key).name);
+    const csv = records(
+      await (await get(`funnel.csv?from=${YEAR.from}&to=${YEAR.to}&basis=FLOW&breakdown=CAMPAIGN`)).text(),
+    );
+    for (const g of byCampaign)
+      expect(new Set(csv.filter((r) => String(r.group) === g.key).map((r) => r.groupLabel))).toEqual(
+        new Set([g.label]),
+      );
   });
 
   it('refuses clearly: no token 401, unknown or bad parameters 400 BAD_USER_INPUT, unknown export 404', async () => {

@@ -10,6 +10,8 @@ export interface ReportFrame {
   windowSeconds: number | null;
   steps: { stage: string; label: string }[];
   withGroups: boolean;
+  /** The group keys are campaign ids (CAMPAIGN breakdown). */
+  campaignGroups?: boolean;
 }
 
 const aggregate = (r: FunnelRow): StepAggregate => ({
@@ -41,6 +43,7 @@ export function toFunnelReport(frame: ReportFrame, rows: FunnelRow[]): FunnelRep
     groups: frame.withGroups
       ? keys.map((key) => ({
           key,
+          campaign: frame.campaignGroups === true && key !== 'NONE',
           steps: toFunnelSteps(frame.steps, perStep(rows.filter((r) => !r.total && r.grp === key)), basis),
         }))
       : [],

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { badInput } from '../../../common/errors/app-error';
 import { LADDER, LifecycleStage } from '../../../common/graphql/enums';
-import { ConversionBasis, FunnelReport, SkippedStagePolicy } from '../analytics.types';
+import { ConversionBasis, FunnelBreakdown, FunnelReport, SkippedStagePolicy } from '../analytics.types';
 import { toFunnelReport } from '../core/funnel-report';
 import { checkPeriod, ownerFilter, windowSeconds } from '../core/period';
 import { FunnelInput } from './funnel.inputs';
@@ -61,6 +61,7 @@ export async function funnel(ds: DataSource, input: FunnelInput, needsDurations 
       windowSeconds: win,
       steps: steps.map((s) => ({ stage: s, label: LABELS[s] })),
       withGroups: !!input.breakdown,
+      campaignGroups: input.breakdown === FunnelBreakdown.CAMPAIGN,
     },
     rows,
   );
