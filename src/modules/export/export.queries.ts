@@ -7,8 +7,14 @@ export interface ExportSpec {
   inputType: string;
   query: string;
   columns: readonly string[];
-  rows(data: Record<string, unknown>): Record<string, Cell>[];
+  rows(data: Record<string, unknown>, input: Record<string, unknown>): Record<string, Cell>[];
 }
+
+/** The calendar date (YYYY-MM-DD) an instant falls on in an IANA zone. */
+const localDate = (iso: string, timeZone: string) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(iso),
+  );
 
 /** The shapes the export queries below select (GraphQL validated them against the schema). */
 interface RatioOut {
@@ -98,8 +104,17 @@ export const EXPORTS: Record<string, ExportSpec> = {
   kpis: {
     inputType: 'KpiSeriesInput',
     query: `query Export($input: KpiSeriesInput!) { kpiSeries(input: $input) { metric periodStart periodEnd value numerator denominator } }`,
-    columns: ['metric', 'periodStart', 'periodEnd', 'value', 'numerator', 'denominator'],
-    rows: (d) => d.kpiSeries as Record<string, Cell>[],
+    // periodStart/periodEnd are UTC instants; `period` is the bucket's first day in the export's zone (the label a
+    // spreadsheet shows: "2026-02-01" for February in Europe/Berlin, not "2026-01-31T23:00Z"), `timeZone` that zone
+    columns: ['metric', 'periodStart', 'periodEnd', 'value', 'numerator', 'denominator', 'period', 'timeZone'],
+    rows: (d, input) => {
+      const zone = typeof input.timeZone === 'string' && input.timeZone ? input.timeZone : 'UTC';
+      return (d.kpiSeries as Record<string, Cell>[]).map((p) => ({
+        ...p,
+        period: localDate(String(p.periodStart), zone),
+        timeZone: zone,
+      }));
+    },
   },
   attribution: {
     inputType: 'AttributionInput',

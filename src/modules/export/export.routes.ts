@@ -75,7 +75,7 @@ export function exportRouter(
         result?.errors ?? [{ message: 'No result', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
         response.http.status,
       );
-    const rows = spec.rows(result.data as Record<string, unknown>);
+    const rows = spec.rows(result.data as Record<string, unknown>, input);
     res.setHeader('cache-control', 'private, max-age=60');
     if (format === 'json') {
       res.json({ columns: spec.columns, rows });

@@ -83,13 +83,19 @@ describe('GET /export/*.csv|json (BI over HTTP, real PostgreSQL)', () => {
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
     expect(csv.headers.get('content-disposition')).toBe('attachment; filename="kpis.csv"');
     const text = await csv.text();
-    expect(text.split('\r\n')[0]).toBe('metric,periodStart,periodEnd,value,numerator,denominator');
-    expect(records(text)).toEqual(series);
+    expect(text.split('\r\n')[0]).toBe('metric,periodStart,periodEnd,value,numerator,denominator,period,timeZone');
+    // the bucket's first day in the export's zone (UTC here) beside its instants
+    const labelled = series.map((p: { periodStart: string }) => ({
+      ...p,
+      period: p.periodStart.slice(0, 10),
+      timeZone: 'UTC',
+    }));
+    expect(records(text)).toEqual(labelled);
 
     const json = await (await get(`kpis.json?${params}`)).json();
     expect(json).toEqual({
-      columns: ['metric', 'periodStart', 'periodEnd', 'value', 'numerator', 'denominator'],
-      rows: series,
+      columns: ['metric', 'periodStart', 'periodEnd', 'value', 'numerator', 'denominator', 'period', 'timeZone'],
+      rows: labelled,
     });
   });
 
@@ -109,6 +115,11 @@ describe('GET /export/*.csv|json (BI over HTTP, real PostgreSQL)', () => {
     );
     expect(berlin).toEqual(zoned);
     expect(berlin.length).toBe(2);
+    // labelled by the local first day, not by the UTC instant of the evening before
+    expect(berlin.map((r: { period: string; periodStart: string }) => [r.period, r.periodStart])).toEqual([
+      [`${y}-03-01`, `${y}-02-28T23:00:00.000Z`],
+      [`${y}-04-01`, `${y}-03-31T23:00:00.000Z`],
+    ]);
     const bad = await get(`kpis.json?metrics=LEADS&interval=MONTH&from=${y}-02-30&to=${y}-04-01`);
     expect([bad.status, ((await bad.json()) as any).errors[0].extensions.code]).toEqual([400, 'BAD_USER_INPUT']);
   });
