@@ -20,6 +20,7 @@ import { ClosingUnits1765411200000 } from '../../migrations/1765411200000-Closin
 import { ClosingRollup1765497600000 } from '../../migrations/1765497600000-ClosingRollup';
 import { BiCatalog1765584000000 } from '../../migrations/1765584000000-BiCatalog';
 import { ExportTokens1765670400000 } from '../../migrations/1765670400000-ExportTokens';
+import { BiFunnelCampaign1765756800000 } from '../../migrations/1765756800000-BiFunnelCampaign';
 
 /** Every migration, in order. A merged migration is never edited; add a new one here instead. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   ClosingRollup1765497600000,
   BiCatalog1765584000000,
   ExportTokens1765670400000,
+  BiFunnelCampaign1765756800000,
 ];

@@ -143,6 +143,28 @@ describe('bi schema and the bi_reader role (real PostgreSQL)', () => {
       ).rows.map((r) => [r.stage, r.n]),
     );
     for (const s of f.steps) expect([s.stage, counts.get(s.stage) ?? 0]).toEqual([s.stage, s.count]);
+    // by first-touch campaign, as funnel(breakdown: CAMPAIGN) groups them (NONE: no touch)
+    const byCampaign = (
+      await api.ok(
+        `query($input: FunnelInput!) { funnel(input: $input) { groups { key steps { stage count } } } }`,
+        { input: { from: BI_YEAR.from, to: BI_YEAR.to, basis: 'FLOW', breakdown: 'CAMPAIGN' } },
+        Role.ANALYST,
+      )
+    ).funnel.groups as { key: string; steps: { stage: string; count: number }[] }[];
+    const viewed = (
+      await reader.query(
+        `SELECT coalesce(campaign_id::text, 'NONE') AS key, stage, sum(entered)::int AS n FROM bi.funnel_daily
+         WHERE day >= '1972-01-01' AND day < '1973-01-01' GROUP BY 1, 2`,
+      )
+    ).rows;
+    expect(byCampaign.length).toBeGreaterThan(1);
+    for (const g of byCampaign)
+      for (const s of g.steps)
+        expect([g.key, s.stage, viewed.find((v) => v.key === g.key && v.stage === s.stage)?.n ?? 0]).toEqual([
+          g.key,
+          s.stage,
+          s.count,
+        ]);
 
     for (const model of ['LINEAR', 'W_SHAPED', 'SHAPLEY']) {
       const a = (
