@@ -5,9 +5,11 @@ import { AppError } from '../../common/errors/app-error';
 import { logger } from '../../common/log/logger';
 import { currentScope } from '../../common/request/request-scope';
 import { Context } from '../../context';
-import { toCsv } from './csv';
+import { Cell, toCsv } from './csv';
 import { EXPORTS } from './export.queries';
 import { inputFromQuery } from './export.params';
+import { DEFAULT_LIST_ROWS, LIST_EXPORTS, listQuery, ListExportSpec, MAX_LIST_ROWS } from './list-exports';
+import { badInput } from '../../common/errors/app-error';
 import { own } from '../../common/lookup';
 
 const STATUS: Record<string, number> = {
@@ -29,6 +31,115 @@ function sendErrors(
   res.status(status ?? own(STATUS, code) ?? 400).json({ errors });
 }
 
+/** An error thrown before GraphQL ran: its stable code (a 4xx), or INTERNAL_SERVER_ERROR logged with the request id. */
+function sendThrown(res: express.Response, e: unknown): void {
+  const err = e as AppError & { extensions?: Record<string, unknown> };
+  const code = err.extensions?.code ?? (err instanceof AppError ? err.code : undefined);
+  if (!code) {
+    const requestId = currentScope()?.requestId;
+    logger.error('unexpected error', { requestId, err: e });
+    return sendErrors(res, [
+      { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } },
+    ]);
+  }
+  sendErrors(res, [{ message: err.message, extensions: { code, ...(err.field ? { field: err.field } : {}) } }]);
+}
+
+/** One page of a list query. */
+interface ListPage {
+  pageInfo: { endCursor: string | null; hasNextPage: boolean };
+  nodes: Record<string, unknown>[];
+}
+
+/** Sends rows as JSON `{ columns, rows, ...extra }` or as RFC 4180 CSV with a header. */
+function sendRows(
+  res: express.Response,
+  name: string,
+  format: string,
+  columns: readonly string[],
+  rows: Record<string, Cell>[],
+  extra: Record<string, unknown> = {},
+): void {
+  res.setHeader('cache-control', 'private, max-age=60');
+  if (format === 'json') {
+    res.json({ columns, rows, ...extra });
+    return;
+  }
+  res.setHeader('content-type', 'text/csv; charset=utf-8; header=present');
+  res.setHeader('content-disposition', `attachment; filename="${name}.csv"`);
+  res.send(toCsv(columns, rows));
+}
+
+/**
+ * A list export: up to `limit` rows (1–MAX_LIST_ROWS, default DEFAULT_LIST_ROWS) from `after`, read through the list
+ * query page by page (its limits and cost apply to each page); when more follow, a `Link: <…>; rel="next"` header and
+ * `x-next-cursor` (and `nextCursor` in JSON) carry the cursor to continue from.
+ */
+async function listExport(
+  req: express.Request,
+  res: express.Response,
+  spec: ListExportSpec,
+  apollo: ApolloServer<Context>,
+  schema: GraphQLSchema,
+  context: (req: express.Request) => Promise<Context>,
+): Promise<void> {
+  let contextValue: Context;
+  let filter: Record<string, unknown>;
+  let limit = DEFAULT_LIST_ROWS;
+  let after: string | null = null;
+  try {
+    contextValue = await context(req);
+    const { token: _credential, limit: l, after: a, ...params } = req.query as Record<string, string | string[]>;
+    if (l !== undefined) {
+      limit = Number(l);
+      if (typeof l !== 'string' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_ROWS)
+        throw badInput(`limit must be an integer from 1 to ${MAX_LIST_ROWS}`, 'limit');
+    }
+    if (a !== undefined && typeof a !== 'string') throw badInput('after takes one cursor', 'after');
+    after = a ?? null;
+    filter = inputFromQuery(schema, spec.filterType, params);
+  } catch (e) {
+    return sendThrown(res, e);
+  }
+  const rows: Record<string, Cell>[] = [];
+  let next: string | null = null;
+  for (;;) {
+    const response: Awaited<ReturnType<ApolloServer<Context>['executeOperation']>> = await apollo.executeOperation(
+      {
+        query: listQuery(spec),
+        variables: {
+          first: Math.min(100, limit - rows.length),
+          after,
+          filter: Object.keys(filter).length ? filter : null,
+        },
+      },
+      { contextValue },
+    );
+    const result = response.body.kind === 'single' ? response.body.singleResult : null;
+    if (!result || result.errors?.length || !result.data)
+      return sendErrors(
+        res,
+        result?.errors ?? [{ message: 'No result', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+        response.http.status,
+      );
+    const page: ListPage = (result.data as Record<string, ListPage>)[spec.field];
+    rows.push(...page.nodes.map(spec.row));
+    if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) break;
+    after = page.pageInfo.endCursor;
+    if (rows.length >= limit) {
+      next = after;
+      break;
+    }
+  }
+  if (next) {
+    const url = new URL(req.originalUrl, 'http://export.local');
+    url.searchParams.set('after', next);
+    res.setHeader('link', `<${url.pathname}${url.search}>; rel="next"`);
+    res.setHeader('x-next-cursor', next);
+  }
+  sendRows(res, String(req.params.name), String(req.params.format), spec.columns, rows, { nextCursor: next });
+}
+
 /**
  * GET /export/kpis|attribution|funnel.csv|.json?…: the BI door over HTTP. Each runs the public GraphQL query of the same
  * name through Apollo (same token check, validation, cost limit and errors) with the query parameters as its input,
@@ -42,6 +153,11 @@ export function exportRouter(
 ): express.Router {
   const router = express.Router();
   router.get('/:name.:format', async (req, res, next) => {
+    const list = own(LIST_EXPORTS, req.params.name);
+    if (list && (req.params.format === 'csv' || req.params.format === 'json')) {
+      res.once('finish', () => count({ export: req.params.name, format: req.params.format, status: res.statusCode }));
+      return listExport(req, res, list, apollo, schema, context);
+    }
     const spec = own(EXPORTS, req.params.name);
     const format = req.params.format;
     if (!spec || (format !== 'csv' && format !== 'json')) return next();
@@ -54,20 +170,12 @@ export function exportRouter(
       const { token: _credential, ...params } = req.query as Record<string, string | string[]>;
       input = inputFromQuery(schema, spec.inputType, params);
     } catch (e) {
-      const err = e as AppError & { extensions?: Record<string, unknown> };
-      const code = err.extensions?.code ?? (err instanceof AppError ? err.code : undefined);
-      if (!code) {
-        const requestId = currentScope()?.requestId;
-        logger.error('unexpected error', { requestId, err: e });
-        return sendErrors(res, [
-          { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } },
-        ]);
-      }
-      return sendErrors(res, [
-        { message: err.message, extensions: { code, ...(err.field ? { field: err.field } : {}) } },
-      ]);
+      return sendThrown(res, e);
     }
-    const response = await apollo.executeOperation({ query: spec.query, variables: { input } }, { contextValue });
+    const response: Awaited<ReturnType<ApolloServer<Context>['executeOperation']>> = await apollo.executeOperation(
+      { query: spec.query, variables: { input } },
+      { contextValue },
+    );
     const result = response.body.kind === 'single' ? response.body.singleResult : null;
     if (!result || result.errors?.length || !result.data)
       return sendErrors(
@@ -75,15 +183,7 @@ export function exportRouter(
         result?.errors ?? [{ message: 'No result', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
         response.http.status,
       );
-    const rows = spec.rows(result.data as Record<string, unknown>, input);
-    res.setHeader('cache-control', 'private, max-age=60');
-    if (format === 'json') {
-      res.json({ columns: spec.columns, rows });
-      return;
-    }
-    res.setHeader('content-type', 'text/csv; charset=utf-8; header=present');
-    res.setHeader('content-disposition', `attachment; filename="${req.params.name}.csv"`);
-    res.send(toCsv(spec.columns, rows));
+    sendRows(res, req.params.name, format, spec.columns, spec.rows(result.data as Record<string, unknown>, input));
   });
   return router;
 }
