@@ -86,7 +86,7 @@ async function listExport(
   let contextValue: Context;
   let filter: Record<string, unknown>;
   let limit = DEFAULT_LIST_ROWS;
-  let after: string | null = null;
+  let after: string | null;
   try {
     contextValue = await context(req);
     const { token: _credential, limit: l, after: a, ...params } = req.query as Record<string, string | string[]>;

@@ -189,11 +189,19 @@ describe('database faults (real PostgreSQL)', () => {
   });
 
   it.each([
-    ['a wrong password', (u: URL) => (u.password = 'not-the-password'), /password|28P01|28000/],
+    // a server that trusts local connections (pg_hba "trust") ignores passwords: there a role that does not exist
+    ['a wrong password or role', (u: URL) => (u.password = 'not-the-password'), /password|28P01|28000/],
     ['a missing database', (u: URL) => (u.pathname = '/no_such_database'), /3D000.*does not exist: create it/],
   ])('%s stops start-up at once with the reason (no retry loop)', async (_what, spoil, reason) => {
     const url = new URL(testDatabaseUrl());
     spoil(url);
+    const probe = new Client({ connectionString: url.toString() });
+    const accepted = await probe.connect().then(
+      () => true,
+      () => false,
+    );
+    await probe.end().catch(() => undefined);
+    if (accepted) url.username = 'no_such_role_funnel'; // the server did not check the password
     const config = loadConfig({
       NODE_ENV: 'test',
       PORT: '0',
