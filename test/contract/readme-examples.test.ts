@@ -112,7 +112,9 @@ describe('the README examples for each user run as written (demo data, real Post
       })();
       expect(json?.errors ?? null).toBeNull();
       if (block.code.includes('/export/kpis.csv'))
-        expect(stdout.split('\r\n')[0]).toBe('metric,periodStart,periodEnd,value,numerator,denominator,period,timeZone');
+        expect(stdout.split('\r\n')[0]).toBe(
+          'metric,periodStart,periodEnd,value,numerator,denominator,period,timeZone',
+        );
       if (block.code.includes('upsertDeals'))
         expect(JSON.parse(stdout).data.upsertDeals).toMatchObject({ successCount: 1, errorCount: 0 });
       if (block.code.includes('sync-deals'))
