@@ -1,3 +1,5 @@
+// first: tracing patches http, express, graphql and pg as they load
+import { tracing } from './tracing';
 import 'reflect-metadata';
 import { signToken } from './common/auth/jwt';
 import { Role } from './common/graphql/enums';
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
     logger.info('shutting down', { signal });
     try {
       await app.stop();
+      await tracing?.shutdown(); // the last spans reach the collector
       process.exit(0);
     } catch (err) {
       logger.error('shutdown failed', { err });
