@@ -45,6 +45,28 @@ function sendThrown(res: express.Response, e: unknown): void {
   sendErrors(res, [{ message: err.message, extensions: { code, ...(err.field ? { field: err.field } : {}) } }]);
 }
 
+/**
+ * Runs a query through Apollo (same token check, validation, cost limit and errors as /graphql): its data, or null
+ * once its errors were sent.
+ */
+async function runQuery(
+  apollo: ApolloServer<Context>,
+  res: express.Response,
+  query: string,
+  variables: Record<string, unknown>,
+  contextValue: Context,
+): Promise<Record<string, unknown> | null> {
+  const response = await apollo.executeOperation({ query, variables }, { contextValue });
+  const result = response.body.kind === 'single' ? response.body.singleResult : null;
+  if (result && !result.errors?.length && result.data) return result.data as Record<string, unknown>;
+  sendErrors(
+    res,
+    result?.errors ?? [{ message: 'No result', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+    response.http.status,
+  );
+  return null;
+}
+
 /** One page of a list query. */
 interface ListPage {
   pageInfo: { endCursor: string | null; hasNextPage: boolean };
@@ -104,25 +126,15 @@ async function listExport(
   const rows: Record<string, Cell>[] = [];
   let next: string | null = null;
   for (;;) {
-    const response: Awaited<ReturnType<ApolloServer<Context>['executeOperation']>> = await apollo.executeOperation(
-      {
-        query: listQuery(spec),
-        variables: {
-          first: Math.min(100, limit - rows.length),
-          after,
-          filter: Object.keys(filter).length ? filter : null,
-        },
-      },
-      { contextValue },
+    const data = await runQuery(
+      apollo,
+      res,
+      listQuery(spec),
+      { first: Math.min(100, limit - rows.length), after, filter: Object.keys(filter).length ? filter : null },
+      contextValue,
     );
-    const result = response.body.kind === 'single' ? response.body.singleResult : null;
-    if (!result || result.errors?.length || !result.data)
-      return sendErrors(
-        res,
-        result?.errors ?? [{ message: 'No result', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
-        response.http.status,
-      );
-    const page: ListPage = (result.data as Record<string, ListPage>)[spec.field];
+    if (!data) return;
+    const page = data[spec.field] as ListPage;
     rows.push(...page.nodes.map(spec.row));
     if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) break;
     after = page.pageInfo.endCursor;
@@ -172,18 +184,8 @@ export function exportRouter(
     } catch (e) {
       return sendThrown(res, e);
     }
-    const response: Awaited<ReturnType<ApolloServer<Context>['executeOperation']>> = await apollo.executeOperation(
-      { query: spec.query, variables: { input } },
-      { contextValue },
-    );
-    const result = response.body.kind === 'single' ? response.body.singleResult : null;
-    if (!result || result.errors?.length || !result.data)
-      return sendErrors(
-        res,
-        result?.errors ?? [{ message: 'No result', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
-        response.http.status,
-      );
-    sendRows(res, req.params.name, format, spec.columns, spec.rows(result.data as Record<string, unknown>, input));
+    const data = await runQuery(apollo, res, spec.query, { input }, contextValue);
+    if (data) sendRows(res, req.params.name, format, spec.columns, spec.rows(data, input));
   });
   return router;
 }

@@ -21,6 +21,20 @@ const newDeal = async (api: TestApi) => {
   return { p, id: r.upsertDeals.results[0].id! };
 };
 
+/** The service started as main.ts does (HTTP first, then the database with backoff) on a database URL. */
+const startAppOn = (url: URL, env: Record<string, string> = {}) =>
+  startApp(
+    loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      DATABASE_URL: url.toString(),
+      JWT_SECRET: testConfig.jwt.secret,
+      LOG_LEVEL: 'silent',
+      ...env,
+    }),
+    { initialBackoffMs: 100 },
+  );
+
 describe('database faults (real PostgreSQL)', () => {
   describe('with a pool of 2, a 300 ms connect timeout and a 300 ms statement timeout', () => {
     let api: TestApi;
@@ -202,15 +216,8 @@ describe('database faults (real PostgreSQL)', () => {
     );
     await probe.end().catch(() => undefined);
     if (accepted) url.username = 'no_such_role_funnel'; // the server did not check the password
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      DATABASE_URL: url.toString(),
-      JWT_SECRET: testConfig.jwt.secret,
-      LOG_LEVEL: 'silent',
-    });
     const t = Date.now();
-    const app = await startApp(config, { initialBackoffMs: 100 });
+    const app = await startAppOn(url);
     try {
       await expect(app.ready).rejects.toThrow(reason);
       expect(Date.now() - t).toBeLessThan(5_000);
@@ -232,14 +239,7 @@ describe('database faults (real PostgreSQL)', () => {
       await c.connect();
       await c.query(`CREATE TABLE kpi_targets (id int)`);
       await c.end();
-      const config = loadConfig({
-        NODE_ENV: 'test',
-        PORT: '0',
-        DATABASE_URL: url.toString(),
-        JWT_SECRET: testConfig.jwt.secret,
-        LOG_LEVEL: 'silent',
-      });
-      const app = await startApp(config, { initialBackoffMs: 100 });
+      const app = await startAppOn(url);
       // after the server set the configured level; the migrations run once the connection is up, later
       const lines: Record<string, unknown>[] = [];
       setLogLevel('info', { write: (l: string) => void lines.push(JSON.parse(l)) });
@@ -278,15 +278,7 @@ describe('database faults (real PostgreSQL)', () => {
     const url = new URL(real.toString());
     url.hostname = '127.0.0.1';
     url.port = String(port);
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      DATABASE_URL: url.toString(),
-      JWT_SECRET: testConfig.jwt.secret,
-      LOG_LEVEL: 'silent',
-      DB_CONNECT_TIMEOUT_MS: '300',
-    });
-    const app = await startApp(config, { initialBackoffMs: 100 });
+    const app = await startAppOn(url, { DB_CONNECT_TIMEOUT_MS: '300' });
     const base = app.server.url.replace('/graphql', '');
     let proxy: net.Server | null = null;
     try {

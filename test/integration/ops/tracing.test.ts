@@ -1,8 +1,10 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { Role } from '../../../src/common/graphql/enums';
+import { buildToTemp, builtServiceEnv, ROOT } from '../../support/built-service';
 import { scratchDatabase } from '../../support/scratch-db';
 import { testConfig, tokenFor } from '../../support/tokens';
 
@@ -14,8 +16,6 @@ import { testConfig, tokenFor } from '../../support/tokens';
  * require hooks could not patch anything inside a test.)
  */
 jest.setTimeout(180_000);
-
-const ROOT = path.join(__dirname, '..', '..', '..');
 
 interface OtlpSpan {
   traceId: string;
@@ -39,16 +39,10 @@ describe('OpenTelemetry tracing (OTLP/HTTP)', () => {
   let service: ChildProcess | null = null;
   let drop: () => Promise<void>;
   let url: string;
+  let dist: string;
 
   beforeAll(async () => {
-    execFileSync(
-      process.execPath,
-      [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
-      {
-        cwd: ROOT,
-        stdio: 'pipe',
-      },
-    );
+    dist = buildToTemp();
     collector = http.createServer((req, res) => {
       let body = '';
       req.on('data', (c) => (body += String(c)));
@@ -67,10 +61,11 @@ describe('OpenTelemetry tracing (OTLP/HTTP)', () => {
     await db.ds.destroy();
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    service = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'main.js')], {
+    service = spawn(process.execPath, [path.join(dist, 'src', 'main.js')], {
       cwd: ROOT,
       env: {
         ...process.env,
+        ...builtServiceEnv,
         NODE_ENV: 'production',
         PORT: String(port),
         DATABASE_URL: db.url,
@@ -104,6 +99,7 @@ describe('OpenTelemetry tracing (OTLP/HTTP)', () => {
     }
     collector?.close();
     await drop?.();
+    if (dist) fs.rmSync(dist, { recursive: true, force: true });
   });
 
   it('one trace per request, continuing the caller’s traceparent: HTTP, GraphQL and SQL spans, no SQL parameters', async () => {
@@ -122,8 +118,12 @@ describe('OpenTelemetry tracing (OTLP/HTTP)', () => {
     });
     expect(r.status).toBe(200);
     const ours = () => spans.filter((s) => s.traceId === traceId);
-    for (let i = 0; i < 100 && !(ours().some((s) => /pg|postgres|SELECT/i.test(s.name)) && ours().length >= 3); i++)
-      await new Promise((res) => setTimeout(res, 100));
+    // spans are exported as they end, the server span last: wait for all three kinds
+    const complete = () =>
+      ours().some((s) => s.parentSpanId === parent) &&
+      ours().some((s) => /graphql/i.test(s.name)) &&
+      ours().some((s) => /^pg\./.test(s.name));
+    for (let i = 0; i < 100 && !complete(); i++) await new Promise((res) => setTimeout(res, 100));
     const names = ours().map((s) => s.name);
     const server = ours().find((s) => s.parentSpanId === parent);
     expect(server).toBeDefined(); // the HTTP server span continues the caller's

@@ -1,17 +1,16 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Role } from '../../../src/common/graphql/enums';
 import { loadConfig } from '../../../src/config/config';
 import { BulkOut, UPSERT_DEALS } from '../../support/ops';
 import { testDatabaseUrl } from '../../support/db';
+import { buildToTemp, builtServiceEnv, ROOT } from '../../support/built-service';
 import { startTestApi, TestApi } from '../../support/test-server';
 import { testConfig } from '../../support/tokens';
 import { unique } from '../../support/unique';
 import { Received, startReceiver, verifySignature } from '../../support/webhook-receiver';
 
-const ROOT = path.join(__dirname, '..', '..', '..');
 /** Fast retries for tests: 40 ms, 80 ms, 160 ms … (jittered down to half), a 1 s attempt limit (lease 3 s). */
 const WEBHOOK_ENV = {
   WEBHOOK_DISPATCH: 'true',
@@ -232,15 +231,7 @@ describe('webhooks survive a crash between the write and the delivery', () => {
   let child: ChildProcess | null = null;
   beforeAll(async () => {
     api = await startTestApi(config({ WEBHOOK_DISPATCH: 'false' }));
-    dist = fs.mkdtempSync(path.join(os.tmpdir(), 'funnel-dist-'));
-    // built at the lowest CPU priority: the other test files' timings share this machine's two cores
-    const tsc = [process.execPath, path.join(ROOT, 'node_modules/typescript/bin/tsc')];
-    const args = ['-p', 'tsconfig.build.json', '--outDir', dist, '--incremental', 'false'];
-    execFileSync(
-      fs.existsSync('/usr/bin/nice') ? '/usr/bin/nice' : tsc[0],
-      [...(fs.existsSync('/usr/bin/nice') ? ['-n', '19', ...tsc] : tsc.slice(1)), ...args],
-      { cwd: ROOT, stdio: 'pipe' },
-    );
+    dist = buildToTemp();
   }, 120_000);
   afterAll(async () => {
     child?.kill('SIGKILL');
@@ -261,7 +252,7 @@ describe('webhooks survive a crash between the write and the delivery', () => {
         LOG_LEVEL: 'error',
         SEED_DEMO: 'false',
         // the build lives outside the checkout: its packages are the checkout's
-        NODE_PATH: path.join(ROOT, 'node_modules'),
+        ...builtServiceEnv,
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
