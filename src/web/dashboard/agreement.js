@@ -53,11 +53,15 @@ function renderDefinition(d) {
       `); sales responds within ${d.responseSlaHours} h.`,
     ),
     el(
-      'table',
-      { class: 'grid' },
-      el('tr', {}, el('th', {}, ''), el('th', {}, 'Rule'), el('th', {}, 'Points')),
-      ...rows('Fit', d.fitRules, rule),
-      ...rows('Engagement', d.engagementRules, touch),
+      'div',
+      { class: 'scroll' },
+      el(
+        'table',
+        { class: 'grid' },
+        el('tr', {}, el('th', {}, ''), el('th', {}, 'Rule'), el('th', {}, 'Points')),
+        ...rows('Fit', d.fitRules, rule),
+        ...rows('Engagement', d.engagementRules, touch),
+      ),
     ),
   );
 }

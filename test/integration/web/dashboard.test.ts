@@ -258,6 +258,39 @@ const MODELS = ['FIRST_TOUCH', 'LAST_TOUCH', 'LINEAR', 'W_SHAPED', 'TIME_DECAY',
       await page.close();
     });
 
+    it.each([360, 390, 768, 1400])('at %i px wide: no sideways scrolling, funnel bars visible', async (width) => {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      await page.goto(`${origin}/#token=${token}`);
+      await page.waitForSelector('body[data-loaded]', { timeout: 20_000 });
+      const layout = await page.evaluate(() => {
+        const doc = document.documentElement;
+        // the widest elements past the right edge, to say what overflows
+        // (inside a container that scrolls by itself, a wide table is fine: the page does not move)
+        const scrolls = (e: Element | null): boolean =>
+          !!e &&
+          e !== document.body &&
+          (['auto', 'scroll'].includes(getComputedStyle(e).overflowX) || scrolls(e.parentElement));
+        const over = [...document.querySelectorAll('body *')]
+          .filter((e) => e.getBoundingClientRect().right > doc.clientWidth + 1 && !scrolls(e.parentElement))
+          .slice(0, 5)
+          .map(
+            (e) =>
+              `${e.tagName.toLowerCase()}#${e.id}.${[...e.classList].join('.')} ${Math.round(e.getBoundingClientRect().right)}`,
+          );
+        const bars = [...document.querySelectorAll('#funnel .bar span')].map((e) => e.getBoundingClientRect().width);
+        const table = document.querySelector('#funnel')!.getBoundingClientRect().width;
+        return { scroll: doc.scrollWidth, client: doc.clientWidth, over, widestBar: Math.max(...bars) / table };
+      });
+      expect([width, layout.scroll <= layout.client, layout.over]).toEqual([width, true, []]);
+      // the longest funnel bar takes a good part of its table (not a dot)
+      expect(layout.widestBar).toBeGreaterThan(0.25);
+      await page.screenshot({
+        path: path.join(__dirname, '..', '..', '..', 'docs', `dashboard-${width}.png`),
+        fullPage: false,
+      });
+      await page.close();
+    });
+
     it('asks for a token when it has none, and says UNAUTHENTICATED for a bad one', async () => {
       const page = await open(`${origin}/`);
       await page.waitForSelector('#login:not([hidden])');
