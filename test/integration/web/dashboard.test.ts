@@ -24,6 +24,22 @@ const ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+/**
+ * Run in the page (as text: this file is compiled without the DOM's types): the page's scroll and client widths, the
+ * first elements past the right edge that are not inside a container scrolling by itself (a wide table may scroll
+ * there; the page must not), and the longest funnel bar as a share of its table's width.
+ */
+const LAYOUT_PROBE = `(() => {
+  const doc = document.documentElement;
+  const scrolls = (e) => !!e && e !== document.body && (['auto', 'scroll'].includes(getComputedStyle(e).overflowX) || scrolls(e.parentElement));
+  const over = [...document.querySelectorAll('body *')]
+    .filter((e) => e.getBoundingClientRect().right > doc.clientWidth + 1 && !scrolls(e.parentElement))
+    .slice(0, 5)
+    .map((e) => e.tagName.toLowerCase() + '#' + e.id + '.' + [...e.classList].join('.') + ' ' + Math.round(e.getBoundingClientRect().right));
+  const bars = [...document.querySelectorAll('#funnel .bar span')].map((e) => e.getBoundingClientRect().width);
+  const table = document.querySelector('#funnel').getBoundingClientRect().width;
+  return { scroll: doc.scrollWidth, client: doc.clientWidth, over, widestBar: Math.max(...bars) / table };
+})()`;
 const MODELS = ['FIRST_TOUCH', 'LAST_TOUCH', 'LINEAR', 'W_SHAPED', 'TIME_DECAY', 'MARKOV'];
 
 (haveBrowser ? describe : describe.skip)(
@@ -262,25 +278,12 @@ const MODELS = ['FIRST_TOUCH', 'LAST_TOUCH', 'LINEAR', 'W_SHAPED', 'TIME_DECAY',
       const page = await browser.newPage({ viewport: { width, height: 900 } });
       await page.goto(`${origin}/#token=${token}`);
       await page.waitForSelector('body[data-loaded]', { timeout: 20_000 });
-      const layout = await page.evaluate(() => {
-        const doc = document.documentElement;
-        // the widest elements past the right edge, to say what overflows
-        // (inside a container that scrolls by itself, a wide table is fine: the page does not move)
-        const scrolls = (e: Element | null): boolean =>
-          !!e &&
-          e !== document.body &&
-          (['auto', 'scroll'].includes(getComputedStyle(e).overflowX) || scrolls(e.parentElement));
-        const over = [...document.querySelectorAll('body *')]
-          .filter((e) => e.getBoundingClientRect().right > doc.clientWidth + 1 && !scrolls(e.parentElement))
-          .slice(0, 5)
-          .map(
-            (e) =>
-              `${e.tagName.toLowerCase()}#${e.id}.${[...e.classList].join('.')} ${Math.round(e.getBoundingClientRect().right)}`,
-          );
-        const bars = [...document.querySelectorAll('#funnel .bar span')].map((e) => e.getBoundingClientRect().width);
-        const table = document.querySelector('#funnel')!.getBoundingClientRect().width;
-        return { scroll: doc.scrollWidth, client: doc.clientWidth, over, widestBar: Math.max(...bars) / table };
-      });
+      const layout = (await page.evaluate(LAYOUT_PROBE)) as {
+        scroll: number;
+        client: number;
+        over: string[];
+        widestBar: number;
+      };
       expect([width, layout.scroll <= layout.client, layout.over]).toEqual([width, true, []]);
       // the longest funnel bar takes a good part of its table (not a dot)
       expect(layout.widestBar).toBeGreaterThan(0.25);
