@@ -28,6 +28,7 @@ import { serviceTransactions } from './container';
 import { buildAppSchema } from './schema';
 import { exportRouter } from './modules/export/export.routes';
 import { exportTokenViewer } from './modules/export/export-token.service';
+import { Viewer } from './common/auth/viewer';
 import { own } from './common/lookup';
 import { webRouter } from './web/web.routes';
 import { Metrics } from './common/metrics/metrics';
@@ -141,6 +142,13 @@ export async function createServer(
     }
   });
 
+  /** A request's context for a verified caller: the caller noted in the request scope (audit, access line), fresh DataLoaders. */
+  const contextAs = (viewer: Viewer): Context => {
+    const scope = currentScope();
+    if (scope) scope.actor = { sub: viewer.sub, role: viewer.role };
+    return { viewer, loaders: createLoaders(ds) };
+  };
+
   /** Who is calling (Bearer JWT) and fresh DataLoaders: the context of a GraphQL request and of an export. */
   const contextFor = async (req: express.Request): Promise<Context> => {
     let viewer;
@@ -148,12 +156,10 @@ export async function createServer(
       const token = bearerToken(authorizationHeader(req));
       if (!token) throw unauthenticated('A bearer token is required (Authorization: Bearer <JWT>)');
       viewer = await httpVerify(token);
-      const scope = currentScope();
-      if (scope) scope.actor = { sub: viewer.sub, role: viewer.role };
     } catch (e) {
       throw e instanceof AppError ? unauthenticated(e.message) : e;
     }
-    return { viewer, loaders: createLoaders(ds) };
+    return contextAs(viewer);
   };
 
   /**
@@ -170,9 +176,7 @@ export async function createServer(
       logger.warn('authentication failed', { door: 'export-token', reason: 'unknown, expired or revoked token' });
       throw unauthenticated('The export token is unknown, expired or revoked');
     }
-    const scope = currentScope();
-    if (scope) scope.actor = { sub: viewer.sub, role: viewer.role };
-    return { viewer, loaders: createLoaders(ds) };
+    return contextAs(viewer);
   };
 
   const whenReady: express.RequestHandler = (_req, res, next) => {

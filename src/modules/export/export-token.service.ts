@@ -67,26 +67,21 @@ export async function revokeExportToken(transactions: TransactionRunner, id: str
 
 /**
  * The viewer an export token stands for — ANALYST, subject `export-token:<id>` — or null when it is unknown, expired
- * or revoked. Notes the use (at most once a minute per token, outside any transaction of the export).
+ * or revoked, in one statement that also notes the use (at most once a minute per token).
  */
 export async function exportTokenViewer(ds: DataSource, token: string): Promise<Viewer | null> {
   if (!token.startsWith(PREFIX) || token.length > 100) return null;
   const [t] = await rows<{ id: string }>(
     ds,
-    `UPDATE export_tokens SET last_used_at = date_trunc('minute', now())
-     WHERE token_sha256 = $1 AND revoked_at IS NULL AND expires_at > now()
-       AND last_used_at IS DISTINCT FROM date_trunc('minute', now())
-     RETURNING id::text`,
+    `WITH valid AS (
+       SELECT id FROM export_tokens WHERE token_sha256 = $1 AND revoked_at IS NULL AND expires_at > now()
+     ),
+     used AS (
+       UPDATE export_tokens SET last_used_at = date_trunc('minute', now())
+       WHERE id IN (SELECT id FROM valid) AND last_used_at IS DISTINCT FROM date_trunc('minute', now())
+     )
+     SELECT id::text FROM valid`,
     [sha256(token)],
   );
-  const id =
-    t?.id ??
-    (
-      await rows<{ id: string }>(
-        ds,
-        `SELECT id::text FROM export_tokens WHERE token_sha256 = $1 AND revoked_at IS NULL AND expires_at > now()`,
-        [sha256(token)],
-      )
-    )[0]?.id;
-  return id ? { sub: `export-token:${id}`, role: Role.ANALYST } : null;
+  return t ? { sub: `export-token:${t.id}`, role: Role.ANALYST } : null;
 }
