@@ -278,7 +278,7 @@ export async function createServer(
     whenReady,
     exportRouter(apollo, schema, exportContextFor, (labels) => metrics.exports.inc(labels)),
   );
-  app.use(webRouter({ graphiql: config.nodeEnv !== 'production' }));
+  app.use(webRouter({ graphiql: config.nodeEnv !== 'production', reporting: config.reporting }));
   app.use((_req, res) => {
     res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
   });

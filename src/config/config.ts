@@ -36,6 +36,8 @@ export interface Config {
   biStatementTimeoutMs: number;
   /** The first month (1–12) of the fiscal year in bi.calendar. */
   fiscalYearStartMonth: number;
+  /** How the dashboard shows periods and money: the IANA time zone its dates are days of, the currency amounts are in. */
+  reporting: { timeZone: string; currency: string };
   /** Browser front ends on other origins: exact origins allowed by CORS, and whether they may send credentials. */
   cors: { origins: string[]; credentials: boolean };
   /** Node's HTTP server limits (slow clients): time to send the headers, the whole request, idle keep-alive; open sockets. */
@@ -121,6 +123,25 @@ function int(env: Env, key: string, fallback: number, min: number, max: number, 
     return fallback;
   }
   return Number(raw);
+}
+
+/** An IANA time zone the runtime knows (Intl), e.g. Europe/Berlin; UTC when unset. */
+function timeZone(env: Env, key: string, problems: string[]): string {
+  const raw = env[key] || 'UTC';
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: raw }).resolvedOptions().timeZone;
+  } catch {
+    problems.push(`${key} must be an IANA time zone such as Europe/Berlin (got "${raw}")`);
+    return 'UTC';
+  }
+}
+
+/** An ISO 4217 currency code (three letters, known to Intl), e.g. EUR; USD when unset. */
+function currency(env: Env, key: string, problems: string[]): string {
+  const raw = env[key] || 'USD';
+  const known = /^[A-Z]{3}$/.test(raw) && (Intl.supportedValuesOf('currency') as string[]).includes(raw);
+  if (!known) problems.push(`${key} must be an ISO 4217 currency code such as EUR (got "${raw}")`);
+  return known ? raw : 'USD';
 }
 
 function bool(env: Env, key: string, fallback: boolean, problems: string[]): boolean {
@@ -213,6 +234,10 @@ export function loadConfig(env: Env = process.env): Config {
     cors: { origins: corsOrigins(env, problems), credentials: bool(env, 'CORS_CREDENTIALS', false, problems) },
     biStatementTimeoutMs: int(env, 'BI_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000, problems),
     fiscalYearStartMonth: int(env, 'FISCAL_YEAR_START_MONTH', 1, 1, 12, problems),
+    reporting: {
+      timeZone: timeZone(env, 'REPORTING_TIME_ZONE', problems),
+      currency: currency(env, 'REPORTING_CURRENCY', problems),
+    },
     http: {
       headersTimeoutMs: int(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000, problems),
       requestTimeoutMs: int(env, 'HTTP_REQUEST_TIMEOUT_MS', 60_000, 100, 3_600_000, problems),

@@ -1,14 +1,15 @@
 // The agreement panel of the dashboard: the definition in force (rules, thresholds, who approved when), sales'
-// hand-off feedback by campaign for the period, and a backtest form comparing another version with the active one.
+// hand-off feedback for the period by campaign, source, owner (…), and a backtest form comparing another version with
+// the active one.
 
 import { $, day, el, gql, num } from './ui.js';
 
-export const AGREEMENT_QUERY = `query Agreement($from: DateTimeISO!, $to: DateTimeISO!) {
+export const AGREEMENT_QUERY = `query Agreement($from: DateTimeISO!, $to: DateTimeISO!, $groupBy: HandoffGroupBy!) {
   activeQualificationDefinition { id version name note activatedAt fitThreshold engagementThreshold engagementWindowDays
     engagementHalfLifeDays responseSlaHours fitRules { attribute op values min max points }
     engagementRules { touchType channel points maxCount } approvals { sub role at } }
   qualificationDefinitions { id version name status }
-  handoffFeedback(input: { from: $from, to: $to, groupBy: CAMPAIGN }) { slaHours total { ...G } groups { ...G } }
+  handoffFeedback(input: { from: $from, to: $to, groupBy: $groupBy }) { slaHours total { ...G } groups { ...G } }
 }
 fragment G on HandoffGroup { key label mqls accepted returned pending acceptanceRate { value }
   rejectionReasons { reason count } responseHours { count median } slaCompliance { value } }`;
@@ -66,7 +67,17 @@ function renderDefinition(d) {
   );
 }
 
-function renderHandoff(h) {
+/** The hand-off panel's groupings (HandoffGroupBy) and their column titles. */
+export const HANDOFF_GROUPS = [
+  ['CAMPAIGN', 'Campaign'],
+  ['SOURCE', 'Source'],
+  ['OWNER', 'Owner'],
+  ['CHANNEL', 'Channel of the qualifying touch'],
+  ['QUALIFICATION_VERSION', 'Definition version'],
+  ['SCORE_BAND', 'Score band'],
+];
+
+function renderHandoff(h, groupBy) {
   const row = (g, tag) =>
     el(
       'tr',
@@ -87,7 +98,7 @@ function renderHandoff(h) {
       'tr',
       {},
       ...[
-        'Campaign',
+        HANDOFF_GROUPS.find(([g]) => g === groupBy)[1],
         'MQLs',
         'Accepted',
         'Returned',
@@ -144,12 +155,12 @@ async function runBacktest(candidateId, activeId, from, to) {
   document.body.dataset.backtest = candidateId;
 }
 
-/** Loads and draws the panel for the period; wires the backtest form once. */
-export async function showAgreement(from, to) {
-  const data = await gql(AGREEMENT_QUERY, { from: from.toISOString(), to: to.toISOString() });
+/** Loads and draws the panel for the period (hand-off grouped by `groupBy`); wires the backtest form. */
+export async function showAgreement(from, to, groupBy) {
+  const data = await gql(AGREEMENT_QUERY, { from: from.toISOString(), to: to.toISOString(), groupBy });
   const active = data.activeQualificationDefinition;
   renderDefinition(active);
-  renderHandoff(data.handoffFeedback);
+  renderHandoff(data.handoffFeedback, groupBy);
   const others = data.qualificationDefinitions.filter((d) => d.id !== active?.id);
   $('backtest-version').replaceChildren(
     ...others.map((d) => el('option', { value: d.id }, `v${d.version} ${d.name} (${d.status})`)),

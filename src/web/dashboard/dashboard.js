@@ -1,9 +1,10 @@
 // The funnel dashboard: plain ES module, no build step, only the public GraphQL API (one request per view).
 // Every number shown carries its raw value in data-value, so what is read can be checked against the API.
 
-import { $, day, el, gql, num, utc } from './ui.js';
-import { showAgreement } from './agreement.js';
+import { $, day, el, gql, loadSettings, monthStart, num, scopeNote, settings, startOfDay } from './ui.js';
+import { HANDOFF_GROUPS, showAgreement } from './agreement.js';
 import { showClosing } from './closing.js';
+import { autoInterval, showTrends } from './trends.js';
 
 const CHANNELS = [
   'EMAIL',
@@ -28,59 +29,51 @@ export const MODELS = [
   ['td', 'TIME_DECAY', 'Time decay'],
   ['mk', 'MARKOV', 'Markov'],
 ];
+/** field of `kpis`, title, kind, the KPI metric of its target and its trend (none for the pipeline snapshots). */
 export const TILES = [
-  ['leads', 'Leads', 'count'],
+  ['leads', 'Leads', 'count', 'LEADS'],
   ['mqls', 'MQLs', 'count', 'MQLS'],
   ['sqls', 'SQLs', 'count', 'SQLS'],
   ['wonDeals', 'Won deals', 'count', 'WON_DEALS'],
   ['revenue', 'Revenue', 'money', 'REVENUE'],
   ['winRate', 'Win rate', 'ratio', 'WIN_RATE'],
-  ['spend', 'Spend', 'money'],
-  ['cac', 'CAC', 'money'],
+  ['spend', 'Spend', 'money', 'SPEND'],
+  ['cac', 'CAC', 'money', 'CAC'],
   ['openPipeline', 'Open pipeline', 'money'],
   ['pipelineVelocity', 'Pipeline velocity / day', 'money'],
 ];
 
-export const DASHBOARD_QUERY = `query Dashboard($from: DateTimeISO!, $to: DateTimeISO!, $sources: [Channel!]) {
+export const DASHBOARD_QUERY = `query Dashboard($from: DateTimeISO!, $to: DateTimeISO!, $sources: [Channel!], $breakdown: FunnelBreakdown) {
   kpis(input: { from: $from, to: $to, sources: $sources }) { leads mqls sqls wonDeals revenue spend cac openPipeline pipelineVelocity winRate { numerator denominator value } }
-  funnel(input: { from: $from, to: $to, sources: $sources }) { isComplete steps { stage label count conversionFromPrevious { numerator denominator value } } }
+  funnel(input: { from: $from, to: $to, sources: $sources, breakdown: $breakdown }) { isComplete steps { stage label count conversionFromPrevious { numerator denominator value } }
+    groups { key label steps { stage count } } }
   pipelineFunnel(input: { from: $from, to: $to }) { steps { stage label count conversionFromPrevious { numerator denominator value } } }
   kpiTargets(from: $from, to: $to) { metric periodStart periodEnd target actual attainment { value } }
   ${MODELS.map(([alias, model]) => `${alias}: attribution(input: { model: ${model}, from: $from, to: $to }) { ...A }`).join('\n  ')}
 }
 fragment A on AttributionReport { revenue unattributedRevenue rows { key label revenue spend roi { value } } }`;
 
-/** Period choices: last 12 months, this and last calendar quarter, and every KPI target period (latest first). */
+/** Period choices as calendar days of the configured zone: every KPI target period (latest first), the last 12
+ * months, this and last calendar quarter. */
 async function periodChoices() {
-  const now = new Date();
-  const q = Math.floor(now.getUTCMonth() / 3) * 3;
+  const today = day(new Date());
+  const month = `${today.slice(0, 7)}-01`;
+  const quarter = monthStart(month, -((Number(today.slice(5, 7)) - 1) % 3));
   const choices = [
-    [
-      'Last 12 months',
-      new Date(Date.UTC(now.getUTCFullYear() - 1, now.getUTCMonth() + 1, 1)),
-      new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)),
-    ],
-    [
-      'This quarter',
-      new Date(Date.UTC(now.getUTCFullYear(), q, 1)),
-      new Date(Date.UTC(now.getUTCFullYear(), q + 3, 1)),
-    ],
-    [
-      'Last quarter',
-      new Date(Date.UTC(now.getUTCFullYear(), q - 3, 1)),
-      new Date(Date.UTC(now.getUTCFullYear(), q, 1)),
-    ],
+    ['Last 12 months', monthStart(month, -11), monthStart(month, 1)],
+    ['This quarter', quarter, monthStart(quarter, 3)],
+    ['Last quarter', monthStart(quarter, -3), quarter],
   ];
   const { kpiTargets } = await gql(
     `{ kpiTargets(from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") { periodStart periodEnd } }`,
   );
   const seen = new Set();
   const targets = kpiTargets
-    .map((t) => [new Date(t.periodStart), new Date(t.periodEnd)])
-    .filter(([a, b]) => !seen.has(`${+a}|${+b}`) && seen.add(`${+a}|${+b}`) && a <= now)
-    .sort((x, y) => y[0] - x[0])
-    .map(([a, b]) => [`Target period ${day(a)} → ${day(b)}`, a, b]);
-  return { choices: [...targets, ...choices], preferred: 0 };
+    .map((t) => [day(new Date(t.periodStart)), day(new Date(t.periodEnd))])
+    .filter(([a, b]) => !seen.has(`${a}|${b}`) && seen.add(`${a}|${b}`) && a <= today)
+    .sort((x, y) => (x[0] < y[0] ? 1 : -1))
+    .map(([a, b]) => [`Target period ${a} → ${b}`, a, b]);
+  return [...targets, ...choices];
 }
 
 function renderTiles(k, targets, from, to) {
@@ -110,6 +103,7 @@ function renderTiles(k, targets, from, to) {
         el('div', { class: 'name' }, name),
         el('div', { class: 'value' }, num(value, kind, { 'data-field': field })),
         target,
+        el('div', { class: 'spark' }),
       );
     }),
   );
@@ -211,27 +205,99 @@ function renderTargets(targets) {
   );
 }
 
+/** The funnel by the chosen breakdown: a row per group, the count of each stage and the overall conversion. */
+function renderBreakdown(funnel, breakdown) {
+  const table = $('funnel-groups');
+  if (!breakdown) return void table.replaceChildren();
+  const stages = funnel.steps.map((s) => s.stage);
+  const labels = funnel.steps.map((s) => s.label);
+  table.replaceChildren(
+    el('tr', {}, el('th', {}, BREAKDOWNS.find(([b]) => b === breakdown)[1]), ...labels.map((l) => el('th', {}, l))),
+    ...funnel.groups.map((g) =>
+      el(
+        'tr',
+        { 'data-group': g.key },
+        el('td', {}, g.label),
+        ...stages.map((stage) =>
+          el('td', {}, num(g.steps.find((x) => x.stage === stage)?.count ?? 0, 'count', { 'data-count': stage })),
+        ),
+      ),
+    ),
+  );
+}
+
+/** The funnel's breakdowns (FunnelBreakdown) and their column titles. */
+const BREAKDOWNS = [
+  ['', 'No breakdown'],
+  ['CHANNEL', 'Source'],
+  ['CAMPAIGN', 'First-touch campaign'],
+  ['OWNER', 'Owner'],
+  ['INDUSTRY', 'Industry'],
+  ['REGION', 'Region'],
+];
+const INTERVALS = [
+  ['', 'Auto'],
+  ['DAY', 'Day'],
+  ['WEEK', 'Week'],
+  ['MONTH', 'Month'],
+  ['QUARTER', 'Quarter'],
+];
+
+/** The view's state, all of it in the URL's query string (a link reproduces the view). */
+const FILTERS = ['from', 'to', 'source', 'interval', 'breakdown', 'handoff'];
+/** The control of a filter (the hand-off grouping's select: the table is #handoff). */
+const control = (f) => $(f === 'handoff' ? 'handoff-by' : f);
+const state = () => Object.fromEntries(FILTERS.map((f) => [f, control(f).value]));
+function writeUrl(s) {
+  const q = new URLSearchParams(Object.entries(s).filter(([, v]) => v));
+  history.replaceState(null, '', `${location.pathname}?${q}`);
+}
+
 async function show() {
-  const from = utc($('from').value);
-  const to = utc($('to').value);
-  const source = $('source').value;
+  const s = state();
+  writeUrl(s);
+  const from = startOfDay(s.from);
+  const to = startOfDay(s.to);
+  const source = s.source;
   $('status').className = '';
   $('status').textContent = 'Loading…';
   const data = await gql(DASHBOARD_QUERY, {
     from: from.toISOString(),
     to: to.toISOString(),
     sources: source ? [source] : null,
+    breakdown: s.breakdown || null,
   });
   renderTiles(data.kpis, data.kpiTargets, from, to);
   renderSteps($('funnel'), data.funnel.steps);
   $('funnel-note').textContent =
-    `leads entering in the period, cohort conversion${source ? ` · source ${source}` : ''}${data.funnel.isComplete ? '' : ' · still maturing'}`;
+    `leads entering in the period, cohort conversion${data.funnel.isComplete ? '' : ' · still maturing'}`;
+  renderBreakdown(data.funnel, s.breakdown);
   renderSteps($('pipeline'), data.pipelineFunnel.steps);
   renderAttribution(data);
   renderTargets(data.kpiTargets);
-  await Promise.all([showAgreement(from, to), showClosing(from, to)]);
-  $('board').hidden = false;
-  $('status').textContent = `${day(from)} → ${day(to)} (UTC)${source ? `, ${source}` : ''}`;
+  const interval = s.interval || autoInterval(from, to);
+  const tileMetrics = TILES.filter((t) => t[3]).map(([field, , , metric]) => [field, metric]);
+  $('board').hidden = false; // the charts take their containers' widths
+  await Promise.all([
+    showAgreement(from, to, s.handoff),
+    showClosing(from, to),
+    showTrends({ from, to, source, interval, targets: data.kpiTargets, tileMetrics }),
+  ]);
+  // which panels follow the Source filter (the others say they show every source)
+  for (const [id, applies] of [
+    ['scope-kpis', true],
+    ['scope-trends', true],
+    ['scope-funnel', true],
+    ['scope-pipeline', false],
+    ['scope-attribution', false],
+    ['scope-handoff', false],
+    ['scope-backtest', false],
+    ['scope-closing', false],
+    ['scope-targets', false],
+  ])
+    scopeNote(id, source, applies);
+  $('status').textContent =
+    `${s.from} → ${s.to} (${settings.timeZone}, amounts in ${settings.currency})${source ? `, ${source}` : ''}`;
   document.body.dataset.loaded = `${from.toISOString()}|${to.toISOString()}|${source}`;
 }
 
@@ -241,7 +307,14 @@ async function start() {
     localStorage.setItem('funnel-token', fromHash);
     history.replaceState(null, '', location.pathname + location.search);
   }
-  $('source').append(...CHANNELS.map((c) => el('option', { value: c }, c)));
+  const options = (id, list) => $(id).append(...list.map(([v, label]) => el('option', { value: v }, label)));
+  options(
+    'source',
+    CHANNELS.map((c) => [c, c]),
+  );
+  options('breakdown', BREAKDOWNS);
+  options('interval', INTERVALS);
+  options('handoff-by', HANDOFF_GROUPS);
   const fail = (e) => {
     $('status').className = 'error';
     $('status').textContent = e.message;
@@ -257,22 +330,24 @@ async function start() {
     return;
   }
   try {
-    const { choices, preferred } = await periodChoices();
-    $('period').replaceChildren(...choices.map(([label, a, b], i) => el('option', { value: i }, label)));
+    await loadSettings();
+    const choices = await periodChoices();
+    $('period').replaceChildren(...choices.map(([label], i) => el('option', { value: i }, label)));
     const pick = (i) => {
-      $('from').value = day(choices[i][1]);
-      $('to').value = day(choices[i][2]);
+      $('from').value = choices[i][1];
+      $('to').value = choices[i][2];
     };
+    pick(0);
+    // a link's filters win over the defaults (unknown values are ignored by the selects)
     const params = new URLSearchParams(location.search);
-    pick(preferred);
-    if (params.get('from')) $('from').value = params.get('from');
-    if (params.get('to')) $('to').value = params.get('to');
-    if (params.get('source')) $('source').value = params.get('source');
+    for (const f of FILTERS) if (params.get(f)) control(f).value = params.get(f);
+    const rerun = () => show().catch(fail);
     $('period').addEventListener('change', () => pick(Number($('period').value)));
     $('filters').addEventListener('submit', (ev) => {
       ev.preventDefault();
-      show().catch(fail);
+      rerun();
     });
+    for (const id of ['breakdown', 'handoff-by']) $(id).addEventListener('change', rerun);
     await show();
   } catch (e) {
     fail(e);

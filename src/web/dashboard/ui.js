@@ -1,7 +1,22 @@
-// Shared helpers of the dashboard's modules: elements, formatted numbers (raw value in data-value), the GraphQL call.
+// Shared helpers of the dashboard's modules: elements, formatted numbers (raw value in data-value), calendar days in
+// the configured time zone, the GraphQL call.
 
 export const $ = (id) => document.getElementById(id);
-const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+
+/** The server's reporting settings (GET /dashboard/settings.json): time zone of the days shown, currency of amounts. */
+export const settings = { timeZone: 'UTC', currency: 'USD' };
+let money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+
+export async function loadSettings() {
+  const res = await fetch('/dashboard/settings.json');
+  if (res.ok) Object.assign(settings, await res.json());
+  money = new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency: settings.currency,
+    maximumFractionDigits: 0,
+  });
+}
+
 const count = new Intl.NumberFormat('en-US');
 export const pct = (v) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)}%`);
 export const fmt = (v, kind) =>
@@ -12,8 +27,47 @@ export const fmt = (v, kind) =>
       : kind === 'ratio'
         ? pct(v)
         : count.format(v);
-export const day = (d) => d.toISOString().slice(0, 10);
-export const utc = (s) => new Date(`${s}T00:00:00Z`);
+
+/** The calendar day (YYYY-MM-DD) an instant falls on in the configured time zone. */
+export const day = (d) =>
+  new Intl.DateTimeFormat('en-CA', {
+    timeZone: settings.timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(d);
+
+/** The zone's offset from UTC at instant t (ms): local wall time − UTC. */
+function offsetMs(t, timeZone) {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(t));
+  const get = (k) => Number(parts.find((p) => p.type === k).value);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return wall - Math.floor(t / 1000) * 1000;
+}
+
+/** The instant a calendar day (YYYY-MM-DD) starts in the configured time zone (its local midnight). */
+export function startOfDay(s) {
+  const [y, m, d] = s.split('-').map(Number);
+  const wall = Date.UTC(y, m - 1, d);
+  let t = wall - offsetMs(wall, settings.timeZone);
+  t = wall - offsetMs(t, settings.timeZone); // the offset at the instant itself (a DST change between the guesses)
+  return new Date(t);
+}
+
+/** A calendar day moved by whole months (YYYY-MM-DD, day of month 1). */
+export const monthStart = (s, months) => {
+  const [y, m] = s.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1 + months, 1)).toISOString().slice(0, 10);
+};
 
 export function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -28,6 +82,14 @@ export const num = (v, kind, attrs = {}) =>
     { ...attrs, 'data-value': v ?? '', class: typeof v === 'number' && v < 0 ? 'neg' : undefined },
     fmt(v, kind),
   );
+
+/** Whether a panel follows the Source filter: a note in its heading, so nobody reads an unfiltered panel as filtered. */
+export function scopeNote(id, source, applies) {
+  const note = $(id);
+  note.dataset.applies = String(applies);
+  note.className = `scope ${applies ? 'applies' : 'ignores'}`;
+  note.textContent = !source ? '' : applies ? `source ${source}` : `all sources (ignores the Source filter)`;
+}
 
 export async function gql(query, variables) {
   const token = localStorage.getItem('funnel-token');

@@ -41,6 +41,24 @@ const LAYOUT_PROBE = `(() => {
   return { scroll: doc.scrollWidth, client: doc.clientWidth, over, widestBar: Math.max(...bars) / table };
 })()`;
 const MODELS = ['FIRST_TOUCH', 'LAST_TOUCH', 'LINEAR', 'W_SHAPED', 'TIME_DECAY', 'MARKOV'];
+/** The KPIs the dashboard charts (trends.js). */
+const TREND_METRICS = [
+  'LEADS',
+  'MQLS',
+  'SQLS',
+  'WON_DEALS',
+  'REVENUE',
+  'WIN_RATE',
+  'SPEND',
+  'CAC',
+  'AVERAGE_DEAL_SIZE',
+  'MQL_TO_SQL_RATE',
+  'LEAD_REJECTION_RATE',
+  'SLA_COMPLIANCE',
+];
+/** The values a trend chart draws (its data-values). */
+const chartValues = async (page: Page, metric: string) =>
+  JSON.parse((await page.getAttribute(`[data-metric="${metric}"]`, 'data-values'))!) as (number | null)[];
 
 (haveBrowser ? describe : describe.skip)(
   'the funnel dashboard and GraphiQL in Chromium (demo data, real PostgreSQL)',
@@ -158,22 +176,164 @@ const MODELS = ['FIRST_TOUCH', 'LAST_TOUCH', 'LINEAR', 'W_SHAPED', 'TIME_DECAY',
       fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
-      // the source filter reaches the funnel and the KPIs
+      // under a source filter: the panels that follow it equal the API with the filter, the others the API without
+      // it and say so; the URL carries the filter
       await page.selectOption('#source', 'PAID_SEARCH');
       await page.click('#filters button');
       await page.waitForSelector(`body[data-loaded="${from}|${to}|PAID_SEARCH"]`);
+      expect(new URL(page.url()).searchParams.get('source')).toBe('PAID_SEARCH');
       const paid = await gql(
-        `query($from: DateTimeISO!, $to: DateTimeISO!) { kpis(input: { from: $from, to: $to, sources: [PAID_SEARCH] }) { leads revenue }
-      funnel(input: { from: $from, to: $to, sources: [PAID_SEARCH] }) { steps { count } } }`,
-        { from, to },
+        `query($from: DateTimeISO!, $to: DateTimeISO!, $metrics: [KpiMetric!]!) {
+          kpis(input: { from: $from, to: $to, sources: [PAID_SEARCH] }) { leads mqls sqls wonDeals revenue spend cac openPipeline pipelineVelocity winRate { value } }
+          funnel(input: { from: $from, to: $to, sources: [PAID_SEARCH] }) { steps { count } }
+          kpiSeries(input: { from: $from, to: $to, sources: [PAID_SEARCH], interval: WEEK, timeZone: "UTC", metrics: $metrics }) { metric value }
+          handoffFeedback(input: { from: $from, to: $to, groupBy: CAMPAIGN }) { total { mqls accepted returned } }
+          closingProfile(input: { from: $from, to: $to }) { baseRate { value } } }`,
+        { from, to, metrics: TREND_METRICS },
       );
-      expect(await values(page, '[data-field="leads"]')).toEqual([paid.kpis.leads]);
+      for (const f of [
+        'leads',
+        'mqls',
+        'sqls',
+        'wonDeals',
+        'revenue',
+        'spend',
+        'cac',
+        'openPipeline',
+        'pipelineVelocity',
+      ])
+        expect([f, (await values(page, `[data-field="${f}"]`))[0]]).toEqual([f, paid.kpis[f]]);
+      expect(await values(page, '[data-field="winRate"]')).toEqual([paid.kpis.winRate.value]);
       expect(await values(page, '#funnel [data-count]')).toEqual(
         paid.funnel.steps.map((s: { count: number }) => s.count),
       );
       expect(paid.kpis.leads).toBeLessThan(k.leads);
+      const series = (m: string) =>
+        paid.kpiSeries.filter((p: { metric: string }) => p.metric === m).map((p: { value: number }) => p.value);
+      for (const m of TREND_METRICS) expect([m, await chartValues(page, m)]).toEqual([m, series(m)]);
+      expect(series('LEADS').length).toBe(14); // weeks (auto for a quarter) from Monday to Monday
+      expect(await page.$$eval('#trends canvas', (c) => c.length)).toBe(TREND_METRICS.length); // uPlot drew each
+      expect(await page.getAttribute('[data-kpi="revenue"] .spark', 'data-values')).toBe(
+        JSON.stringify(series('REVENUE')),
+      );
+      // not filterable by source: the same numbers as without the filter, and a note saying so
+      expect(await values(page, '#pipeline [data-count]')).toEqual(
+        api.pipelineFunnel.steps.map((s: { count: number }) => s.count),
+      );
+      for (const m of MODELS) expect(await values(page, `[data-total="${m}"]`)).toEqual([api[m].revenue]);
+      expect(await values(page, 'tr[data-handoff="TOTAL"] [data-field="mqls"]')).toEqual([
+        paid.handoffFeedback.total.mqls,
+      ]);
+      expect(await values(page, '[data-field="baseRate"]')).toEqual([paid.closingProfile.baseRate.value]);
+      const notes = await page.$$eval('.scope', (n) => n.map((x) => `${x.id}:${x.getAttribute('data-applies')}`));
+      expect(notes.sort()).toEqual(
+        [
+          'scope-attribution:false',
+          'scope-backtest:false',
+          'scope-closing:false',
+          'scope-funnel:true',
+          'scope-handoff:false',
+          'scope-kpis:true',
+          'scope-pipeline:false',
+          'scope-targets:false',
+          'scope-trends:true',
+        ].sort(),
+      );
+      expect(await page.textContent('#scope-pipeline')).toContain('ignores the Source filter');
+      await page.screenshot({
+        path: SCREENSHOT.replace('dashboard.png', 'dashboard-source-filter.png'),
+        fullPage: true,
+      });
       expect(external).toEqual([]);
       await page.close();
+    });
+
+    it('a link with filters reproduces the view: period, source, trend interval, funnel breakdown, hand-off grouping', async () => {
+      const link = `${origin}/?from=2026-05-01&to=2026-08-01&source=EMAIL&interval=MONTH&breakdown=CHANNEL&handoff=OWNER`;
+      const page = await open(`${link}#token=${token}`);
+      await page.waitForSelector('body[data-loaded]', { timeout: 20_000 });
+      const [from, to] = ['2026-05-01T00:00:00.000Z', '2026-08-01T00:00:00.000Z'];
+      expect(await page.getAttribute('body', 'data-loaded')).toBe(`${from}|${to}|EMAIL`);
+      for (const [id, v] of [
+        ['from', '2026-05-01'],
+        ['to', '2026-08-01'],
+        ['source', 'EMAIL'],
+        ['interval', 'MONTH'],
+        ['breakdown', 'CHANNEL'],
+        ['handoff-by', 'OWNER'],
+      ])
+        expect([id, await page.inputValue(`#${id}`)]).toEqual([id, v]);
+      expect(page.url()).toBe(link); // the URL it writes back is the one it was given
+      const api = await gql(
+        `query($from: DateTimeISO!, $to: DateTimeISO!, $metrics: [KpiMetric!]!) {
+          funnel(input: { from: $from, to: $to, sources: [EMAIL], breakdown: CHANNEL }) { groups { key steps { stage count } } }
+          handoffFeedback(input: { from: $from, to: $to, groupBy: OWNER }) { groups { key mqls accepted } }
+          kpiSeries(input: { from: $from, to: $to, sources: [EMAIL], interval: MONTH, timeZone: "UTC", metrics: $metrics }) { metric value periodStart periodEnd }
+          kpiTargets(from: $from, to: $to) { metric periodStart periodEnd target } }`,
+        { from, to, metrics: TREND_METRICS },
+      );
+      expect(api.funnel.groups.length).toBeGreaterThan(0);
+      for (const g of api.funnel.groups)
+        expect([g.key, await values(page, `#funnel-groups tr[data-group="${g.key}"] [data-count]`)]).toEqual([
+          g.key,
+          g.steps.map((x: { count: number }) => x.count),
+        ]);
+      expect(api.handoffFeedback.groups.length).toBeGreaterThan(0);
+      for (const g of api.handoffFeedback.groups)
+        expect(await values(page, `tr[data-handoff="${g.key}"] [data-field="accepted"]`)).toEqual([g.accepted]);
+      type P = { metric: string; value: number; periodStart: string; periodEnd: string };
+      const revenue = api.kpiSeries.filter((p: P) => p.metric === 'REVENUE');
+      expect(revenue.length).toBe(3);
+      expect(await chartValues(page, 'REVENUE')).toEqual(revenue.map((p: P) => p.value));
+      // the target line: a target covering a bucket, pro-rated by the share of its period the bucket covers
+      const targets = api.kpiTargets.filter((t: { metric: string }) => t.metric === 'REVENUE');
+      const expected = revenue.map((p: P) => {
+        const [s, e] = [Date.parse(p.periodStart), Date.parse(p.periodEnd)];
+        const over = targets.filter(
+          (t: P & { target: number }) => Date.parse(t.periodStart) < e && Date.parse(t.periodEnd) > s,
+        );
+        return over.length
+          ? over.reduce((sum: number, t: P & { target: number }) => {
+              const [ts, te] = [Date.parse(t.periodStart), Date.parse(t.periodEnd)];
+              return sum + (t.target * (Math.min(te, e) - Math.max(ts, s))) / (te - ts);
+            }, 0)
+          : null;
+      });
+      expect(expected.some((v: number | null) => v !== null)).toBe(true);
+      expect(JSON.parse((await page.getAttribute('[data-metric="REVENUE"]', 'data-targets'))!)).toEqual(expected);
+      await page.close();
+    });
+
+    it('shows days in the configured time zone and amounts in the configured currency (Europe/Berlin, EUR)', async () => {
+      const berlin = await createServer(
+        { ...testConfig, reporting: { timeZone: 'Europe/Berlin', currency: 'EUR' } },
+        db.ds,
+        0,
+      );
+      try {
+        const base = berlin.url.replace('/graphql', '').replace('localhost', '127.0.0.1');
+        const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+        await page.goto(`${base}/?from=2026-03-01&to=2026-04-01#token=${token}`);
+        await page.waitForSelector('body[data-loaded]', { timeout: 20_000 });
+        // local midnights: CET on 1 March, CEST (summer time from 29 March) on 1 April
+        expect(await page.getAttribute('body', 'data-loaded')).toBe(
+          '2026-02-28T23:00:00.000Z|2026-03-31T22:00:00.000Z|',
+        );
+        expect(await page.textContent('[data-kpi="revenue"] .value')).toMatch(/^€/);
+        expect(await page.textContent('#status')).toContain('Europe/Berlin, amounts in EUR');
+        const days = (
+          await gql(
+            `query($metrics: [KpiMetric!]!) { kpiSeries(input: { from: "2026-02-28T23:00:00Z", to: "2026-03-31T22:00:00Z",
+              interval: DAY, timeZone: "Europe/Berlin", metrics: $metrics }) { value } }`,
+            { metrics: ['LEADS'] },
+          )
+        ).kpiSeries.map((p: { value: number }) => p.value);
+        expect(days.length).toBe(31);
+        expect(await chartValues(page, 'LEADS')).toEqual(days);
+        await page.close();
+      } finally {
+        await berlin.stop();
+      }
     });
 
     it('shows the agreement in force, hand-off feedback by campaign and a backtest of the draft: the numbers the API gives', async () => {
@@ -233,7 +393,7 @@ const MODELS = ['FIRST_TOUCH', 'LAST_TOUCH', 'LINEAR', 'W_SHAPED', 'TIME_DECAY',
 
     it('shows which deals close: the significant signals first, every one on request, the numbers the API gives', async () => {
       const page = await open(`${origin}/#token=${token}`);
-      await page.waitForSelector('body[data-closing="significant"]', { timeout: 20_000 });
+      await page.waitForSelector('body[data-loaded][data-closing="significant"]', { timeout: 20_000 });
       const [from, to] = (await page.getAttribute('body', 'data-loaded'))!.split('|');
       const p = (
         await gql(
