@@ -110,6 +110,25 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reporting: an IANA time zone and an ISO 4217 currency, UTC and USD by default; anything else refused by name', () => {
+    const base = { JWT_SECRET: 'x'.repeat(40) };
+    expect(loadConfig(base).reporting).toEqual({ timeZone: 'UTC', currency: 'USD' });
+    expect(loadConfig({ ...base, REPORTING_TIME_ZONE: 'Europe/Berlin', REPORTING_CURRENCY: 'EUR' }).reporting).toEqual({
+      timeZone: 'Europe/Berlin',
+      currency: 'EUR',
+    });
+    let err: unknown;
+    try {
+      loadConfig({ ...base, REPORTING_TIME_ZONE: 'Mars/Olympus', REPORTING_CURRENCY: 'eur' });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as ConfigError).problems).toEqual([
+      'REPORTING_TIME_ZONE must be an IANA time zone such as Europe/Berlin (got "Mars/Olympus")',
+      'REPORTING_CURRENCY must be an ISO 4217 currency code such as EUR (got "eur")',
+    ]);
+  });
+
   it('refuses a short JWT secret', () => {
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/at least 32/);
   });
