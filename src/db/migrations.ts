@@ -21,6 +21,7 @@ import { ClosingRollup1765497600000 } from '../../migrations/1765497600000-Closi
 import { BiCatalog1765584000000 } from '../../migrations/1765584000000-BiCatalog';
 import { ExportTokens1765670400000 } from '../../migrations/1765670400000-ExportTokens';
 import { BiFunnelCampaign1765756800000 } from '../../migrations/1765756800000-BiFunnelCampaign';
+import { BiKpiDaily1765843200000 } from '../../migrations/1765843200000-BiKpiDaily';
 
 /** Every migration, in order. A merged migration is never edited; add a new one here instead. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   BiCatalog1765584000000,
   ExportTokens1765670400000,
   BiFunnelCampaign1765756800000,
+  BiKpiDaily1765843200000,
 ];

@@ -1,3 +1,4 @@
+import { BI_READER_TEST_PASSWORD } from '../support/bi-example';
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,7 +34,7 @@ describe('the README examples for each user run as written (demo data, real Post
   beforeAll(async () => {
     db = await scratchDatabase('funnel_readme');
     await seedDemo(serviceTransactions(db.ds));
-    const password = 'bi-reader-readme-test';
+    const password = BI_READER_TEST_PASSWORD; // the role is the whole server's: every test file sets the same one
     await setBiReaderPassword(db.ds, password);
     server = await createServer(testConfig, db.ds, 0);
     env = {

@@ -1,3 +1,4 @@
+import { BI_READER_TEST_PASSWORD } from '../../support/bi-example';
 import { Client } from 'pg';
 import { Role } from '../../../src/common/graphql/enums';
 import { biConnectionString, setBiReaderPassword, writeBiSettings } from '../../../src/modules/bi/bi-reader';
@@ -14,7 +15,7 @@ import { PROFILE } from '../../support/closing-profile';
  */
 jest.setTimeout(120_000);
 
-const PASSWORD = 'bi-catalog-test-password';
+const PASSWORD = BI_READER_TEST_PASSWORD;
 
 describe('bi catalogue (bi_reader)', () => {
   let api: TestApi;

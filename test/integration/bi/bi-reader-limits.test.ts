@@ -1,10 +1,11 @@
+import { BI_READER_TEST_PASSWORD } from '../../support/bi-example';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { biConnectionString, setBiReaderPassword } from '../../../src/modules/bi/bi-reader';
 import { BiWatchdog, startBiWatchdog } from '../../../src/modules/bi/bi-watchdog';
 import { openTestDataSource, testDatabaseUrl } from '../../support/db';
 
-const PASSWORD = 'bi-reader-limits-Xq7';
+const PASSWORD = BI_READER_TEST_PASSWORD;
 
 /** bi_reader as a BI tool that tries to lift its own limits would. */
 describe('bi_reader cannot lift its limits (real PostgreSQL)', () => {

@@ -1,3 +1,4 @@
+import { BI_READER_TEST_PASSWORD } from '../../support/bi-example';
 import { execFileSync } from 'node:child_process';
 import { Client } from 'pg';
 import { biConnectionString, setBiReaderPassword } from '../../../src/modules/bi/bi-reader';
@@ -7,11 +8,14 @@ import { havePsql, testDatabaseUrl } from '../../support/db';
 import { startTestApi, TestApi } from '../../support/test-server';
 import { unique } from '../../support/unique';
 
-const PASSWORD = 'bi-reader-test-password';
+const PASSWORD = BI_READER_TEST_PASSWORD;
 const BI_YEAR = biYear(1972);
 
 const KPIS = `query($input: KpiInput!) { kpis(input: $input) { leads mqls sals sqls opportunities pipelineCreated wonDeals lostDeals revenue spend
-  winRate { numerator denominator value } } }`;
+  winRate { numerator denominator value } winRateByValue { numerator denominator } averageDealSize
+  salesCycleDays { count mean } mqlToSqlRate { numerator denominator } leadRejectionRate { numerator denominator }
+  leadResponseHours { count mean } slaCompliance { numerator denominator } newCustomers cac
+  marketingSourcedRevenue marketingInfluencedRevenue } }`;
 const BI_METRIC: Record<string, string> = {
   leads: 'LEADS',
   mqls: 'MQLS',
@@ -23,6 +27,16 @@ const BI_METRIC: Record<string, string> = {
   lostDeals: 'LOST_DEALS',
   revenue: 'REVENUE',
   spend: 'SPEND',
+  marketingSourcedRevenue: 'MARKETING_SOURCED_REVENUE',
+  marketingInfluencedRevenue: 'MARKETING_INFLUENCED_REVENUE',
+};
+/** KPI ratios of kpis and their numerator/denominator rows in bi.kpi_daily. */
+const BI_RATIO: Record<string, string> = {
+  winRate: 'WIN_RATE',
+  winRateByValue: 'WIN_RATE_BY_VALUE',
+  mqlToSqlRate: 'MQL_TO_SQL_RATE',
+  leadRejectionRate: 'LEAD_REJECTION_RATE',
+  slaCompliance: 'SLA_COMPLIANCE',
 };
 
 describe('bi schema and the bi_reader role (real PostgreSQL)', () => {
@@ -42,6 +56,7 @@ describe('bi schema and the bi_reader role (real PostgreSQL)', () => {
     await api.close();
   });
 
+  const api_enum = (query: string) => api.ok(query, {}, Role.ANALYST);
   const denied = async (sql: string) => {
     const e = await reader.query(sql).then(
       () => null,
@@ -120,11 +135,65 @@ describe('bi schema and the bi_reader role (real PostgreSQL)', () => {
       const bi = new Map(rows.map((r) => [r.metric, r]));
       for (const [field, metric] of Object.entries(BI_METRIC))
         expect([metric, bi.get(metric)?.value ?? 0]).toEqual([metric, k[field]]);
-      expect([bi.get('WIN_RATE')?.num ?? 0, bi.get('WIN_RATE')?.den ?? 0]).toEqual([
-        k.winRate.numerator,
-        k.winRate.denominator,
+      for (const [field, metric] of Object.entries(BI_RATIO))
+        expect([metric, bi.get(metric)?.num ?? 0, bi.get(metric)?.den ?? 0]).toEqual([
+          metric,
+          k[field].numerator,
+          k[field].denominator,
+        ]);
+      // means: sum of the parts over the count (AVERAGE_DEAL_SIZE = revenue / won deals)
+      const mean = (metric: string) => (bi.get(metric)?.den ? bi.get(metric)!.num / bi.get(metric)!.den : null);
+      expect([mean('AVERAGE_DEAL_SIZE'), bi.get('AVERAGE_DEAL_SIZE')?.den ?? 0]).toEqual([
+        k.averageDealSize,
+        k.wonDeals,
       ]);
+      expect(bi.get('SALES_CYCLE_DAYS')?.den ?? 0).toBe(k.salesCycleDays.count);
+      expect(bi.get('LEAD_RESPONSE_HOURS')?.den ?? 0).toBe(k.leadResponseHours.count);
+      for (const [metric, api] of [
+        ['SALES_CYCLE_DAYS', k.salesCycleDays.mean],
+        ['LEAD_RESPONSE_HOURS', k.leadResponseHours.mean],
+      ]) {
+        if (api === null) expect(mean(metric)).toBeNull();
+        else expect(mean(metric)).toBeCloseTo(api, 9);
+      }
+      if (sources) continue;
+      // new customers: once each, on the day and channel of the first win (channels add up to the total); CAC
+      expect([bi.get('NEW_CUSTOMERS')?.value ?? 0, bi.get('CAC')?.num ?? 0, bi.get('CAC')?.den ?? 0]).toEqual([
+        k.newCustomers,
+        k.spend,
+        k.newCustomers,
+      ]);
+      expect(mean('CAC')).toBe(k.cac);
     }
+    // the open pipeline now, by creation day: the example's one open deal
+    const open = (
+      await reader.query(
+        `SELECT metric, sum(value)::float8 AS v FROM bi.kpi_daily WHERE day >= '1972-01-01' AND day < '1973-01-01'
+         AND metric IN ('OPEN_DEALS', 'OPEN_PIPELINE', 'WEIGHTED_PIPELINE') GROUP BY 1 ORDER BY 1`,
+      )
+    ).rows;
+    expect(open.map((r) => r.metric)).toEqual(['OPEN_DEALS', 'OPEN_PIPELINE', 'WEIGHTED_PIPELINE']);
+    expect(open.slice(0, 2).map((r) => r.v)).toEqual([1, 999.99]);
+    expect(open[2].v).toBeGreaterThan(0);
+  });
+
+  it('bi.kpi_daily carries every KPI of definitions §5 (the API metrics, and the pipeline snapshot)', async () => {
+    const metrics = (await reader.query(`SELECT DISTINCT metric FROM bi.kpi_daily`)).rows.map((r) => r.metric);
+    const api = (await api_enum(`{ __type(name: "KpiMetric") { enumValues { name } } }`)).__type.enumValues.map(
+      (v: { name: string }) => v.name,
+    );
+    expect(metrics.sort()).toEqual(
+      [
+        ...api,
+        'SALES_CYCLE_DAYS',
+        'LEAD_RESPONSE_HOURS',
+        'WIN_RATE_BY_VALUE',
+        'NEW_CUSTOMERS',
+        'OPEN_DEALS',
+        'OPEN_PIPELINE',
+        'WEIGHTED_PIPELINE',
+      ].sort(),
+    );
   });
 
   it('bi.funnel_daily gives the FLOW funnel counts, and bi.attribution_daily the attribution rows (default windows)', async () => {

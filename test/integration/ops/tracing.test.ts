@@ -1,3 +1,4 @@
+import { BI_READER_TEST_PASSWORD } from '../../support/bi-example';
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -71,7 +72,8 @@ describe('OpenTelemetry tracing (OTLP/HTTP)', () => {
         DATABASE_URL: db.url,
         JWT_SECRET: testConfig.jwt.secret,
         LOG_LEVEL: 'error',
-        BI_READER_DISABLED: 'true',
+        // the bi_reader role is the whole server's: the tests' one password, never NOLOGIN under another file's feet
+        BI_READER_PASSWORD: BI_READER_TEST_PASSWORD,
         METRICS_PUBLIC: 'true',
         OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collectorPort}`,
         OTEL_BSP_SCHEDULE_DELAY: '100',
