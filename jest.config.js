@@ -1,5 +1,14 @@
 /** Two projects: pure unit specs beside the code, and integration tests against real PostgreSQL. */
-const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] };
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }],
+  // jose ships ES modules only: Babel rewrites their imports to CommonJS for Jest, nothing else (Node loads them
+  // natively in the service)
+  '/node_modules/jose/.+\\.js$': [
+    'babel-jest',
+    { babelrc: false, configFile: false, plugins: ['@babel/plugin-transform-modules-commonjs'] },
+  ],
+};
+const transformIgnorePatterns = ['/node_modules/(?!jose/)'];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -12,6 +21,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/src/**/__tests__/**/*.spec.ts'],
       setupFiles: ['reflect-metadata'],
     },
@@ -19,6 +29,7 @@ module.exports = {
       displayName: 'integration',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       setupFiles: ['reflect-metadata'],
     },

@@ -1,3 +1,4 @@
+import { JWKS_ALGORITHMS, JwksAlgorithm } from '../common/auth/keys';
 import path from 'node:path';
 
 /** The one typed view of the environment. Nothing else reads process.env. */
@@ -19,6 +20,8 @@ export interface Config {
     jwksFile: string | null;
     jwksUrl: string | null;
     jwksRefreshSeconds: number;
+    /** The JWKS deployment's one algorithm (JWT_ALGORITHM: RS256, PS256, ES256 or EdDSA). */
+    algorithm: JwksAlgorithm;
   };
   seedDemo: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -218,6 +221,7 @@ export function loadConfig(env: Env = process.env): Config {
       jwksFile: jwksFile ? path.resolve(jwksFile) : null,
       jwksUrl,
       jwksRefreshSeconds: int(env, 'JWT_JWKS_REFRESH_SECONDS', 60, 0, 86_400, problems),
+      algorithm: oneOf(env, 'JWT_ALGORITHM', JWKS_ALGORITHMS, 'RS256', problems),
     },
     seedDemo: bool(env, 'SEED_DEMO', true, problems),
     sqlStatementsHeader: bool(env, 'SQL_STATEMENTS_HEADER', nodeEnv !== 'production', problems),

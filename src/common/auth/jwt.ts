@@ -1,4 +1,5 @@
 import jwt from 'jsonwebtoken';
+import { decodeJwt, decodeProtectedHeader, errors, JWTPayload, jwtVerify, ProtectedHeaderParameters } from 'jose';
 import { Role } from '../graphql/enums';
 import { AppError } from '../errors/app-error';
 import { KeyStore } from './keys';
@@ -31,30 +32,36 @@ export async function verifyToken(
   keys: KeyStore,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<Viewer> {
-  const decoded = jwt.decode(token, { complete: true });
-  if (!decoded || typeof decoded.payload === 'string') throw unauthenticated('Token is not valid');
-  if (decoded.header.alg !== keys.algorithm) throw unauthenticated('Token is not valid');
-  if (typeof decoded.header.typ !== 'string' || !TYPES.has(decoded.header.typ.toLowerCase()))
+  let header: ProtectedHeaderParameters;
+  try {
+    header = decodeProtectedHeader(token);
+  } catch {
+    throw unauthenticated('Token is not valid');
+  }
+  if (header.alg !== keys.algorithm) throw unauthenticated('Token is not valid');
+  if (typeof header.typ !== 'string' || !TYPES.has(header.typ.toLowerCase()))
     throw unauthenticated('Token type must be at+jwt');
   // RFC 7515 §4.1.11: a token naming critical header parameters must be refused by anyone who does not understand
   // them, and this API understands none
-  if (Object.hasOwn(decoded.header, 'crit'))
+  if (Object.hasOwn(header, 'crit'))
     throw unauthenticated('Token has critical header parameters (crit) this API does not understand');
-  const key = await keys.keyFor(decoded.header.kid);
+  const key = await keys.keyFor(header.kid);
   if (!key) throw unauthenticated('Token is not valid');
-  let payload: jwt.JwtPayload | string;
+  let payload: JWTPayload;
   try {
-    payload = jwt.verify(token, key, {
+    // jose: the signature with the deployment's one algorithm, issuer, audience, exp and nbf (with the skew)
+    ({ payload } = await jwtVerify(token, key, {
       algorithms: [keys.algorithm],
       issuer: s.issuer,
       audience: s.audience,
       clockTolerance: SKEW_SECONDS,
-      clockTimestamp: nowSeconds,
-    });
+      currentDate: new Date(nowSeconds * 1000),
+    }));
   } catch (err) {
-    throw unauthenticated((err as Error).name === 'TokenExpiredError' ? 'Token has expired' : 'Token is not valid');
+    throw unauthenticated(
+      (err as { code?: string }).code === errors.JWTExpired.code ? 'Token has expired' : 'Token is not valid',
+    );
   }
-  if (typeof payload === 'string') throw unauthenticated('Token is not valid');
   if (!Number.isInteger(payload.exp)) throw unauthenticated('Token has no expiry (exp)');
   if (!Number.isInteger(payload.iat)) throw unauthenticated('Token has no issue time (iat)');
   if (payload.iat! > nowSeconds + SKEW_SECONDS) throw unauthenticated('Token is issued in the future');
@@ -67,7 +74,10 @@ export async function verifyToken(
   return { sub: payload.sub, role: payload.role as Role };
 }
 
-/** Signs an HS256 access token (development, tests, `npm run token`); lifetime capped by the settings. */
+/**
+ * Signs an HS256 access token (development, tests, `npm run token`); lifetime capped by the settings. jsonwebtoken,
+ * not jose: its synchronous sign serves the token CLI and every test's token helper; verification is jose's.
+ */
 export function signToken(viewer: Viewer, s: JwtSettings & { secret: string }, expiresInSeconds = 3600): string {
   return jwt.sign({ role: viewer.role }, s.secret, {
     algorithm: 'HS256',
@@ -107,7 +117,7 @@ export function cachedVerifier(s: JwtSettings, keys: KeyStore, ttlSeconds = 60, 
     if (hit && nowSeconds < hit.until) return hit.viewer;
     if (hit) hits.delete(token);
     const viewer = await verifyToken(token, s, keys, nowSeconds);
-    const exp = (jwt.decode(token) as jwt.JwtPayload).exp!;
+    const exp = decodeJwt(token).exp!;
     if (hits.size >= max) hits.delete(hits.keys().next().value!);
     hits.set(token, { viewer, until: Math.min(exp + SKEW_SECONDS, nowSeconds + ttlSeconds) });
     return viewer;
@@ -123,7 +133,12 @@ export function loggingFailures(verify: (token: string) => Promise<Viewer>, door
     try {
       return await verify(token);
     } catch (err) {
-      const claims = jwt.decode(token, { json: true });
+      let claims: JWTPayload | null = null;
+      try {
+        claims = decodeJwt(token);
+      } catch {
+        // not even a JWT: nothing to name
+      }
       logger.warn('authentication failed', {
         door,
         reason: err instanceof Error ? err.message : String(err),

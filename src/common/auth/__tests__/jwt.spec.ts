@@ -5,7 +5,8 @@ import { createHmac, generateKeyPairSync, KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { Role } from '../../graphql/enums';
 import { bearerToken, cachedVerifier, signToken, verifyToken } from '../jwt';
-import { hmacKeys, jwksKeys } from '../keys';
+import { SignJWT } from 'jose';
+import { hmacKeys, JwksAlgorithm, jwksKeys } from '../keys';
 
 const s = { secret: 's'.repeat(40), issuer: 'iss', audience: 'aud', maxLifetimeSeconds: 3600 };
 const hs = hmacKeys(s.secret);
@@ -165,6 +166,47 @@ describe('RS256 with a JWKS (kid, rotation)', () => {
     );
     await refused(hs256(claims()), inner); // the deployment's one algorithm is RS256
   });
+});
+
+describe('ES256 and EdDSA deployments (jose): keys of the set by type and curve, one algorithm each', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jwks-ec-'));
+  const file = path.join(dir, 'jwks.json');
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const ed = generateKeyPairSync('ed25519');
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      keys: [
+        { ...ec.publicKey.export({ format: 'jwk' }), kid: 'ec', use: 'sig' },
+        { ...ed.publicKey.export({ format: 'jwk' }), kid: 'ed', use: 'sig' },
+        { ...rsa.publicKey.export({ format: 'jwk' }), kid: 'rsa', use: 'sig' },
+        { kty: 'EC', crv: 'P-256', x: 'broken', y: 'broken', kid: 'broken' }, // does not import: skipped alone
+      ],
+    }),
+  );
+  const sign = (alg: string, kid: string, key: KeyObject) =>
+    new SignJWT(claims()).setProtectedHeader({ alg, typ: 'at+jwt', kid }).sign(key);
+  const store = (alg: JwksAlgorithm) => jwksKeys({ file }, 60, () => 0, alg);
+
+  it.each([
+    ['ES256', 'ec', ec.privateKey],
+    ['EdDSA', 'ed', ed.privateKey],
+  ] as const)(
+    '%s: accepts its own tokens by kid; refuses other algorithms, keys and forged signatures',
+    async (alg, kid, key) => {
+      const keys = store(alg);
+      await expect(verify(await sign(alg, kid, key), keys)).resolves.toMatchObject({ role: 'SALES' });
+      await refused(
+        await sign(alg, kid, alg === 'ES256' ? other.privateKey : generateKeyPairSync('ed25519').privateKey),
+        keys,
+      );
+      await refused(await sign('RS256', 'rsa', rsa.privateKey), keys); // one algorithm per deployment
+      await refused(hs256(claims(), { typ: 'at+jwt', kid }), keys);
+      await refused(await sign(alg, 'rsa', key), keys); // a kid of another key type is not in this deployment's set
+    },
+  );
 });
 
 describe('cachedVerifier', () => {
