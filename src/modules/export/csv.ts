@@ -1,3 +1,5 @@
+import { stringify } from 'csv-stringify/sync';
+
 /** A cell: numbers as JavaScript prints them, instants as ISO 8601, null and undefined as empty. */
 export type Cell = string | number | boolean | Date | null | undefined;
 
@@ -11,18 +13,28 @@ const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
  * Excel, LibreOffice and Google Sheets show as text; then a field holding a comma, a quote or a line break is quoted.
  */
 export function csvCell(v: Cell): string {
-  if (v === null || v === undefined) return '';
-  let s = v instanceof Date ? v.toISOString() : String(v);
-  if (typeof v === 'string' && FORMULA_START.test(s) && !NUMBER.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  // a one-column table with an empty header: "\r\n<cell>\r\n"
+  return v === null || v === undefined ? '' : toCsv([''], [{ '': v }]).slice(2, -2);
 }
 
+/** A text cell as written: neutralised when a spreadsheet would evaluate it. */
+const text = (s: string) => (FORMULA_START.test(s) && !NUMBER.test(s) ? `'${s}` : s);
+
 /**
- * RFC 4180 CSV: a header row, then one line per row in the columns' order, CRLF line ends, fields quoted only when they
- * hold a comma, a quote or a line break (quotes doubled). Only each row's own properties are read.
+ * RFC 4180 CSV by csv-stringify: a header row, then one line per row in the columns' order, CRLF line ends, fields
+ * quoted only when they hold a comma, a quote or a line break (quotes doubled). Every cell goes through csvCell's
+ * rules first (formula neutralisation, ISO instants, true/false); only each row's own properties are read.
  */
 export function toCsv(columns: readonly string[], rows: readonly Record<string, Cell>[]): string {
-  const lines = [columns.map(csvCell).join(',')];
-  for (const r of rows) lines.push(columns.map((c) => csvCell(Object.hasOwn(r, c) ? r[c] : null)).join(','));
-  return lines.join('\r\n') + '\r\n';
+  const records = [columns, ...rows.map((r) => columns.map((c) => (Object.hasOwn(r, c) ? r[c] : null)))];
+  return stringify(records, {
+    record_delimiter: 'windows',
+    quoted_match: /\r|\n/, // a lone CR or LF is a line break too
+    cast: {
+      string: (v) => text(v),
+      date: (v) => v.toISOString(),
+      boolean: (v) => String(v),
+      number: (v) => String(v),
+    },
+  });
 }
