@@ -115,6 +115,29 @@ describe('red team, HTTP doors (requests as an attacker sends them, production c
       expect([r.status, ((await r.json()) as any).errors[0].extensions.code]).toEqual([404, 'NOT_FOUND']);
     });
 
+    it.each([
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      '..%2F..%2Fpackage.json',
+      '%2e%2e%2fpackage.json',
+    ])('/dashboard/vendor/%s is a 404 (the vendored files are a fixed table)', async (file) => {
+      const r = await fetch(`${base}/dashboard/vendor/${file}`);
+      expect([r.status, (await r.text()).includes('"dependencies"')]).toEqual([404, false]);
+    });
+
+    it('the vendored chart library and the reporting settings are served, the settings and nothing else', async () => {
+      const lib = await fetch(`${base}/dashboard/vendor/uPlot.iife.min.js`);
+      expect([
+        lib.status,
+        lib.headers.get('content-type'),
+        (await lib.text()).startsWith('/*! https://github.com/leeoniya/uPlot'),
+      ]).toEqual([200, 'text/javascript; charset=utf-8', true]);
+      const settings = await fetch(`${base}/dashboard/settings.json`);
+      expect(await settings.json()).toEqual({ timeZone: 'UTC', currency: 'USD' });
+    });
+
     it.each(['constructor=1', '__proto__=x', 'toString=x', 'hasOwnProperty=from'])(
       'an export parameter %s is refused by name',
       async (q) => {
