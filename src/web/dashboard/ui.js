@@ -91,18 +91,36 @@ export function scopeNote(id, source, applies) {
   note.textContent = !source ? '' : applies ? `source ${source}` : `all sources (ignores the Source filter)`;
 }
 
+/** Longest Retry-After the page waits out by itself; beyond it the error is shown. */
+const MAX_WAIT_SECONDS = 30;
+
+/**
+ * One GraphQL request. A RATE_LIMITED answer (the principal's cost bucket is empty, or the database is briefly
+ * unavailable) is retried after the Retry-After the API gives, a few times, saying so in the status line.
+ */
 export async function gql(query, variables) {
   const token = localStorage.getItem('funnel-token');
-  const res = await fetch('/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
-  if (body.errors?.length) {
-    const e = new Error(body.errors.map((x) => `${x.extensions?.code ?? 'ERROR'}: ${x.message}`).join('; '));
-    e.code = body.errors[0].extensions?.code;
-    throw e;
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = await res.json();
+    const first = body.errors?.[0]?.extensions;
+    const wait = Number(first?.retryAfter ?? res.headers.get('retry-after') ?? NaN);
+    if (first?.code === 'RATE_LIMITED' && attempt < 5 && wait >= 0 && wait <= MAX_WAIT_SECONDS) {
+      $('status').className = '';
+      $('status').textContent = `The API asks to wait ${wait} s (rate limit); retrying…`;
+      document.body.dataset.waited = String(Number(document.body.dataset.waited ?? 0) + 1);
+      await new Promise((r) => setTimeout(r, wait * 1000 + Math.random() * 250));
+      continue;
+    }
+    if (body.errors?.length) {
+      const e = new Error(body.errors.map((x) => `${x.extensions?.code ?? 'ERROR'}: ${x.message}`).join('; '));
+      e.code = body.errors[0].extensions?.code;
+      throw e;
+    }
+    return body.data;
   }
-  return body.data;
 }

@@ -304,6 +304,43 @@ const chartValues = async (page: Page, metric: string) =>
       await page.close();
     });
 
+    it('a principal whose cost bucket runs dry waits out the Retry-After and still shows the view (no error)', async () => {
+      // one view costs about 570 points; a bucket of 700 refilled at 300/s empties on the second view in a row
+      const small = await createServer(
+        { ...testConfig, limits: { ...testConfig.limits, bucketCapacity: 700, refillPerSecond: 300 } },
+        db.ds,
+        0,
+      );
+      try {
+        const base = small.url.replace('/graphql', '').replace('localhost', '127.0.0.1');
+        const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+        const limited: number[] = [];
+        page.on('response', (r) => void (r.status() === 429 && limited.push(r.status())));
+        await page.goto(`${base}/#token=${token}`);
+        await page.waitForSelector('body[data-loaded]', { timeout: 20_000 });
+        const [from, to] = (await page.getAttribute('body', 'data-loaded'))!.split('|');
+        await page.selectOption('#source', 'EMAIL');
+        await page.click('#filters button');
+        await page.waitForSelector(`body[data-loaded="${from}|${to}|EMAIL"]`, { timeout: 30_000 });
+        expect(limited.length).toBeGreaterThan(0); // it was refused, waited, and got through
+        expect(Number(await page.getAttribute('body', 'data-waited'))).toBeGreaterThan(0);
+        expect(await page.getAttribute('#status', 'class')).not.toBe('error');
+        const k = (
+          await gql(
+            `query($from: DateTimeISO!, $to: DateTimeISO!) { kpis(input: { from: $from, to: $to, sources: [EMAIL] }) { leads } }`,
+            {
+              from,
+              to,
+            },
+          )
+        ).kpis;
+        expect(await values(page, '[data-field="leads"]')).toEqual([k.leads]);
+        await page.close();
+      } finally {
+        await small.stop();
+      }
+    });
+
     it('shows days in the configured time zone and amounts in the configured currency (Europe/Berlin, EUR)', async () => {
       const berlin = await createServer(
         { ...testConfig, reporting: { timeZone: 'Europe/Berlin', currency: 'EUR' } },
