@@ -14,7 +14,7 @@ import { TestApi } from './test-server';
  * The bi_reader role's password in every test file: the role belongs to the whole server, so files setting different
  * passwords at once would lock each other out.
  */
-export const BI_READER_TEST_PASSWORD = 'bi-reader-test-password';
+export const BI_READER_TEST_PASSWORD = 'bi7Qx2Lr9Vt4Kp8Zm3Wn6Hs'; // strong enough for a production configuration
 
 /** Years no other test writes: 1972 the BI views test, 1973 the exports test (1974 sync-deals, 1975 subscriptions). */
 export const biYear = (year: number) => ({ from: `${year}-01-01T00:00:00Z`, to: `${year + 1}-01-01T00:00:00Z` });
