@@ -37,7 +37,10 @@ export const day = (d) =>
     day: '2-digit',
   }).format(d);
 
-/** The zone's offset from UTC at instant t (ms): local wall time − UTC. */
+/**
+ * The zone's offset from UTC at instant t (ms): local wall time − UTC. The server's twin is src/common/time/zoned.ts;
+ * the page has no build step to share it.
+ */
 function offsetMs(t, timeZone) {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,

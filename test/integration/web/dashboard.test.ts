@@ -41,6 +41,18 @@ const LAYOUT_PROBE = `(() => {
   return { scroll: doc.scrollWidth, client: doc.clientWidth, over, widestBar: Math.max(...bars) / table };
 })()`;
 const MODELS = ['FIRST_TOUCH', 'LAST_TOUCH', 'LINEAR', 'W_SHAPED', 'TIME_DECAY', 'MARKOV'];
+/** The KPI tiles' fields of `kpis` with a plain number (win rate is checked by its value). */
+const TILE_FIELDS = [
+  'leads',
+  'mqls',
+  'sqls',
+  'wonDeals',
+  'revenue',
+  'spend',
+  'cac',
+  'openPipeline',
+  'pipelineVelocity',
+];
 /** The KPIs the dashboard charts (trends.js). */
 const TREND_METRICS = [
   'LEADS',
@@ -123,19 +135,7 @@ const chartValues = async (page: Page, metric: string) =>
       );
 
       const k = api.kpis;
-      for (const f of [
-        'leads',
-        'mqls',
-        'sqls',
-        'wonDeals',
-        'revenue',
-        'spend',
-        'cac',
-        'openPipeline',
-        'pipelineVelocity',
-      ]) {
-        expect([f, (await values(page, `[data-field="${f}"]`))[0]]).toEqual([f, k[f]]);
-      }
+      for (const f of TILE_FIELDS) expect([f, (await values(page, `[data-field="${f}"]`))[0]]).toEqual([f, k[f]]);
       expect(await values(page, '[data-field="winRate"]')).toEqual([k.winRate.value]);
       expect(k.revenue).toBeGreaterThan(0);
       expect(await page.textContent('[data-kpi="revenue"] .value')).toBe(
@@ -191,17 +191,7 @@ const chartValues = async (page: Page, metric: string) =>
           closingProfile(input: { from: $from, to: $to }) { baseRate { value } } }`,
         { from, to, metrics: TREND_METRICS },
       );
-      for (const f of [
-        'leads',
-        'mqls',
-        'sqls',
-        'wonDeals',
-        'revenue',
-        'spend',
-        'cac',
-        'openPipeline',
-        'pipelineVelocity',
-      ])
+      for (const f of TILE_FIELDS)
         expect([f, (await values(page, `[data-field="${f}"]`))[0]]).toEqual([f, paid.kpis[f]]);
       expect(await values(page, '[data-field="winRate"]')).toEqual([paid.kpis.winRate.value]);
       expect(await values(page, '#funnel [data-count]')).toEqual(
