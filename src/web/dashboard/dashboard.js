@@ -338,9 +338,13 @@ async function start() {
       $('to').value = choices[i][2];
     };
     pick(0);
-    // a link's filters win over the defaults (unknown values are ignored by the selects)
+    // a link's filters win over the defaults; a value a control refuses (no such option, not a date) keeps the default
     const params = new URLSearchParams(location.search);
-    for (const f of FILTERS) if (params.get(f)) control(f).value = params.get(f);
+    for (const f of FILTERS) {
+      const before = control(f).value;
+      if (params.get(f)) control(f).value = params.get(f);
+      if (control(f).value === '' && before !== '') control(f).value = before;
+    }
     const rerun = () => show().catch(fail);
     $('period').addEventListener('change', () => pick(Number($('period').value)));
     $('filters').addEventListener('submit', (ev) => {

@@ -294,6 +294,16 @@ const chartValues = async (page: Page, metric: string) =>
       await page.close();
     });
 
+    it('a link with values the controls refuse keeps the defaults for those and shows the view', async () => {
+      const page = await open(
+        `${origin}/?from=not-a-date&to=2026-13-45&source=BOGUS&interval=__proto__#token=${token}`,
+      );
+      await page.waitForSelector('body[data-loaded]', { timeout: 20_000 });
+      expect(await page.getAttribute('body', 'data-loaded')).toBe('2026-08-01T00:00:00.000Z|2026-11-01T00:00:00.000Z|');
+      expect(await page.getAttribute('#status', 'class')).not.toBe('error');
+      await page.close();
+    });
+
     it('a principal whose cost bucket runs dry waits out the Retry-After and still shows the view (no error)', async () => {
       // one view costs about 570 points; a bucket of 700 refilled at 300/s empties on the second view in a row
       const small = await createServer(
