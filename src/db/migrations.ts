@@ -22,6 +22,7 @@ import { BiCatalog1765584000000 } from '../../migrations/1765584000000-BiCatalog
 import { ExportTokens1765670400000 } from '../../migrations/1765670400000-ExportTokens';
 import { BiFunnelCampaign1765756800000 } from '../../migrations/1765756800000-BiFunnelCampaign';
 import { BiKpiDaily1765843200000 } from '../../migrations/1765843200000-BiKpiDaily';
+import { WebhookFanoutLock1765929600000 } from '../../migrations/1765929600000-WebhookFanoutLock';
 
 /** Every migration, in order. A merged migration is never edited; add a new one here instead. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   ExportTokens1765670400000,
   BiFunnelCampaign1765756800000,
   BiKpiDaily1765843200000,
+  WebhookFanoutLock1765929600000,
 ];
