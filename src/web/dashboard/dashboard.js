@@ -205,7 +205,7 @@ function renderTargets(targets) {
   );
 }
 
-/** The funnel by the chosen breakdown: a row per group, the count of each stage and the overall conversion. */
+/** The funnel by the chosen breakdown: a row per group, the count of each stage. */
 function renderBreakdown(funnel, breakdown) {
   const table = $('funnel-groups');
   if (!breakdown) return void table.replaceChildren();

@@ -23,7 +23,7 @@ export const TREND_METRICS = [
 export const SERIES_QUERY = `query Trends($from: DateTimeISO!, $to: DateTimeISO!, $sources: [Channel!], $interval: Interval!,
   $timeZone: String!, $metrics: [KpiMetric!]!) {
   kpiSeries(input: { from: $from, to: $to, sources: $sources, interval: $interval, timeZone: $timeZone, metrics: $metrics }) {
-    metric periodStart periodEnd value numerator denominator }
+    metric periodStart periodEnd value }
 }`;
 
 /** The bucket size for a period when the filter says "auto": about 6 to 60 points. */
@@ -52,6 +52,7 @@ export function targetLine(targets, metric, additive, buckets) {
 }
 
 const COLORS = { line: '#2563eb', fill: 'rgba(37, 99, 235, 0.12)', target: '#b45309' };
+/** The charts drawn for the view shown: [uPlot, its container]; destroyed when the next view replaces them. */
 const charts = [];
 
 function plot(container, opts, data) {
@@ -63,8 +64,7 @@ function plot(container, opts, data) {
 
 /** Redraws every chart at its container's width (the layout reflows from 360 px up). */
 window.addEventListener('resize', () => {
-  for (const [chart, container] of charts)
-    if (container.isConnected) chart.setSize({ width: container.clientWidth, height: chart.height });
+  for (const [chart, container] of charts) chart.setSize({ width: container.clientWidth, height: chart.height });
 });
 
 function sparkline(container, xs, ys) {
@@ -120,28 +120,25 @@ export async function showTrends({ from, to, source, interval, targets, tileMetr
   for (const p of data.kpiSeries) byMetric.get(p.metric).push(p);
   const buckets = byMetric.get('LEADS').map((p) => [new Date(p.periodStart), new Date(p.periodEnd)]);
   const xs = buckets.map(([s]) => +s / 1000);
+  const values = (metric) => byMetric.get(metric).map((p) => p.value);
+  for (const [c] of charts.splice(0)) c.destroy();
   for (const [field, metric] of tileMetrics) {
     const spot = document.querySelector(`[data-kpi="${field}"] .spark`);
     if (!spot) continue;
-    const ys = byMetric.get(metric).map((p) => p.value);
-    spot.dataset.values = JSON.stringify(ys);
-    sparkline(spot, xs, ys);
+    spot.dataset.values = JSON.stringify(values(metric));
+    sparkline(spot, xs, values(metric));
   }
-  charts.length = 0;
-  $('trends').replaceChildren(
-    ...TREND_METRICS.map(([metric, title, , additive]) => {
-      const ys = byMetric.get(metric).map((p) => p.value);
-      const ts = targetLine(targets, metric, additive, buckets);
-      const box = el('div', { class: 'chart', 'data-metric': metric, 'data-values': JSON.stringify(ys) });
-      box.dataset.targets = JSON.stringify(ts);
-      return el('figure', {}, el('figcaption', {}, title), box);
-    }),
-  );
-  for (const fig of $('trends').children) {
-    const box = fig.querySelector('.chart');
-    const [, title, kind] = TREND_METRICS.find(([m]) => m === box.dataset.metric);
-    chart(box, title, kind, xs, JSON.parse(box.dataset.values), JSON.parse(box.dataset.targets));
-  }
+  // the figures first (in the page, so each chart takes its container's width), then the charts
+  const drawn = TREND_METRICS.map(([metric, title, kind, additive]) => {
+    const [ys, ts] = [values(metric), targetLine(targets, metric, additive, buckets)];
+    const box = el('div', { class: 'chart', 'data-metric': metric, 'data-values': JSON.stringify(ys) });
+    box.dataset.targets = JSON.stringify(ts);
+    return {
+      figure: el('figure', {}, el('figcaption', {}, title), box),
+      draw: () => chart(box, title, kind, xs, ys, ts),
+    };
+  });
+  $('trends').replaceChildren(...drawn.map((d) => d.figure));
+  for (const d of drawn) d.draw();
   $('trends-note').textContent = `per ${interval.toLowerCase()} in ${settings.timeZone}`;
-  return buckets.length;
 }

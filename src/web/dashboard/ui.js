@@ -5,16 +5,22 @@ export const $ = (id) => document.getElementById(id);
 
 /** The server's reporting settings (GET /dashboard/settings.json): time zone of the days shown, currency of amounts. */
 export const settings = { timeZone: 'UTC', currency: 'USD' };
-let money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+/** Formatters of the settings, built once per load of them (chart axes format hundreds of values). */
+const formatters = () => ({
+  money: new Intl.NumberFormat('en-US', { style: 'currency', currency: settings.currency, maximumFractionDigits: 0 }),
+  day: new Intl.DateTimeFormat('en-CA', {
+    timeZone: settings.timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }),
+});
+let f = formatters();
 
 export async function loadSettings() {
   const res = await fetch('/dashboard/settings.json');
   if (res.ok) Object.assign(settings, await res.json());
-  money = new Intl.NumberFormat('en-US', {
-    style: 'currency',
-    currency: settings.currency,
-    maximumFractionDigits: 0,
-  });
+  f = formatters();
 }
 
 const count = new Intl.NumberFormat('en-US');
@@ -23,19 +29,13 @@ export const fmt = (v, kind) =>
   v === null || v === undefined
     ? '–'
     : kind === 'money'
-      ? money.format(v)
+      ? f.money.format(v)
       : kind === 'ratio'
         ? pct(v)
         : count.format(v);
 
 /** The calendar day (YYYY-MM-DD) an instant falls on in the configured time zone. */
-export const day = (d) =>
-  new Intl.DateTimeFormat('en-CA', {
-    timeZone: settings.timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(d);
+export const day = (d) => f.day.format(d);
 
 /**
  * The zone's offset from UTC at instant t (ms): local wall time − UTC. The server's twin is src/common/time/zoned.ts;
