@@ -13,6 +13,7 @@ export default tseslint.config(
       'dist/**',
       'node_modules/**',
       'bench/.cache/**',
+      'bench/.profiles/**',
       '.data/**',
       'examples/front-end/**' /* type-checked strictly by its own codegen test */,
       'coverage/**',

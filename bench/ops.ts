@@ -1,12 +1,15 @@
 /**
- * The fixed operations of the benchmark: our GraphQL document, PostGraphile v4's equivalent where it has one, and the
+ * The fixed operations of the benchmark: our GraphQL document, PostGraphile v4's and v5's equivalents where they have one, and the
  * raw SQL baseline (hand-written single json statements for lists; for analytics, the SQL our service runs, captured).
  */
 export interface Op {
   name: string;
   kind: 'list' | 'analytics';
   ours: string;
+  /** PostGraphile v4's equivalent document. */
   postgraphile?: string;
+  /** PostGraphile v5's (Amber preset: `rowId`, `dealByRowId`). */
+  postgraphile5?: string;
   /** Hand-written raw SQL; analytics ops use the captured SQL instead. */
   raw?: { sql: string; params: unknown[] };
 }
@@ -17,6 +20,7 @@ const DEAL_JSON = `json_build_object('id', d.id::text, 'name', d.name, 'amount',
   'leads', (SELECT coalesce(json_agg(json_build_object('email', l.email)), '[]'::json) FROM deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = d.id))`;
 const OURS_DEAL = `id name amount account { name } owner { email } leads { email }`;
 const PG_DEAL = `id name amount accountByAccountId { name } userByOwnerId { email } dealLeadsByDealId { nodes { leadByLeadId { email } } }`;
+const PG5_DEAL = `rowId name amount accountByAccountId { name } userByOwnerId { email } dealLeadsByDealId { nodes { leadByLeadId { email } } }`;
 const YEAR = { from: '2025-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z' };
 export const MODELS = [
   'FIRST_TOUCH',
@@ -34,6 +38,7 @@ export const RULE_BASED = MODELS.slice(0, 7);
 export interface ListContext {
   ourCursor: string;
   pgCursor: string;
+  pg5Cursor: string;
   page1Last: { created_at: string; id: string };
   dealId: string;
 }
@@ -50,6 +55,7 @@ export function buildOps(c: ListContext): Op[] {
       kind: 'list',
       ours: `{ deals(first: 50, orderBy: { field: CREATED_AT, direction: DESC }) { nodes { ${OURS_DEAL} } pageInfo { endCursor } } }`,
       postgraphile: `{ allDeals(first: 50, orderBy: [CREATED_AT_DESC, ID_DESC]) { nodes { ${PG_DEAL} } pageInfo { endCursor } } }`,
+      postgraphile5: `{ allDeals(first: 50, orderBy: [CREATED_AT_DESC, ROW_ID_DESC]) { nodes { ${PG5_DEAL} } pageInfo { endCursor } } }`,
       raw: {
         sql: `SELECT json_agg(${DEAL_JSON} ORDER BY d.created_at DESC, d.id DESC) FROM (SELECT * FROM deals ORDER BY created_at DESC, id DESC LIMIT 50) d`,
         params: [],
@@ -60,6 +66,7 @@ export function buildOps(c: ListContext): Op[] {
       kind: 'list',
       ours: `{ deals(first: 50, after: "${c.ourCursor}", orderBy: { field: CREATED_AT, direction: DESC }) { nodes { ${OURS_DEAL} } pageInfo { endCursor } } }`,
       postgraphile: `{ allDeals(first: 50, after: "${c.pgCursor}", orderBy: [CREATED_AT_DESC, ID_DESC]) { nodes { ${PG_DEAL} } pageInfo { endCursor } } }`,
+      postgraphile5: `{ allDeals(first: 50, after: "${c.pg5Cursor}", orderBy: [CREATED_AT_DESC, ROW_ID_DESC]) { nodes { ${PG5_DEAL} } pageInfo { endCursor } } }`,
       raw: {
         sql: `SELECT json_agg(${DEAL_JSON} ORDER BY d.created_at DESC, d.id DESC) FROM (SELECT * FROM deals WHERE (created_at, id) < ($1, $2) ORDER BY created_at DESC, id DESC LIMIT 50) d`,
         params: [c.page1Last.created_at, c.page1Last.id],
@@ -70,6 +77,7 @@ export function buildOps(c: ListContext): Op[] {
       kind: 'list',
       ours: `{ deal(id: "${c.dealId}") { ${OURS_DEAL} } }`,
       postgraphile: `{ dealById(id: "${c.dealId}") { ${PG_DEAL} } }`,
+      postgraphile5: `{ dealByRowId(rowId: "${c.dealId}") { ${PG5_DEAL} } }`,
       raw: { sql: `SELECT ${DEAL_JSON} FROM deals d WHERE d.id = $1`, params: [c.dealId] },
     },
     {

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import Module from 'node:module';
 import path from 'node:path';
-import { Pool, PoolClient } from 'pg';
+import { countingPool } from './counting-pool';
 
 // PostGraphile v4 is built on graphql 15 (it brings its own copies) while this project uses 16; in this process every
 // `graphql` import resolves to PostGraphile's copy, so there is exactly one graphql instance.
@@ -20,15 +20,7 @@ const { postgraphile } = require('postgraphile') as typeof import('postgraphile'
  * The peer: PostGraphile v4 (its own npm package, a dev dependency) on the same database, read-only schema, in its
  * own process (so CPU and RSS are its own). GET /stats tells how many SQL statements it has sent.
  */
-const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
-let statements = 0;
-pool.on('connect', (client: PoolClient) => {
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-    statements++;
-    return query(...args);
-  };
-});
+const { pool, statements } = countingPool();
 const middleware = postgraphile(pool, 'public', {
   disableDefaultMutations: true,
   dynamicJson: true,
@@ -42,7 +34,7 @@ const middleware = postgraphile(pool, 'public', {
 const server = http.createServer((req, res) => {
   if (req.url === '/stats') {
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ statements }));
+    res.end(JSON.stringify({ statements: statements() }));
     return;
   }
   void middleware(req, res);

@@ -27,15 +27,16 @@ export function peakRssMbOf(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-/** Spawns `node script` with env, waits until readyUrl answers 200 (60 s at most). */
+/** Spawns `node [nodeArgs] script` with env, waits until readyUrl answers 200 (60 s at most). */
 export async function startServer(
   name: string,
   script: string,
   env: Record<string, string>,
   url: string,
   readyUrl: string,
+  nodeArgs: string[] = [],
 ): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, [script], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -80,6 +81,7 @@ export function startService(
   port: number,
   jwtSecret: string,
   extra: Record<string, string> = {},
+  nodeArgs: string[] = [],
 ): Promise<ServerProcess> {
   return startServer(
     'service',
@@ -100,5 +102,6 @@ export function startService(
     },
     `http://127.0.0.1:${port}/graphql`,
     `http://127.0.0.1:${port}/readyz`,
+    nodeArgs,
   );
 }

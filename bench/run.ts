@@ -17,8 +17,8 @@ import { startServer, startService, ServerProcess } from './processes';
 
 /**
  * `npm run bench -- --size medium [--rounds 3] [--seed 42]`: in one process run, interleaved rounds of our service
- * (production build, own process), PostGraphile v4 (own process, same database) and the same SQL straight through pg,
- * for each fixed operation. Reports req/s, p50/p95/p99, SQL statements per request, server CPU ms per request and
+ * (production build, own process), PostGraphile v4 and v5 (each its own process, same database) and the same SQL
+ * straight through pg, for each fixed operation. Reports req/s, p50/p95/p99, SQL statements per request, server CPU ms per request and
  * peak RSS, and the median of per-round ratios; writes bench/results/<size>.json and .md.
  */
 const SIZE = arg('size', 'medium') as Size;
@@ -32,7 +32,12 @@ const LIST_CONCURRENCY = 8;
 /** A fresh secret per run, as production requires one that is not written anywhere. */
 const JWT_SECRET = randomBytes(36).toString('base64url');
 
-type Candidate = 'ours' | 'postgraphile' | 'pg';
+type Peer = 'postgraphile' | 'postgraphile5';
+type Candidate = 'ours' | Peer | 'pg';
+const PEERS: { key: Peer; label: string; script: string; port: number }[] = [
+  { key: 'postgraphile', label: 'PostGraphile v4', script: 'postgraphile-server.js', port: 54711 },
+  { key: 'postgraphile5', label: 'PostGraphile v5', script: 'postgraphile5-server.js', port: 54712 },
+];
 interface Sample {
   rps: number;
   p50: number;
@@ -54,37 +59,32 @@ async function main(): Promise<void> {
     SQL_STATEMENTS_HEADER: 'true',
     DB_CONNECT_TIMEOUT_MS: '120000', // a 12-funnel request at the large size holds every connection for many seconds
   });
-  const peer = await startServer(
-    'postgraphile',
-    path.join(root, 'dist', 'bench', 'postgraphile-server.js'),
-    { DATABASE_URL: dataset.url, PORT: '54711' },
-    'http://127.0.0.1:54711/graphql',
-    'http://127.0.0.1:54711/stats',
-  );
-  const servers: ServerProcess[] = [ours, peer];
+  const servers: ServerProcess[] = [ours];
+  const peers = {} as Record<Peer, ServerProcess>;
   try {
     const token = signToken(
       { sub: 'bench@example.com', role: Role.REVOPS },
       { secret: JWT_SECRET, issuer: 'revenue-funnel', audience: 'revenue-funnel-api', maxLifetimeSeconds: 86400 },
     );
     const auth = { authorization: `Bearer ${token}` };
-    for (let i = 0; i < 100 && !(await postGraphQL(peer.url, '{ __typename }').catch(() => ({ ok: false }))).ok; i++)
-      await new Promise((r) => setTimeout(r, 200));
+    for (const p of PEERS) {
+      const peer = await startServer(
+        p.key,
+        path.join(root, 'dist', 'bench', p.script),
+        { DATABASE_URL: dataset.url, PORT: String(p.port) },
+        `http://127.0.0.1:${p.port}/graphql`,
+        `http://127.0.0.1:${p.port}/stats`,
+      );
+      servers.push((peers[p.key] = peer));
+      for (let i = 0; i < 100 && !(await postGraphQL(peer.url, '{ __typename }').catch(() => ({ ok: false }))).ok; i++)
+        await new Promise((r) => setTimeout(r, 200));
+    }
+    const none = { ourCursor: '', pgCursor: '', pg5Cursor: '', page1Last: { created_at: '', id: '' }, dealId: '1' };
 
     // cursors and ids for the list operations
-    const p1 = (
-      await postGraphQL(
-        ours.url,
-        buildOps({ ourCursor: '', pgCursor: '', page1Last: { created_at: '', id: '' }, dealId: '1' })[0].ours,
-        auth,
-      )
-    ).body.data.deals;
-    const g1 = (
-      await postGraphQL(
-        peer.url,
-        buildOps({ ourCursor: '', pgCursor: '', page1Last: { created_at: '', id: '' }, dealId: '1' })[0].postgraphile!,
-      )
-    ).body.data.allDeals;
+    const p1 = (await postGraphQL(ours.url, buildOps(none)[0].ours, auth)).body.data.deals;
+    const g1 = (await postGraphQL(peers.postgraphile.url, buildOps(none)[0].postgraphile!)).body.data.allDeals;
+    const g5 = (await postGraphQL(peers.postgraphile5.url, buildOps(none)[0].postgraphile5!)).body.data.allDeals;
     const pool = new Pool({ connectionString: dataset.url, max: LIST_CONCURRENCY, options: SESSION_OPTIONS });
     pool.on('error', () => undefined); // idle clients are cut when the cluster stops at the end
     const last = (
@@ -93,6 +93,7 @@ async function main(): Promise<void> {
     const ops = buildOps({
       ourCursor: p1.pageInfo.endCursor,
       pgCursor: g1.pageInfo.endCursor,
+      pg5Cursor: g5.pageInfo.endCursor,
       page1Last: last,
       dealId: p1.nodes[0].id,
     }).filter((op) => !ONLY || op.kind === ONLY || op.name.includes(ONLY));
@@ -121,7 +122,9 @@ async function main(): Promise<void> {
       0,
     );
     const rawOf = new Map<string, { sql: string; params: unknown[] }[]>();
-    const statementsOf = new Map<string, { ours: number; postgraphile: number | null; pg: number }>();
+    const statementsOf = new Map<string, Record<'ours' | 'pg', number> & Record<Peer, number | null>>();
+    const statementsSent = async (peer: ServerProcess) =>
+      ((await (await fetch(peer.url.replace('/graphql', '/stats'))).json()) as { statements: number }).statements;
     for (const op of ops) {
       logger.take();
       const r = await postGraphQL(capture.url, op.ours, auth);
@@ -129,19 +132,19 @@ async function main(): Promise<void> {
       const captured = logger.take();
       rawOf.set(op.name, op.raw ? [op.raw] : captured);
       const probe = await postGraphQL(ours.url, op.ours, auth);
-      let pgStatements: number | null = null;
-      if (op.postgraphile) {
-        const before = ((await (await fetch(peer.url.replace('/graphql', '/stats'))).json()) as { statements: number })
-          .statements;
-        const pr = await postGraphQL(peer.url, op.postgraphile);
-        if (!pr.ok) throw new Error(`postgraphile ${op.name}: ${JSON.stringify(pr.body.errors)}`);
-        pgStatements =
-          ((await (await fetch(peer.url.replace('/graphql', '/stats'))).json()) as { statements: number }).statements -
-          before;
+      const peerStatements = {} as Record<Peer, number | null>;
+      for (const p of PEERS) {
+        const doc = op[p.key];
+        peerStatements[p.key] = null;
+        if (!doc) continue;
+        const before = await statementsSent(peers[p.key]);
+        const pr = await postGraphQL(peers[p.key].url, doc);
+        if (!pr.ok || pr.body.errors) throw new Error(`${p.label} ${op.name}: ${JSON.stringify(pr.body.errors)}`);
+        peerStatements[p.key] = (await statementsSent(peers[p.key])) - before;
       }
       statementsOf.set(op.name, {
         ours: Number(probe.headers['x-sql-statements']),
-        postgraphile: pgStatements,
+        ...peerStatements,
         pg: rawOf.get(op.name)!.length,
       });
     }
@@ -157,10 +160,11 @@ async function main(): Promise<void> {
       if (c === 'ours') {
         server = ours;
         fn = async () => (await postGraphQL(ours.url, op.ours, auth)).ok;
-      } else if (c === 'postgraphile') {
-        if (!op.postgraphile) return null;
-        server = peer;
-        fn = async () => (await postGraphQL(peer.url, op.postgraphile!)).ok;
+      } else if (c !== 'pg') {
+        const doc = op[c];
+        if (!doc) return null;
+        const peer = (server = peers[c]);
+        fn = async () => (await postGraphQL(peer.url, doc)).ok;
       } else {
         const statements = rawOf.get(op.name)!;
         fn = async () => {
@@ -182,10 +186,10 @@ async function main(): Promise<void> {
     };
 
     const samples = new Map<string, Record<Candidate, Sample[]>>();
-    const order: Candidate[] = ['ours', 'postgraphile', 'pg'];
+    const order: Candidate[] = ['ours', 'postgraphile', 'postgraphile5', 'pg'];
     for (let round = 0; round < ROUNDS; round++) {
       for (const op of ops) {
-        const rec = samples.get(op.name) ?? { ours: [], postgraphile: [], pg: [] };
+        const rec = samples.get(op.name) ?? { ours: [], postgraphile: [], postgraphile5: [], pg: [] };
         for (let k = 0; k < order.length; k++) {
           const c = order[(k + round) % order.length]; // rotate who goes first
           const s = await run(op, c);
@@ -196,7 +200,11 @@ async function main(): Promise<void> {
       }
     }
     process.stderr.write('\n');
-    const rss = { ours: ours.peakRssMb(), postgraphile: peer.peakRssMb() };
+    const rss = {
+      ours: ours.peakRssMb(),
+      postgraphile: peers.postgraphile.peakRssMb(),
+      postgraphile5: peers.postgraphile5.peakRssMb(),
+    };
     await pool.end();
 
     const med = (xs: (number | null)[]) => {
@@ -223,8 +231,10 @@ async function main(): Promise<void> {
         statements: statementsOf.get(op.name),
         ours: sum('ours'),
         postgraphile: sum('postgraphile'),
+        postgraphile5: sum('postgraphile5'),
         pg: sum('pg'),
         rpsVsPostgraphile: s.postgraphile.length ? ratio((i) => s.ours[i].rps / s.postgraphile[i].rps) : null,
+        rpsVsPostgraphile5: s.postgraphile5.length ? ratio((i) => s.ours[i].rps / s.postgraphile5[i].rps) : null,
         p50VsPg: ratio((i) => s.ours[i].p50 / s.pg[i].p50),
       };
     });
@@ -266,14 +276,16 @@ function toMarkdown(o: any): string {
     `# Benchmark: ${o.size} (${o.counts.leads.toLocaleString('en')} leads, ${o.counts.deals.toLocaleString('en')} deals of which ${o.counts.won.toLocaleString('en')} won, ${o.counts.touchpoints.toLocaleString('en')} touchpoints)`,
     '',
     `${o.at}, Node ${o.node}, ${o.rounds} interleaved rounds; medians of rounds, ratios are medians of per-round ratios. Lists: 8 concurrent clients; analytics: 1 client.`,
-    `"pg" = the same SQL straight through pg (lists: one hand-written json statement; analytics: the SQL the service ran, captured). CPU = server process CPU per request. Peak RSS: service ${f(o.peakRssMb.ours, 0)} MB, PostGraphile v4 ${f(o.peakRssMb.postgraphile, 0)} MB.`,
+    `"pg" = the same SQL straight through pg (lists: one hand-written json statement; analytics: the SQL the service ran, captured). CPU = server process CPU per request. Peak RSS: service ${f(o.peakRssMb.ours, 0)} MB, PostGraphile v4 ${f(o.peakRssMb.postgraphile, 0)} MB, v5 ${f(o.peakRssMb.postgraphile5, 0)} MB.`,
     '',
-    '| operation | ours req/s | p50 / p95 / p99 ms | SQL/req | CPU ms/req | PostGraphile v4 req/s | p50 ms | SQL/req | CPU ms/req | pg req/s | pg p50 ms | ours/PostGraphile req/s | ours/pg p50 |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| operation | ours req/s | p50 / p95 / p99 ms | SQL/req | CPU ms/req | v4 req/s | v4 p50 ms | v4 SQL/req | v4 CPU ms/req | v5 req/s | v5 p50 ms | v5 SQL/req | v5 CPU ms/req | pg req/s | pg p50 ms | ours/v4 req/s | ours/v5 req/s | ours/pg p50 |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of o.results) {
+    const peer = (k: Peer) =>
+      `${f(r[k]?.rps)} | ${f(r[k]?.p50)} | ${r.statements[k] ?? '–'} | ${f(r[k]?.cpuMsPerRequest, 2)}`;
     lines.push(
-      `| ${r.op} | ${f(r.ours?.rps)} | ${f(r.ours?.p50)} / ${f(r.ours?.p95)} / ${f(r.ours?.p99)} | ${r.statements.ours} | ${f(r.ours?.cpuMsPerRequest, 2)} | ${f(r.postgraphile?.rps)} | ${f(r.postgraphile?.p50)} | ${r.statements.postgraphile ?? '–'} | ${f(r.postgraphile?.cpuMsPerRequest, 2)} | ${f(r.pg?.rps)} | ${f(r.pg?.p50)} | ${f(r.rpsVsPostgraphile, 2)} | ${f(r.p50VsPg, 2)} |`,
+      `| ${r.op} | ${f(r.ours?.rps)} | ${f(r.ours?.p50)} / ${f(r.ours?.p95)} / ${f(r.ours?.p99)} | ${r.statements.ours} | ${f(r.ours?.cpuMsPerRequest, 2)} | ${peer('postgraphile')} | ${peer('postgraphile5')} | ${f(r.pg?.rps)} | ${f(r.pg?.p50)} | ${f(r.rpsVsPostgraphile, 2)} | ${f(r.rpsVsPostgraphile5, 2)} | ${f(r.p50VsPg, 2)} |`,
     );
   }
   const rule = o.results.filter(
