@@ -56,6 +56,23 @@ async function runPrepared<T extends QueryResultRow>(
   }
 }
 
+const ANY_IDS = '= ANY($1::bigint[])';
+
+/**
+ * One id for a statement written for many (`… = ANY($1::bigint[])`, a DataLoader's batch): the same statement with
+ * `= $1::bigint` and the id itself. PostgreSQL never settles on a generic plan for `= ANY($1)` (it prices an array of
+ * unknown length above the one-element custom plan), so every execution of the prepared statement was planned again:
+ * 0.25-0.5 ms for a deal with its children, against 0.01 ms for the generic plan of `= $1`. A one-id batch is the
+ * common case (a `deal(id)` query, a child's parent). Applied only when every `$1` of the text is that comparison.
+ */
+export function singleIdForm(text: string, params: unknown[]): { text: string; params: unknown[] } {
+  const ids = params[0];
+  if (!Array.isArray(ids) || ids.length !== 1 || ids[0] === null || !text.includes(ANY_IDS)) return { text, params };
+  const uses = text.split('$1').length - 1;
+  if (uses !== text.split(ANY_IDS).length - 1 || /\$1\d/.test(text)) return { text, params };
+  return { text: text.replaceAll(ANY_IDS, '= $1::bigint'), params: [ids[0], ...params.slice(1)] };
+}
+
 /**
  * A read on the hot paths (pages, loaders) as a named prepared statement on a pooled connection, so PostgreSQL parses
  * and plans it once per connection instead of once per request (parse + plan were ~0.6 ms of the ~1.7 ms a 50-deal
@@ -68,6 +85,7 @@ export async function preparedRows<T = Record<string, unknown>>(
   text: string,
   params: unknown[] = [],
 ): Promise<T[]> {
+  ({ text, params } = singleIdForm(text, params));
   const pool = db instanceof DataSource ? (db.driver as unknown as { master?: Pool }).master : undefined;
   if (!(db instanceof DataSource) || !pool) return rows<T>(db, text, params); // a transaction, or not connected yet
   db.logger.logQuery(text, params);

@@ -39,6 +39,30 @@ export function selectList(columns: ColumnMap, keys?: ReadonlySet<string>): stri
     .join(', ');
 }
 
+/** The SQL expression of a select-list item (`expr AS "key"` → expr; `alias.key` as is). */
+function exprOf(item: string): string {
+  const as = /^(.*)\s+AS\s+"?[A-Za-z_][A-Za-z0-9_]*"?$/i.exec(item);
+  return as ? as[1] : item;
+}
+
+/**
+ * The given keys as `expr AS "<prefix>.<key>"`: a to-one child's columns selected flat beside its parent's, through
+ * a LEFT JOIN (folded back into one object by `foldPrefixed`, prime.ts).
+ */
+export function prefixedList(columns: ColumnMap, keys: ReadonlySet<string>, prefix: string): string {
+  return [...columns]
+    .filter(([k]) => keys.has(k))
+    .map(([k, item]) => `${exprOf(item)} AS "${prefix}.${k}"`)
+    .join(', ');
+}
+
+/** The given keys as `json_build_object('key', expr, …)`: one JSON object per row, built without a sub-select. */
+export function jsonObject(columns: ColumnMap, keys: ReadonlySet<string>): string {
+  const pairs = [...columns].filter(([k]) => keys.has(k)).map(([k, item]) => `'${k}', ${exprOf(item)}`);
+  if (pairs.length > 50) throw new Error('json_build_object takes at most 50 pairs');
+  return `json_build_object(${pairs.join(', ')})`;
+}
+
 /** Per operation: type name → the field names selected on it anywhere (computed once per parsed document). */
 const cache = new WeakMap<OperationDefinitionNode, Map<string, Set<string>>>();
 

@@ -24,12 +24,28 @@ export function selectedFields(info: GraphQLResolveInfo, path: string[]): Set<st
   return out;
 }
 
-/** A to-one child as JSON (null when absent). */
-export const oneAsJson = (alias: string, select: string) => `(SELECT row_to_json(x) FROM (${select}) x) AS "${alias}"`;
+/**
+ * A to-many child list as one JSON array per parent row: `object` (columns.ts jsonObject) aggregated over `from` in
+ * `orderBy`, `[]` when there is none. json_agg of json_build_object, not row_to_json/to_jsonb of a sub-select: the
+ * 50-deal page's statement cost PostgreSQL 1.3 ms that way against 0.85 ms (measured at 100k leads, bench/).
+ */
+export const manyAsJson = (alias: string, object: string, from: string, orderBy: string) =>
+  `(SELECT coalesce(json_agg(${object} ORDER BY ${orderBy}), '[]') FROM ${from}) AS "${alias}"`;
 
-/** A to-many child list as a JSON array in the given order (`o1`, `o2` are the select's ordering columns). */
-export const manyAsJson = (alias: string, select: string) =>
-  `(SELECT coalesce(jsonb_agg(to_jsonb(x) - 'o1' - 'o2' ORDER BY x.o1, x.o2), '[]'::jsonb) FROM (${select}) x) AS "${alias}"`;
+/**
+ * Folds a to-one child's flat columns (`"<prefix>.<key>"`, columns.ts prefixedList, from a LEFT JOIN) into one object
+ * at `row[prefix]`: null when its `idKey` is null (no child), and empties the flat keys (undefined, not deleted: a
+ * `delete` turns a V8 object into a slow dictionary for every later field read).
+ */
+export function foldPrefixed(row: Record<string, unknown>, prefix: string, keys: ReadonlySet<string>, idKey = 'id') {
+  let child: Record<string, unknown> | null = null;
+  if (row[`${prefix}.${idKey}`] !== null && row[`${prefix}.${idKey}`] !== undefined) {
+    child = {};
+    for (const k of keys) child[k] = row[`${prefix}.${k}`];
+  }
+  for (const k of keys) row[`${prefix}.${k}`] = undefined;
+  row[prefix] = child;
+}
 
 /** JSON carries instants as strings: back to Date, as the driver gives them (millisecond precision). */
 export function reviveDates<T>(row: Record<string, unknown>, keys: readonly string[]): T {

@@ -40,8 +40,11 @@ export function addKeyset(
 ): void {
   if (!after) return;
   const op = (sort.direction === 'ASC') === (side === 'after') ? '>' : '<';
+  // the bounds as one-row sub-selects (InitPlans, computed once per execution and still an index condition): with
+  // the plain parameters PostgreSQL estimated a custom plan for each cursor as cheaper than its generic plan and
+  // planned every page anew (300 of 300 executions; page 2 of 50 deals 1.78 ms against 1.19 ms planned once)
   where.add(
-    `(${sort.expr}, ${sort.idExpr}) ${op} (${where.param(after.v)}::${sort.cast}, ${where.param(after.id)}::bigint)`,
+    `(${sort.expr}, ${sort.idExpr}) ${op} ((SELECT ${where.param(after.v)}::${sort.cast}), (SELECT ${where.param(after.id)}::bigint))`,
   );
 }
 
@@ -59,21 +62,27 @@ export interface PageWindow {
   after: Cursor | null;
   before: Cursor | null;
   backward: boolean;
+  /**
+   * Read one row past the page, to tell whether more follow (hasNextPage, or hasPreviousPage backward); default true.
+   * A query that does not ask for it reads just the page, as PostGraphile v5 does (the extra row costs its children's
+   * joins and JSON).
+   */
+  probe?: boolean;
 }
 
 /** Adds the window's bounds to the WHERE; returns its ORDER BY and LIMIT (limit + 1 rows, the extra one says "more"). */
 export function windowSql(where: Where, sort: SortSpec, win: PageWindow): string {
   addKeyset(where, sort, win.after, 'after');
   addKeyset(where, sort, win.before, 'before');
-  return `${orderBy(sort, win.backward)} ${pageLimit(win.limit)}`;
+  return `${orderBy(sort, win.backward)} ${pageLimit(win.limit, win.probe ?? true)}`;
 }
 
 /**
- * `LIMIT n` for a page of `first` rows plus one (to tell hasNextPage), inlined rather than a parameter: a prepared
- * statement then gets one cached plan (a parameterised LIMIT makes PostgreSQL re-plan it on every execution).
+ * `LIMIT n` for a page of `first` rows plus one when `probe` (to tell hasNextPage), inlined rather than a parameter: a
+ * prepared statement then gets one cached plan (a parameterised LIMIT makes PostgreSQL re-plan it on every execution).
  */
-export function pageLimit(first: number): string {
+export function pageLimit(first: number, probe = true): string {
   if (!Number.isSafeInteger(first) || first < 0 || first > 10_000)
     throw new Error(`page size ${first} is not a whole number of rows`);
-  return `LIMIT ${first + 1}`;
+  return `LIMIT ${first + (probe ? 1 : 0)}`;
 }

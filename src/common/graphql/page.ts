@@ -11,8 +11,9 @@ export function selects(info: GraphQLResolveInfo, name: string): boolean {
 }
 
 /**
- * A root connection: validated paging (first/after forward, last/before backward), one page query, and a count only
- * when totalCount was asked for.
+ * A root connection: validated paging (first/after forward, last/before backward), one page query (with the one row
+ * past the page only when hasNextPage, or hasPreviousPage backward, was asked for), and a count only when totalCount
+ * was asked for.
  */
 export async function page<T extends { id: string; sortKey: string }>(
   args: ListArgs,
@@ -27,6 +28,7 @@ export async function page<T extends { id: string; sortKey: string }>(
     after: args.after ? decodeCursor(args.after, sort) : null,
     before: args.before ? decodeCursor(args.before, sort, 'before') : null,
     backward,
+    probe: selectedFields(info, ['pageInfo']).has(backward ? 'hasPreviousPage' : 'hasNextPage'),
   };
   const [rows, total] = await Promise.all([fetch(win), selects(info, 'totalCount') ? count() : Promise.resolve(-1)]);
   const back = backward ? { before: args.before } : undefined;

@@ -27,6 +27,12 @@ const badInput = (message: string, extensions: Record<string, unknown> = {}) =>
  */
 export class OperationLimits {
   private readonly buckets: LeakyBuckets;
+  /**
+   * Cost per operation node and variables: Apollo keeps one parsed and validated document per query string, so a
+   * query sent again is the same node and its cost walk is not repeated (at most 16 variable sets per operation,
+   * variables of up to 512 characters as JSON; a bulk write's items are never keys).
+   */
+  private readonly costs = new WeakMap<OperationDefinitionNode, Map<string, number>>();
 
   constructor(
     private readonly limits: Config['limits'],
@@ -54,7 +60,7 @@ export class OperationLimits {
     const text = isBulk ? null : findUnstorableText(variables);
     if (text) throw badInput(`Variable ${text.field} ${text.why}`, { field: text.field });
 
-    const requested = operationCost(schema, document, operation, variables);
+    const requested = this.costOf(schema, document, operation, variables, isBulk);
     const scope = currentScope();
     if (scope) scope.cost = requested;
     if (requested > this.limits.maxCost) {
@@ -81,6 +87,25 @@ export class OperationLimits {
       );
     }
     return { requested, remaining: r.remaining, limit: this.limits.bucketCapacity };
+  }
+
+  private costOf(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown>,
+    isBulk: boolean,
+  ): number {
+    const json = isBulk ? null : JSON.stringify(variables);
+    if (json === null || json.length > 512) return operationCost(schema, document, operation, variables);
+    let known = this.costs.get(operation);
+    if (!known) this.costs.set(operation, (known = new Map()));
+    let cost = known.get(json);
+    if (cost === undefined) {
+      cost = operationCost(schema, document, operation, variables);
+      if (known.size < 16) known.set(json, cost);
+    }
+    return cost;
   }
 }
 

@@ -6,8 +6,8 @@ import { PageWindow, SortSpec, Where, windowSql } from '../../common/graphql/key
 import { ChildPageSpec } from '../../common/dataloader/child-pages';
 import { DealFilter, DealOrder, DealOrderField } from './deal.inputs';
 import { DealRow, DealStageChange } from './deal.type';
-import { oneAsJson, manyAsJson } from '../../common/dataloader/prime';
-import { columnMap, selectList } from '../../common/dataloader/columns';
+import { foldPrefixed, manyAsJson } from '../../common/dataloader/prime';
+import { columnMap, jsonObject, prefixedList, selectList } from '../../common/dataloader/columns';
 import { ACCOUNT_FIELDS } from '../account/account.repository';
 import { LEAD_FIELDS } from '../lead/lead.repository';
 import { USER_FIELDS } from '../user/user.repository';
@@ -77,25 +77,41 @@ export type DealWithChildren = DealRow & {
   _leads?: Record<string, unknown>[];
 };
 
-function childColumns(c: DealChildren): string {
-  const cols = [
-    c.account
-      ? oneAsJson(
-          '_account',
-          `SELECT ${selectList(ACCOUNT_FIELDS, c.account)} FROM accounts a WHERE a.id = d.account_id`,
-        )
-      : '',
-    c.owner
-      ? oneAsJson('_owner', `SELECT ${selectList(USER_FIELDS, c.owner)} FROM users u WHERE u.id = d.owner_id`)
-      : '',
-    c.leads
-      ? manyAsJson(
-          '_leads',
-          `SELECT ${selectList(LEAD_FIELDS, c.leads)}, l.created_at AS o1, l.id AS o2 FROM deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = d.id`,
-        )
-      : '',
-  ].filter(Boolean);
-  return `${selectList(DEAL_FIELDS, c.deal)}${cols.length ? `, ${cols.join(', ')}` : ''}`;
+/**
+ * The select list and joins of a deal statement with children embedded, the way PostGraphile v5 shapes it: to-one
+ * children (account, owner) as flat columns of LEFT JOINs on their primary keys, the leads as one JSON array per deal.
+ */
+function childSql(c: DealChildren): { select: string; joins: string } {
+  const cols = [selectList(DEAL_FIELDS, c.deal)];
+  const joins: string[] = [];
+  if (c.account) {
+    cols.push(prefixedList(ACCOUNT_FIELDS, c.account, '_account'));
+    joins.push('LEFT JOIN accounts a ON a.id = d.account_id');
+  }
+  if (c.owner) {
+    cols.push(prefixedList(USER_FIELDS, c.owner, '_owner'));
+    joins.push('LEFT JOIN users u ON u.id = d.owner_id');
+  }
+  if (c.leads)
+    cols.push(
+      manyAsJson(
+        '_leads',
+        jsonObject(LEAD_FIELDS, c.leads),
+        'deal_leads dl JOIN leads l ON l.id = dl.lead_id WHERE dl.deal_id = d.id',
+        'l.created_at, l.id',
+      ),
+    );
+  return { select: cols.join(', '), joins: joins.join(' ') };
+}
+
+/** The rows of a childSql statement with the to-one children folded into `_account` and `_owner`. */
+function folded<T extends DealWithChildren>(c: DealChildren, rows: T[]): T[] {
+  for (const r of rows) {
+    const row = r as unknown as Record<string, unknown>;
+    if (c.account) foldPrefixed(row, '_account', c.account);
+    if (c.owner) foldPrefixed(row, '_owner', c.owner);
+  }
+  return rows;
 }
 
 export async function listDeals(
@@ -107,10 +123,14 @@ export async function listDeals(
 ): Promise<(DealWithChildren & { sortKey: string })[]> {
   const w = filterWhere(filter);
   const tail = windowSql(w, sort, win);
-  return preparedRows(
-    db,
-    `SELECT ${childColumns(children)}, ${sort.expr}::text AS "sortKey" FROM deals d ${w.sql()} ${tail}`,
-    w.params,
+  const { select, joins } = childSql(children);
+  return folded(
+    children,
+    await preparedRows(
+      db,
+      `SELECT ${select}, ${sort.expr}::text AS "sortKey" FROM deals d ${joins} ${w.sql()} ${tail}`,
+      w.params,
+    ),
   );
 }
 
@@ -120,7 +140,11 @@ export async function dealsByIdsWithChildren(
   ids: readonly string[],
   children: DealChildren,
 ): Promise<DealWithChildren[]> {
-  return preparedRows(db, `SELECT ${childColumns(children)} FROM deals d WHERE d.id = ANY($1::bigint[])`, [ids]);
+  const { select, joins } = childSql(children);
+  return folded(
+    children,
+    await preparedRows(db, `SELECT ${select} FROM deals d ${joins} WHERE d.id = ANY($1::bigint[])`, [ids]),
+  );
 }
 
 export async function countDeals(db: Queryable, filter: DealFilter | null | undefined): Promise<number> {
