@@ -3,8 +3,12 @@ import { ConfigError, loadConfig } from '../src/config/config';
 import { createDataSource } from '../src/data-source';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { rebuildRollups } from '../src/modules/analytics/rollups';
+import { rebuildMilestones } from '../src/modules/lifecycle/milestones';
 
-/** `npm run rollups:rebuild`: recomputes the rollups from scratch (DATABASE_URL, or the embedded database in DATA_DIR). */
+/**
+ * `npm run rollups:rebuild`: recomputes the deal and lead milestones (set-based) and then the rollups from scratch
+ * (DATABASE_URL, or the embedded database in DATA_DIR).
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
   const embedded = config.databaseUrl
@@ -14,6 +18,8 @@ async function main(): Promise<void> {
   await ds.initialize();
   try {
     await ds.runMigrations({ transaction: 'each' });
+    const m = await rebuildMilestones(ds);
+    console.log(`milestones: deals in ${m.deals} ms, leads in ${m.leads} ms`);
     for (const r of await rebuildRollups(ds)) console.log(`${r.table}: ${r.rows} rows rebuilt in ${r.ms} ms`);
   } finally {
     await ds.destroy();

@@ -50,9 +50,9 @@ export function generateSql(leads: number, seed = 0.42): GenerationStep[] {
     `INSERT INTO deal_stage_changes (deal_id, to_stage, occurred_at) SELECT id, 'PROPOSAL', created_at + interval '15 days' FROM deals WHERE external_id LIKE 'bdeal-%' AND id % 3 <> 0`,
     `INSERT INTO deal_stage_changes (deal_id, to_stage, occurred_at)
        SELECT id, CASE WHEN id % 25 < 12 THEN 'WON' ELSE 'LOST' END, created_at + interval '40 days' FROM deals WHERE external_id LIKE 'bdeal-%' AND id % 4 <> 0`,
-    // in chunks of 1,000 ids, as API writes pass them (one huge id array makes = ANY() quadratic)
-    `SELECT count(refresh_deals(ids)) FROM (SELECT array_agg(id) AS ids FROM deals WHERE external_id LIKE 'bdeal-%' GROUP BY id / 1000) x`,
-    `SELECT count(refresh_leads(ids)) FROM (SELECT array_agg(id) AS ids FROM leads WHERE external_id LIKE 'blead-%' GROUP BY id / 1000) x`,
+    // set-based over every row (migration SetBasedRefresh): deals first, a lead's CUSTOMER comes from its won deals
+    `SELECT refresh_deals_all()`,
+    `SELECT refresh_leads_all()`,
     `SET session_replication_role = DEFAULT`,
     `ANALYZE`,
   ]);
@@ -61,7 +61,9 @@ export function generateSql(leads: number, seed = 0.42): GenerationStep[] {
 /** A short label per statement for the progress bar: its verb and table. */
 function labelled(statements: string[]): GenerationStep[] {
   return statements.map((sql) => {
-    const m = /^\s*(INSERT INTO|SELECT count\((refresh_\w+)|CREATE TEMP TABLE|SET|SELECT|ANALYZE)\s*(\w+)?/i.exec(sql);
+    const m = /^\s*(INSERT INTO|SELECT (?:count\()?(refresh_\w+)|CREATE TEMP TABLE|SET|SELECT|ANALYZE)\s*(\w+)?/i.exec(
+      sql,
+    );
     const label = m ? (m[2] ? m[2] : `${m[1].split(' ')[0].toLowerCase()} ${m[3] ?? ''}`.trim()) : 'sql';
     return { label, sql };
   });
