@@ -8,8 +8,9 @@ import { touchpointLoaders } from './modules/touchpoint/touchpoint.loaders';
 import { userLoaders } from './modules/user/user.loaders';
 import { webhookLoaders } from './modules/webhooks/webhook.loaders';
 import { qualificationLoaders } from './modules/qualification/qualification.loaders';
+import { analyticsLoaders } from './modules/analytics/analytics.loaders';
 
-/** Every parent → child lookup of one request, assembled from each feature's `<feature>.loaders.ts`. */
+/** Every parent → child lookup of one request (and the analytics batches), assembled from each feature's `<feature>.loaders.ts`. */
 export function createLoaders(ds: DataSource) {
   return {
     ...userLoaders(ds),
@@ -21,6 +22,7 @@ export function createLoaders(ds: DataSource) {
     ...touchpointLoaders(ds),
     ...webhookLoaders(ds),
     ...qualificationLoaders(ds),
+    ...analyticsLoaders(ds),
   };
 }
 

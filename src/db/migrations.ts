@@ -23,6 +23,8 @@ import { ExportTokens1765670400000 } from '../../migrations/1765670400000-Export
 import { BiFunnelCampaign1765756800000 } from '../../migrations/1765756800000-BiFunnelCampaign';
 import { BiKpiDaily1765843200000 } from '../../migrations/1765843200000-BiKpiDaily';
 import { WebhookFanoutLock1765929600000 } from '../../migrations/1765929600000-WebhookFanoutLock';
+import { SetBasedRefresh1766016000000 } from '../../migrations/1766016000000-SetBasedRefresh';
+import { FunnelCumLoops1766102400000 } from '../../migrations/1766102400000-FunnelCumLoops';
 
 /** Every migration, in order. A merged migration is never edited; add a new one here instead. */
 export const MIGRATIONS = [
@@ -51,4 +53,6 @@ export const MIGRATIONS = [
   BiFunnelCampaign1765756800000,
   BiKpiDaily1765843200000,
   WebhookFanoutLock1765929600000,
+  SetBasedRefresh1766016000000,
+  FunnelCumLoops1766102400000,
 ];

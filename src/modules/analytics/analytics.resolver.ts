@@ -24,8 +24,17 @@ export class AnalyticsResolver {
   constructor(private readonly deps: Deps) {}
 
   @Query(() => FunnelReport)
-  funnel(@Arg('input', () => FunnelInput) input: FunnelInput, @Info() info: GraphQLResolveInfo): Promise<FunnelReport> {
-    return funnel(this.deps.ds, input, fieldsByType(info).get('FunnelStep')?.has('daysFromPrevious') ?? false);
+  funnel(
+    @Arg('input', () => FunnelInput) input: FunnelInput,
+    @Info() info: GraphQLResolveInfo,
+    @Ctx() ctx: Context,
+  ): Promise<FunnelReport> {
+    return funnel(
+      this.deps.ds,
+      input,
+      fieldsByType(info).get('FunnelStep')?.has('daysFromPrevious') ?? false,
+      (q, plan) => ctx.loaders.funnelRollup.load({ q, plan }),
+    );
   }
 
   @Query(() => AttributionReport)

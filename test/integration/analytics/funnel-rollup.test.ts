@@ -3,9 +3,13 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Role } from '../../../src/common/graphql/enums';
 import { ConversionBasis, FunnelBreakdown, SkippedStagePolicy } from '../../../src/modules/analytics/analytics.types';
 import { fromScratchSql, rebuildFunnel } from '../../../src/modules/analytics/funnel/funnel-rollup';
-import { queryFunnelRollup, rollupPlan } from '../../../src/modules/analytics/funnel/funnel-rollup.query';
+import {
+  queryFunnelRollup,
+  queryFunnelRollups,
+  rollupPlan,
+} from '../../../src/modules/analytics/funnel/funnel-rollup.query';
 import { FunnelQuery, queryFunnel } from '../../../src/modules/analytics/funnel/funnel.query';
-import { LADDER } from '../../../src/common/graphql/enums';
+import { LADDER, LifecycleStage } from '../../../src/common/graphql/enums';
 import { FunnelRow } from '../../../src/modules/analytics/core/funnel-steps.sql';
 import { bulkLoad, freshOwner } from '../../support/bulk-load';
 import {
@@ -18,7 +22,7 @@ import {
 } from '../../support/ops';
 import { arbLead, DAY, loadHistory } from '../../support/random-history';
 import { expectStoredEqualsScratch } from '../../support/rollup-scratch';
-import { startTestApi, TestApi } from '../../support/test-server';
+import { startScratchApi, startTestApi, TestApi } from '../../support/test-server';
 import { rolledBack, snapshot } from '../../support/transactions';
 import { unique } from '../../support/unique';
 
@@ -57,6 +61,25 @@ const arbQuery = fc.record({
   breakdown: fc.constantFrom(null, FunnelBreakdown.OWNER),
 });
 
+/** A generated funnel over one owner's leads, for the period `p` (days from MIDNIGHT), as of after every fact. */
+const ownerQuery = (
+  g: { basis: ConversionBasis; steps: LifecycleStage[]; windowDays: number | null; breakdown: FunnelBreakdown | null },
+  p: { from: number; span: number },
+  ownerId: string,
+): FunnelQuery => ({
+  basis: g.basis,
+  policy: SkippedStagePolicy.INFER,
+  steps: g.steps,
+  from: new Date(MIDNIGHT + p.from * DAY),
+  to: new Date(MIDNIGHT + (p.from + p.span) * DAY),
+  asOf: FUTURE(),
+  windowSeconds: g.windowDays === null ? null : g.windowDays * 86_400,
+  breakdown: g.breakdown,
+  sources: null,
+  ownerIds: [ownerId],
+  currentOutcomes: true,
+});
+
 describe('per-day funnel rollup (funnel_day): incremental, exact, and used only where exact', () => {
   let api: TestApi;
   beforeAll(async () => (api = await startTestApi()));
@@ -71,19 +94,7 @@ describe('per-day funnel rollup (funnel_day): incremental, exact, and used only 
           const ownerId = await loadHistory(api, leads);
           await snapshot(api.ds, async (tx) => {
             for (const g of queries) {
-              await expectRollupEqualsLive(tx, {
-                basis: g.basis,
-                policy: SkippedStagePolicy.INFER,
-                steps: g.steps,
-                from: new Date(MIDNIGHT + g.from * DAY),
-                to: new Date(MIDNIGHT + (g.from + g.span) * DAY),
-                asOf: FUTURE(),
-                windowSeconds: g.windowDays === null ? null : g.windowDays * 86_400,
-                breakdown: g.breakdown,
-                sources: null,
-                ownerIds: [ownerId],
-                currentOutcomes: true,
-              });
+              await expectRollupEqualsLive(tx, ownerQuery(g, g, ownerId));
             }
           });
         },
@@ -92,6 +103,31 @@ describe('per-day funnel rollup (funnel_day): incremental, exact, and used only 
     );
     await expectRollupEqualsScratch(api.ds);
     // 5 s alone; CI runs two test files at once on two cores, and this one has taken over a minute beside the heavy ones
+  }, 180_000);
+
+  it('several periods of one shape in one statement give each period exactly its own funnel (property)', async () => {
+    const arbPeriod = fc.record({ from: fc.integer({ min: -5, max: 100 }), span: fc.integer({ min: 1, max: 120 }) });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(arbLead, { minLength: 1, maxLength: 6 }),
+        arbQuery,
+        fc.array(arbPeriod, { minLength: 1, maxLength: 5 }),
+        async (leads, g, periods) => {
+          const ownerId = await loadHistory(api, leads);
+          const qs = periods.map((p) => ownerQuery(g, p, ownerId));
+          await snapshot(api.ds, async (tx) => {
+            const plan = rollupPlan(qs[0], false)!;
+            const batched = await queryFunnelRollups(tx, qs, plan);
+            expect(batched).toHaveLength(qs.length);
+            for (const [i, q] of qs.entries()) {
+              expect(batched[i]).not.toBeNull();
+              expect(batched[i]).toEqual(await queryFunnelRollup(tx, q, plan));
+            }
+          });
+        },
+      ),
+      { seed: 20261205, numRuns: 15 },
+    );
   }, 180_000);
 
   it('stays equal to a from-scratch computation through edits: events, deals, account groups, earlier touches, reassignments', async () => {
@@ -293,5 +329,39 @@ describe('per-day funnel rollup (funnel_day): incremental, exact, and used only 
       await rebuildFunnel(tx);
       expect(await tx.query(`SELECT * FROM funnel_day ORDER BY a, dim, day, b, grp`)).toEqual(before);
     });
+  });
+});
+
+describe('funnels of one operation that differ only in their period', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    // a database of its own: a future-dated fact from another test file would send every funnel on the fly
+    api = await startScratchApi('funnel_batch');
+    await loadHistory(api, fc.sample(arbLead, { seed: 7, numRuns: 40 }));
+  });
+  afterAll(() => api.close());
+
+  const month = (i: number, body: string) =>
+    `m${i}: funnel(input: { from: "${new Date(Date.UTC(2025, i, 1)).toISOString()}", to: "${new Date(Date.UTC(2025, i + 1, 1)).toISOString()}", ${body} }) { steps { stage count inferredCount } groups { key steps { count } } }`;
+
+  it('twelve months by channel run as one statement and each equals the month asked alone', async () => {
+    for (const body of ['basis: FLOW, breakdown: CHANNEL', 'conversionWindowDays: 30, breakdown: OWNER']) {
+      const all = await api.gql(`{ ${Array.from({ length: 12 }, (_, i) => month(i, body)).join(' ')} }`);
+      expect(all.body.errors).toBeUndefined();
+      expect(Number(all.headers.get('x-sql-statements'))).toBe(1);
+      for (let i = 0; i < 12; i++) {
+        const one = await api.gql(`{ ${month(i, body)} }`);
+        expect(Number(one.headers.get('x-sql-statements'))).toBe(1);
+        expect(all.body.data![`m${i}`]).toEqual(one.body.data![`m${i}`]);
+      }
+      expect(Object.values(all.body.data!).some((f: any) => f.steps[0].count > 0)).toBe(true);
+    }
+  });
+
+  it('two shapes in one operation: one statement each', async () => {
+    const doc = `{ ${[0, 1, 2].map((i) => month(i, 'basis: FLOW')).join(' ')} ${[3, 4].map((i) => month(i, 'basis: COHORT')).join(' ')} }`;
+    const r = await api.gql(doc);
+    expect(r.body.errors).toBeUndefined();
+    expect(Number(r.headers.get('x-sql-statements'))).toBe(2);
   });
 });

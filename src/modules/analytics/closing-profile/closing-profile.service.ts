@@ -76,14 +76,16 @@ export function profileFromCounts(
     };
   });
   benjaminiHochberg(signals.map((x) => x.pValue)).forEach((q, i) => (signals[i].qValue = q));
-  signals.sort(
+  // each signal's strength once (a logarithm and a rounding), not twice per comparison of the sort
+  const order = signals.map((x) => ({ x, strength: strength(x) }));
+  order.sort(
     (a, b) =>
-      a.qValue - b.qValue ||
-      strength(b) - strength(a) ||
-      (a.dimension < b.dimension ? -1 : a.dimension > b.dimension ? 1 : 0) ||
-      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+      a.x.qValue - b.x.qValue ||
+      b.strength - a.strength ||
+      (a.x.dimension < b.x.dimension ? -1 : a.x.dimension > b.x.dimension ? 1 : 0) ||
+      (a.x.key < b.x.key ? -1 : a.x.key > b.x.key ? 1 : 0),
   );
-  return { population, successes: S, failures: F, baseRate, signals };
+  return { population, successes: S, failures: F, baseRate, signals: order.map((o) => o.x) };
 }
 
 /**

@@ -63,7 +63,34 @@ const foldedSql = (contributions: string) => `
         FROM (${contributions}) c GROUP BY day, a, b, dim, grp, lag HAVING sum(sign) <> 0 OR coalesce(sum(sign) FILTER (WHERE inf), 0) <> 0) x
   GROUP BY day, a, b, dim, grp`;
 
-/** Every funnel_day row computed from scratch from the base tables (the rebuild, and the equality test). */
+/**
+ * Every funnel_day row of the facts in funnel_lead, for the rebuild: the same rows as foldedSql(contributionsSql(…))
+ * with every sign 1, but each (lead, a, b) counted once per dimension by GROUPING SETS instead of being repeated for
+ * every dimension first (36 million rows at a million leads, sorted as a whole: 86 s; this way 59 s).
+ */
+const rebuildFoldSql = () => {
+  const dims = Object.entries(ROLLUP_DIMS).filter(([d]) => d !== 'ALL');
+  const col = (c: string) => c.replace(/^f\./, '');
+  const pick = (what: (d: string, c: string) => string) =>
+    `CASE ${dims.map(([d, c]) => `WHEN GROUPING(${col(c)}) = 0 THEN ${what(d, col(c))}`).join(' ')} ELSE 'ALL' END`;
+  return `
+  SELECT day, a, b, dim, grp, funnel_cum(array_agg(lag), array_agg(dn)) AS n, funnel_cum(array_agg(lag), array_agg(di)) AS inf
+  FROM (
+    SELECT day, a, b, lag, ${pick((d) => `'${d}'`)} AS dim, ${pick((_, c) => c)} AS grp,
+      count(*)::int AS dn, (count(*) FILTER (WHERE inf))::int AS di
+    FROM (
+      SELECT (f.reach[a] AT TIME ZONE 'UTC')::date AS day, a::smallint AS a, b::smallint AS b,
+        ceil(extract(epoch FROM f.reach[b] - f.reach[a]) / 86400)::int AS lag, f.inferred[b] AS inf,
+        ${dims.map(([, c]) => c).join(', ')}
+      FROM funnel_lead f CROSS JOIN generate_series(1, 6) a CROSS JOIN LATERAL generate_series(a, 6) b
+      WHERE f.reach[b] IS NOT NULL
+    ) c
+    GROUP BY GROUPING SETS ((day, a, b, lag), ${dims.map(([, c]) => `(day, a, b, lag, ${col(c)})`).join(', ')})
+  ) x
+  GROUP BY day, a, b, dim, grp`;
+};
+
+/** Every funnel_day row computed from scratch from the base tables (the equality tests). */
 export const fromScratchSql = () =>
   foldedSql(contributionsSql(constantText(sql`SELECT x.*, 1 AS sign FROM (${leadFactsSql('true')}) x`)));
 
@@ -130,9 +157,6 @@ export async function rebuildFunnel(tx: EntityManager): Promise<number> {
   await exec(tx, `DELETE FROM funnel_lead`);
   await exec(tx, `DELETE FROM funnel_day`);
   await execSql(tx, sql`INSERT INTO funnel_lead ${leadFactsSql('true')}`);
-  await exec(
-    tx,
-    `INSERT INTO funnel_day (day, a, b, dim, grp, n, inf) ${foldedSql(contributionsSql(`SELECT f.*, 1 AS sign FROM funnel_lead f`))}`,
-  );
+  await exec(tx, `INSERT INTO funnel_day (day, a, b, dim, grp, n, inf) ${rebuildFoldSql()}`);
   return Number((await rows<{ n: string }>(tx, `SELECT count(*) AS n FROM funnel_day`))[0].n);
 }

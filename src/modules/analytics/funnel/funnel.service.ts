@@ -6,7 +6,8 @@ import { toFunnelReport } from '../core/funnel-report';
 import { checkPeriod, ownerFilter, windowSeconds } from '../core/period';
 import { FunnelInput } from './funnel.inputs';
 import { FunnelQuery, queryFunnel } from './funnel.query';
-import { queryFunnelRollup, rollupPlan } from './funnel-rollup.query';
+import { queryFunnelRollup, RollupPlan, rollupPlan } from './funnel-rollup.query';
+import { FunnelRow } from '../core/funnel-steps.sql';
 
 const LABELS: Record<LifecycleStage, string> = {
   LEAD: 'Lead',
@@ -27,11 +28,19 @@ function checkSteps(steps: readonly LifecycleStage[] | null | undefined): readon
   return steps;
 }
 
+/** How a funnel the rollup answers is read: alone (queryFunnelRollup), or batched with the request's others. */
+export type RollupReader = (q: FunnelQuery, plan: RollupPlan) => Promise<FunnelRow[] | null>;
+
 /**
  * The lifecycle funnel (definitions.md section 4) for leads: from the per-day rollup when it answers the question
  * exactly (rollupPlan), on the fly otherwise. `needsDurations`: the operation reads daysFromPrevious.
  */
-export async function funnel(ds: DataSource, input: FunnelInput, needsDurations = true): Promise<FunnelReport> {
+export async function funnel(
+  ds: DataSource,
+  input: FunnelInput,
+  needsDurations = true,
+  readRollup: RollupReader = (q, plan) => queryFunnelRollup(ds, q, plan),
+): Promise<FunnelReport> {
   const now = new Date();
   const { from, to, asOf } = checkPeriod(input.from, input.to, input.asOf, now);
   const steps = checkSteps(input.steps);
@@ -51,7 +60,7 @@ export async function funnel(ds: DataSource, input: FunnelInput, needsDurations 
     currentOutcomes: asOf >= now,
   };
   const plan = rollupPlan(q, needsDurations);
-  const rows = (plan && (await queryFunnelRollup(ds, q, plan))) ?? (await queryFunnel(ds, q));
+  const rows = (plan && (await readRollup(q, plan))) ?? (await queryFunnel(ds, q));
   return toFunnelReport(
     {
       basis,
