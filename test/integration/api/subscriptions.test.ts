@@ -217,14 +217,18 @@ describe('subscriptions over graphql-ws (real PostgreSQL LISTEN/NOTIFY)', () => 
       const text = await (await fetch(api.server.url.replace('/graphql', '/metrics'))).text();
       return [/websocket_connections (\d+)/, /graphql_subscriptions (\d+)/].map((r) => Number(r.exec(text)![1]));
     };
-    const [sockets, subs] = await gauges();
-    const client = connect({ authorization: `Bearer ${tokenFor(Role.ADMIN)}` });
-    const live = collect(client, `subscription { dealChanged { op } }`);
     const settle = async (want: number[]) => {
-      for (let i = 0; i < 100 && (await gauges()).join() !== want.join(); i++)
+      for (let i = 0; i < 250 && (await gauges()).join() !== want.join(); i++)
         await new Promise((r) => setTimeout(r, 20));
       return gauges();
     };
+    // a baseline read while an earlier test's subscription is still completing moves under the count (CI once read
+    // 2 subscriptions, one of which ended a moment later): close every earlier socket and count from zero
+    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    const [sockets, subs] = [0, 0];
+    expect(await settle([sockets, subs])).toEqual([sockets, subs]);
+    const client = connect({ authorization: `Bearer ${tokenFor(Role.ADMIN)}` });
+    const live = collect(client, `subscription { dealChanged { op } }`);
     expect(await settle([sockets + 1, subs + 1])).toEqual([sockets + 1, subs + 1]);
     live.stop();
     await client.dispose();

@@ -21,6 +21,21 @@ const newDeal = async (api: TestApi) => {
   return { p, id: r.upsertDeals.results[0].id! };
 };
 
+/**
+ * Waits until every connection of the API's pool is idle (checked three times 50 ms apart, at most 10 s): the service's
+ * own start-up reads (pending rollups, a qualification backfill, the outbox) share its pool of 2, and on a loaded
+ * machine one of them held a connection past the 300 ms connect timeout when a test wanted both (a lone-clone run
+ * failed that way twice; CI runs had passed).
+ */
+async function poolIdle(api: TestApi): Promise<void> {
+  const pool = (api.ds.driver as unknown as { master: { totalCount: number; idleCount: number; waitingCount: number } })
+    .master;
+  for (let quiet = 0, i = 0; quiet < 3 && i < 200; i++) {
+    quiet = pool.idleCount === pool.totalCount && pool.waitingCount === 0 ? quiet + 1 : 0;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** The service started as main.ts does (HTTP first, then the database with backoff) on a database URL. */
 const startAppOn = (url: URL, env: Record<string, string> = {}) =>
   startApp(
@@ -47,6 +62,7 @@ describe('database faults (real PostgreSQL)', () => {
     afterAll(() => api.close());
 
     it('pool exhaustion fails fast with a retryable RATE_LIMITED, and the next request succeeds once a connection is free', async () => {
+      await poolIdle(api);
       const held = [api.ds.createQueryRunner(), api.ds.createQueryRunner()];
       await Promise.all(held.map((q) => q.connect()));
       const t = performance.now();
@@ -67,6 +83,7 @@ describe('database faults (real PostgreSQL)', () => {
     it('a statement over the timeout is cancelled (QUERY_TIMEOUT, not a 500) and the pool recovers', async () => {
       const locker = new Client({ connectionString: testDatabaseUrl() }); // outside the API's pool of 2
       await locker.connect();
+      await poolIdle(api);
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE leads IN ACCESS EXCLUSIVE MODE');
       try {

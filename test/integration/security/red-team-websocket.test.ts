@@ -100,16 +100,24 @@ describe('red team, WebSocket door (raw graphql-transport-ws frames, production 
 
   describe('1. validation is linear in the document (doubling fragments)', () => {
     const schema = buildAppSchema();
-    it('k = 30: the rules and the cost walk take under 50 ms, and the operation is refused for its expanded size', () => {
-      const doc = parse(`subscription { dealChanged { deal { ...F30 } } }\n${doublingFragments(30)}`);
-      const t = performance.now();
-      const errors = validate(schema, doc, [...specifiedRules, ...LIMIT_RULES]);
-      const cost = operationCost(schema, doc, doc.definitions[0] as OperationDefinitionNode);
-      const ms = performance.now() - t;
-      expect(ms).toBeLessThan(50);
-      expect(errors.map((e) => e.extensions.limit)).toEqual(['MAX_SELECTIONS']);
-      expect(cost).toBeGreaterThan(2 ** 29);
-    });
+    // Linear work is a few milliseconds at k = 30 and k = 60; an expanding walk would visit 2^30 and 2^60 nodes
+    // (minutes, then forever). The bound is generous so a loaded CI machine (one run took 264 ms cold) cannot
+    // trip it, and the best of three runs leaves JIT warm-up and GC pauses out.
+    it.each([30, 60])(
+      'k = %i: the rules and the cost walk finish in well under a second, and the operation is refused for its expanded size',
+      (k) => {
+        const doc = parse(`subscription { dealChanged { deal { ...F${k} } } }\n${doublingFragments(k)}`);
+        const runs = [0, 1, 2].map(() => {
+          const t = performance.now();
+          const errors = validate(schema, doc, [...specifiedRules, ...LIMIT_RULES]);
+          const cost = operationCost(schema, doc, doc.definitions[0] as OperationDefinitionNode);
+          return { ms: performance.now() - t, errors, cost };
+        });
+        expect(Math.min(...runs.map((r) => r.ms))).toBeLessThan(1000);
+        expect(runs[0].errors.map((e) => e.extensions.limit)).toEqual(['MAX_SELECTIONS']);
+        expect(runs[0].cost).toBeGreaterThan(2 ** 29);
+      },
+    );
 
     it.each([21, 30, 60])(
       'k = %i over the socket, as an ANALYST: refused at once, the server keeps answering',
