@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
 import { Queryable, rows } from './sql';
+import { compile, Sql } from './sql-tag';
 
 /** Named statements kept per pooled connection; past this the least recently used one is deallocated. */
 export const MAX_PREPARED_PER_CONNECTION = 64;
@@ -105,4 +106,16 @@ export async function preparedRows<T = Record<string, unknown>>(
     const slow = db.options.maxQueryExecutionTime;
     if (slow && ms > slow) db.logger.logQuerySlow(ms, text, params);
   }
+}
+
+/**
+ * A composed read (sql-tag.ts) as a named prepared statement (preparedRows): the analytics, whose statements are long
+ * and whose text depends only on the shape of the request (model, dimensions, grouping), never on its values. Parse
+ * and rewrite happen once per connection, and planning too when PostgreSQL finds the generic plan no costlier than
+ * the custom ones (it decides after five executions): 0.8-1.6 ms of planning per closing-profile request at 100k
+ * leads, more than its statistics and GraphQL together.
+ */
+export function preparedSqlRows<T = Record<string, unknown>>(db: Queryable, q: Sql): Promise<T[]> {
+  const { text, values } = compile(q);
+  return preparedRows<T>(db, text, values);
 }

@@ -1,4 +1,5 @@
-import { Queryable, sqlRows } from '../../db/sql';
+import { preparedSqlRows } from '../../db/prepared';
+import { Queryable } from '../../db/sql';
 import { Param, param, sql, Sql } from '../../db/sql-tag';
 import { isUtcMidnight } from '../analytics/core/period';
 import { latestFactSql } from '../analytics/funnel/funnel-rollup.query';
@@ -35,7 +36,7 @@ export async function queryHandoffRollup(
   asOf: Date,
   slaHours: number,
 ): Promise<HandoffRow[] | null> {
-  const r = await sqlRows<HandoffRow & { ok: boolean }>(db, handoffRollupSql(groupBy, from, to, asOf, slaHours));
+  const r = await preparedSqlRows<HandoffRow & { ok: boolean }>(db, handoffRollupSql(groupBy, from, to, asOf, slaHours));
   if (!r[0]?.ok) return null;
   const rows = r.filter((x) => x.mqls != null).map(({ ok: _ok, ...row }) => row);
   return rows.length ? rows : [EMPTY_TOTAL];

@@ -1,4 +1,5 @@
-import { Queryable, sqlRows } from '../../db/sql';
+import { preparedSqlRows } from '../../db/prepared';
+import { Queryable } from '../../db/sql';
 import { Param, param, sql, Sql } from '../../db/sql-tag';
 import { dispositionSql } from '../analytics/kpi/lead-kpis.query';
 import { anyFirstEntryIn, leadFirstEntries } from '../analytics/funnel/funnel.query';
@@ -76,7 +77,7 @@ export async function queryHandoff(
   current: boolean,
   slaHours: number,
 ): Promise<HandoffRow[]> {
-  return sqlRows<HandoffRow>(db, handoffSql(groupBy, from, to, asOf, current, slaHours));
+  return preparedSqlRows<HandoffRow>(db, handoffSql(groupBy, from, to, asOf, current, slaHours));
 }
 
 /** The hand-off feedback's one statement (queryHandoff; the benchmark runs it through pg alone too). */

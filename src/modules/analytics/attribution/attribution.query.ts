@@ -1,4 +1,5 @@
-import { Queryable, sqlRows } from '../../../db/sql';
+import { preparedSqlRows } from '../../../db/prepared';
+import { Queryable } from '../../../db/sql';
 import { Param, param, sql } from '../../../db/sql-tag';
 import { latestChangeAsOf } from '../core/deal-outcome.sql';
 import { isUtcMidnight } from '../core/period';
@@ -123,7 +124,7 @@ export async function queryAttribution(db: Queryable, q: AttributionQuery): Prom
   const dataDriven = modelSpec(q.model).dataDriven !== null;
   const p = periodParams(q);
   const [lookback, current, halfLife] = [param(q.lookbackDays), param(q.currentOutcomes), param(q.halfLifeDays)];
-  const r = await sqlRows<AttributionResult>(
+  const r = await preparedSqlRows<AttributionResult>(
     db,
     sql`
     WITH won AS (
@@ -169,7 +170,7 @@ export async function queryAttributionCredit(db: Queryable, q: AttributionQuery)
   if (isUtcMidnight(q.from) && isUtcMidnight(q.to)) return queryAttributionDaily(db, q, col, markov);
   if (markov) throw new Error('MARKOV is read from the rollup over whole UTC days only');
   const p = periodParams(q);
-  const r = await sqlRows<AttributionResult>(
+  const r = await preparedSqlRows<AttributionResult>(
     db,
     sql`
     WITH won AS (
@@ -207,7 +208,7 @@ async function queryAttributionDaily(
 ): Promise<AttributionResult> {
   const key = CREDIT_KEY[q.groupBy];
   const p = periodParams(q);
-  const r = await sqlRows<AttributionResult>(
+  const r = await preparedSqlRows<AttributionResult>(
     db,
     sql`
     WITH won AS (

@@ -1,4 +1,5 @@
-import { Queryable, sqlRows } from '../../../db/sql';
+import { preparedSqlRows } from '../../../db/prepared';
+import { Queryable } from '../../../db/sql';
 import { joinSql, Param, param, sql, Sql } from '../../../db/sql-tag';
 import { scoreBandSql } from '../../qualification/handoff.query';
 import { latestChangeAsOf } from '../core/deal-outcome.sql';
@@ -195,5 +196,5 @@ export function closingProfileSql(f: ProfileFrame): Sql {
 }
 
 export function queryClosingProfile(db: Queryable, f: ProfileFrame): Promise<ProfileCountRow[]> {
-  return sqlRows<ProfileCountRow>(db, closingProfileSql(f));
+  return preparedSqlRows<ProfileCountRow>(db, closingProfileSql(f));
 }

@@ -1,4 +1,5 @@
-import { Queryable, sqlRows } from '../../../db/sql';
+import { preparedSqlRows } from '../../../db/prepared';
+import { Queryable } from '../../../db/sql';
 import { param, sql, Sql } from '../../../db/sql-tag';
 import { handoffUnitsHoldSql } from '../../qualification/handoff-rollup.query';
 import { ProfileCountRow, ProfileFrame } from './closing-profile.query';
@@ -68,7 +69,7 @@ export function closingRollupSql(f: ProfileFrame): Sql {
 /** The counts from the rollup, or null when it cannot answer right now (then closingProfileSql does). */
 export async function queryClosingRollup(db: Queryable, f: ProfileFrame): Promise<ProfileCountRow[] | null> {
   if (!f.current) return null;
-  const r = await sqlRows<ProfileCountRow & { ok: boolean }>(db, closingRollupSql(f));
+  const r = await preparedSqlRows<ProfileCountRow & { ok: boolean }>(db, closingRollupSql(f));
   if (!r[0]?.ok) return null;
   return r.map(({ ok: _ok, ...row }) => row);
 }

@@ -1,4 +1,5 @@
-import { Queryable, sqlRows } from '../../../db/sql';
+import { preparedSqlRows } from '../../../db/prepared';
+import { Queryable } from '../../../db/sql';
 import { param, sql, Sql } from '../../../db/sql-tag';
 import { ConversionBasis, FunnelBreakdown, SkippedStagePolicy } from '../analytics.types';
 import { DAY_SECONDS, isUtcMidnight } from '../core/period';
@@ -112,7 +113,7 @@ export async function queryFunnelRollups(
       GROUP BY last_day.i
     ),
 `;
-  const result = await sqlRows<FunnelRow & { ok: boolean; i: number | null }>(
+  const result = await preparedSqlRows<FunnelRow & { ok: boolean; i: number | null }>(
     db,
     sql`
     WITH ok AS (SELECT NOT EXISTS (SELECT 1 FROM funnel_dirty) AND coalesce(${latestFactSql(p.dim)} <= ${asOf}, true) AS ok),

@@ -1,4 +1,5 @@
-import { Queryable, sqlRows } from '../../../db/sql';
+import { preparedSqlRows } from '../../../db/prepared';
+import { Queryable } from '../../../db/sql';
 import { joinSql, Param, param, sql, Sql } from '../../../db/sql-tag';
 import { ladderRank, LifecycleStage } from '../../../common/graphql/enums';
 import { FunnelBreakdown, SkippedStagePolicy } from '../analytics.types';
@@ -105,7 +106,7 @@ export async function queryFunnel(db: Queryable, q: FunnelQuery): Promise<Funnel
   const p = funnelParams(q);
   const sources = param(q.sources);
   const grp = q.breakdown ? GROUP[q.breakdown](p.asOf) : sql`NULL::text`;
-  return sqlRows<FunnelRow>(
+  return preparedSqlRows<FunnelRow>(
     db,
     sql`
     WITH firsts AS (

@@ -1,4 +1,5 @@
-import { Queryable, sqlRows } from '../../../db/sql';
+import { preparedSqlRows } from '../../../db/prepared';
+import { Queryable } from '../../../db/sql';
 import { Param, sql, Sql } from '../../../db/sql-tag';
 import { KpiScope, kpiParams, period, PERIODS, scopeEnd, scopeStart } from './lead-kpis.query';
 import { latestChangeAsOf } from '../core/deal-outcome.sql';
@@ -56,7 +57,7 @@ export const spendSql = (channels: Param, asOf: Param, edges: Param) => sql`
  */
 export async function queryDealKpis(db: Queryable, s: KpiScope): Promise<DealKpiRow[]> {
   const p = kpiParams(s);
-  return sqlRows<DealKpiRow>(
+  return preparedSqlRows<DealKpiRow>(
     db,
     sql`
     WITH base AS (

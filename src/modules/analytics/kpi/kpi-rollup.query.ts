@@ -1,4 +1,5 @@
-import { Queryable, sqlRows } from '../../../db/sql';
+import { preparedSqlRows } from '../../../db/prepared';
+import { Queryable } from '../../../db/sql';
 import { Param, param, sql, Sql } from '../../../db/sql-tag';
 import { DAY_SECONDS, isUtcMidnight } from '../core/period';
 import { latestFactSql } from '../funnel/funnel-rollup.query';
@@ -94,7 +95,7 @@ export async function queryLeadKpisRollup(
   const [windowDays, sla] = [param(plan.windowDays), param(slaHours)];
   const handoffUnit = (b: string, k: string) => sql`SELECT u.h FROM kpi_handoff u
         WHERE u.kind <> 'NONE' AND u.hb = ${b} AND u.mql_at >= p.lo AND u.mql_at < p.hi AND ${unitInGroup(rp)} ORDER BY u.h OFFSET (${k})::bigint LIMIT 1`;
-  const r = await sqlRows<LeadKpiRow & { ok: boolean }>(
+  const r = await preparedSqlRows<LeadKpiRow & { ok: boolean }>(
     db,
     sql`
     WITH ok AS (SELECT NOT EXISTS (SELECT 1 FROM funnel_dirty)
@@ -162,7 +163,7 @@ export async function queryDealKpisRollup(
   const rp = rollupParams(s, plan);
   const cycleUnit = (b: string, k: string) => sql`SELECT u.cycle FROM kpi_deal u
         WHERE u.category = 'WON' AND u.cb = ${b} AND u.at >= p.lo AND u.at < p.hi AND ${unitInGroup(rp)} ORDER BY u.cycle OFFSET (${k})::bigint LIMIT 1`;
-  const r = await sqlRows<DealKpiRow & { ok: boolean }>(
+  const r = await preparedSqlRows<DealKpiRow & { ok: boolean }>(
     db,
     sql`
     WITH ok AS (SELECT NOT EXISTS (SELECT 1 FROM kpi_deal_dirty)

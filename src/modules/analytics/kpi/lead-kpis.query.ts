@@ -1,4 +1,5 @@
-import { Queryable, sqlRows } from '../../../db/sql';
+import { preparedSqlRows } from '../../../db/prepared';
+import { Queryable } from '../../../db/sql';
 import { Param, param, sql, Sql } from '../../../db/sql-tag';
 import { MARKETING_CHANNELS } from '../../../common/graphql/enums';
 import { anyFirstEntryIn, leadFirstEntries } from '../funnel/funnel.query';
@@ -90,7 +91,7 @@ export async function queryLeadKpis(db: Queryable, s: KpiScope, slaHours: number
   const p = kpiParams(s);
   const sla = param(slaHours);
   const [start, end] = [scopeStart(p.edges), scopeEnd(p.edges)];
-  return sqlRows<LeadKpiRow>(
+  return preparedSqlRows<LeadKpiRow>(
     db,
     sql`
     WITH firsts AS (

@@ -1,4 +1,5 @@
-import { Queryable, sqlRows } from '../../../db/sql';
+import { preparedSqlRows } from '../../../db/prepared';
+import { Queryable } from '../../../db/sql';
 import { Param, param, sql } from '../../../db/sql-tag';
 import { FunnelBreakdown, SkippedStagePolicy } from '../analytics.types';
 import { FunnelFrame, FunnelRow, funnelStepsSql } from '../core/funnel-steps.sql';
@@ -37,7 +38,7 @@ export async function queryPipelineFunnel(db: Queryable, q: PipelineFunnelQuery)
       : { reach: 'CASE WHEN strict_ok THEN f END', inferred: 'false' };
   const p = { asOf: param(q.asOf), from: param(q.from), to: param(q.to), window: param(q.windowSeconds) };
   const owners = param(q.ownerIds);
-  return sqlRows<FunnelRow>(
+  return preparedSqlRows<FunnelRow>(
     db,
     sql`
     WITH steps AS (
