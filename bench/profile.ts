@@ -9,13 +9,15 @@ import { buildOps } from './ops';
 import { startService } from './processes';
 
 /**
- * `npm run bench:profile -- --size medium [--op "deal by id"] [--seconds 20] [--clients 8]`: where the service's CPU
+ * `npm run bench:profile -- --size medium [--op "deal by id" | --query '{ … }'] [--seconds 20] [--clients 8]`: where the service's CPU
  * goes per request. Runs the production build under `--cpu-prof`, drives one list operation of the benchmark for the
  * given time, stops the server (which writes the profile to bench/.profiles) and prints the functions with the most
  * self time, grouped by package (our code, graphql-js, Apollo, Express, pg, node internals), per request.
  */
 const SIZE = arg('size', 'medium') as Size;
 const OP = arg('op', 'deal by id');
+/** A query of your own instead of a benchmark operation (e.g. a closingProfile). */
+const QUERY = arg('query', '');
 const SECONDS = Number(arg('seconds', '20'));
 const CLIENTS = Number(arg('clients', '8'));
 const TOP = Number(arg('top', '25'));
@@ -81,9 +83,9 @@ async function main(): Promise<void> {
     const auth = { authorization: `Bearer ${token}` };
     const none = { ourCursor: '', pgCursor: '', pg5Cursor: '', page1Last: { created_at: '', id: '' }, dealId: '1' };
     const p1 = (await postGraphQL(service.url, buildOps(none)[0].ours, auth)).body.data.deals;
-    const op = buildOps({ ...none, ourCursor: p1.pageInfo.endCursor, dealId: p1.nodes[0].id }).find((o) =>
-      o.name.includes(OP),
-    );
+    const op = QUERY
+      ? { name: 'your query', ours: QUERY }
+      : buildOps({ ...none, ourCursor: p1.pageInfo.endCursor, dealId: p1.nodes[0].id }).find((o) => o.name.includes(OP));
     if (!op) throw new Error(`no operation named like "${OP}"`);
     await closedLoop(async () => (await postGraphQL(service.url, op.ours, auth)).ok, CLIENTS, 3000); // warm-up
     const cpu0 = service.cpuMs();
