@@ -85,7 +85,9 @@ async function main(): Promise<void> {
     const p1 = (await postGraphQL(service.url, buildOps(none)[0].ours, auth)).body.data.deals;
     const op = QUERY
       ? { name: 'your query', ours: QUERY }
-      : buildOps({ ...none, ourCursor: p1.pageInfo.endCursor, dealId: p1.nodes[0].id }).find((o) => o.name.includes(OP));
+      : buildOps({ ...none, ourCursor: p1.pageInfo.endCursor, dealId: p1.nodes[0].id }).find((o) =>
+          o.name.includes(OP),
+        );
     if (!op) throw new Error(`no operation named like "${OP}"`);
     await closedLoop(async () => (await postGraphQL(service.url, op.ours, auth)).ok, CLIENTS, 3000); // warm-up
     const cpu0 = service.cpuMs();

@@ -36,7 +36,10 @@ export async function queryHandoffRollup(
   asOf: Date,
   slaHours: number,
 ): Promise<HandoffRow[] | null> {
-  const r = await preparedSqlRows<HandoffRow & { ok: boolean }>(db, handoffRollupSql(groupBy, from, to, asOf, slaHours));
+  const r = await preparedSqlRows<HandoffRow & { ok: boolean }>(
+    db,
+    handoffRollupSql(groupBy, from, to, asOf, slaHours),
+  );
   if (!r[0]?.ok) return null;
   const rows = r.filter((x) => x.mqls != null).map(({ ok: _ok, ...row }) => row);
   return rows.length ? rows : [EMPTY_TOTAL];
