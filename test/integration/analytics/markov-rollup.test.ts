@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { secondaryIndexes } from '../../../src/db/bulk-load';
 import { DataSource, EntityManager } from 'typeorm';
 import { Role } from '../../../src/common/graphql/enums';
 import { processDirtyRollups } from '../../../src/modules/analytics/rollups';
@@ -262,7 +263,13 @@ describe('MARKOV rollup (markov_touch, markov_won, markov_day) and SHAPLEY credi
     await rolledBack(api.ds, async (tx) => {
       await tx.query(MARKOV_LOCK); // other test files write meanwhile
       await tx.query(`CREATE TEMP TABLE before_day AS SELECT * FROM markov_day`);
+      const indexes = await secondaryIndexes(tx, ['markov_touch', 'markov_won']);
+      expect(indexes.map((i) => i.name)).toEqual(
+        expect.arrayContaining(['markov_touch_day_idx', 'markov_touch_span_idx', 'markov_won_x_day_idx']),
+      );
       await rebuildMarkov(tx);
+      // the indexes the load dropped are back, as they were
+      expect(await secondaryIndexes(tx, ['markov_touch', 'markov_won'])).toEqual(indexes);
       expect(
         await tx.query(
           `SELECT * FROM (SELECT * FROM before_day EXCEPT SELECT * FROM markov_day) a UNION ALL SELECT * FROM (SELECT * FROM markov_day EXCEPT SELECT * FROM before_day) b LIMIT 5`,

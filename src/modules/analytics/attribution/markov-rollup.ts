@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { loadWithIndexesDeferred } from '../../../db/bulk-load';
 import { exec, execSql, Queryable, rows, sqlRows } from '../../../db/sql';
 import { constantText, Param, param, sql, Sql } from '../../../db/sql-tag';
 
@@ -172,8 +173,10 @@ export const MARKOV_LOCK = `LOCK TABLE markov_dirty, markov_day, markov_touch, m
 export async function rebuildMarkov(tx: EntityManager): Promise<number> {
   await exec(tx, MARKOV_LOCK);
   await exec(tx, `TRUNCATE markov_touch, markov_won, markov_dirty`);
-  await execSql(tx, sql`INSERT INTO markov_touch ${touchUnitsSql('true')}`);
-  await execSql(tx, sql`INSERT INTO markov_won ${wonUnitsSql('true', 'markov_touch')}`);
+  await loadWithIndexesDeferred(tx, ['markov_touch', 'markov_won'], async () => {
+    await execSql(tx, sql`INSERT INTO markov_touch ${touchUnitsSql('true')}`);
+    await execSql(tx, sql`INSERT INTO markov_won ${wonUnitsSql('true', 'markov_touch')}`);
+  });
   await recomputeDays(tx, 'T', null);
   await recomputeDays(tx, 'W', null);
   return Number((await rows<{ n: string }>(tx, `SELECT count(*) AS n FROM markov_day`))[0].n);
