@@ -25,6 +25,7 @@ import { BiKpiDaily1765843200000 } from '../../migrations/1765843200000-BiKpiDai
 import { WebhookFanoutLock1765929600000 } from '../../migrations/1765929600000-WebhookFanoutLock';
 import { SetBasedRefresh1766016000000 } from '../../migrations/1766016000000-SetBasedRefresh';
 import { FunnelCumLoops1766102400000 } from '../../migrations/1766102400000-FunnelCumLoops';
+import { ClosingDayCover1766188800000 } from '../../migrations/1766188800000-ClosingDayCover';
 
 /** Every migration, in order. A merged migration is never edited; add a new one here instead. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   WebhookFanoutLock1765929600000,
   SetBasedRefresh1766016000000,
   FunnelCumLoops1766102400000,
+  ClosingDayCover1766188800000,
 ];
