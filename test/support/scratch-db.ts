@@ -24,7 +24,18 @@ export async function scratchDatabase(
   url.pathname = `/${name}`;
   const ds = createDataSource({ url: url.toString() });
   await ds.initialize();
-  await ds.runMigrations({ transaction: 'each' });
+  // one scratch database migrates at a time: the migrations also alter server-wide rows (the bi_reader role's settings
+  // and comment), and two at once failed with "tuple concurrently updated" in CI
+  const lockUrl = new URL(testDatabaseUrl());
+  lockUrl.pathname = '/postgres';
+  const lock = new Client({ connectionString: lockUrl.toString() });
+  await lock.connect();
+  try {
+    await lock.query(`SELECT pg_advisory_lock(1903, 7)`);
+    await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await lock.end(); // the session's lock ends with it
+  }
   return {
     url: url.toString(),
     ds,
