@@ -26,6 +26,7 @@ import { WebhookFanoutLock1765929600000 } from '../../migrations/1765929600000-W
 import { SetBasedRefresh1766016000000 } from '../../migrations/1766016000000-SetBasedRefresh';
 import { FunnelCumLoops1766102400000 } from '../../migrations/1766102400000-FunnelCumLoops';
 import { ClosingDayCover1766188800000 } from '../../migrations/1766188800000-ClosingDayCover';
+import { TouchpointInsertStatementTriggers1766275200000 } from '../../migrations/1766275200000-TouchpointInsertStatementTriggers';
 
 /** Every migration, in order. A merged migration is never edited; add a new one here instead. */
 export const MIGRATIONS = [
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   SetBasedRefresh1766016000000,
   FunnelCumLoops1766102400000,
   ClosingDayCover1766188800000,
+  TouchpointInsertStatementTriggers1766275200000,
 ];

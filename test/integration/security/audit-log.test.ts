@@ -1,5 +1,14 @@
 import { Role } from '../../../src/common/graphql/enums';
-import { BulkOut, MOVE_DEAL, UPSERT_ACCOUNTS, UPSERT_DEALS, UPSERT_LEADS, at } from '../../support/ops';
+import {
+  BulkOut,
+  MOVE_DEAL,
+  RECORD_TOUCHPOINTS,
+  UPSERT_ACCOUNTS,
+  UPSERT_CAMPAIGNS,
+  UPSERT_DEALS,
+  UPSERT_LEADS,
+  at,
+} from '../../support/ops';
 import { startTestApi, TestApi } from '../../support/test-server';
 import { unique } from '../../support/unique';
 
@@ -45,6 +54,58 @@ describe('audit log', () => {
       action: 'UPDATE',
       changes: { name: ['Acme', 'Acme GmbH'] },
     });
+  });
+
+  it('touchpoints inserted in bulk (one statement trigger): one INSERT row each, as a row trigger wrote it', async () => {
+    const p = unique('audit-tp');
+    await api.gql(UPSERT_CAMPAIGNS, { input: [{ externalId: `${p}-c`, name: 'C', channel: 'EVENT' }] });
+    await api.gql(UPSERT_LEADS, {
+      input: [{ externalId: `${p}-l`, email: `${p}@x.example`, createdAt: at('2025-03-01') }],
+    });
+    const input = [1, 2, 3].map((i) => ({
+      externalId: `${p}-t${i}`,
+      leadExternalId: `${p}-l`,
+      campaignExternalId: `${p}-c`,
+      type: 'WEB_VISIT',
+      occurredAt: at(`2025-03-0${1 + i}`),
+    }));
+    const res = await api.gql(RECORD_TOUCHPOINTS, { input }, Role.MARKETING, {
+      'idempotency-key': `${p}-k`,
+      'x-request-id': `${p}-r`,
+    });
+    expect((res.body.data?.recordTouchpoints as BulkOut).successCount).toBe(3);
+    const [ids] = await api.ds.query(
+      `SELECT (SELECT id::text FROM leads WHERE external_id = $1) AS lead, (SELECT id::text FROM campaigns WHERE external_id = $2) AS campaign`,
+      [`${p}-l`, `${p}-c`],
+    );
+    for (const [i, t] of input.entries()) {
+      const rows = await audit('touchpoints', t.externalId);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({
+        actor: 'marketing@test.example',
+        actor_role: 'MARKETING',
+        request_id: `${p}-r`,
+        idempotency_key: `${p}-k`,
+        action: 'INSERT',
+      });
+      const { id, ...changes } = rows[0].changes;
+      expect(id[0]).toBeNull();
+      expect(changes).toEqual({
+        external_id: [null, t.externalId],
+        lead_id: [null, Number(ids.lead)],
+        campaign_id: [null, Number(ids.campaign)],
+        channel: [null, 'EVENT'],
+        type: [null, 'WEB_VISIT'],
+        occurred_at: [null, expect.stringContaining(`2025-03-0${2 + i}`)],
+      });
+    }
+    // an update of one of them is still audited row by row, with only what changed
+    await api.gql(RECORD_TOUCHPOINTS, { input: [{ ...input[0], type: 'MEETING' }] });
+    const rows = await audit('touchpoints', input[0].externalId);
+    expect(rows.map((r: any) => [r.action, r.changes.type])).toEqual([
+      ['INSERT', [null, 'WEB_VISIT']],
+      ['UPDATE', ['WEB_VISIT', 'MEETING']],
+    ]);
   });
 
   it('personal data of leads is redacted; derived milestones are not audited; a replayed request writes nothing', async () => {
