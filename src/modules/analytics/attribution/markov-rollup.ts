@@ -92,7 +92,9 @@ export const refreshConvertingDays = (db: Queryable, days: string[] | null) => r
  * Before a write transaction commits: the leads marked dirty, each under its advisory lock (in order). The T and W rows
  * are sums, so they take deltas: the events of every unit that changed (old ones out, new ones in) by its touch day,
  * and the whole journeys of the leads with one won close day (before and after) by that day, added in key order (rows
- * that reach 0 are deleted); then the leads' units are replaced.
+ * that reach 0 are deleted); in the same statement the leads' unit rows that changed are written and those gone are
+ * deleted (the units were computed once: before, they were deleted and computed again, every row rewritten with its
+ * GiST entry).
  */
 export async function processDirtyMarkov(tx: EntityManager): Promise<void> {
   const ids = (
@@ -128,7 +130,22 @@ export async function processDirtyMarkov(tx: EntityManager): Promise<void> {
       UNION ALL
       SELECT 'W', g.dim, u.x_day, e.s1, e.s2, sum(u.sign)::int
       FROM d_w u CROSS JOIN LATERAL ${TOUCH_DIMS} ${eventsSql(...WHOLE)} WHERE e.ok GROUP BY 2, 3, 4, 5
-    )
+    ),
+    -- the units themselves: only the rows that changed are written (the same statement's snapshot: old_t and old_w
+    -- are the rows before it), a changed row by its key, a row whose key is gone deleted
+    put_t AS (
+      INSERT INTO markov_touch SELECT * FROM (SELECT * FROM new_t EXCEPT SELECT * FROM old_t) x
+      ON CONFLICT (lead_id, seq) DO UPDATE SET day = EXCLUDED.day, campaign = EXCLUDED.campaign, channel = EXCLUDED.channel,
+        next_day = EXCLUDED.next_day, next_campaign = EXCLUDED.next_campaign, next_channel = EXCLUDED.next_channel),
+    drop_t AS (
+      DELETE FROM markov_touch m USING old_t o WHERE m.lead_id = o.lead_id AND m.seq = o.seq
+        AND NOT EXISTS (SELECT 1 FROM new_t n WHERE n.lead_id = o.lead_id AND n.seq = o.seq)),
+    put_w AS (
+      INSERT INTO markov_won SELECT * FROM (SELECT * FROM new_w EXCEPT SELECT * FROM old_w) x
+      ON CONFLICT (lead_id, x_day) DO UPDATE SET n_x = EXCLUDED.n_x, first_day = EXCLUDED.first_day, last_day = EXCLUDED.last_day),
+    drop_w AS (
+      DELETE FROM markov_won m USING old_w o WHERE m.lead_id = o.lead_id AND m.x_day = o.x_day
+        AND NOT EXISTS (SELECT 1 FROM new_w n WHERE n.lead_id = o.lead_id AND n.x_day = o.x_day))
     INSERT INTO markov_day SELECT * FROM deltas WHERE n <> 0 ORDER BY kind, dim, day, s1, s2
     ON CONFLICT (kind, dim, day, s1, s2) DO UPDATE SET n = markov_day.n + EXCLUDED.n
     RETURNING kind, dim, day::text, s1, s2, n`,
@@ -144,13 +161,6 @@ export async function processDirtyMarkov(tx: EntityManager): Promise<void> {
       WHERE m.kind = z.kind AND m.dim = z.dim AND m.day = z.day AND m.s1 = z.s1 AND m.s2 = z.s2 AND m.n = 0`,
     );
   }
-  await execSql(tx, sql`DELETE FROM markov_touch WHERE lead_id = ANY(${leads}::bigint[])`);
-  await execSql(tx, sql`DELETE FROM markov_won WHERE lead_id = ANY(${leads}::bigint[])`);
-  await execSql(tx, sql`INSERT INTO markov_touch ${touchUnitsSql(sql`t.lead_id = ANY(${leads}::bigint[])`)}`);
-  await execSql(
-    tx,
-    sql`INSERT INTO markov_won ${wonUnitsSql(sql`dl.lead_id = ANY(${leads}::bigint[])`, sql`(SELECT * FROM markov_touch WHERE lead_id = ANY(${leads}::bigint[]))`)}`,
-  );
 }
 
 /** Every MARKOV rollup row computed from scratch from the base tables (the equality test), per table. */
