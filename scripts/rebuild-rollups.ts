@@ -13,7 +13,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const embedded = config.databaseUrl
     ? null
-    : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort });
+    : await startEmbeddedPostgres({
+        dataDir: config.dataDir,
+        port: config.embeddedPgPort,
+        sharedBuffersMb: config.embeddedPgSharedBuffersMb,
+      });
   const ds = createDataSource({ url: config.databaseUrl ?? embedded!.url, poolSize: 2, statementTimeoutMs: 3_600_000 });
   await ds.initialize();
   try {

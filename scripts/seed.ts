@@ -49,7 +49,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const embedded = config.databaseUrl
     ? null
-    : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort });
+    : await startEmbeddedPostgres({
+        dataDir: config.dataDir,
+        port: config.embeddedPgPort,
+        sharedBuffersMb: config.embeddedPgSharedBuffersMb,
+      });
   const url = config.databaseUrl ?? embedded!.url;
   try {
     const ms = await seedDatabase(url, size, seed);

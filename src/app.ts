@@ -33,7 +33,11 @@ export async function startApp(config: Config, opts: { initialBackoffMs?: number
   let embedded: EmbeddedDatabase | null = null;
   let url = config.databaseUrl;
   if (!url) {
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort });
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      port: config.embeddedPgPort,
+      sharedBuffersMb: config.embeddedPgSharedBuffersMb,
+    });
     url = embedded.url;
     logger.info('embedded PostgreSQL started', {
       dataDir: config.dataDir,

@@ -1,5 +1,13 @@
 import { JWKS_ALGORITHMS, JwksAlgorithm } from '../common/auth/keys';
+import os from 'node:os';
 import path from 'node:path';
+
+/**
+ * The embedded PostgreSQL's shared_buffers: a quarter of the machine's memory (the usual starting point), at least
+ * PostgreSQL's own default of 128 MB and at most 2 GB.
+ */
+export const defaultSharedBuffersMb = (totalBytes = os.totalmem()): number =>
+  Math.min(2048, Math.max(128, Math.floor(totalBytes / 4 / 1024 / 1024)));
 
 /** The one typed view of the environment. Nothing else reads process.env. */
 export interface Config {
@@ -10,6 +18,8 @@ export interface Config {
   /** Where the embedded PostgreSQL keeps its data. */
   dataDir: string;
   embeddedPgPort: number;
+  /** shared_buffers of the embedded PostgreSQL in MB (default: a quarter of the machine's memory, 128–2,048). */
+  embeddedPgSharedBuffersMb: number;
   jwt: {
     /** HS256 secret; unused when a JWKS is configured (RS256). */
     secret: string;
@@ -213,6 +223,14 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: databaseUrl(env, problems),
     dataDir: path.resolve(env.DATA_DIR || '.data'),
     embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535, problems),
+    embeddedPgSharedBuffersMb: int(
+      env,
+      'EMBEDDED_PG_SHARED_BUFFERS_MB',
+      defaultSharedBuffersMb(),
+      16,
+      1_048_576,
+      problems,
+    ),
     jwt: {
       secret,
       issuer: env.JWT_ISSUER || 'revenue-funnel',

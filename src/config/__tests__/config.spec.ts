@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, defaultSharedBuffersMb, loadConfig } from '../config';
 
 /** A secret as `openssl rand -base64 36` makes one. */
 const STRONG = 'pG2s8Vd0Qk4LwZ7yTn1Xr9Bc3Hm6Fj5Ae2Uo8Ki4Ws';
@@ -127,6 +127,16 @@ describe('loadConfig', () => {
       'REPORTING_TIME_ZONE must be an IANA time zone such as Europe/Berlin (got "Mars/Olympus")',
       'REPORTING_CURRENCY must be an ISO 4217 currency code such as EUR (got "eur")',
     ]);
+  });
+
+  it("embedded PostgreSQL's shared_buffers: a quarter of memory within 128 MB – 2 GB, or EMBEDDED_PG_SHARED_BUFFERS_MB", () => {
+    const GB = 1024 ** 3;
+    expect(defaultSharedBuffersMb(0.25 * GB)).toBe(128);
+    expect(defaultSharedBuffersMb(4 * GB)).toBe(1024);
+    expect(defaultSharedBuffersMb(24 * GB)).toBe(2048);
+    expect(loadConfig({}).embeddedPgSharedBuffersMb).toBe(defaultSharedBuffersMb());
+    expect(loadConfig({ EMBEDDED_PG_SHARED_BUFFERS_MB: '512' }).embeddedPgSharedBuffersMb).toBe(512);
+    expect(() => loadConfig({ EMBEDDED_PG_SHARED_BUFFERS_MB: '8' })).toThrow(/EMBEDDED_PG_SHARED_BUFFERS_MB/);
   });
 
   it('refuses a short JWT secret', () => {
