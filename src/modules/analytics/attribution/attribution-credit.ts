@@ -26,6 +26,14 @@ const SUMMED = [...RULE_BASED_MODELS.map((m) => CREDIT_COLUMN[m]), ...Object.key
  * SHAPLEY — and the daily sums (and MARKOV converting transitions) of the close days those deals had and have.
  */
 export async function refreshCredit(db: Queryable, dealIds: string[] | null): Promise<void> {
+  await refreshCreditDays(db, await refreshCreditRows(db, dealIds));
+}
+
+/**
+ * The credit rows of the given deals (every deal when null), as refreshCredit; returns the close days those deals had
+ * and have (null: every day), whose sums refreshCreditDays brings up to date.
+ */
+async function refreshCreditRows(db: Queryable, dealIds: string[] | null): Promise<string[] | null> {
   const ids = param(dealIds);
   const only = dealIds ? sql`AND d.id = ANY(${ids}::bigint[])` : '';
   const oldDays = dealIds
@@ -67,7 +75,7 @@ export async function refreshCredit(db: Queryable, dealIds: string[] | null): Pr
     )
     SELECT DISTINCT close_day::text AS day FROM ins`,
   );
-  await refreshDaily(db, dealIds ? [...new Set([...oldDays, ...inserted.map((r) => r.day)])].sort() : null);
+  return dealIds ? [...new Set([...oldDays, ...inserted.map((r) => r.day)])].sort() : null;
 }
 
 /**
@@ -75,7 +83,7 @@ export async function refreshCredit(db: Queryable, dealIds: string[] | null): Pr
  * null). Each day is locked first (advisory transaction locks, in order), so concurrent writers of the same day take
  * turns and the later one sums the earlier one's committed rows.
  */
-async function refreshDaily(db: Queryable, days: string[] | null): Promise<void> {
+export async function refreshCreditDays(db: Queryable, days: string[] | null): Promise<void> {
   if (days && !days.length) return;
   const on = param(days);
   if (days)
@@ -96,14 +104,18 @@ async function refreshDaily(db: Queryable, days: string[] | null): Promise<void>
   await refreshConvertingDays(db, days);
 }
 
-/** Before a write transaction commits: recomputes the deals its writes marked dirty (triggers). */
-export async function processDirtyCredit(tx: EntityManager): Promise<void> {
+/**
+ * Before a write transaction commits: recomputes the credit rows of the deals its writes marked dirty (triggers);
+ * returns their close days, whose sums the caller brings up to date last (refreshCreditDays: the day locks that
+ * concurrent writers share are then held only from there to the commit).
+ */
+export async function processDirtyCredit(tx: EntityManager): Promise<string[]> {
   const dirty = await rows<{ id: string }>(tx, `DELETE FROM attribution_dirty RETURNING deal_id::text AS id`);
-  if (dirty.length)
-    await refreshCredit(
-      tx,
-      dirty.map((d) => d.id),
-    );
+  if (!dirty.length) return [];
+  return (await refreshCreditRows(
+    tx,
+    dirty.map((d) => d.id),
+  ))!;
 }
 
 /** `npm run rollups:rebuild`: the whole table from scratch, in one transaction. */

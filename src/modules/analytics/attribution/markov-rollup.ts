@@ -91,25 +91,25 @@ export const refreshConvertingDays = (db: Queryable, days: string[] | null) => r
 /**
  * Before a write transaction commits: the leads marked dirty, each under its advisory lock (in order). The T and W rows
  * are sums, so they take deltas: the events of every unit that changed (old ones out, new ones in) by its touch day,
- * and the whole journeys of the leads with one won close day (before and after) by that day, added in key order (rows
- * that reach 0 are deleted); in the same statement the leads' unit rows that changed are written and those gone are
- * deleted (the units were computed once: before, they were deleted and computed again, every row rewritten with its
- * GiST entry).
+ * and the whole journeys of the leads with one won close day (before and after) by that day, returned for
+ * applyMarkovDeltas; in the same statement the leads' unit rows that changed are written and those gone are deleted
+ * (the units were computed once: before, they were deleted and computed again, every row rewritten with its GiST
+ * entry).
  */
-export async function processDirtyMarkov(tx: EntityManager): Promise<void> {
+export async function processDirtyMarkov(tx: EntityManager): Promise<MarkovDelta[]> {
   const ids = (
     await rows<{ id: string }>(
       tx,
       `WITH d AS (DELETE FROM markov_dirty RETURNING lead_id) SELECT DISTINCT lead_id::text AS id FROM d ORDER BY 1`,
     )
   ).map((r) => r.id);
-  if (!ids.length) return;
+  if (!ids.length) return [];
   const leads = param(ids);
   await execSql(
     tx,
     sql`SELECT pg_advisory_xact_lock(${LOCK.lead}, (id % 2147483647)::int) FROM unnest(${leads}::bigint[]) id ORDER BY id`,
   );
-  const applied = await sqlRows<{ kind: string; dim: string; day: string; s1: string; s2: string; n: number }>(
+  return sqlRows<MarkovDelta>(
     tx,
     sql`
     WITH new_t AS (${touchUnitsSql(sql`t.lead_id = ANY(${leads}::bigint[])`)}),
@@ -146,7 +146,35 @@ export async function processDirtyMarkov(tx: EntityManager): Promise<void> {
     drop_w AS (
       DELETE FROM markov_won m USING old_w o WHERE m.lead_id = o.lead_id AND m.x_day = o.x_day
         AND NOT EXISTS (SELECT 1 FROM new_w n WHERE n.lead_id = o.lead_id AND n.x_day = o.x_day))
-    INSERT INTO markov_day SELECT * FROM deltas WHERE n <> 0 ORDER BY kind, dim, day, s1, s2
+    SELECT kind, dim, day::text, s1, s2, n FROM deltas WHERE n <> 0`,
+  );
+}
+
+/** A change to one markov_day row (processDirtyMarkov). */
+export interface MarkovDelta {
+  kind: string;
+  dim: string;
+  day: string;
+  s1: string;
+  s2: string;
+  n: number;
+}
+
+/**
+ * Adds processDirtyMarkov's deltas to markov_day, in key order (rows that reach 0 are deleted). The caller runs it at
+ * the end of the transaction: the T and W rows are shared by concurrent writers (row locks held until commit).
+ */
+export async function applyMarkovDeltas(tx: EntityManager, deltas: MarkovDelta[]): Promise<void> {
+  if (!deltas.length) return;
+  const [kinds, dims, days, s1s, s2s, ns] = (['kind', 'dim', 'day', 's1', 's2', 'n'] as const).map((k) =>
+    param(deltas.map((d) => d[k])),
+  );
+  const applied = await sqlRows<MarkovDelta>(
+    tx,
+    sql`
+    INSERT INTO markov_day
+    SELECT * FROM unnest(${kinds}::text[], ${dims}::text[], ${days}::date[], ${s1s}::text[], ${s2s}::text[], ${ns}::int[])
+    ORDER BY 1, 2, 3, 4, 5
     ON CONFLICT (kind, dim, day, s1, s2) DO UPDATE SET n = markov_day.n + EXCLUDED.n
     RETURNING kind, dim, day::text, s1, s2, n`,
   );

@@ -19,13 +19,23 @@ const lockAll = (ns: number, ids: string[]) => {
   return sql`SELECT pg_advisory_xact_lock(${ns}, k) FROM (SELECT DISTINCT (id % 2147483647)::int AS k FROM unnest(${p}::bigint[]) id) x ORDER BY k`;
 };
 
+/** A change to one closing_day row (refreshUnits). */
+export interface ClosingDelta {
+  population: string;
+  day: string;
+  dim: number;
+  value: string;
+  successes: number;
+  failures: number;
+}
+
 /**
- * Replaces the units of the given deals and MQL leads by their state as of now and adds the difference to the day
- * rows (in key order, so concurrent writers of one day row queue); then drops day rows that fell to zero.
+ * Replaces the units of the given deals and MQL leads by their state as of now; returns the difference to the day rows,
+ * for applyClosingDeltas.
  */
-async function refreshUnits(db: Queryable, deals: string[], leads: string[]): Promise<void> {
+function refreshUnits(db: Queryable, deals: string[], leads: string[]): Promise<ClosingDelta[]> {
   const [d, l] = [param(deals), param(leads)];
-  const touched = await sqlRows<{ population: string; day: string; dim: number; value: string; empty: boolean }>(
+  return sqlRows<ClosingDelta>(
     db,
     sql`
     WITH old AS (
@@ -45,7 +55,26 @@ async function refreshUnits(db: Queryable, deals: string[], leads: string[]): Pr
         .join(', ')}
     ),
     delta AS (${dayDeltasSql(`SELECT * FROM old UNION ALL SELECT new.*, 1 FROM new`)})
-    INSERT INTO closing_day AS cd SELECT * FROM delta ORDER BY population, day, dim, value
+    SELECT population, day::text AS day, dim, value, successes, failures FROM delta`,
+  );
+}
+
+/**
+ * Adds refreshUnits' differences to the day rows (in key order, so concurrent writers of one day row queue), then drops
+ * day rows that fell to zero. The caller runs it at the end of the transaction: the day rows are shared by concurrent
+ * writers (row locks held until commit).
+ */
+export async function applyClosingDeltas(db: EntityManager, deltas: ClosingDelta[]): Promise<void> {
+  if (!deltas.length) return;
+  const [pops, days, dims, values, successes, failures] = (
+    ['population', 'day', 'dim', 'value', 'successes', 'failures'] as const
+  ).map((k) => param(deltas.map((x) => x[k])));
+  const touched = await sqlRows<{ population: string; day: string; dim: number; value: string; empty: boolean }>(
+    db,
+    sql`
+    INSERT INTO closing_day AS cd
+    SELECT * FROM unnest(${pops}::text[], ${days}::date[], ${dims}::smallint[], ${values}::text[], ${successes}::int[], ${failures}::int[])
+    ORDER BY 1, 2, 3, 4
     ON CONFLICT (population, day, dim, value) DO UPDATE
       SET successes = cd.successes + EXCLUDED.successes, failures = cd.failures + EXCLUDED.failures
     RETURNING cd.population, cd.day::text AS day, cd.dim, cd.value, cd.successes = 0 AND cd.failures = 0 AS empty`,
@@ -69,9 +98,9 @@ async function refreshUnits(db: Queryable, deals: string[], leads: string[]): Pr
  * transaction sees its links), then the deals (with the deals of those leads, read after the lead locks, so a link
  * another writer committed meanwhile is seen) — and each computed after its lock by a fresh statement, so the later of
  * two writers of one unit sees the earlier one's rows. A touch and a new link to its lead's deal, written at once,
- * meet on the lead's lock.
+ * meet on the lead's lock. Returns the differences to the day rows, for applyClosingDeltas.
  */
-export async function processDirtyClosing(tx: EntityManager, leadIds: string[]): Promise<void> {
+export async function processDirtyClosing(tx: EntityManager, leadIds: string[]): Promise<ClosingDelta[]> {
   const dirty = await rows<{ population: string; id: string }>(
     tx,
     `WITH d AS (DELETE FROM closing_dirty RETURNING population, unit_id) SELECT DISTINCT population, unit_id::text AS id FROM d`,
@@ -79,7 +108,7 @@ export async function processDirtyClosing(tx: EntityManager, leadIds: string[]):
   const marked = (p: ProfilePopulation) => dirty.filter((r) => r.population === p).map((r) => r.id);
   const leads = [...new Set([...leadIds, ...marked(ProfilePopulation.MQLS)])];
   const dealsMarked = marked(ProfilePopulation.DEALS);
-  if (!leads.length && !dealsMarked.length) return;
+  if (!leads.length && !dealsMarked.length) return [];
   const ofDeals = await sqlRows<{ id: string }>(
     tx,
     sql`SELECT DISTINCT lead_id::text AS id FROM deal_leads WHERE deal_id = ANY(${param(dealsMarked)}::bigint[])`,
@@ -91,7 +120,7 @@ export async function processDirtyClosing(tx: EntityManager, leadIds: string[]):
   );
   const deals = [...new Set([...dealsMarked, ...ofLeads.map((r) => r.id)])];
   await execSql(tx, lockAll(LOCK.deal, deals));
-  await refreshUnits(tx, deals, leads);
+  return refreshUnits(tx, deals, leads);
 }
 
 /** Every closing rollup row computed from scratch (the rebuild, and the equality test), per table. */

@@ -255,10 +255,11 @@ async function refreshDealUnits(db: Queryable, ids: string[]): Promise<string[]>
 
 /**
  * Before a write transaction commits, after the funnel rollup took the dirty leads (`leadIds`, locked): their
- * hand-off units, the deals marked dirty and their customers, then the day rows of every day touched. Day locks come
- * last and in order, after every row lock, so writers of the same days queue instead of deadlocking.
+ * hand-off units, the deals marked dirty and their customers; returns the days touched, whose rows recomputeKpiDays
+ * brings up to date at the end of the transaction (processDirtyRollups). Day locks come last and in order, after
+ * every row lock, so writers of the same days queue instead of deadlocking, and hold them only until they commit.
  */
-export async function processDirtyKpi(tx: EntityManager, leadIds: string[]): Promise<void> {
+export async function processDirtyKpi(tx: EntityManager, leadIds: string[]): Promise<KpiDays> {
   const handoffDays = leadIds.length ? await refreshHandoffUnits(tx, leadIds) : [];
   const dirty = await rows<{ id: string }>(
     tx,
@@ -270,9 +271,20 @@ export async function processDirtyKpi(tx: EntityManager, leadIds: string[]): Pro
         dirty.map((d) => d.id),
       )
     : [];
+  return { handoffDays, dealDays };
+}
+
+/** The day rows of the days processDirtyKpi returned, each day under its lock (taken in order). */
+export async function recomputeKpiDays(tx: EntityManager, { handoffDays, dealDays }: KpiDays): Promise<void> {
   await recomputeDays(tx, 'kpi_handoff_day', handoffDays);
   await recomputeDays(tx, 'handoff_day', handoffDays);
   await recomputeDays(tx, 'kpi_deal_day', dealDays);
+}
+
+/** The days whose KPI rows a write's units moved. */
+export interface KpiDays {
+  handoffDays: string[];
+  dealDays: string[];
 }
 
 /** Every KPI rollup row computed from scratch (the rebuild, and the equality test), per table. */
