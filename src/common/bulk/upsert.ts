@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Written } from './bulk-runner';
 import { exec, rows as sqlRows } from '../../db/sql';
-import { badInput } from '../errors/app-error';
+import { AppError, badInput } from '../errors/app-error';
 
 /** One column of an upsert: omitted (present=false) leaves it unchanged on update and uses insertDefault on insert. */
 export interface UpsertColumn {
@@ -126,4 +126,98 @@ export async function upsertByNaturalKey(
     params.slice(0, key.length),
   );
   return { id: existing[0].id, created: false, changed: false };
+}
+
+/** One row of upsertManyByExternalId: its external id and its columns (the same columns, in order, for every row). */
+export interface UpsertRow {
+  externalId: string;
+  cols: UpsertColumn[];
+}
+
+/** Rows grouped by which columns they give (one statement per shape: a synced batch is usually one shape). */
+function byShape<T extends { cols: UpsertColumn[] }>(rows: T[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const r of rows) {
+    const shape = r.cols.map((c) => (c.present ? '1' : '0')).join('');
+    groups.set(shape, [...(groups.get(shape) ?? []), r]);
+  }
+  return [...groups.values()];
+}
+
+/** The concurrent insert of an external id in a batch: the bulk runner writes the batch again row by row. */
+class BatchRaced extends AppError {
+  constructor() {
+    super('CONFLICT', 'A record of this batch was created concurrently');
+  }
+}
+
+/**
+ * upsertByExternalId for many rows at once, with its semantics (omitted = unchanged, null = clears, the row lock, the
+ * version bumped only when a value changed): the existing rows locked in one statement (in external id order), the new
+ * ones inserted and the others updated with one statement per shape. A row it cannot take as given (a required field
+ * missing on create, an external id inserted concurrently) throws an AppError, and the bulk runner writes the batch
+ * one row at a time instead, where the error lands on its item. Results in input order.
+ */
+export async function upsertManyByExternalId(tx: EntityManager, table: string, items: UpsertRow[]): Promise<Written[]> {
+  const existing = new Map(
+    (
+      await sqlRows<{ id: string; external_id: string }>(
+        tx,
+        `SELECT id::text AS id, external_id FROM ${table} WHERE external_id = ANY($1::text[]) ORDER BY external_id FOR UPDATE`,
+        [items.map((i) => i.externalId)],
+      )
+    ).map((r) => [r.external_id, r.id]),
+  );
+  const out = new Map<string, Written>();
+  const creates = items.filter((i) => !existing.has(i.externalId));
+  for (const group of byShape(creates)) {
+    const missing = group[0].cols.find((c) => c.requiredField && !c.present);
+    if (missing) throw badInput(`${missing.requiredField} is required to create a new record`, missing.requiredField);
+    const cols = group[0].cols.filter((c) => c.present || c.insertDefault);
+    const params: unknown[] = [group.map((g) => g.externalId)];
+    const values = cols.map((c) => {
+      if (!c.present) return c.insertDefault!;
+      params.push(group.map((g) => g.cols.find((x) => x.col === c.col)!.value));
+      return `v.c${params.length - 1}`;
+    });
+    const present = cols.filter((c) => c.present);
+    const inserted = await sqlRows<{ id: string; external_id: string }>(
+      tx,
+      `INSERT INTO ${table} (external_id${cols.map((c) => `, ${c.col}`).join('')})
+       SELECT v.x${values.map((v) => `, ${v}`).join('')}
+       FROM unnest($1::text[]${present.map((c, i) => `, $${i + 2}::${c.cast}[]`).join('')}) WITH ORDINALITY
+         AS v(x${present.map((_, i) => `, c${i + 1}`).join('')}, ord)
+       ORDER BY v.ord
+       ON CONFLICT (external_id) DO NOTHING RETURNING id::text AS id, external_id`,
+      params,
+    );
+    if (inserted.length < group.length) throw new BatchRaced();
+    for (const r of inserted) out.set(r.external_id, { id: r.id, created: true, changed: true });
+  }
+  const updates = items.filter((i) => existing.has(i.externalId));
+  for (const group of byShape(updates)) {
+    const present = group[0].cols.filter((c) => c.present);
+    const changed = new Set<string>();
+    if (present.length) {
+      const params: unknown[] = [
+        group.map((g) => existing.get(g.externalId)),
+        ...present.map((c) => group.map((g) => g.cols.find((x) => x.col === c.col)!.value)),
+      ];
+      const v = present.map((_, i) => `v.c${i + 1}`);
+      const updated = await sqlRows<{ id: string }>(
+        tx,
+        `UPDATE ${table} t SET ${present.map((c, i) => `${c.col} = ${v[i]}`).join(', ')}, version = t.version + 1, updated_at = now()
+         FROM unnest($1::bigint[]${present.map((c, i) => `, $${i + 2}::${c.cast}[]`).join('')}) AS v(id${v.map((_, i) => `, c${i + 1}`).join('')})
+         WHERE t.id = v.id AND ROW(${present.map((c) => `t.${c.col}`).join(', ')}, 0) IS DISTINCT FROM ROW(${v.join(', ')}, 0)
+         RETURNING t.id::text AS id`,
+        params,
+      );
+      for (const r of updated) changed.add(r.id);
+    }
+    for (const g of group) {
+      const id = existing.get(g.externalId)!;
+      out.set(g.externalId, { id, created: false, changed: changed.has(id) });
+    }
+  }
+  return items.map((i) => out.get(i.externalId)!);
 }

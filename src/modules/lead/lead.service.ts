@@ -11,7 +11,7 @@ import { resolveOwner, userIdsByEmail } from '../user/user.repository';
 import { LeadInput, LeadStageChangeInput, MoveLeadStageInput } from './lead.inputs';
 import { erasedLeads, leadsByIds } from './lead.repository';
 import { LeadRow } from './lead.type';
-import { LeadEventWrite, LeadWrite, refreshLeads, writeLead, writeLeadEvent } from './lead.write';
+import { LeadEventWrite, LeadWrite, refreshLeads, writeLead, writeLeadEvent, writeLeads } from './lead.write';
 
 const RETURNS = new Set<string>([LeadEvent.REJECTED, LeadEvent.RECYCLED, LeadEvent.DISQUALIFIED]);
 
@@ -67,6 +67,7 @@ const leadSpec: BulkSpec<LeadInput, LeadWrite> = {
     });
   },
   write: writeLead,
+  writeMany: writeLeads,
   finish: (ctx) => refreshLeads(ctx.tx, ctx.touchedLeads),
 };
 

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { WriteContext, Written } from '../../common/bulk/bulk-runner';
-import { column, upsertByExternalId, upsertByNaturalKey } from '../../common/bulk/upsert';
+import { column, upsertByExternalId, upsertByNaturalKey, upsertManyByExternalId } from '../../common/bulk/upsert';
 import { exec, rows } from '../../db/sql';
 
 /** A validated lead upsert: references already resolved; undefined = omitted (unchanged), null = clear. */
@@ -17,24 +17,21 @@ export interface LeadWrite {
   createdAt?: Date | null;
 }
 
+/** A lead's columns as an upsert takes them (omitted = unchanged; createdAt defaults to now on create). */
+const leadColumns = (w: LeadWrite) => [
+  column('email', 'text', w.email),
+  column('first_name', 'text', w.firstName),
+  column('last_name', 'text', w.lastName),
+  column('title', 'text', w.title),
+  column('account_id', 'bigint', w.accountId),
+  column('owner_id', 'bigint', w.ownerId),
+  column('source', 'text', w.source),
+  column('score', 'integer', w.score),
+  column('created_at', 'timestamptz', w.createdAt ?? undefined, 'now()'),
+];
+
 export async function writeLead(w: LeadWrite, ctx: WriteContext): Promise<Written> {
-  const out = await upsertByExternalId(
-    ctx.tx,
-    'leads',
-    w.externalId,
-    [
-      column('email', 'text', w.email),
-      column('first_name', 'text', w.firstName),
-      column('last_name', 'text', w.lastName),
-      column('title', 'text', w.title),
-      column('account_id', 'bigint', w.accountId),
-      column('owner_id', 'bigint', w.ownerId),
-      column('source', 'text', w.source),
-      column('score', 'integer', w.score),
-      column('created_at', 'timestamptz', w.createdAt ?? undefined, 'now()'),
-    ],
-    ['created_at'],
-  );
+  const out = await upsertByExternalId(ctx.tx, 'leads', w.externalId, leadColumns(w), ['created_at']);
   if (out.created) {
     await ctx.tx.query(
       `INSERT INTO lead_stage_changes (lead_id, event, occurred_at, actor) SELECT id, 'LEAD', created_at, $2 FROM leads WHERE id = $1`,
@@ -48,6 +45,35 @@ export async function writeLead(w: LeadWrite, ctx: WriteContext): Promise<Writte
     ]);
     ctx.touchedLeads.add(out.id);
   }
+  return out;
+}
+
+/**
+ * writeLead for a batch, set-based (the bulk runner's fast path): the leads upserted in one statement per shape, the
+ * LEAD entry of each new one in one statement, and the LEAD entry of each changed one given a createdAt moved to it,
+ * as writeLead does one lead at a time.
+ */
+export async function writeLeads(ws: LeadWrite[], ctx: WriteContext): Promise<Written[]> {
+  const out = await upsertManyByExternalId(
+    ctx.tx,
+    'leads',
+    ws.map((w) => ({ externalId: w.externalId, cols: leadColumns(w) })),
+  );
+  const created = out.filter((o) => o.created).map((o) => o.id);
+  const moved = out.filter((o, i) => !o.created && o.changed && ws[i].createdAt).map((o) => o.id);
+  if (created.length)
+    await ctx.tx.query(
+      `INSERT INTO lead_stage_changes (lead_id, event, occurred_at, actor)
+       SELECT id, 'LEAD', created_at, $2 FROM leads WHERE id = ANY($1::bigint[]) ORDER BY id`,
+      [created, ctx.viewer.sub],
+    );
+  if (moved.length)
+    await ctx.tx.query(
+      `UPDATE lead_stage_changes c SET occurred_at = l.created_at FROM leads l
+       WHERE l.id = ANY($1::bigint[]) AND c.lead_id = l.id AND c.event = 'LEAD'`,
+      [moved],
+    );
+  for (const id of [...created, ...moved]) ctx.touchedLeads.add(id);
   return out;
 }
 
