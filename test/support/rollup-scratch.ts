@@ -1,4 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { MARKOV_FROM_SCRATCH } from '../../src/modules/analytics/attribution/markov-rollup';
+import { fromScratchSql } from '../../src/modules/analytics/funnel/funnel-rollup';
+import { KPI_FROM_SCRATCH } from '../../src/modules/analytics/kpi/kpi-rollup';
 import { snapshot } from './transactions';
 
 /** A stored rollup table (or a SELECT of its columns) and the SQL that computes it from scratch. */
@@ -33,3 +36,21 @@ export async function expectStoredEqualsScratch(
   };
   return db instanceof DataSource ? snapshot(db, check) : check(db);
 }
+
+/** The funnel, KPI and MARKOV rollups have nothing pending and equal their from-scratch SQL. */
+export const expectFunnelKpiMarkovEqualScratch = (db: DataSource | EntityManager) =>
+  expectStoredEqualsScratch(
+    db,
+    ['funnel_dirty', 'kpi_deal_dirty', 'markov_dirty', 'attribution_dirty'],
+    [
+      { name: 'funnel_day', stored: 'SELECT day, a, b, dim, grp, n, inf FROM funnel_day', scratch: fromScratchSql() },
+      ...(['kpi_handoff', 'kpi_deal', 'kpi_handoff_day', 'kpi_deal_day', 'handoff_day'] as const).map((t) => ({
+        name: t,
+        scratch: KPI_FROM_SCRATCH[t](),
+      })),
+      ...(['markov_touch', 'markov_won', 'markov_day'] as const).map((t) => ({
+        name: t,
+        scratch: MARKOV_FROM_SCRATCH[t](),
+      })),
+    ],
+  );

@@ -143,6 +143,16 @@ async function rollbackTo(ctx: WriteContext, savepoint: string, cause: unknown):
   }
 }
 
+/**
+ * A deadlock or serialization failure: the call is run again from the start (the transaction runner retries it), not
+ * reported on its items. The other transaction still holds its locks, so writing the same items again one by one in
+ * this transaction met it again: every item of a 500-touch call failed as CONFLICT under parallel writers.
+ */
+const concurrencyFailure = (err: unknown): boolean => {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  return ['40001', '40P01'].includes(e?.driverError?.code ?? e?.code ?? '');
+};
+
 const succeeded = (w: Written) => ({
   id: w.id,
   created: w.created,
@@ -168,7 +178,7 @@ async function writeAll<I, P>(
       return;
     } catch (err) {
       await rollbackTo(ctx, 'bulk_many', err);
-      if (!(err instanceof AppError) && !fromPgError(err)) throw err;
+      if (concurrencyFailure(err) || (!(err instanceof AppError) && !fromPgError(err))) throw err;
       ctx.touchedLeads.clear();
       ctx.touchedDeals.clear();
     }
@@ -181,6 +191,7 @@ async function writeAll<I, P>(
       Object.assign(results[index], succeeded(w));
     } catch (err) {
       await rollbackTo(ctx, 'bulk_item', err);
+      if (concurrencyFailure(err)) throw err;
       results[index].errors = toItemErrors(err);
     }
   }

@@ -1,7 +1,4 @@
 import { Role } from '../../../src/common/graphql/enums';
-import { fromScratchSql } from '../../../src/modules/analytics/funnel/funnel-rollup';
-import { KPI_FROM_SCRATCH } from '../../../src/modules/analytics/kpi/kpi-rollup';
-import { MARKOV_FROM_SCRATCH } from '../../../src/modules/analytics/attribution/markov-rollup';
 import {
   BulkOut,
   LEAD_BY_EXT,
@@ -14,7 +11,7 @@ import {
   UPSERT_DEALS,
   UPSERT_LEADS,
 } from '../../support/ops';
-import { expectStoredEqualsScratch } from '../../support/rollup-scratch';
+import { expectFunnelKpiMarkovEqualScratch } from '../../support/rollup-scratch';
 import { startTestApi, TestApi } from '../../support/test-server';
 import { unique } from '../../support/unique';
 
@@ -195,22 +192,7 @@ describe('data lifecycle: archive, merge, erase', () => {
     return JSON.parse(JSON.stringify(out), (_k, v) => (typeof v === 'number' ? Number(v.toFixed(9)) : v));
   }
 
-  const rollupsEqualScratch = () =>
-    expectStoredEqualsScratch(
-      api.ds,
-      ['funnel_dirty', 'kpi_deal_dirty', 'markov_dirty', 'attribution_dirty'],
-      [
-        { name: 'funnel_day', stored: 'SELECT day, a, b, dim, grp, n, inf FROM funnel_day', scratch: fromScratchSql() },
-        ...(['kpi_handoff', 'kpi_deal', 'kpi_handoff_day', 'kpi_deal_day', 'handoff_day'] as const).map((t) => ({
-          name: t,
-          scratch: KPI_FROM_SCRATCH[t](),
-        })),
-        ...(['markov_touch', 'markov_won', 'markov_day'] as const).map((t) => ({
-          name: t,
-          scratch: MARKOV_FROM_SCRATCH[t](),
-        })),
-      ],
-    );
+  const rollupsEqualScratch = () => expectFunnelKpiMarkovEqualScratch(api.ds);
 
   it('mergeAccounts + mergeLeads: every analytic equals the merged data loaded fresh; duplicates stay archived with mergedInto', async () => {
     const p = unique('mrg');
