@@ -105,6 +105,10 @@ export async function refreshCreditDays(db: Queryable, days: string[] | null): P
 }
 
 /**
+ * attribution_dirty keeps its primary key (the other dirty queues have none): a writer marking a deal another
+ * uncommitted writer marked waits for it, and so computes the deal's credit after seeing its win or its touches.
+ * Without the key, parallel bulk writers stopped waiting for each other and the rollups no longer equalled scratch.
+ *
  * Before a write transaction commits: recomputes the credit rows of the deals its writes marked dirty (triggers);
  * returns their close days, whose sums the caller brings up to date last (refreshCreditDays: the day locks that
  * concurrent writers share are then held only from there to the commit).
