@@ -9,6 +9,9 @@ function sqlState(err: unknown): string | undefined {
   return e?.driverError?.code ?? e?.code;
 }
 
+/** A serialization failure or deadlock: the transaction is worth running again from the start (run() does, 3 times). */
+export const isRetryableConflict = (err: unknown): boolean => RETRYABLE.has(sqlState(err) ?? '');
+
 /** Who is writing, for the audit triggers: transaction-local settings, gone at commit (safe with a pool). */
 async function setActor(tx: EntityManager): Promise<void> {
   const s = currentScope();
@@ -44,7 +47,7 @@ export class TransactionRunner {
           return result;
         });
       } catch (err) {
-        if (attempt >= MAX_ATTEMPTS || !RETRYABLE.has(sqlState(err) ?? '')) throw err;
+        if (attempt >= MAX_ATTEMPTS || !isRetryableConflict(err)) throw err;
         await new Promise((r) => setTimeout(r, 10 * attempt + Math.random() * 20));
       }
     }

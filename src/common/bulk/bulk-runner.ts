@@ -4,7 +4,7 @@ import { fromDbFault, fromPgError } from '../errors/pg-error';
 import { findUnstorableText } from '../validation/checks';
 import { Viewer } from '../auth/viewer';
 import { BulkItemResult, BulkOutcome, BulkResult, ItemError } from './bulk.types';
-import { TransactionRunner } from '../../db/transaction';
+import { isRetryableConflict, TransactionRunner } from '../../db/transaction';
 
 export const MAX_BULK_ITEMS = 500;
 
@@ -143,16 +143,6 @@ async function rollbackTo(ctx: WriteContext, savepoint: string, cause: unknown):
   }
 }
 
-/**
- * A deadlock or serialization failure: the call is run again from the start (the transaction runner retries it), not
- * reported on its items. The other transaction still holds its locks, so writing the same items again one by one in
- * this transaction met it again: every item of a 500-touch call failed as CONFLICT under parallel writers.
- */
-const concurrencyFailure = (err: unknown): boolean => {
-  const e = err as { code?: string; driverError?: { code?: string } };
-  return ['40001', '40P01'].includes(e?.driverError?.code ?? e?.code ?? '');
-};
-
 const succeeded = (w: Written) => ({
   id: w.id,
   created: w.created,
@@ -178,7 +168,9 @@ async function writeAll<I, P>(
       return;
     } catch (err) {
       await rollbackTo(ctx, 'bulk_many', err);
-      if (concurrencyFailure(err) || (!(err instanceof AppError) && !fromPgError(err))) throw err;
+      // a deadlock or serialization failure reruns the whole call (the transaction runner): written again one by one in this
+      // transaction, every item met the other transaction's locks again and failed as CONFLICT
+      if (isRetryableConflict(err) || (!(err instanceof AppError) && !fromPgError(err))) throw err;
       ctx.touchedLeads.clear();
       ctx.touchedDeals.clear();
     }
@@ -191,7 +183,7 @@ async function writeAll<I, P>(
       Object.assign(results[index], succeeded(w));
     } catch (err) {
       await rollbackTo(ctx, 'bulk_item', err);
-      if (concurrencyFailure(err)) throw err;
+      if (isRetryableConflict(err)) throw err;
       results[index].errors = toItemErrors(err);
     }
   }

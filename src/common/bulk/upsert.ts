@@ -144,6 +144,13 @@ function byShape<T extends { cols: UpsertColumn[] }>(rows: T[]): T[][] {
   return [...groups.values()];
 }
 
+/** One array per column of `cols` (taken from the group's first row), of every row's value in that column. */
+const valuesOf = (group: UpsertRow[], cols: UpsertColumn[]): unknown[][] =>
+  cols.map((c) => {
+    const at = group[0].cols.indexOf(c);
+    return group.map((g) => g.cols[at].value);
+  });
+
 /** The concurrent insert of an external id in a batch: the bulk runner writes the batch again row by row. */
 class BatchRaced extends AppError {
   constructor() {
@@ -174,13 +181,9 @@ export async function upsertManyByExternalId(tx: EntityManager, table: string, i
     const missing = group[0].cols.find((c) => c.requiredField && !c.present);
     if (missing) throw badInput(`${missing.requiredField} is required to create a new record`, missing.requiredField);
     const cols = group[0].cols.filter((c) => c.present || c.insertDefault);
-    const params: unknown[] = [group.map((g) => g.externalId)];
-    const values = cols.map((c) => {
-      if (!c.present) return c.insertDefault!;
-      params.push(group.map((g) => g.cols.find((x) => x.col === c.col)!.value));
-      return `v.c${params.length - 1}`;
-    });
     const present = cols.filter((c) => c.present);
+    const params: unknown[] = [group.map((g) => g.externalId), ...valuesOf(group, present)];
+    const values = cols.map((c) => (c.present ? `v.c${present.indexOf(c) + 1}` : c.insertDefault!));
     const inserted = await sqlRows<{ id: string; external_id: string }>(
       tx,
       `INSERT INTO ${table} (external_id${cols.map((c) => `, ${c.col}`).join('')})
@@ -199,10 +202,7 @@ export async function upsertManyByExternalId(tx: EntityManager, table: string, i
     const present = group[0].cols.filter((c) => c.present);
     const changed = new Set<string>();
     if (present.length) {
-      const params: unknown[] = [
-        group.map((g) => existing.get(g.externalId)),
-        ...present.map((c) => group.map((g) => g.cols.find((x) => x.col === c.col)!.value)),
-      ];
+      const params: unknown[] = [group.map((g) => existing.get(g.externalId)), ...valuesOf(group, present)];
       const v = present.map((_, i) => `v.c${i + 1}`);
       const updated = await sqlRows<{ id: string }>(
         tx,

@@ -30,37 +30,13 @@ const leadColumns = (w: LeadWrite) => [
   column('created_at', 'timestamptz', w.createdAt ?? undefined, 'now()'),
 ];
 
-export async function writeLead(w: LeadWrite, ctx: WriteContext): Promise<Written> {
-  const out = await upsertByExternalId(ctx.tx, 'leads', w.externalId, leadColumns(w), ['created_at']);
-  if (out.created) {
-    await ctx.tx.query(
-      `INSERT INTO lead_stage_changes (lead_id, event, occurred_at, actor) SELECT id, 'LEAD', created_at, $2 FROM leads WHERE id = $1`,
-      [out.id, ctx.viewer.sub],
-    );
-    ctx.touchedLeads.add(out.id);
-  } else if (w.createdAt && out.changed) {
-    await ctx.tx.query(`UPDATE lead_stage_changes SET occurred_at = $2 WHERE lead_id = $1 AND event = 'LEAD'`, [
-      out.id,
-      w.createdAt,
-    ]);
-    ctx.touchedLeads.add(out.id);
-  }
-  return out;
-}
-
 /**
- * writeLead for a batch, set-based (the bulk runner's fast path): the leads upserted in one statement per shape, the
- * LEAD entry of each new one in one statement, and the LEAD entry of each changed one given a createdAt moved to it,
- * as writeLead does one lead at a time.
+ * The LEAD entry that goes with a lead's creation instant: written for the leads just created, moved to the creation
+ * instant of the leads that changed with a createdAt given; those leads' milestones are refreshed when the call ends.
  */
-export async function writeLeads(ws: LeadWrite[], ctx: WriteContext): Promise<Written[]> {
-  const out = await upsertManyByExternalId(
-    ctx.tx,
-    'leads',
-    ws.map((w) => ({ externalId: w.externalId, cols: leadColumns(w) })),
-  );
-  const created = out.filter((o) => o.created).map((o) => o.id);
-  const moved = out.filter((o, i) => !o.created && o.changed && ws[i].createdAt).map((o) => o.id);
+async function leadEntries(ctx: WriteContext, outs: Written[], ws: LeadWrite[]): Promise<void> {
+  const created = outs.filter((o) => o.created).map((o) => o.id);
+  const moved = outs.filter((o, i) => !o.created && o.changed && ws[i].createdAt).map((o) => o.id);
   if (created.length)
     await ctx.tx.query(
       `INSERT INTO lead_stage_changes (lead_id, event, occurred_at, actor)
@@ -74,7 +50,26 @@ export async function writeLeads(ws: LeadWrite[], ctx: WriteContext): Promise<Wr
       [moved],
     );
   for (const id of [...created, ...moved]) ctx.touchedLeads.add(id);
+}
+
+export async function writeLead(w: LeadWrite, ctx: WriteContext): Promise<Written> {
+  const out = await upsertByExternalId(ctx.tx, 'leads', w.externalId, leadColumns(w));
+  await leadEntries(ctx, [out], [w]);
   return out;
+}
+
+/**
+ * writeLead for a batch, set-based (the bulk runner's fast path): the leads upserted in one statement per shape and
+ * their LEAD entries in one statement each way.
+ */
+export async function writeLeads(ws: LeadWrite[], ctx: WriteContext): Promise<Written[]> {
+  const outs = await upsertManyByExternalId(
+    ctx.tx,
+    'leads',
+    ws.map((w) => ({ externalId: w.externalId, cols: leadColumns(w) })),
+  );
+  await leadEntries(ctx, outs, ws);
+  return outs;
 }
 
 export interface LeadEventWrite {
