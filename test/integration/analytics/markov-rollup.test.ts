@@ -261,7 +261,9 @@ describe('MARKOV rollup (markov_touch, markov_won, markov_day) and SHAPLEY credi
 
   it('rebuild equals the incremental rows; a write not applied yet or a touch after asOf makes the report compute on the fly', async () => {
     await rolledBack(api.ds, async (tx) => {
-      await tx.query(MARKOV_LOCK); // other test files write meanwhile
+      // other test files write meanwhile: their credit rollup writes markov_day's C rows, which MARKOV_LOCK leaves open
+      await tx.query(MARKOV_LOCK);
+      await tx.query(`LOCK TABLE markov_day IN EXCLUSIVE MODE`);
       await tx.query(`CREATE TEMP TABLE before_day AS SELECT * FROM markov_day`);
       const indexes = await secondaryIndexes(tx, ['markov_touch', 'markov_won']);
       expect(indexes.map((i) => i.name)).toEqual(

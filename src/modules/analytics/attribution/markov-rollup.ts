@@ -199,15 +199,14 @@ export const MARKOV_FROM_SCRATCH = {
 } as const;
 
 /**
- * Locks every MARKOV table against writers, markov_dirty first: a writer's triggers take it before anything else of
- * the rollup, so a rebuild waits for running writers instead of deadlocking with them.
+ * Locks the MARKOV tables against writers, markov_dirty first: a writer's triggers take it before anything else of the
+ * rollup, so a rebuild waits for running writers instead of deadlocking with them. markov_day is left to row locks: the
+ * rebuild writes only its T and W rows, and the C rows belong to the credit rollup, whose rebuild runs beside this one
+ * (with markov_day locked here as well, it waited for this one's commit and the two ran one after the other).
  */
-export const MARKOV_LOCK = `LOCK TABLE markov_dirty, markov_day, markov_touch, markov_won IN ACCESS EXCLUSIVE MODE`;
+export const MARKOV_LOCK = `LOCK TABLE markov_dirty, markov_touch, markov_won IN ACCESS EXCLUSIVE MODE`;
 
-/**
- * `npm run rollups:rebuild`: the units and the T and W rows from scratch, in the caller's transaction (after the credit
- * rollup's rebuild, which writes the C rows).
- */
+/** `npm run rollups:rebuild`: the units and the T and W rows from scratch, in the caller's transaction. */
 export async function rebuildMarkov(tx: EntityManager): Promise<number> {
   await exec(tx, MARKOV_LOCK);
   await exec(tx, `TRUNCATE markov_touch, markov_won, markov_dirty`);
@@ -217,5 +216,6 @@ export async function rebuildMarkov(tx: EntityManager): Promise<number> {
   });
   await recomputeDays(tx, 'T', null);
   await recomputeDays(tx, 'W', null);
-  return Number((await rows<{ n: string }>(tx, `SELECT count(*) AS n FROM markov_day`))[0].n);
+  // its own rows: the C rows are the credit rebuild's, which may not have run yet
+  return Number((await rows<{ n: string }>(tx, `SELECT count(*) AS n FROM markov_day WHERE kind <> 'C'`))[0].n);
 }
