@@ -32,5 +32,15 @@ export async function loadWithIndexesDeferred<T>(
   for (const i of indexes) await exec(tx, `DROP INDEX ${i.name}`);
   const out = await load();
   for (const i of indexes) await exec(tx, i.def);
+  await analyzeLoaded(tx, tables);
   return out;
+}
+
+/**
+ * Statistics for tables just filled in the caller's transaction (ANALYZE samples the transaction's own rows), before
+ * statements that read them back: without them a rebuild on a fresh database planned its joins over the loaded rows
+ * blind (MARKOV's W rows: 51 s at a million leads, against 4.3 s once the table had statistics).
+ */
+export async function analyzeLoaded(tx: EntityManager, tables: readonly string[]): Promise<void> {
+  await exec(tx, `ANALYZE ${tables.join(', ')}`);
 }

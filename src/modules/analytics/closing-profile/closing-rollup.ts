@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { analyzeLoaded } from '../../../db/bulk-load';
 import { exec, execSql, Queryable, rows, sqlRows } from '../../../db/sql';
 import { constantText, param, sql } from '../../../db/sql-tag';
 import { ProfilePopulation } from './closing-profile.types';
@@ -145,6 +146,7 @@ export async function rebuildClosing(tx: EntityManager): Promise<number> {
   await exec(tx, `DELETE FROM closing_day`);
   await exec(tx, `DELETE FROM closing_unit`);
   await exec(tx, `INSERT INTO closing_unit ${CLOSING_FROM_SCRATCH.closing_unit()}`);
+  await analyzeLoaded(tx, ['closing_unit']);
   await exec(tx, `INSERT INTO closing_day ${constantText(dayDeltasSql(`SELECT u.*, 1 AS sign FROM closing_unit u`))}`);
   return Number((await rows<{ n: string }>(tx, `SELECT count(*) AS n FROM closing_day`))[0].n);
 }

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { analyzeLoaded } from '../../../db/bulk-load';
 import { exec, execSql, Queryable, rows, sqlRows } from '../../../db/sql';
 import { constantText, param, sql, Sql } from '../../../db/sql-tag';
 import { FIRSTS } from './funnel.query';
@@ -172,6 +173,7 @@ export async function rebuildFunnel(tx: EntityManager): Promise<number> {
   await exec(tx, `DELETE FROM funnel_lead`);
   await exec(tx, `DELETE FROM funnel_day`);
   await execSql(tx, sql`INSERT INTO funnel_lead ${leadFactsSql('true')}`);
+  await analyzeLoaded(tx, ['funnel_lead']);
   await exec(tx, `INSERT INTO funnel_day (day, a, b, dim, grp, n, inf) ${rebuildFoldSql()}`);
   return Number((await rows<{ n: string }>(tx, `SELECT count(*) AS n FROM funnel_day`))[0].n);
 }

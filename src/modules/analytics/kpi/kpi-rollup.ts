@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { analyzeLoaded } from '../../../db/bulk-load';
 import { exec, execSql, Queryable, rows, sqlRows } from '../../../db/sql';
 import { constantText, Param, param, sql, Sql } from '../../../db/sql-tag';
 import { MARKETING_CHANNELS } from '../../../common/graphql/enums';
@@ -305,8 +306,10 @@ export async function rebuildKpi(tx: EntityManager): Promise<number> {
   await exec(tx, `DELETE FROM kpi_deal_dirty`);
   for (const t of ['kpi_handoff_day', 'handoff_day', 'kpi_deal_day', 'kpi_handoff', 'kpi_deal'] as const)
     await exec(tx, `DELETE FROM ${t}`);
-  for (const t of ['kpi_handoff', 'kpi_deal', 'kpi_handoff_day', 'handoff_day', 'kpi_deal_day'] as const)
+  for (const t of ['kpi_handoff', 'kpi_deal', 'kpi_handoff_day', 'handoff_day', 'kpi_deal_day'] as const) {
     await exec(tx, `INSERT INTO ${t} ${KPI_FROM_SCRATCH[t]()}`);
+    if (t === 'kpi_deal') await analyzeLoaded(tx, ['kpi_handoff', 'kpi_deal']); // the day rows read the units back
+  }
   return Number(
     (
       await rows<{ n: string }>(
