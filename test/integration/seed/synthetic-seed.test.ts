@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 import { seedDatabase } from '../../../scripts/seed';
 import { kpis } from '../../../src/modules/analytics/kpi/kpi.service';
+import { secondaryIndexes } from '../../../src/db/bulk-load';
+import { LOADED_TABLES } from '../../../src/seed/synthetic.sql';
 import { scratchDatabase } from '../../support/scratch-db';
 
 /** npm run seed -- --size small: the benchmark's synthetic funnel, loaded set-based with its rollups rebuilt. */
@@ -9,7 +11,9 @@ describe('synthetic seed (npm run seed)', () => {
   beforeAll(async () => (db = await scratchDatabase('funnel_synth')));
   afterAll(() => db.drop());
 
-  it('loads 10k leads with history, touchpoints and deals, with rollups that answer; refuses a second seed', async () => {
+  it('loads 10k leads with history, touchpoints and deals, with its indexes back and rollups that answer; refuses a second seed', async () => {
+    const indexes = await secondaryIndexes(db.ds.manager, LOADED_TABLES);
+    expect(indexes.length).toBeGreaterThan(10);
     const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true); // the progress bar
     try {
       await seedDatabase(db.url, 'small', 42);
@@ -20,6 +24,8 @@ describe('synthetic seed (npm run seed)', () => {
       .query(`SELECT (SELECT count(*) FROM leads)::int AS leads, (SELECT count(*) FROM touchpoints)::int AS touchpoints,
       (SELECT count(*) FROM deals)::int AS deals, (SELECT count(*) FROM funnel_dirty)::int AS dirty, (SELECT count(*) FROM funnel_day)::int AS funnel_days`);
     expect(c.leads).toBe(10_000);
+    // the load dropped the written tables' secondary indexes: every one is back, as it was
+    expect(await secondaryIndexes(db.ds.manager, LOADED_TABLES)).toEqual(indexes);
     expect(c.touchpoints).toBeGreaterThan(40_000);
     expect(c.deals).toBeGreaterThan(1_000);
     expect(c).toMatchObject({ dirty: 0 });
