@@ -52,6 +52,19 @@ const wonUnitsSql = (where: Sql | string, touches: Sql | string) => sql`
 /** Day filter on column `col`: the `days`, or every day (null). */
 const onDays = (col: string, days: Param | null) => (days ? sql`${col} = ANY(${days}::date[])` : sql`true`);
 
+/**
+ * markov_touch rows `u` (joined as `from`, filtered by `where`) grouped by the row key `key` (as k) and by all that the
+ * whole-journey events (eventsSql over WHOLE) read of a unit: its day, whether it starts its journey (seq = 1), whether
+ * its next touch is none, at infinity or on a finite day (every finite one compares alike with ±infinity), and its
+ * states; n units per group. Counting each group's events once, times n, gives the same sums as counting every unit's:
+ * at a million leads the T rows took 23.8 s (46 s beside the other rebuilds) from 5 million units, and 3.7 s this way.
+ */
+const wholeJourneyGroups = (from: string, key: string, where: Sql) => sql`
+  SELECT ${key} AS k, u.day, CASE WHEN u.seq = 1 THEN 1 ELSE 2 END AS seq,
+    CASE WHEN u.next_day IS NULL OR u.next_day >= ${WHOLE[1]} THEN u.next_day ELSE date '2000-01-01' END AS next_day,
+    u.campaign, u.next_campaign, u.channel, u.next_channel, count(*) AS n
+  FROM ${from} WHERE ${where} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
+
 /** markov_day rows of each kind for the `days` (or every day, null). */
 const DAY_ROWS = {
   // converting journeys, from the credit rollup's touches of each won deal (in position order) by close day
@@ -66,14 +79,20 @@ const DAY_ROWS = {
     WHERE e.ok GROUP BY 2, 3, 4, 5`,
   // every lead's journey events, by the day of the touch they start from
   T: (days: Param | null) => sql`
-    SELECT 'T' AS kind, g.dim, u.day, e.s1, e.s2, count(*)::int AS n
-    FROM markov_touch u CROSS JOIN LATERAL ${TOUCH_DIMS} ${eventsSql(...WHOLE)}
-    WHERE e.ok AND ${onDays('u.day', days)} GROUP BY 2, 3, 4, 5`,
+    SELECT 'T' AS kind, g.dim, u.k AS day, e.s1, e.s2, sum(u.n)::int AS n
+    FROM (${wholeJourneyGroups('markov_touch u', 'u.day', onDays('u.day', days))}) u
+    CROSS JOIN LATERAL ${TOUCH_DIMS} ${eventsSql(...WHOLE)}
+    WHERE e.ok GROUP BY 2, 3, 4, 5`,
   // whole journeys of the leads with exactly one won close day, by that day
   W: (days: Param | null) => sql`
-    SELECT 'W' AS kind, g.dim, w.x_day AS day, e.s1, e.s2, count(*)::int AS n
-    FROM markov_won w JOIN markov_touch u ON u.lead_id = w.lead_id CROSS JOIN LATERAL ${TOUCH_DIMS} ${eventsSql(...WHOLE)}
-    WHERE e.ok AND w.n_x = 1 AND ${onDays('w.x_day', days)} GROUP BY 2, 3, 4, 5`,
+    SELECT 'W' AS kind, g.dim, u.k AS day, e.s1, e.s2, sum(u.n)::int AS n
+    FROM (${wholeJourneyGroups(
+      'markov_won w JOIN markov_touch u ON u.lead_id = w.lead_id',
+      'w.x_day',
+      sql`w.n_x = 1 AND ${onDays('w.x_day', days)}`,
+    )}) u
+    CROSS JOIN LATERAL ${TOUCH_DIMS} ${eventsSql(...WHOLE)}
+    WHERE e.ok GROUP BY 2, 3, 4, 5`,
 };
 type Kind = keyof typeof DAY_ROWS;
 
