@@ -60,6 +60,8 @@ export interface Config {
     maxCost: number;
     bucketCapacity: number;
     refillPerSecond: number;
+    /** REDIS_URL: the buckets live in Redis, shared by every instance (null: in this process). */
+    redisUrl: string | null;
   };
   /** Webhook delivery (the outbox's dispatcher) and change retention. */
   webhooks: WebhookConfig;
@@ -179,6 +181,18 @@ function databaseUrl(env: Env, problems: string[]): string | null {
   }
 }
 
+function redisUrl(env: Env, problems: string[]): string | null {
+  const raw = env.REDIS_URL;
+  if (raw === undefined || raw === '') return null;
+  try {
+    if (!/^rediss?:$/.test(new URL(raw).protocol)) throw new Error('protocol');
+    return raw;
+  } catch {
+    problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+    return null;
+  }
+}
+
 /**
  * CORS_ORIGINS: exact origins (scheme, host, port; no path, no wildcard), comma-separated. Each is normalised as the
  * browser sends it (`https://app.example.com`, default ports dropped).
@@ -270,6 +284,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxCost: int(env, 'COST_LIMIT', 1000, 10, 1_000_000, problems),
       bucketCapacity: int(env, 'RATE_BUCKET_CAPACITY', 2000, 10, 1_000_000_000, problems),
       refillPerSecond: int(env, 'RATE_REFILL_PER_SECOND', 100, 1, 1_000_000_000, problems),
+      redisUrl: redisUrl(env, problems),
     },
     webhooks: {
       // tests share one database: only the webhook tests' servers deliver (a stray dispatcher would claim theirs)

@@ -5,7 +5,7 @@ import { Context } from '../../context';
 import { MAX_BULK_ITEMS } from '../bulk/bulk-runner';
 import { findUnstorableText } from '../validation/checks';
 import { BULK_FIELDS, bulkItems, operationCost, rootFields } from './cost';
-import { LeakyBuckets } from './leaky-bucket';
+import { CostBuckets, LeakyBuckets } from './leaky-bucket';
 import { currentScope } from '../request/request-scope';
 
 export interface Admitted {
@@ -26,7 +26,6 @@ const badInput = (message: string, extensions: Record<string, unknown> = {}) =>
  *   empty bucket answers RATE_LIMITED with HTTP 429 and Retry-After.
  */
 export class OperationLimits {
-  private readonly buckets: LeakyBuckets;
   /**
    * Cost per operation node and variables: Apollo keeps one parsed and validated document per query string, so a
    * query sent again is the same node and its cost walk is not repeated (at most 16 variable sets per operation,
@@ -34,20 +33,19 @@ export class OperationLimits {
    */
   private readonly costs = new WeakMap<OperationDefinitionNode, Map<string, number>>();
 
+  /** `buckets`: where the per-principal buckets live (default: this process). */
   constructor(
     private readonly limits: Config['limits'],
-    now: () => number = Date.now,
-  ) {
-    this.buckets = new LeakyBuckets(limits.bucketCapacity, limits.refillPerSecond, now);
-  }
+    private readonly buckets: CostBuckets = new LeakyBuckets(limits.bucketCapacity, limits.refillPerSecond),
+  ) {}
 
-  admit(
+  async admit(
     schema: GraphQLSchema,
     document: DocumentNode,
     operation: OperationDefinitionNode,
     variables: Record<string, unknown>,
     viewer: Context['viewer'],
-  ): Admitted {
+  ): Promise<Admitted> {
     const fields = operation.operation === 'mutation' ? rootFields(document, operation) : [];
     const items = fields.reduce((n, f) => n + bulkItems(schema, f, variables), 0);
     if (items > MAX_BULK_ITEMS) {
@@ -72,7 +70,7 @@ export class OperationLimits {
         },
       );
     }
-    const r = this.buckets.take(viewer ? `${viewer.role}:${viewer.sub}` : 'anonymous', requested);
+    const r = await this.buckets.take(viewer ? `${viewer.role}:${viewer.sub}` : 'anonymous', requested);
     if (!r.ok) {
       throw new GraphQLError(
         `Rate limited: this query costs ${requested} points and ${r.remaining} are available; retry in ${r.retryAfterSeconds} s`,
@@ -117,7 +115,7 @@ export function limitsPlugin(limits: OperationLimits): ApolloServerPlugin<Contex
       return {
         async didResolveOperation({ request, document, operation, contextValue, schema }) {
           if (!operation) return;
-          cost = limits.admit(schema, document, operation, request.variables ?? {}, contextValue.viewer);
+          cost = await limits.admit(schema, document, operation, request.variables ?? {}, contextValue.viewer);
         },
         async willSendResponse({ response }) {
           if (cost && response.body.kind === 'single') {

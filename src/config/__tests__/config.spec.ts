@@ -110,6 +110,15 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('REDIS_URL: cost buckets in Redis when given (redis:// or rediss://), in this process by default', () => {
+    const base = { JWT_SECRET: 'x'.repeat(40) };
+    expect(loadConfig(base).limits.redisUrl).toBeNull();
+    expect(loadConfig({ ...base, REDIS_URL: 'redis://cache:6379/2' }).limits.redisUrl).toBe('redis://cache:6379/2');
+    expect(() => loadConfig({ ...base, REDIS_URL: 'http://cache' })).toThrow(
+      /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/,
+    );
+  });
+
   it('reporting: an IANA time zone and an ISO 4217 currency, UTC and USD by default; anything else refused by name', () => {
     const base = { JWT_SECRET: 'x'.repeat(40) };
     expect(loadConfig(base).reporting).toEqual({ timeZone: 'UTC', currency: 'USD' });

@@ -132,7 +132,7 @@ export function subscriptionServer(
         await deps.changes.start();
         return true;
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
         let document;
         try {
           document = parse(payload.query, { maxTokens: MAX_TOKENS });
@@ -147,7 +147,7 @@ export function subscriptionServer(
         const viewer = viewers.get(ctx.extra.socket) ?? null;
         const variables = payload.variables ?? {};
         try {
-          door.limits.admit(schema, document, operation, variables, viewer);
+          await door.limits.admit(schema, document, operation, variables, viewer);
         } catch (e) {
           return [e as GraphQLError];
         }

@@ -68,38 +68,39 @@ describe('LeakyBuckets', () => {
 });
 
 describe('OperationLimits: the cost of a query sent again', () => {
-  const limits = () => new OperationLimits({ maxCost: 1_000_000, bucketCapacity: 1e9, refillPerSecond: 1e9 });
+  const limits = () =>
+    new OperationLimits({ maxCost: 1_000_000, bucketCapacity: 1e9, refillPerSecond: 1e9, redisUrl: null });
   const viewer = { sub: 'a@example.com', role: Role.ANALYST } as Context['viewer'];
   const doc = parse(`query($n: Int) { deals(first: $n) { nodes { id account { name } } } }`);
   const op = doc.definitions[0] as OperationDefinitionNode;
 
-  it('is walked once per operation node and variables, and stays exact per variables', () => {
+  it('is walked once per operation node and variables, and stays exact per variables', async () => {
     const l = limits();
     const walk = jest.spyOn(costModule, 'operationCost');
     try {
-      expect(l.admit(schema, doc, op, { n: 10 }, viewer).requested).toBe(2 + 10 * 2);
-      expect(l.admit(schema, doc, op, { n: 10 }, viewer).requested).toBe(2 + 10 * 2);
+      expect((await l.admit(schema, doc, op, { n: 10 }, viewer)).requested).toBe(2 + 10 * 2);
+      expect((await l.admit(schema, doc, op, { n: 10 }, viewer)).requested).toBe(2 + 10 * 2);
       expect(walk).toHaveBeenCalledTimes(1);
-      expect(l.admit(schema, doc, op, { n: 50 }, viewer).requested).toBe(2 + 50 * 2);
+      expect((await l.admit(schema, doc, op, { n: 50 }, viewer)).requested).toBe(2 + 50 * 2);
       expect(walk).toHaveBeenCalledTimes(2);
       // another parse of the same text is another node (the WebSocket door parses each subscription): walked again
       const again = parse(`query($n: Int) { deals(first: $n) { nodes { id account { name } } } }`);
-      expect(l.admit(schema, again, again.definitions[0] as OperationDefinitionNode, { n: 10 }, viewer).requested).toBe(
-        22,
-      );
+      expect(
+        (await l.admit(schema, again, again.definitions[0] as OperationDefinitionNode, { n: 10 }, viewer)).requested,
+      ).toBe(22);
       expect(walk).toHaveBeenCalledTimes(3);
     } finally {
       walk.mockRestore();
     }
   });
 
-  it('large variables are priced every time, not kept', () => {
+  it('large variables are priced every time, not kept', async () => {
     const l = limits();
     const walk = jest.spyOn(costModule, 'operationCost');
     try {
       const big = { n: 3, pad: 'x'.repeat(600) };
-      l.admit(schema, doc, op, big, viewer);
-      l.admit(schema, doc, op, big, viewer);
+      await l.admit(schema, doc, op, big, viewer);
+      await l.admit(schema, doc, op, big, viewer);
       expect(walk).toHaveBeenCalledTimes(2);
     } finally {
       walk.mockRestore();
