@@ -72,7 +72,8 @@ export async function processDirtyRollups(tx: EntityManager): Promise<void> {
  * Rollups that do not read each other's rows are rebuilt side by side, up to `parallel` transactions at once
  * (default: the cores, within the pool; each statement of a rebuild runs on one core: an INSERT … SELECT gets no
  * parallel workers), and one that reads another's rebuilt rows (`after`) starts when that one has committed
- * (runScheduled). At a million leads on 2 cores: 156 s against 337 s one after another.
+ * (runScheduled). At a million leads on 2 cores, in a fresh seed: about 140 s (MARKOV 65 s, funnel 88, KPI 52, credit
+ * 22, closing 21, two at a time).
  */
 export async function rebuildRollups(
   ds: DataSource,
