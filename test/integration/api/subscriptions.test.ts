@@ -147,6 +147,48 @@ describe('subscriptions over graphql-ws (real PostgreSQL LISTEN/NOTIFY)', () => 
     sub.stop();
   });
 
+  it('a write on one API instance reaches the subscribers of another (each instance LISTENs on the database)', async () => {
+    const other = await startTestApi();
+    try {
+      const p = unique('sub2');
+      const c = createClient({
+        url: other.server.url.replace('http://localhost', 'ws://127.0.0.1'),
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${tokenFor(Role.ANALYST)}` },
+        retryAttempts: 0,
+        lazy: false,
+        onNonLazyError: () => undefined,
+      });
+      clients.push(c);
+      const sub = collect(c, `subscription { dealChanged { op deal { externalId amount } } }`);
+      let pokes = 0;
+      // written through the first instance, heard on the second
+      await sentinel(
+        sub,
+        () =>
+          api.ok(
+            UPSERT_DEALS,
+            { input: [{ externalId: `${p}-S`, name: 'Sentinel', amount: ++pokes, createdAt: at('1975-04-01') }] },
+            Role.SERVICE,
+          ),
+        () => sub.events.some((e) => e.data?.dealChanged.deal?.externalId === `${p}-S`),
+      );
+      // registered on the second instance: a new deal written through the first arrives there as created
+      await api.ok(
+        UPSERT_DEALS,
+        { input: [{ externalId: `${p}-D`, name: 'Across', amount: 7, createdAt: at('1975-04-02') }] },
+        Role.SERVICE,
+      );
+      const mine = () => sub.events.filter((e) => e.data?.dealChanged.deal?.externalId === `${p}-D`);
+      expect(await sub.until(() => mine().length >= 1)).toBe(true);
+      expect(mine()[0].data.dealChanged).toMatchObject({ op: 'CREATED', deal: { amount: 7 } });
+      expect(sub.errors).toEqual([]);
+      sub.stop();
+    } finally {
+      await other.close();
+    }
+  });
+
   it('leadChanged(ids:) sends only the leads asked for', async () => {
     const p = unique('sub');
     const [a, b] = (
