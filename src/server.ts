@@ -17,8 +17,7 @@ import { AppError } from './common/errors/app-error';
 import { formatError } from './common/errors/format-error';
 import { jsonBody, MAX_TOKENS } from './common/limits/body-size';
 import { limitsPlugin, OperationLimits } from './common/limits/limits.plugin';
-import { CostBuckets, LeakyBuckets } from './common/limits/leaky-bucket';
-import { RedisCostBuckets } from './common/limits/redis-buckets';
+import { openCostBuckets } from './common/limits/redis-buckets';
 import { dbFaultPlugin } from './common/errors/db-fault.plugin';
 import { corsMiddleware } from './common/http/cors';
 import { idempotencyPlugin } from './common/idempotency/idempotency.plugin';
@@ -222,11 +221,7 @@ export async function createServer(
     ? new WebhookDispatcher(ds, config.webhooks, changes, (outcome) => metrics.webhookAttempts.inc({ outcome }))
     : null;
   const schema = buildAppSchema(deps);
-  const { bucketCapacity, refillPerSecond, redisUrl } = config.limits;
-  const buckets: CostBuckets = redisUrl
-    ? new RedisCostBuckets(redisUrl, bucketCapacity, refillPerSecond, logger)
-    : new LeakyBuckets(bucketCapacity, refillPerSecond, now);
-  if (buckets instanceof RedisCostBuckets) await buckets.connect();
+  const buckets = await openCostBuckets(config.limits, logger, now);
   const limits = new OperationLimits(config.limits, buckets);
   const introspection = config.nodeEnv !== 'production';
   const subscriptions = subscriptionServer(httpServer, schema, deps, {

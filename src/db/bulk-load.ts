@@ -17,11 +17,11 @@ export function secondaryIndexes(
 }
 
 /**
- * Fills emptied tables with their secondary indexes dropped, then builds each index once from its own definition
- * (pg_get_indexdef, so nothing here repeats the migrations): one build over the loaded rows instead of an insertion per
- * row, which for a GiST index over millions of rows is most of the load (PostgreSQL's "Populating a Database"). The
- * caller's transaction must hold ACCESS EXCLUSIVE on the tables (DROP INDEX takes it anyway); indexes that back a
- * primary key or unique constraint stay. A failure rolls the drops back with the rest.
+ * Fills tables with their secondary indexes dropped, then builds each index once from its own definition
+ * (pg_get_indexdef, so nothing here repeats the migrations) and analyzes the tables: one build over the loaded rows
+ * instead of an insertion per row, which for a GiST index over millions of rows is most of the load (PostgreSQL's
+ * "Populating a Database"). The caller's transaction must hold ACCESS EXCLUSIVE on the tables (DROP INDEX takes it
+ * anyway); indexes that back a primary key or unique constraint stay. A failure rolls the drops back with the rest.
  */
 export async function loadWithIndexesDeferred<T>(
   tx: EntityManager,

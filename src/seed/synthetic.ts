@@ -42,18 +42,15 @@ export async function generateInto(url: string, size: Size, seed: number): Promi
         progress(steps.length, steps.length + 1, started, 'indexes');
       }),
     );
+    progress(steps.length, steps.length + 1, started, 'rollups');
+    const built = await rebuildRollups(ds);
+    await ds.query('VACUUM ANALYZE'); // statistics of the rebuilt rollups, visibility map for index-only scans
+    process.stderr.write(
+      `\nrollups rebuilt: ${built.map((b) => `${b.table} ${b.rows.toLocaleString('en-US')} rows in ${(b.ms / 1000).toFixed(1)} s`).join('; ')}\n`,
+    );
   } finally {
     await ds.destroy();
   }
-  progress(steps.length, steps.length + 1, started, 'rollups');
-  const rollups = createDataSource({ url, poolSize: 2, statementTimeoutMs: 3_600_000 });
-  await rollups.initialize();
-  const built = await rebuildRollups(rollups);
-  await rollups.query('VACUUM ANALYZE'); // statistics of the rebuilt rollups, visibility map for index-only scans
-  await rollups.destroy();
-  process.stderr.write(
-    `\nrollups rebuilt: ${built.map((b) => `${b.table} ${b.rows.toLocaleString('en-US')} rows in ${(b.ms / 1000).toFixed(1)} s`).join('; ')}\n`,
-  );
   progress(steps.length + 1, steps.length + 1, started, 'done');
   return Date.now() - started;
 }

@@ -139,7 +139,9 @@ function byShape<T extends { cols: UpsertColumn[] }>(rows: T[]): T[][] {
   const groups = new Map<string, T[]>();
   for (const r of rows) {
     const shape = r.cols.map((c) => (c.present ? '1' : '0')).join('');
-    groups.set(shape, [...(groups.get(shape) ?? []), r]);
+    const group = groups.get(shape);
+    if (group) group.push(r);
+    else groups.set(shape, [r]);
   }
   return [...groups.values()];
 }

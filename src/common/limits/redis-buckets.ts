@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { Config } from '../../config/config';
 import { Logger } from '../log/logger';
 import { BucketTake, CostBuckets, LeakyBuckets } from './leaky-bucket';
 
@@ -97,4 +98,16 @@ export class RedisCostBuckets implements CostBuckets {
     this.warnedAt = now;
     this.logger.warn('redis cost buckets unavailable: this instance admits by its own buckets', { err: e.message });
   }
+}
+
+/** A server's cost buckets: in Redis when REDIS_URL is set (connected before the first request), else in this process. */
+export async function openCostBuckets(
+  limits: Config['limits'],
+  logger: Logger,
+  now: () => number = Date.now,
+): Promise<CostBuckets> {
+  if (!limits.redisUrl) return new LeakyBuckets(limits.bucketCapacity, limits.refillPerSecond, now);
+  const shared = new RedisCostBuckets(limits.redisUrl, limits.bucketCapacity, limits.refillPerSecond, logger);
+  await shared.connect();
+  return shared;
 }

@@ -306,10 +306,11 @@ export async function rebuildKpi(tx: EntityManager): Promise<number> {
   await exec(tx, `DELETE FROM kpi_deal_dirty`);
   for (const t of ['kpi_handoff_day', 'handoff_day', 'kpi_deal_day', 'kpi_handoff', 'kpi_deal'] as const)
     await exec(tx, `DELETE FROM ${t}`);
-  for (const t of ['kpi_handoff', 'kpi_deal', 'kpi_handoff_day', 'handoff_day', 'kpi_deal_day'] as const) {
+  const units = ['kpi_handoff', 'kpi_deal'] as const;
+  for (const t of units) await exec(tx, `INSERT INTO ${t} ${KPI_FROM_SCRATCH[t]()}`);
+  await analyzeLoaded(tx, units); // the day rows read the units back
+  for (const t of ['kpi_handoff_day', 'handoff_day', 'kpi_deal_day'] as const)
     await exec(tx, `INSERT INTO ${t} ${KPI_FROM_SCRATCH[t]()}`);
-    if (t === 'kpi_deal') await analyzeLoaded(tx, ['kpi_handoff', 'kpi_deal']); // the day rows read the units back
-  }
   return Number(
     (
       await rows<{ n: string }>(
