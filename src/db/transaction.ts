@@ -2,14 +2,19 @@ import { DataSource, EntityManager } from 'typeorm';
 import { currentScope } from '../common/request/request-scope';
 
 const RETRYABLE = new Set(['40001', '40P01']);
-const MAX_ATTEMPTS = 3;
+/**
+ * Attempts of a write that meets a deadlock or serialization failure. Three with 10-50 ms between them were not
+ * always enough: five bulk calls writing the same units at once (an account's industry, its leads, their deals) met the
+ * same cycle again on each of a call's three attempts in one CI run, and the call failed as a retryable CONFLICT.
+ */
+const MAX_ATTEMPTS = 5;
 
 function sqlState(err: unknown): string | undefined {
   const e = err as { code?: string; driverError?: { code?: string } };
   return e?.driverError?.code ?? e?.code;
 }
 
-/** A serialization failure or deadlock: the transaction is worth running again from the start (run() does, 3 times). */
+/** A serialization failure or deadlock: the transaction is worth running again from the start (run() does, up to 5 times). */
 export const isRetryableConflict = (err: unknown): boolean => RETRYABLE.has(sqlState(err) ?? '');
 
 /** Who is writing, for the audit triggers: transaction-local settings, gone at commit (safe with a pool). */
@@ -27,7 +32,7 @@ export type BeforeCommit = (tx: EntityManager) => Promise<void>;
 
 /**
  * Runs write transactions: READ COMMITTED, the actor set for the audit log first, the before-commit steps it was built
- * with last; retried (at most 3 times, with jitter) on serialization failure or deadlock. The composition root
+ * with last; retried (up to 5 attempts, with exponential backoff and full jitter, so the writers in a cycle do not meet again in step) on serialization failure or deadlock. The composition root
  * (container.ts) builds the service's one runner with its steps and hands it to everything that writes, so a script
  * writing through the services does exactly what the API does; a runner built here with no steps does only the work.
  */
@@ -48,7 +53,7 @@ export class TransactionRunner {
         });
       } catch (err) {
         if (attempt >= MAX_ATTEMPTS || !isRetryableConflict(err)) throw err;
-        await new Promise((r) => setTimeout(r, 10 * attempt + Math.random() * 20));
+        await new Promise((r) => setTimeout(r, Math.random() * 25 * 2 ** attempt)); // up to 50, 100, 200, 400 ms
       }
     }
   }
