@@ -68,10 +68,26 @@ const ANY_IDS = '= ANY($1::bigint[])';
  */
 export function singleIdForm(text: string, params: unknown[]): { text: string; params: unknown[] } {
   const ids = params[0];
-  if (!Array.isArray(ids) || ids.length !== 1 || ids[0] === null || !text.includes(ANY_IDS)) return { text, params };
-  const uses = text.split('$1').length - 1;
-  if (uses !== text.split(ANY_IDS).length - 1 || /\$1\d/.test(text)) return { text, params };
-  return { text: text.replaceAll(ANY_IDS, '= $1::bigint'), params: [ids[0], ...params.slice(1)] };
+  if (!Array.isArray(ids) || ids.length !== 1 || ids[0] === null) return { text, params };
+  const single = singleIdText(text);
+  return single === null ? { text, params } : { text: single, params: [ids[0], ...params.slice(1)] };
+}
+
+/** Texts → their one-id form (null: none), remembered: the hot statements come back as the same string. */
+const singleTexts = new Map<string, string | null>();
+
+function singleIdText(text: string): string | null {
+  let single = singleTexts.get(text);
+  if (single !== undefined) return single;
+  single = null;
+  if (text.includes(ANY_IDS)) {
+    const uses = text.split('$1').length - 1;
+    if (uses === text.split(ANY_IDS).length - 1 && !/\$1\d/.test(text))
+      single = text.replaceAll(ANY_IDS, '= $1::bigint');
+  }
+  if (singleTexts.size >= 1000) singleTexts.clear();
+  singleTexts.set(text, single);
+  return single;
 }
 
 /**

@@ -1,4 +1,5 @@
 import {
+  FieldNode,
   GraphQLResolveInfo,
   isAbstractType,
   isObjectType,
@@ -125,4 +126,28 @@ export function columnsFor(
   const keys = new Set(always);
   for (const f of selected) if (columns.has(f)) keys.add(f);
   return keys;
+}
+
+type Shaped = { nodes: readonly FieldNode[]; key: string; value: unknown };
+const shapes = new WeakMap<OperationDefinitionNode, WeakMap<FieldNode, Shaped[]>>();
+
+/**
+ * A value that depends only on the selection at this field (its columns, children, the statement built from them):
+ * computed once per operation and field, since Apollo keeps one parsed document per query string and every execution
+ * of it resolves the same nodes. Keyed by the operation (fragments make a field's surroundings differ between the
+ * operations of one document), the field nodes merged at this path (all of them, compared) and `key`.
+ */
+export function perSelection<T>(info: GraphQLResolveInfo, key: string, build: () => T): T {
+  let byField = shapes.get(info.operation);
+  if (!byField) shapes.set(info.operation, (byField = new WeakMap()));
+  const first = info.fieldNodes[0];
+  let list = byField.get(first);
+  if (!list) byField.set(first, (list = []));
+  const same = (s: Shaped) =>
+    s.key === key && s.nodes.length === info.fieldNodes.length && s.nodes.every((n, i) => n === info.fieldNodes[i]);
+  const found = list.find(same);
+  if (found) return found.value as T;
+  const value = build();
+  if (list.length < 16) list.push({ nodes: [...info.fieldNodes], key, value });
+  return value;
 }

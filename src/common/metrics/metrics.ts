@@ -115,6 +115,15 @@ export class Metrics {
   /** A bounded label for an operation. */
   operationLabel(op: OperationDefinitionNode | null | undefined): string {
     if (!op) return 'unknown';
+    let label = this.labels.get(op);
+    if (label === undefined) this.labels.set(op, (label = this.labelOf(op)));
+    return label;
+  }
+
+  /** Labels per parsed operation (Apollo keeps one document per query string): not rebuilt per request. */
+  private readonly labels = new WeakMap<OperationDefinitionNode, string>();
+
+  private labelOf(op: OperationDefinitionNode): string {
     const name =
       op.name?.value ??
       op.selectionSet.selections

@@ -5,7 +5,7 @@ import { Account } from '../account/account.type';
 import { LeadRow } from '../lead/lead.type';
 import { User } from '../user/user.type';
 import { DEAL_FIELDS, DealChildren, DealWithChildren } from './deal.repository';
-import { columnsFor } from '../../common/dataloader/columns';
+import { columnsFor, perSelection } from '../../common/dataloader/columns';
 import { ACCOUNT_FIELDS } from '../account/account.repository';
 import { LEAD_FIELDS } from '../lead/lead.repository';
 import { USER_FIELDS } from '../user/user.repository';
@@ -14,9 +14,14 @@ const LEAD_DATES = ['createdAt', 'mqlAt', 'salAt', 'sqlAt', 'opportunityAt', 'cu
 
 /**
  * What to fetch for the deals at any of the paths (e.g. connection nodes and edges' node): the columns the operation
- * reads on Deal, and the children asked for there with the columns it reads on their types (columns.ts).
+ * reads on Deal, and the children asked for there with the columns it reads on their types (columns.ts). The same
+ * object for every execution of an operation (perSelection), so the statements built from it are kept (deal.repository).
  */
 export function dealChildren(info: GraphQLResolveInfo, ...paths: string[][]): DealChildren {
+  return perSelection(info, `deal:${paths.join('|')}`, () => childrenAt(info, paths));
+}
+
+function childrenAt(info: GraphQLResolveInfo, paths: string[][]): DealChildren {
   const f = new Set(paths.flatMap((p) => [...selectedFields(info, p)]));
   return {
     deal: columnsFor(info, 'Deal', DEAL_FIELDS, ['id', 'accountId', 'ownerId', 'stageKey']),

@@ -81,7 +81,22 @@ export type DealWithChildren = DealRow & {
  * The select list and joins of a deal statement with children embedded, the way PostGraphile v5 shapes it: to-one
  * children (account, owner) as flat columns of LEFT JOINs on their primary keys, the leads as one JSON array per deal.
  */
-function childSql(c: DealChildren): { select: string; joins: string } {
+function childSql(c: DealChildren): ChildSql {
+  let built = childSqls.get(c);
+  if (!built) childSqls.set(c, (built = buildChildSql(c)));
+  return built;
+}
+
+interface ChildSql {
+  select: string;
+  joins: string;
+  /** The by-id statement, built once per DealChildren object (the same text instance: cheap to look up by). */
+  byIds?: string;
+}
+/** DealChildren objects are kept per operation (dealChildren), so their SQL is built once, not per request. */
+const childSqls = new WeakMap<DealChildren, ChildSql>();
+
+function buildChildSql(c: DealChildren): ChildSql {
   const cols = [selectList(DEAL_FIELDS, c.deal)];
   const joins: string[] = [];
   if (c.account) {
@@ -140,11 +155,9 @@ export async function dealsByIdsWithChildren(
   ids: readonly string[],
   children: DealChildren,
 ): Promise<DealWithChildren[]> {
-  const { select, joins } = childSql(children);
-  return folded(
-    children,
-    await preparedRows(db, `SELECT ${select} FROM deals d ${joins} WHERE d.id = ANY($1::bigint[])`, [ids]),
-  );
+  const built = childSql(children);
+  built.byIds ??= `SELECT ${built.select} FROM deals d ${built.joins} WHERE d.id = ANY($1::bigint[])`;
+  return folded(children, await preparedRows(db, built.byIds, [ids]));
 }
 
 export async function countDeals(db: Queryable, filter: DealFilter | null | undefined): Promise<number> {

@@ -1,5 +1,13 @@
-import { buildSchema, FragmentDefinitionNode, GraphQLResolveInfo, Kind, OperationDefinitionNode, parse } from 'graphql';
-import { columnMap, columnsFor, fieldsByType, selectList } from '../columns';
+import {
+  buildSchema,
+  FieldNode,
+  FragmentDefinitionNode,
+  GraphQLResolveInfo,
+  Kind,
+  OperationDefinitionNode,
+  parse,
+} from 'graphql';
+import { columnMap, columnsFor, fieldsByType, perSelection, selectList } from '../columns';
 
 const schema = buildSchema(`
   type Query { deals: [Deal!]! account(id: ID!): Account }
@@ -41,5 +49,23 @@ describe('selection-aware columns', () => {
   it('is computed once per parsed operation', () => {
     const info = infoOf(`{ deals { name } }`);
     expect(fieldsByType(info)).toBe(fieldsByType(info));
+  });
+
+  it('keeps a value per operation, merged field nodes and key (perSelection)', () => {
+    const info = infoOf(`{ deals { name } }`);
+    const field = info.operation.selectionSet.selections[0] as FieldNode;
+    const at = (nodes: FieldNode[], op = info) => ({ ...op, fieldNodes: nodes }) as GraphQLResolveInfo;
+    let built = 0;
+    const build = () => ({ n: ++built });
+    const first = perSelection(at([field]), 'k', build);
+    // the same document executed again: the same nodes, the value is not rebuilt
+    expect(perSelection(at([field]), 'k', build)).toBe(first);
+    expect(built).toBe(1);
+    // another key, another set of merged nodes at the path, another operation: each its own value
+    expect(perSelection(at([field]), 'other', build)).not.toBe(first);
+    expect(perSelection(at([field, field]), 'k', build)).not.toBe(first);
+    const sibling = infoOf(`{ deals { name } }`);
+    expect(perSelection(at([field], sibling), 'k', build)).not.toBe(first);
+    expect(built).toBe(4);
   });
 });
