@@ -10,6 +10,8 @@ import { biConnectionString, disableBiReader, setBiReaderPassword, writeBiSettin
 import { BiWatchdog, startBiWatchdog } from './modules/bi/bi-watchdog';
 import { migrate, MigrationFailed } from './db/migrate';
 import { classifyStartupError } from './db/startup-errors';
+import { ReplicaSet } from './db/replicas';
+import { routeReads } from './db/read-routing';
 
 export interface App {
   server: RunningServer;
@@ -22,6 +24,38 @@ export interface App {
 }
 
 const MAX_BACKOFF_MS = 10_000;
+
+/** Migrations on the primary itself: DATABASE_DIRECT_URL when the service's URL is a transaction pooler. */
+async function migrateDirect(ds: DataSource, config: Config): Promise<void> {
+  if (!config.db.directUrl) {
+    await migrate(ds);
+    return;
+  }
+  const direct = createDataSource({ ...config.db, url: config.db.directUrl, pooler: 'none', poolSize: 2 });
+  await direct.initialize();
+  try {
+    await migrate(direct);
+  } finally {
+    await direct.destroy();
+  }
+}
+
+/**
+ * Behind a transaction pooler the service sends no session settings: they are the pooler's `connect_query` or the
+ * role's. A session without a statement timeout is a warning with what to run (README, Scaling).
+ */
+async function checkPooledSettings(ds: DataSource, statementTimeoutMs: number): Promise<void> {
+  const [row] = await ds.query(
+    `SELECT current_setting('statement_timeout') AS st, current_setting('lock_timeout') AS lt, current_setting('jit') AS jit`,
+  );
+  if (row.st === '0' || row.lt === '0' || row.jit === 'on')
+    logger.warn('behind the pooler, sessions start without the service settings', {
+      statementTimeout: row.st,
+      lockTimeout: row.lt,
+      jit: row.jit,
+      fix: `ALTER ROLE <service role> SET statement_timeout = '${statementTimeoutMs}ms'; ALTER ROLE <service role> SET lock_timeout = '5s'; ALTER ROLE <service role> SET idle_in_transaction_session_timeout = '30s'; ALTER ROLE <service role> SET jit = off; (or the same as the pooler's connect_query)`,
+    });
+}
 
 /**
  * Starts the service: the HTTP server listens at once (/healthz 200, /readyz 503, /graphql 503 + Retry-After while
@@ -46,6 +80,15 @@ export async function startApp(config: Config, opts: { initialBackoffMs?: number
     });
   }
   const ds = createDataSource({ url, ...config.db });
+  // replicas answer analytics once polled healthy; until then (and when none is) the primary does
+  const replicas = config.db.readUrls.length
+    ? new ReplicaSet(ds, config.db.readUrls, {
+        maxLagMs: config.db.maxReplicaLagMs,
+        pollMs: config.db.replicaPollMs,
+        db: config.db,
+      })
+    : null;
+  if (replicas) routeReads(ds, replicas);
   let isReady = false;
   let stopped = false;
   let biUrl: string | null = null;
@@ -58,7 +101,8 @@ export async function startApp(config: Config, opts: { initialBackoffMs?: number
       try {
         if (!ds.isInitialized) await ds.initialize();
         step = 'migrating';
-        await migrate(ds);
+        await migrateDirect(ds, config);
+        if (config.db.pooler === 'transaction') await checkPooledSettings(ds, config.db.statementTimeoutMs);
         step = 'setting up the bi_reader role';
         await writeBiSettings(ds, config.fiscalYearStartMonth);
         if (config.biReaderDisabled) await disableBiReader(ds);
@@ -71,6 +115,7 @@ export async function startApp(config: Config, opts: { initialBackoffMs?: number
           await seedDemo(serviceTransactions(ds));
           logger.info('demo funnel loaded', { ms: Date.now() - t });
         }
+        if (replicas) await replicas.start();
         isReady = true;
         return;
       } catch (err) {
@@ -98,6 +143,7 @@ export async function startApp(config: Config, opts: { initialBackoffMs?: number
       stopped = true;
       watchdog?.stop();
       await server.stop();
+      await replicas?.stop();
       if (ds.isInitialized) await ds.destroy();
       if (embedded) await embedded.stop();
     },

@@ -39,6 +39,8 @@ import { ChangeFeed } from './modules/changes/change-feed';
 import { subscriptionServer } from './modules/changes/subscription-server';
 import { WebhookDispatcher } from './modules/webhooks/webhook-dispatcher';
 import { resumeBackfill } from './modules/qualification/activation';
+import { readAfterLsn } from './db/read-routing';
+import { READ_AFTER_LSN_HEADER, readRoutingPlugin, WRITE_LSN_HEADER } from './db/read-routing.plugin';
 
 export interface RunningServer {
   url: string;
@@ -60,6 +62,19 @@ function requestScope(exposeStatements: boolean, kind: 'graphql' | 'export'): ex
     const started = process.hrtime.bigint();
     const scope: RequestScope = { requestId: given && REQUEST_ID.test(given) ? given : randomUUID(), statements: 0 };
     res.setHeader('x-request-id', scope.requestId);
+    const afterLsn = readAfterLsn(req.header(READ_AFTER_LSN_HEADER));
+    if (afterLsn === null) {
+      res.status(400).json({
+        errors: [
+          {
+            message: `${READ_AFTER_LSN_HEADER} must be a WAL position as ${WRITE_LSN_HEADER} gives it (e.g. 0/16B3748)`,
+            extensions: { code: 'BAD_USER_INPUT', field: READ_AFTER_LSN_HEADER },
+          },
+        ],
+      });
+      return;
+    }
+    if (afterLsn !== undefined) scope.reads = { afterLsn };
     res.on('finish', () =>
       logger.info(kind, {
         requestId: scope.requestId,
@@ -215,7 +230,8 @@ export async function createServer(
     res.setHeader('content-type', metrics.registry.contentType);
     res.end(await metrics.registry.metrics());
   });
-  const changes = new ChangeFeed(() => (ds.options as { url?: string }).url ?? null, ds);
+  // LISTEN needs a session of its own: the primary itself when the service's URL is a transaction pooler
+  const changes = new ChangeFeed(() => config.db.directUrl ?? (ds.options as { url?: string }).url ?? null, ds);
   const deps = { ds, transactions: serviceTransactions(ds), changes, webhooks: config.webhooks };
   const dispatcher = config.webhooks.dispatch
     ? new WebhookDispatcher(ds, config.webhooks, changes, (outcome) => metrics.webhookAttempts.inc({ outcome }))
@@ -251,6 +267,7 @@ export async function createServer(
       metrics.plugin(),
       limitsPlugin(limits),
       dbFaultPlugin(),
+      ...(config.db.readUrls.length ? [readRoutingPlugin(ds)] : []),
       idempotencyPlugin(ds, now),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),

@@ -38,7 +38,24 @@ export interface Config {
   /** x-sql-statements response header (statements per request); on outside production, opt-in for benchmarks. */
   sqlStatementsHeader: boolean;
   /** Pool and statement limits for the API's connections. */
-  db: { poolSize: number; statementTimeoutMs: number; connectTimeoutMs: number };
+  db: {
+    poolSize: number;
+    statementTimeoutMs: number;
+    connectTimeoutMs: number;
+    /** DATABASE_READ_URLS: streaming replicas the analytics and exports read from (empty: everything on the primary). */
+    readUrls: string[];
+    /** MAX_REPLICA_LAG_MS: a replica further behind than this is skipped (the primary answers instead). */
+    maxReplicaLagMs: number;
+    /** REPLICA_POLL_MS: how often each replica's replay position and lag are read. */
+    replicaPollMs: number;
+    /**
+     * DB_POOLER=transaction: DATABASE_URL is a pooler in transaction mode (PgBouncer): no named prepared statements, no
+     * session settings in the start-up packet; what needs a session (LISTEN, migrations under their lock) uses directUrl.
+     */
+    pooler: 'none' | 'transaction';
+    /** DATABASE_DIRECT_URL: the primary itself, for session features (required with DB_POOLER=transaction). */
+    directUrl: string | null;
+  };
   /** When set, GET /metrics needs `Authorization: Bearer <this>`; production requires it unless METRICS_PUBLIC=true. */
   metricsToken: string | null;
   /** Password set on the bi_reader role after migrating (null: left as it is); the embedded dev database defaults it. */
@@ -181,6 +198,36 @@ function databaseUrl(env: Env, problems: string[]): string | null {
   }
 }
 
+const POOLERS = ['none', 'transaction'] as const;
+
+/** DATABASE_DIRECT_URL: a postgres URL; required when DB_POOLER=transaction (LISTEN and locks need a session). */
+function directUrl(env: Env, problems: string[]): string | null {
+  const raw = env.DATABASE_DIRECT_URL;
+  if (raw === undefined || raw === '') {
+    if (env.DB_POOLER === 'transaction')
+      problems.push('DB_POOLER=transaction needs DATABASE_DIRECT_URL (the primary itself, for LISTEN and migrations)');
+    return null;
+  }
+  if (databaseUrl({ DATABASE_URL: raw }, []) === null)
+    problems.push('DATABASE_DIRECT_URL must be a postgres:// or postgresql:// URL');
+  return raw;
+}
+
+/** DATABASE_READ_URLS: comma-separated postgres:// URLs, each a streaming replica of DATABASE_URL. */
+function readUrls(env: Env, problems: string[]): string[] {
+  const raw = env.DATABASE_READ_URLS;
+  if (raw === undefined || raw.trim() === '') return [];
+  const urls = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!env.DATABASE_URL) problems.push('DATABASE_READ_URLS needs DATABASE_URL (the primary they replicate)');
+  for (const [i, u] of urls.entries())
+    if (databaseUrl({ DATABASE_URL: u }, []) === null)
+      problems.push(`DATABASE_READ_URLS item ${i + 1} must be a postgres:// or postgresql:// URL`);
+  return urls;
+}
+
 function redisUrl(env: Env, problems: string[]): string | null {
   const raw = env.REDIS_URL;
   if (raw === undefined || raw === '') return null;
@@ -262,6 +309,11 @@ export function loadConfig(env: Env = process.env): Config {
       poolSize: int(env, 'DB_POOL_SIZE', 10, 1, 200, problems),
       statementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 15000, 100, 3_600_000, problems),
       connectTimeoutMs: int(env, 'DB_CONNECT_TIMEOUT_MS', 2000, 100, 120_000, problems),
+      readUrls: readUrls(env, problems),
+      maxReplicaLagMs: int(env, 'MAX_REPLICA_LAG_MS', 2000, 0, 3_600_000, problems),
+      replicaPollMs: int(env, 'REPLICA_POLL_MS', 500, 10, 60_000, problems),
+      pooler: oneOf(env, 'DB_POOLER', POOLERS, 'none', problems),
+      directUrl: directUrl(env, problems),
     },
     metricsToken: env.METRICS_TOKEN || null,
     biReaderPassword:

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { logger } from '../common/log/logger';
 
@@ -23,6 +24,36 @@ export class MigrationFailed extends Error {
  * date); a failure names the migration that failed.
  */
 export async function migrate(ds: DataSource): Promise<string[]> {
+  const lock = await migrationLock(ds);
+  try {
+    return await migrateLocked(ds);
+  } finally {
+    await lock.end().catch(() => undefined); // the session's lock ends with it
+  }
+}
+
+/** The advisory lock key of migrations (1903: this service's namespace; 1 is the activation backfill's). */
+const MIGRATION_LOCK = [1903, 2] as const;
+
+/**
+ * Instances that start together migrate one at a time: a session of its own (the DataSource's URL: the primary, never
+ * a transaction pooler, app.ts) holds an advisory lock while the migrations run, and the next instance, once it has
+ * it, finds nothing pending. Without it two instances applied the same migration side by side and one failed.
+ */
+async function migrationLock(ds: DataSource): Promise<Client> {
+  const url = (ds.options as { url?: string }).url;
+  const client = new Client({ connectionString: url, application_name: 'revenue-funnel-api migrations' });
+  await client.connect();
+  try {
+    await client.query(`SELECT pg_advisory_lock($1, $2)`, [...MIGRATION_LOCK]);
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    throw err;
+  }
+  return client;
+}
+
+async function migrateLocked(ds: DataSource): Promise<string[]> {
   const before = await appliedNames(ds);
   const pending = ds.migrations.map((m) => m.name ?? m.constructor.name).filter((n) => !before.has(n));
   try {

@@ -57,6 +57,16 @@ async function runPrepared<T extends QueryResultRow>(
   }
 }
 
+const unnamed = new WeakSet<DataSource>();
+
+/**
+ * This DataSource's connections are a pooler's in transaction mode (DB_POOLER=transaction): consecutive statements may
+ * reach different server sessions, so a statement prepared on one is unknown to the next; every read goes unnamed.
+ */
+export function unnamedStatements(ds: DataSource): void {
+  unnamed.add(ds);
+}
+
 const ANY_IDS = '= ANY($1::bigint[])';
 
 /**
@@ -104,7 +114,8 @@ export async function preparedRows<T = Record<string, unknown>>(
 ): Promise<T[]> {
   ({ text, params } = singleIdForm(text, params));
   const pool = db instanceof DataSource ? (db.driver as unknown as { master?: Pool }).master : undefined;
-  if (!(db instanceof DataSource) || !pool) return rows<T>(db, text, params); // a transaction, or not connected yet
+  // a transaction, not connected yet, or behind a pooler in transaction mode: an unnamed statement
+  if (!(db instanceof DataSource) || !pool || unnamed.has(db)) return rows<T>(db, text, params);
   db.logger.logQuery(text, params);
   const started = Date.now();
   const client = await pool.connect();

@@ -3,7 +3,7 @@ import cors from 'cors';
 import type express from 'express';
 import { Config } from '../../config/config';
 
-/** Request headers a browser front end may send: the token, JSON, idempotency, tracing and Apollo's CSRF header. */
+/** Request headers a browser front end may send: the token, JSON, idempotency, tracing, Apollo's CSRF header, read-your-writes. */
 const ALLOWED_HEADERS = [
   'authorization',
   'content-type',
@@ -11,9 +11,10 @@ const ALLOWED_HEADERS = [
   'x-request-id',
   'apollo-require-preflight',
   'traceparent',
+  'x-read-after-lsn',
 ];
 /** Response headers its script may read. */
-const EXPOSED_HEADERS = ['x-request-id', 'retry-after', 'idempotent-replayed', 'content-disposition'];
+const EXPOSED_HEADERS = ['x-request-id', 'retry-after', 'idempotent-replayed', 'content-disposition', 'x-write-lsn'];
 
 /**
  * CORS for the API's doors (/graphql, /export): only the exact origins of CORS_ORIGINS get Access-Control-Allow-*

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { Context } from '../../context';
 import { logger } from '../log/logger';
 import { currentScope } from '../request/request-scope';
+import { replicasFor } from '../../db/read-routing';
 
 /** Distinct operation labels kept; past this, new names count as "other" (a label per client-chosen name is unbounded). */
 export const MAX_OPERATION_LABELS = 200;
@@ -100,6 +101,24 @@ export class Metrics {
         this.set({ state: 'idle' }, p?.idleCount ?? 0);
         this.set({ state: 'in_use' }, (p?.totalCount ?? 0) - (p?.idleCount ?? 0));
         this.set({ state: 'waiting' }, p?.waitingCount ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'db_replica_lag_ms',
+      help: 'Replay lag of each read replica at its last poll (-1: not reachable or nothing replayed)',
+      labelNames: ['replica'],
+      registers: [this.registry],
+      collect() {
+        for (const r of replicasFor(ds)?.replicas ?? []) this.set({ replica: r.name }, r.lagMs ?? -1);
+      },
+    });
+    new Gauge({
+      name: 'db_replica_healthy',
+      help: 'Whether each read replica may answer reads (1) or is skipped (0)',
+      labelNames: ['replica'],
+      registers: [this.registry],
+      collect() {
+        for (const r of replicasFor(ds)?.replicas ?? []) this.set({ replica: r.name }, r.healthy ? 1 : 0);
       },
     });
     new Gauge({

@@ -1,3 +1,4 @@
+import type { ReadRouting } from '../../db/read-routing';
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** What one request carries through its async work: its id and the SQL statements it issued. */
@@ -11,6 +12,8 @@ export interface RequestScope {
   cost?: number;
   /** What the GraphQL pipeline learnt of the operation (name, type, outcome, error codes), for the access line. */
   operation?: Record<string, unknown>;
+  /** Read routing to replicas (db/read-routing.ts): the client's read-after LSN, whether it writes, where reads went. */
+  reads?: ReadRouting;
 }
 const storage = new AsyncLocalStorage<RequestScope>();
 

@@ -119,6 +119,23 @@ describe('loadConfig', () => {
     );
   });
 
+  it('DATABASE_READ_URLS: replicas of DATABASE_URL, comma-separated postgres URLs; lag bound 2,000 ms by default', () => {
+    const base = { JWT_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://app@primary/db' };
+    expect(loadConfig(base).db).toMatchObject({ readUrls: [], maxReplicaLagMs: 2000, replicaPollMs: 500 });
+    const two = loadConfig({
+      ...base,
+      DATABASE_READ_URLS: ' postgres://r@a/db , postgresql://r@b/db',
+      MAX_REPLICA_LAG_MS: '500',
+    });
+    expect(two.db).toMatchObject({ readUrls: ['postgres://r@a/db', 'postgresql://r@b/db'], maxReplicaLagMs: 500 });
+    expect(() => loadConfig({ ...base, DATABASE_READ_URLS: 'postgres://r@a/db,mysql://b' })).toThrow(
+      /DATABASE_READ_URLS item 2 must be a postgres/,
+    );
+    expect(() => loadConfig({ JWT_SECRET: 'x'.repeat(40), DATABASE_READ_URLS: 'postgres://r@a/db' })).toThrow(
+      /DATABASE_READ_URLS needs DATABASE_URL/,
+    );
+  });
+
   it('reporting: an IANA time zone and an ISO 4217 currency, UTC and USD by default; anything else refused by name', () => {
     const base = { JWT_SECRET: 'x'.repeat(40) };
     expect(loadConfig(base).reporting).toEqual({ timeZone: 'UTC', currency: 'USD' });

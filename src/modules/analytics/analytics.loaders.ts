@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { FunnelRow } from './core/funnel-steps.sql';
 import { FunnelQuery } from './funnel/funnel.query';
 import { queryFunnelRollups, RollupPlan } from './funnel/funnel-rollup.query';
+import { onReplica } from '../../db/read-routing';
 
 /** One funnel the rollup answers: the query and how (rollupPlan). */
 export interface RollupFunnel {
@@ -31,10 +32,12 @@ export const analyticsLoaders = (ds: DataSource) => ({
       const out: (FunnelRow[] | null)[] = new Array(funnels.length);
       await Promise.all(
         [...shapes.values()].map(async (idx) => {
-          const rows = await queryFunnelRollups(
-            ds,
-            idx.map((i) => funnels[i].q),
-            funnels[idx[0]].plan,
+          const rows = await onReplica(ds, (db) =>
+            queryFunnelRollups(
+              db,
+              idx.map((i) => funnels[i].q),
+              funnels[idx[0]].plan,
+            ),
           );
           idx.forEach((i, j) => (out[i] = rows[j]));
         }),

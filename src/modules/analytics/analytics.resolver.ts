@@ -16,8 +16,9 @@ import { KpiPoint, KpiSeriesInput } from './kpi/kpi-series.types';
 import { KpiInput, KpiReport } from './kpi/kpi.types';
 import { PipelineFunnelInput } from './pipeline-funnel/pipeline-funnel.inputs';
 import { pipelineFunnel } from './pipeline-funnel/pipeline-funnel.service';
+import { onReplica } from '../../db/read-routing';
 
-/** Analytics: one query per metric family; every role may read them. */
+/** Analytics: one query per metric family; every role may read them. Replicas may answer them (onReplica). */
 @Authorized()
 @Resolver()
 export class AnalyticsResolver {
@@ -29,11 +30,10 @@ export class AnalyticsResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() ctx: Context,
   ): Promise<FunnelReport> {
-    return funnel(
-      this.deps.ds,
-      input,
-      fieldsByType(info).get('FunnelStep')?.has('daysFromPrevious') ?? false,
-      (q, plan) => ctx.loaders.funnelRollup.load({ q, plan }),
+    return onReplica(this.deps.ds, (db) =>
+      funnel(db, input, fieldsByType(info).get('FunnelStep')?.has('daysFromPrevious') ?? false, (q, plan) =>
+        ctx.loaders.funnelRollup.load({ q, plan }),
+      ),
     );
   }
 
@@ -42,24 +42,24 @@ export class AnalyticsResolver {
     @Arg('input', () => AttributionInput) input: AttributionInput,
     @Ctx() ctx: Context,
   ): Promise<AttributionReport> {
-    const report = await attribution(this.deps.ds, input);
+    const report = await onReplica(this.deps.ds, (db) => attribution(db, input));
     for (const row of report.rows) if (row.embeddedCampaign) ctx.loaders.campaign.prime(row.key, row.embeddedCampaign);
     return report;
   }
 
   @Query(() => KpiReport)
   kpis(@Arg('input', () => KpiInput) input: KpiInput): Promise<KpiReport> {
-    return kpis(this.deps.ds, input);
+    return onReplica(this.deps.ds, (db) => kpis(db, input));
   }
 
   @Query(() => [KpiPoint])
   kpiSeries(@Arg('input', () => KpiSeriesInput) input: KpiSeriesInput): Promise<KpiPoint[]> {
-    return kpiSeries(this.deps.ds, input);
+    return onReplica(this.deps.ds, (db) => kpiSeries(db, input));
   }
 
   @Query(() => [KpiTarget])
   kpiTargets(@Arg('from') from: Date, @Arg('to') to: Date): Promise<KpiTarget[]> {
-    return kpiTargets(this.deps.ds, from, to);
+    return onReplica(this.deps.ds, (db) => kpiTargets(db, from, to));
   }
 
   @Authorized([Role.ADMIN, Role.REVOPS])
@@ -70,6 +70,6 @@ export class AnalyticsResolver {
 
   @Query(() => FunnelReport)
   pipelineFunnel(@Arg('input', () => PipelineFunnelInput) input: PipelineFunnelInput): Promise<FunnelReport> {
-    return pipelineFunnel(this.deps.ds, input);
+    return onReplica(this.deps.ds, (db) => pipelineFunnel(db, input));
   }
 }

@@ -3,6 +3,7 @@ import { QUALIFICATION } from '../../common/auth/viewer';
 import { Context, Deps } from '../../context';
 import { handoffFeedback, qualificationBacktest } from './agreement-analytics.service';
 import { activeDefinitionFull, definitionsByStatus } from './qualification.repository';
+import { onReplica } from '../../db/read-routing';
 import {
   approveDefinition,
   createDefinition,
@@ -47,14 +48,14 @@ export class QualificationResolver {
   qualificationBacktest(
     @Arg('input', () => QualificationBacktestInput) input: QualificationBacktestInput,
   ): Promise<QualificationBacktest> {
-    return qualificationBacktest(this.deps.ds, input);
+    return onReplica(this.deps.ds, (db) => qualificationBacktest(db, input));
   }
 
   @Query(() => HandoffFeedback, {
     description: "Sales' feedback on the MQLs of the period: accepted, returned (why), pending, response time and SLA.",
   })
   handoffFeedback(@Arg('input', () => HandoffFeedbackInput) input: HandoffFeedbackInput): Promise<HandoffFeedback> {
-    return handoffFeedback(this.deps.ds, input);
+    return onReplica(this.deps.ds, (db) => handoffFeedback(db, input));
   }
 
   @Authorized(QUALIFICATION.draft)

@@ -2,6 +2,7 @@ import { Arg, Authorized, Query, Resolver } from 'type-graphql';
 import { Deps } from '../../../context';
 import { closingProfile } from './closing-profile.service';
 import { ClosingProfile, ClosingProfileInput } from './closing-profile.types';
+import { onReplica } from '../../../db/read-routing';
 
 /** Which deals close (definitions.md §10): every role reads. */
 @Authorized()
@@ -15,6 +16,6 @@ export class ClosingProfileResolver {
       "against the rest with its interval, Fisher's exact p and the Benjamini–Hochberg q over the whole report.",
   })
   closingProfile(@Arg('input', () => ClosingProfileInput) input: ClosingProfileInput): Promise<ClosingProfile> {
-    return closingProfile(this.deps.ds, input);
+    return onReplica(this.deps.ds, (db) => closingProfile(db, input));
   }
 }
