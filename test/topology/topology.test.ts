@@ -1,14 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { Role } from '../../src/common/graphql/enums';
 import { signToken } from '../../src/common/auth/jwt';
 import { buildToTemp, builtServiceEnv } from '../support/built-service';
-import { Bouncer, startPgbouncer } from '../support/pgbouncer';
-import { replicaCluster, ReplicaCluster } from '../support/replica-cluster';
+import { freePort, Proxy, startHaproxy } from '../../scripts/topology/haproxy';
+import { Bouncer, startPgbouncer } from '../../scripts/topology/pgbouncer';
+import { replicaCluster, ReplicaCluster } from '../../scripts/topology/replica-cluster';
 import { testConfig } from '../support/tokens';
 
 /**
@@ -25,16 +24,6 @@ const CAPACITY = 5000;
 const REFILL = 1000;
 const token = (sub: string) => signToken({ sub, role: Role.ADMIN }, testConfig.jwt);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Counts {
@@ -61,11 +50,10 @@ const countError = (kind: string) => (counts.errors[kind] = (counts.errors[kind]
 
 let cluster: ReplicaCluster | null = null;
 let bouncer: Bouncer | null = null;
-let haproxy: ChildProcess | null = null;
+let proxy: Proxy | null = null;
 const instances: { port: number; child: ChildProcess | null }[] = [];
 let dist = '';
 let url = '';
-let workDir = '';
 
 function startInstance(i: number): void {
   const inst = instances[i];
@@ -173,55 +161,18 @@ function check(r: { status: number; body: any }, what: string): boolean {
     for (let i = 0; i < 3; i++) instances.push({ port: await freePort(), child: null });
     instances.forEach((_, i) => startInstance(i));
     await Promise.all(instances.map((inst) => ready(inst.port)));
-    const port = await freePort();
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'topology-'));
-    const cfg = path.join(workDir, 'haproxy.cfg');
-    fs.writeFileSync(
-      cfg,
-      [
-        'global',
-        '  maxconn 2000',
-        'defaults',
-        '  mode http',
-        '  timeout connect 1s',
-        '  timeout client 30s',
-        '  timeout server 30s',
-        '  retries 3',
-        '  option redispatch',
-        '  retry-on conn-failure empty-response',
-        'frontend api',
-        `  bind 127.0.0.1:${port}`,
-        '  default_backend apis',
-        'backend apis',
-        '  balance roundrobin',
-        '  option httpchk GET /readyz',
-        '  default-server inter 300ms fall 2 rise 2',
-        ...instances.map((inst, i) => `  server api${i + 1} 127.0.0.1:${inst.port} check`),
-        '',
-      ].join('\n'),
-    );
-    haproxy = spawn('haproxy', ['-f', cfg, '-db'], { stdio: 'ignore' });
-    url = `http://127.0.0.1:${port}/graphql`;
-    for (let i = 0; i < 100; i++) {
-      if (
-        await fetch(url.replace('/graphql', '/healthz')).then(
-          (res) => res.ok,
-          () => false,
-        )
-      )
-        break;
-      await sleep(100);
-    }
+    proxy = await startHaproxy(instances.map((inst) => inst.port));
+    if (!proxy) throw new Error('HAProxy is not installed');
+    url = `${proxy.origin}/graphql`;
   }, 300_000);
 
   afterAll(async () => {
-    haproxy?.kill('SIGTERM');
+    await proxy?.stop();
     for (const inst of instances) inst.child?.kill('SIGTERM');
     await sleep(500);
     await bouncer?.stop();
     await cluster?.close();
     if (dist) fs.rmSync(dist, { recursive: true, force: true });
-    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
     console.log(`topology counts: ${JSON.stringify(counts)}`);
     if (process.env.TOPOLOGY_REPORT) fs.writeFileSync(process.env.TOPOLOGY_REPORT, JSON.stringify(counts, null, 2));
   });

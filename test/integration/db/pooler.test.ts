@@ -5,7 +5,7 @@ import { App, startApp } from '../../../src/app';
 import { Role } from '../../../src/common/graphql/enums';
 import { loadConfig } from '../../../src/config/config';
 import { testDatabaseUrl } from '../../support/db';
-import { Bouncer, startPgbouncer } from '../../support/pgbouncer';
+import { Bouncer, startPgbouncer } from '../../../scripts/topology/pgbouncer';
 import { testConfig, tokenFor } from '../../support/tokens';
 
 /**

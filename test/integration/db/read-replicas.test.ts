@@ -3,7 +3,7 @@ import { Role } from '../../../src/common/graphql/enums';
 import { loadConfig } from '../../../src/config/config';
 import { createDataSource } from '../../../src/data-source';
 import { ReplicaSet } from '../../../src/db/replicas';
-import { replicaCluster, ReplicaCluster } from '../../support/replica-cluster';
+import { replicaCluster, ReplicaCluster } from '../../../scripts/topology/replica-cluster';
 import { testConfig, tokenFor } from '../../support/tokens';
 
 /**

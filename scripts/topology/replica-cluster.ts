@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './haproxy';
 import { Client } from 'pg';
 
 const run = promisify(execFile);
@@ -16,6 +16,9 @@ const run = promisify(execFile);
 export interface ReplicaCluster {
   primaryUrl: string;
   replicaUrl: string;
+  /** The data directories (postmaster.pid names each server's process). */
+  primaryDir: string;
+  replicaDir: string;
   /** Runs SQL on the replica as the superuser (pg_wal_replay_pause() and friends). */
   onReplica(sql: string): Promise<void>;
   stopReplica(): Promise<void>;
@@ -36,17 +39,6 @@ export function postgresBin(): string | null {
   return (
     candidates.find((d) => ['initdb', 'pg_ctl', 'pg_basebackup'].every((b) => fs.existsSync(path.join(d, b)))) ?? null
   );
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function replicaCluster(): Promise<ReplicaCluster | null> {
@@ -91,6 +83,8 @@ export async function replicaCluster(): Promise<ReplicaCluster | null> {
   return {
     primaryUrl: url(primaryPort),
     replicaUrl: url(replicaPort),
+    primaryDir,
+    replicaDir,
     async onReplica(sql) {
       const c = new Client({ connectionString: url(replicaPort) });
       await c.connect();
