@@ -9,6 +9,11 @@ import type { WebhookConfig } from './config/config';
 export interface Context {
   viewer: Viewer | null;
   loaders: Loaders;
+  /**
+   * Where this request's record reads go when not the primary: a replica for an export (its loaders read there too).
+   * The analytics route themselves (onReplica); writes always use the primary.
+   */
+  db?: DataSource;
   /** Subscriptions (WebSocket only): the change stream to follow and where to replay it from. */
   changes?: { feed: ChangeFeed; ds: DataSource };
 }

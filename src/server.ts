@@ -39,7 +39,7 @@ import { ChangeFeed } from './modules/changes/change-feed';
 import { subscriptionServer } from './modules/changes/subscription-server';
 import { WebhookDispatcher } from './modules/webhooks/webhook-dispatcher';
 import { resumeBackfill } from './modules/qualification/activation';
-import { readAfterLsn } from './db/read-routing';
+import { readAfterLsn, readerFor, replicasFor } from './db/read-routing';
 import { READ_AFTER_LSN_HEADER, readRoutingPlugin, WRITE_LSN_HEADER } from './db/read-routing.plugin';
 
 export interface RunningServer {
@@ -159,14 +159,14 @@ export async function createServer(
   });
 
   /** A request's context for a verified caller: the caller noted in the request scope (audit, access line), fresh DataLoaders. */
-  const contextAs = (viewer: Viewer): Context => {
+  const contextAs = (viewer: Viewer, db?: DataSource): Context => {
     const scope = currentScope();
     if (scope) scope.actor = { sub: viewer.sub, role: viewer.role };
-    return { viewer, loaders: createLoaders(ds) };
+    return db ? { viewer, loaders: createLoaders(db), db } : { viewer, loaders: createLoaders(ds) };
   };
 
   /** Who is calling (Bearer JWT) and fresh DataLoaders: the context of a GraphQL request and of an export. */
-  const contextFor = async (req: express.Request): Promise<Context> => {
+  const contextFor = async (req: express.Request, db?: DataSource): Promise<Context> => {
     let viewer;
     try {
       const token = bearerToken(authorizationHeader(req));
@@ -175,7 +175,7 @@ export async function createServer(
     } catch (e) {
       throw e instanceof AppError ? unauthenticated(e.message) : e;
     }
-    return contextAs(viewer);
+    return contextAs(viewer, db);
   };
 
   /**
@@ -183,8 +183,10 @@ export async function createServer(
    * send headers), which stands for ANALYST; both at once are refused (which one is meant?).
    */
   const exportContextFor = async (req: express.Request): Promise<Context> => {
+    // an export reads its records from a replica when one may serve it (its analytics route themselves)
+    const db = replicasFor(ds) ? readerFor(ds) : undefined;
     const urlToken = own(req.query as Record<string, unknown>, 'token');
-    if (urlToken === undefined) return contextFor(req);
+    if (urlToken === undefined) return contextFor(req, db);
     if (authorizationHeader(req) !== undefined)
       throw unauthenticated('Send either an Authorization header or ?token=, not both');
     const viewer = typeof urlToken === 'string' ? await exportTokenViewer(ds, urlToken) : null;
@@ -192,7 +194,7 @@ export async function createServer(
       logger.warn('authentication failed', { door: 'export-token', reason: 'unknown, expired or revoked token' });
       throw unauthenticated('The export token is unknown, expired or revoked');
     }
-    return contextAs(viewer);
+    return contextAs(viewer, db);
   };
 
   const whenReady: express.RequestHandler = (_req, res, next) => {

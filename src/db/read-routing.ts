@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { fromDbFault } from '../common/errors/pg-error';
 import { currentScope, RequestScope } from '../common/request/request-scope';
-import { parseLsn, Replica, ReplicaSet } from './replicas';
+import { parseLsn, Replica, ReplicaSet, skipReplica } from './replicas';
 
 /**
  * Where a request's analytics read from (`extensions.readFrom` of its response): a replica and its lag when the read
@@ -43,6 +43,48 @@ export function replicasFor(primary: DataSource): ReplicaSet | null {
   return replicaSets.get(primary) ?? null;
 }
 
+/** The request's replica (or null: the primary), chosen at its first routed read and kept for the others. */
+function route(routing: ReadRouting, replicas: ReplicaSet): Replica | null {
+  if (routing.replica !== undefined) return routing.replica;
+  if (routing.writes) {
+    routing.replica = null;
+    routing.from = { source: 'PRIMARY', reason: 'WRITE_REQUEST' };
+  } else {
+    const chosen = replicas.choose(routing.afterLsn ?? null);
+    routing.replica = chosen.replica;
+    routing.from = chosen.replica
+      ? { source: 'REPLICA', replica: chosen.replica.name, lagMs: chosen.replica.lagMs ?? undefined }
+      : { source: 'PRIMARY', reason: chosen.reason };
+  }
+  return routing.replica;
+}
+
+/**
+ * The database a whole request reads its records from (an export: its list pages and their loaders): the request's
+ * replica when one may serve it, else the primary. Unlike onReplica, a replica failing mid-request is not retried
+ * here: the export answers 503 (retryable) and the replica is skipped from the next poll.
+ */
+export function readerFor(primary: DataSource): DataSource {
+  const replicas = replicasFor(primary);
+  return (replicas && route(routingOf(currentScope()), replicas)?.ds) ?? primary;
+}
+
+/**
+ * The request's replica failed where onReplica does not retry (an export's pages, answered 503): the next request
+ * reads elsewhere, not only after the next poll.
+ */
+export function requestReplicaFailed(why: string): void {
+  const replica = currentScope()?.reads?.replica;
+  if (replica) skipReplica(replica, new Error(why));
+}
+
+/** `x-read-from` of an export (its data is rows, not a GraphQL response): `replica-1; lag-ms=12`, `primary; reason=…`. */
+export function readFromHeader(): string | null {
+  const from = currentScope()?.reads?.from;
+  if (!from) return null;
+  return from.source === 'REPLICA' ? `${from.replica}; lag-ms=${from.lagMs ?? ''}` : `primary; reason=${from.reason}`;
+}
+
 /** The request's routing (kept in its scope); a read outside any request (a WebSocket event) routes on its own. */
 function routingOf(scope: RequestScope | undefined): ReadRouting {
   if (!scope) return {};
@@ -59,19 +101,7 @@ export async function onReplica<T>(primary: DataSource, read: (db: DataSource) =
   const replicas = replicasFor(primary);
   if (!replicas) return read(primary);
   const routing = routingOf(currentScope());
-  if (routing.replica === undefined) {
-    if (routing.writes) {
-      routing.replica = null;
-      routing.from = { source: 'PRIMARY', reason: 'WRITE_REQUEST' };
-    } else {
-      const chosen = replicas.choose(routing.afterLsn ?? null);
-      routing.replica = chosen.replica;
-      routing.from = chosen.replica
-        ? { source: 'REPLICA', replica: chosen.replica.name, lagMs: chosen.replica.lagMs ?? undefined }
-        : { source: 'PRIMARY', reason: chosen.reason };
-    }
-  }
-  const replica = routing.replica;
+  const replica = route(routing, replicas);
   if (!replica) return read(primary);
   try {
     return await read(replica.ds);

@@ -28,6 +28,14 @@ export function parseLsn(text: string): bigint | null {
   return m ? (BigInt(`0x${m[1]}`) << 32n) + BigInt(`0x${m[2]}`) : null;
 }
 
+/** A read on this replica failed at the connection level: skipped until a poll of its set reaches it again. */
+export function skipReplica(r: Replica, err: Error): void {
+  if (!r.healthy) return;
+  r.healthy = false;
+  r.problem = err.message;
+  logger.warn('replica skipped', { replica: r.name, problem: err.message });
+}
+
 export class ReplicaSet {
   readonly replicas: Replica[];
   private timer: NodeJS.Timeout | null = null;
@@ -122,10 +130,7 @@ export class ReplicaSet {
 
   /** A read on this replica failed at the connection level: skipped until a poll reaches it again. */
   markDown(r: Replica, err: Error): void {
-    if (!r.healthy) return;
-    r.healthy = false;
-    r.problem = err.message;
-    logger.warn('replica skipped', { replica: r.name, problem: err.message });
+    skipReplica(r, err);
   }
 
   async stop(): Promise<void> {

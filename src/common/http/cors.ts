@@ -14,7 +14,14 @@ const ALLOWED_HEADERS = [
   'x-read-after-lsn',
 ];
 /** Response headers its script may read. */
-const EXPOSED_HEADERS = ['x-request-id', 'retry-after', 'idempotent-replayed', 'content-disposition', 'x-write-lsn'];
+const EXPOSED_HEADERS = [
+  'x-request-id',
+  'retry-after',
+  'idempotent-replayed',
+  'content-disposition',
+  'x-write-lsn',
+  'x-read-from',
+];
 
 /**
  * CORS for the API's doors (/graphql, /export): only the exact origins of CORS_ORIGINS get Access-Control-Allow-*

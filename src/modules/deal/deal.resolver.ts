@@ -62,8 +62,9 @@ export class DealResolver {
       args,
       info,
       sort,
-      async (win) => primeDealChildren(ctx.loaders, await listDeals(this.deps.ds, filter, sort, win, children)),
-      () => countDeals(this.deps.ds, filter),
+      async (win) =>
+        primeDealChildren(ctx.loaders, await listDeals(ctx.db ?? this.deps.ds, filter, sort, win, children)),
+      () => countDeals(ctx.db ?? this.deps.ds, filter),
     );
   }
 

@@ -1,4 +1,5 @@
 import { ApolloServer } from '@apollo/server';
+import { readFromHeader, requestReplicaFailed } from '../../db/read-routing';
 import express from 'express';
 import { GraphQLSchema } from 'graphql';
 import { AppError } from '../../common/errors/app-error';
@@ -59,6 +60,7 @@ async function runQuery(
   const response = await apollo.executeOperation({ query, variables }, { contextValue });
   const result = response.body.kind === 'single' ? response.body.singleResult : null;
   if (result && !result.errors?.length && result.data) return result.data as Record<string, unknown>;
+  if (response.http.status === 503) requestReplicaFailed('an export read failed (database unavailable)');
   sendErrors(
     res,
     result?.errors ?? [{ message: 'No result', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
@@ -73,7 +75,10 @@ interface ListPage {
   nodes: Record<string, unknown>[];
 }
 
-/** Sends rows as JSON `{ columns, rows, ...extra }` or as RFC 4180 CSV with a header. */
+/**
+ * Sends rows as JSON `{ columns, rows, ...extra }` or as RFC 4180 CSV with a header; with read replicas, `x-read-from`
+ * says where the rows were read (a spreadsheet sees no GraphQL extensions).
+ */
 function sendRows(
   res: express.Response,
   name: string,
@@ -83,6 +88,8 @@ function sendRows(
   extra: Record<string, unknown> = {},
 ): void {
   res.setHeader('cache-control', 'private, max-age=60');
+  const from = readFromHeader();
+  if (from) res.setHeader('x-read-from', from);
   if (format === 'json') {
     res.json({ columns, rows, ...extra });
     return;

@@ -45,8 +45,8 @@ export class LeadResolver {
       args,
       info,
       sort,
-      (win) => listLeads(this.deps.ds, filter, sort, win, personal),
-      () => countLeads(this.deps.ds, filter, personal),
+      (win) => listLeads(ctx.db ?? this.deps.ds, filter, sort, win, personal),
+      () => countLeads(ctx.db ?? this.deps.ds, filter, personal),
     );
   }
 

@@ -31,6 +31,8 @@ async function gql(query: string, variables: Record<string, unknown>, headers: R
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, any> };
 }
 
+const get = (p: string, headers: Record<string, string> = {}) =>
+  fetch(url.replace('/graphql', p), { headers: { authorization: `Bearer ${tokenFor(Role.ADMIN)}`, ...headers } });
 const kpis = (headers: Record<string, string> = {}) => gql(KPIS, WINDOW, headers);
 let n = 0;
 const addLead = () =>
@@ -177,6 +179,11 @@ describe('read replicas (DATABASE_READ_URLS)', () => {
     await eventually(kpis, (r) => r.body.extensions?.readFrom?.source === 'REPLICA');
     await cluster!.stopReplica();
     try {
+      // an export that meets the stopped replica answers 503 (retryable) and skips it: its retry reads the primary
+      let e = await get('/export/leads.csv?limit=10');
+      if (e.status === 503) e = await get('/export/leads.csv?limit=10');
+      expect(e.status).toBe(200);
+      expect(e.headers.get('x-read-from')).toMatch(/^primary; reason=/);
       for (let i = 0; i < 5; i++) {
         const r = await kpis();
         expect(r.status).toBe(200);
@@ -194,6 +201,36 @@ describe('read replicas (DATABASE_READ_URLS)', () => {
     const r = await kpis({ 'x-read-after-lsn': 'yesterday' });
     expect(r.status).toBe(400);
     expect(r.body.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'x-read-after-lsn' });
+  });
+
+  maybe('exports read from the replica (x-read-from), lists included, with the rows the primary has', async () => {
+    await eventually(kpis, (r) => r.body.extensions?.readFrom?.source === 'REPLICA');
+    for (const p of [
+      '/export/leads.csv?limit=500',
+      `/export/kpis.csv?metrics=LEADS&from=${WINDOW.from}&to=${WINDOW.to}&interval=MONTH`,
+    ]) {
+      const replica = await get(p);
+      const primary = await get(p, { 'x-read-after-lsn': NOWHERE_YET });
+      expect(replica.status).toBe(200);
+      expect(replica.headers.get('x-read-from')).toMatch(/^replica-1; lag-ms=\d+$/);
+      expect(primary.headers.get('x-read-from')).toBe('primary; reason=NOT_CAUGHT_UP');
+      expect(await replica.text()).toBe(await primary.text());
+    }
+    // the list's rows come from the replica: one that has not replayed a write does not have it yet
+    await cluster!.onReplica('SELECT pg_wal_replay_pause()');
+    try {
+      const w = await addLead();
+      expect(w.body.data.upsertLeads.successCount).toBe(1);
+      const id = `rr-${process.pid}-${n}`;
+      const stale = await get('/export/leads.csv?limit=10000');
+      const fresh = await get('/export/leads.csv?limit=10000', { 'x-read-after-lsn': w.headers.get('x-write-lsn')! });
+      expect(stale.headers.get('x-read-from')).toMatch(/^replica-1/);
+      expect(await stale.text()).not.toContain(id);
+      expect(fresh.headers.get('x-read-from')).toBe('primary; reason=NOT_CAUGHT_UP');
+      expect(await fresh.text()).toContain(id);
+    } finally {
+      await cluster!.onReplica('SELECT pg_wal_replay_resume()');
+    }
   });
 
   maybe('lists and entities stay on the primary (no readFrom)', async () => {
