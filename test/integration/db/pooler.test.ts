@@ -5,6 +5,7 @@ import { App, startApp } from '../../../src/app';
 import { Role } from '../../../src/common/graphql/enums';
 import { loadConfig } from '../../../src/config/config';
 import { testDatabaseUrl } from '../../support/db';
+import { adminQuery, oneMigrationAtATime } from '../../support/scratch-db';
 import { Bouncer, startPgbouncer } from '../../../scripts/topology/pgbouncer';
 import { testConfig, tokenFor } from '../../support/tokens';
 
@@ -14,17 +15,6 @@ import { testConfig, tokenFor } from '../../support/tokens';
  * subscription through the pooler with a pool smaller than the clients. Skipped where PgBouncer is not installed.
  */
 const name = `pooler_${process.pid}_${Date.now()}`;
-const admin = async (sql: string) => {
-  const url = new URL(testDatabaseUrl());
-  url.pathname = '/postgres';
-  const c = new Client({ connectionString: url.toString() });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-};
 const direct = (() => {
   const url = new URL(testDatabaseUrl());
   url.pathname = `/${name}`;
@@ -44,14 +34,14 @@ async function gql(app: App, query: string, variables: Record<string, unknown> =
 }
 
 beforeAll(async () => {
-  await admin(`CREATE DATABASE ${name}`);
+  await adminQuery(`CREATE DATABASE ${name}`);
   bouncer = await startPgbouncer(direct, `SET statement_timeout = '15s'; SET lock_timeout = '5s'; SET jit = off`);
 }, 30_000);
 
 afterAll(async () => {
   await Promise.all(apps.map((a) => a.stop()));
   await bouncer?.stop();
-  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 });
 
 const maybe = (title: string, fn: () => Promise<void>) =>
@@ -84,8 +74,11 @@ describe('behind PgBouncer in transaction mode (DB_POOLER=transaction)', () => {
       RATE_BUCKET_CAPACITY: '1000000000',
       RATE_REFILL_PER_SECOND: '1000000000',
     });
-    apps.push(await startApp(config), await startApp(config));
-    await Promise.all(apps.map((a) => a.ready));
+    // both instances migrate at once (their own lock decides); no other test file's scratch database meanwhile
+    await oneMigrationAtATime(async () => {
+      apps.push(await startApp(config), await startApp(config));
+      await Promise.all(apps.map((a) => a.ready));
+    });
     const c = new Client({ connectionString: direct });
     await c.connect();
     try {
