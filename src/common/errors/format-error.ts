@@ -33,11 +33,21 @@ function fromApp(e: AppError, f: GraphQLFormattedError): GraphQLFormattedError {
 }
 
 /**
+ * What was thrown: graphql-js wraps a thrown value that is not an `Error` of its realm as `NonErrorThrown`
+ * (`thrownValue` holds it). A driver's socket error (ECONNREFUSED from `net`) is one under Jest's sandbox, and a
+ * library may throw a plain object anywhere: classified by what it is, not masked as an internal error.
+ */
+function thrownValueOf(e: unknown): unknown {
+  const w = e as { name?: string; thrownValue?: unknown } | null;
+  return w && w.name === 'NonErrorThrown' && w.thrownValue !== undefined ? w.thrownValue : e;
+}
+
+/**
  * The one place errors leave the server: AppErrors and SQLSTATEs caused by client data keep a stable code; client
  * mistakes found by graphql-js keep theirs; everything else is logged with the request id and masked.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+  const original = thrownValueOf(unwrapResolverError(error));
   if (original instanceof AppError) return fromApp(original, formatted);
   const mapped = fromPgError(original) ?? fromDbFault(original);
   if (mapped) {
