@@ -10,7 +10,8 @@ export interface BiWatchdog {
 /**
  * Holds bi_reader to its statement limit even when a session lifts it (`SET statement_timeout = 0` is allowed to any
  * role): every `limitMs / 4` (at most every 5 s) it cancels, with pg_cancel_backend, each bi_reader statement running
- * longer than `limitMs`. The cancelled client gets SQLSTATE 57014, as for its own timeout. The service's role sees
+ * longer than `limitMs` in this service's database (another database on the server has its own service and limit). The
+ * cancelled client gets SQLSTATE 57014, as for its own timeout. The service's role sees
  * and may signal bi_reader's sessions as a member of the role (migration 1764892800000).
  */
 export function startBiWatchdog(ds: DataSource, limitMs: number): BiWatchdog {
@@ -20,7 +21,7 @@ export function startBiWatchdog(ds: DataSource, limitMs: number): BiWatchdog {
     const rows: { pid: number }[] = await ds.query(
       `WITH over AS MATERIALIZED (
          SELECT pid FROM pg_stat_activity
-          WHERE usename = 'bi_reader' AND state = 'active' AND pid <> pg_backend_pid()
+          WHERE usename = 'bi_reader' AND datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()
             AND clock_timestamp() - query_start > $1::int * interval '1 millisecond')
        SELECT pid FROM over WHERE pg_cancel_backend(pid)`,
       [limitMs],

@@ -3,26 +3,32 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { biConnectionString, setBiReaderPassword } from '../../../src/modules/bi/bi-reader';
 import { BiWatchdog, startBiWatchdog } from '../../../src/modules/bi/bi-watchdog';
-import { openTestDataSource, testDatabaseUrl } from '../../support/db';
+import { scratchDatabase } from '../../support/scratch-db';
 
 const PASSWORD = BI_READER_TEST_PASSWORD;
 
-/** bi_reader as a BI tool that tries to lift its own limits would. */
+/**
+ * bi_reader as a BI tool that tries to lift its own limits would. On a database of its own: the watchdog's short limit
+ * cancels every bi_reader statement in its database, and another test file's BI queries share the test database (one
+ * was cancelled in CI).
+ */
 describe('bi_reader cannot lift its limits (real PostgreSQL)', () => {
   let ds: DataSource;
+  let drop: () => Promise<void>;
   let reader: Client;
   let watchdog: BiWatchdog;
   beforeAll(async () => {
-    ds = await openTestDataSource(2);
+    const db = await scratchDatabase('bi_limits');
+    ({ ds, drop } = db);
     expect(await setBiReaderPassword(ds, PASSWORD)).toBe(true);
-    reader = new Client({ connectionString: biConnectionString(testDatabaseUrl(), PASSWORD) });
+    reader = new Client({ connectionString: biConnectionString(db.url, PASSWORD) });
     await reader.connect();
     watchdog = startBiWatchdog(ds, 800);
   });
   afterAll(async () => {
     watchdog.stop();
     await reader.end();
-    await ds.destroy();
+    await drop();
   });
 
   it('SET statement_timeout = 0 does not help: a statement past the limit is cancelled (57014) by the watchdog', async () => {
