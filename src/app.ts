@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { logger } from './common/log/logger';
 import { Config } from './config/config';
-import { createDataSource } from './data-source';
+import { createDataSource, sessionSettings } from './data-source';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-postgres';
 import { isEmpty, seedDemo } from './seed/demo-seed';
 import { createServer, RunningServer } from './server';
@@ -40,11 +40,21 @@ async function migrateDirect(ds: DataSource, config: Config): Promise<void> {
   }
 }
 
+/** The service's session settings (sessionSettings) as ALTER ROLE statements for its role. */
+function pooledSettingsSql(db: Config['db']): string {
+  const { options, ...timeouts } = sessionSettings(db);
+  const sets = [
+    ...Object.entries(timeouts).map(([k, ms]) => `${k} = '${ms}ms'`),
+    ...[...options.matchAll(/-c (\w+)=(\S+)/g)].map((m) => `${m[1]} = ${m[2]}`),
+  ];
+  return sets.map((set) => `ALTER ROLE <service role> SET ${set};`).join(' ');
+}
+
 /**
  * Behind a transaction pooler the service sends no session settings: they are the pooler's `connect_query` or the
  * role's. A session without a statement timeout is a warning with what to run (README, Scaling).
  */
-async function checkPooledSettings(ds: DataSource, statementTimeoutMs: number): Promise<void> {
+async function checkPooledSettings(ds: DataSource, db: Config['db']): Promise<void> {
   const [row] = await ds.query(
     `SELECT current_setting('statement_timeout') AS st, current_setting('lock_timeout') AS lt, current_setting('jit') AS jit`,
   );
@@ -53,7 +63,7 @@ async function checkPooledSettings(ds: DataSource, statementTimeoutMs: number): 
       statementTimeout: row.st,
       lockTimeout: row.lt,
       jit: row.jit,
-      fix: `ALTER ROLE <service role> SET statement_timeout = '${statementTimeoutMs}ms'; ALTER ROLE <service role> SET lock_timeout = '5s'; ALTER ROLE <service role> SET idle_in_transaction_session_timeout = '30s'; ALTER ROLE <service role> SET jit = off; (or the same as the pooler's connect_query)`,
+      fix: `${pooledSettingsSql(db)} (or the same SETs as the pooler's connect_query)`,
     });
 }
 
@@ -102,7 +112,7 @@ export async function startApp(config: Config, opts: { initialBackoffMs?: number
         if (!ds.isInitialized) await ds.initialize();
         step = 'migrating';
         await migrateDirect(ds, config);
-        if (config.db.pooler === 'transaction') await checkPooledSettings(ds, config.db.statementTimeoutMs);
+        if (config.db.pooler === 'transaction') await checkPooledSettings(ds, config.db);
         step = 'setting up the bi_reader role';
         await writeBiSettings(ds, config.fiscalYearStartMonth);
         if (config.biReaderDisabled) await disableBiReader(ds);

@@ -1,6 +1,7 @@
 import { ApolloServerPlugin } from '@apollo/server';
 import { DataSource } from 'typeorm';
 import { currentScope } from '../common/request/request-scope';
+import { walPosition } from './replicas';
 
 /** The response header carrying the primary's WAL position after a mutation (send it back as `x-read-after-lsn`). */
 export const WRITE_LSN_HEADER = 'x-write-lsn';
@@ -27,7 +28,7 @@ export function readRoutingPlugin(primary: DataSource): ApolloServerPlugin {
           if (reads.from) extensions.readFrom = reads.from;
           if (reads.writes) {
             try {
-              const [{ lsn }] = await primary.query(`SELECT pg_current_wal_lsn()::text AS lsn`);
+              const lsn = await walPosition(primary);
               response.http.headers.set(WRITE_LSN_HEADER, lsn);
               extensions.writeLsn = lsn;
             } catch {

@@ -108,7 +108,7 @@ export async function onReplica<T>(primary: DataSource, read: (db: DataSource) =
   } catch (err) {
     const conflict = (err as { code?: string }).code === '40001';
     if (!conflict && !fromDbFault(err)) throw err;
-    if (!conflict) replicas.markDown(replica, err as Error);
+    if (!conflict) skipReplica(replica, err as Error);
     routing.replica = null;
     routing.from = { source: 'PRIMARY', reason: 'REPLICA_FAILED' };
     return read(primary);

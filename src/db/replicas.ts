@@ -7,7 +7,7 @@ import { createDataSource, DataSourceOptions } from '../data-source';
  * WAL position is read, then each replica's replay position: a replica that has replayed it is caught up (lag 0);
  * otherwise its lag is the age of the last transaction it replayed (`now() - pg_last_xact_replay_timestamp()`, the
  * primary's commit time of that transaction). A replica is healthy when it answered the last poll and its lag is at
- * most `maxLagMs`; one that fails a read at the connection level is marked down at once (markDown) until a poll
+ * most `maxLagMs`; one that fails a read at the connection level is marked down at once (skipReplica) until a poll
  * finds it again.
  */
 export interface Replica {
@@ -26,6 +26,12 @@ export interface Replica {
 export function parseLsn(text: string): bigint | null {
   const m = /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/.exec(text);
   return m ? (BigInt(`0x${m[1]}`) << 32n) + BigInt(`0x${m[2]}`) : null;
+}
+
+/** The server's current WAL position (`16/B374D848`): on the primary, what a replica must have replayed to be current. */
+export async function walPosition(ds: DataSource): Promise<string> {
+  const [{ lsn }] = await ds.query(`SELECT pg_current_wal_lsn()::text AS lsn`);
+  return lsn;
 }
 
 /** A read on this replica failed at the connection level: skipped until a poll of its set reaches it again. */
@@ -57,10 +63,6 @@ export class ReplicaSet {
     }));
   }
 
-  get maxLagMs(): number {
-    return this.opts.maxLagMs;
-  }
-
   /** Polls now and then every pollMs (the timer does not keep the process alive). */
   async start(): Promise<void> {
     if (this.timer) return;
@@ -79,8 +81,7 @@ export class ReplicaSet {
     let primaryLsn: bigint | null = null;
     try {
       if (this.primary.isInitialized) {
-        const [row] = await this.primary.query(`SELECT pg_current_wal_lsn()::text AS lsn`);
-        primaryLsn = parseLsn(row.lsn);
+        primaryLsn = parseLsn(await walPosition(this.primary));
       }
     } catch {
       /* the primary out of reach: replicas are judged by the age of their last replayed transaction alone */
@@ -96,10 +97,9 @@ export class ReplicaSet {
         `SELECT pg_is_in_recovery() AS standby, coalesce(pg_last_wal_replay_lsn(), pg_current_wal_lsn())::text AS lsn,
            (extract(epoch FROM now() - pg_last_xact_replay_timestamp()) * 1000)::float8 AS age`,
       );
+      r.replayLsn = parseLsn(row.lsn);
       // a server not in recovery (a promoted replica, or the primary itself listed) is as current as it gets
-      const lsn = row.standby ? parseLsn(row.lsn) : null;
-      r.replayLsn = row.standby ? lsn : parseLsn(row.lsn);
-      const caughtUp = !row.standby || (lsn !== null && primaryLsn !== null && lsn >= primaryLsn);
+      const caughtUp = !row.standby || (r.replayLsn !== null && primaryLsn !== null && r.replayLsn >= primaryLsn);
       r.lagMs = caughtUp ? 0 : row.age === null ? null : Math.max(0, Math.round(row.age));
       r.healthy = r.lagMs !== null && r.lagMs <= this.opts.maxLagMs;
       r.problem = r.healthy ? null : r.lagMs === null ? 'nothing replayed yet' : `lag ${r.lagMs} ms`;
@@ -126,11 +126,6 @@ export class ReplicaSet {
     const usable = minLsn === null ? healthy : healthy.filter((r) => r.replayLsn !== null && r.replayLsn >= minLsn);
     if (!usable.length) return { replica: null, reason: healthy.length ? 'NOT_CAUGHT_UP' : 'NO_HEALTHY_REPLICA' };
     return { replica: usable[this.next++ % usable.length] };
-  }
-
-  /** A read on this replica failed at the connection level: skipped until a poll reaches it again. */
-  markDown(r: Replica, err: Error): void {
-    skipReplica(r, err);
   }
 
   async stop(): Promise<void> {

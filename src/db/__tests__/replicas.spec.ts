@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { parseLsn, ReplicaSet } from '../replicas';
+import { parseLsn, ReplicaSet, skipReplica } from '../replicas';
 
 describe('replica choice', () => {
   it('reads a WAL position as PostgreSQL prints it', () => {
@@ -24,7 +24,7 @@ describe('replica choice', () => {
     expect(set.choose(95n)).toEqual({ replica: a });
     // c has replayed it but is too far behind; a and b have not
     expect(set.choose(150n)).toEqual({ replica: null, reason: 'NOT_CAUGHT_UP' });
-    set.markDown(a, new Error('connect ECONNREFUSED'));
+    skipReplica(a, new Error('connect ECONNREFUSED'));
     expect(a).toMatchObject({ healthy: false, problem: 'connect ECONNREFUSED' });
     expect(set.choose(95n)).toEqual({ replica: null, reason: 'NOT_CAUGHT_UP' });
   });
